@@ -1,0 +1,30 @@
+/* decode_int.h - declarations shared by the decoder's .c files only. */
+#ifndef FS_DECODE_INT_H
+#define FS_DECODE_INT_H
+
+#include "reader.h"
+#include "wasm.h"
+
+/* Jumps out of the decoder with FS_ERR_NOMEM. */
+_Noreturn void fs_decode_nomem(fs_reader *r);
+
+/* calloc that jumps out with FS_ERR_NOMEM on failure. */
+void *fs_decode_alloc(fs_reader *r, size_t n, size_t size);
+
+/* Reads a value type (numeric, vector, or reference with heap type). */
+fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m);
+
+/* Reads an s33 heap type: abstract (negative) or a type index. */
+int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m);
+
+/* types.c */
+void fs_decode_types(fs_reader *r, fs_wasm_module *m);
+
+/* body.c: walks one function body (func = its index) or, with func ==
+ * UINT32_MAX, a constant expression; both stop after their final end. */
+void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func);
+
+/* names.c: reads the "name" custom section; never fails the module. */
+void fs_decode_names(fs_wasm_module *m, const fs_section *s);
+
+#endif

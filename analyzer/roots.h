@@ -1,0 +1,46 @@
+/* roots.h - root specifications: where an unwind can begin.
+ *
+ *   import:GLOB   function imports whose "module.field" matches
+ *   func:GLOB     functions whose name-section name matches
+ *   export:GLOB   functions exported under a matching name
+ *   index:N       the function with index N (imports first)
+ *
+ * A matched import is an unwind point: every call to it can unwind.  A
+ * matched defined function begins an unwind itself (its calls to imports
+ * are its unwind points) and is instrumented with its callers.
+ */
+#ifndef FS_ROOTS_H
+#define FS_ROOTS_H
+
+#include "wasm.h"
+
+typedef enum fs_root_kind {
+    FS_ROOT_IMPORT, FS_ROOT_FUNC, FS_ROOT_EXPORT, FS_ROOT_INDEX
+} fs_root_kind;
+
+typedef struct fs_root_spec {
+    fs_root_kind kind;
+    char         text[256];     /* the spec as given, e.g. "import:env.fork" */
+    const char  *pattern;       /* points into text, after the colon */
+    uint32_t     index;         /* for index: */
+    uint32_t     matched;       /* functions matched (filled by fs_roots_match) */
+    uint32_t     matched_no_import_calls; /* func:/export:/index: matches that call no import */
+} fs_root_spec;
+
+/* The defaults used when no --root is given. */
+extern const char *const fs_roots_default[];
+extern const unsigned fs_roots_ndefault;
+
+/* Parses one spec; FS_ERR_USAGE with a message when it is not valid. */
+int fs_roots_parse(const char *text, fs_root_spec *out, fs_error *err);
+
+/* Marks roots: is_root[f] = 1 for every matched function (index space).
+ * Fills each spec's counters.  Returns the number of matched functions. */
+uint32_t fs_roots_match(const fs_wasm_module *m, fs_root_spec *specs, unsigned nspecs,
+                        uint8_t *is_root);
+
+/* Shell-style glob match over a byte string (not NUL-terminated):
+ * '*', '?', '[...]' and '\' escapes, as fnmatch(3) without flags. */
+int fs_glob_match(const char *pattern, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,115 @@
+/* main.c - forksize's command line: the only place that prints or exits.
+ *
+ * Exit status: 0 success; 2 malformed input, unreadable file or usage
+ * error; 3 no root matched (the fork path is not active, and a 0%
+ * overhead would be a lie) unless --allow-empty.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "options.h"
+#include "output.h"
+
+#ifndef FORKSIZE_VERSION
+#define FORKSIZE_VERSION "0.0.0"
+#endif
+
+enum { EXIT_BAD_INPUT = 2, EXIT_NO_ROOT = 3 };
+
+static int fail(const char *path, const fs_error *err)
+{
+    if (path && err->has_offset)
+        fprintf(stderr, "forksize: %s: offset 0x%llx: %s\n", path,
+                (unsigned long long)err->offset, err->msg);
+    else if (path)
+        fprintf(stderr, "forksize: %s: %s\n", path, err->msg);
+    else
+        fprintf(stderr, "forksize: %s\n", err->msg);
+    return EXIT_BAD_INPUT;
+}
+
+static void warnings(const fs_options *o, const fs_analysis *a)
+{
+    const fs_report *r = &a->report;
+    if (r->name_warning[0])
+        fprintf(stderr, "forksize: %s: warning: %s\n", o->module, r->name_warning);
+    for (unsigned i = 0; i < a->nroots; i++) {
+        const fs_root_spec *s = &a->roots[i];
+        if (s->kind == FS_ROOT_FUNC && s->matched_no_import_calls)
+            fprintf(stderr, "forksize: %s: warning: root %s matches %u function%s that call%s "
+                    "no import, so %s no unwind point of %s own\n", o->module, s->text,
+                    s->matched_no_import_calls, s->matched_no_import_calls == 1 ? "" : "s",
+                    s->matched_no_import_calls == 1 ? "s" : "",
+                    s->matched_no_import_calls == 1 ? "it has" : "they have",
+                    s->matched_no_import_calls == 1 ? "its" : "their");
+    }
+    if (r->unsaveable_functions)
+        fprintf(stderr, "forksize: %s: warning: %u closure function%s reference-typed locals "
+                "that linear memory cannot hold; the estimate does not price them\n",
+                o->module, r->unsaveable_functions,
+                r->unsaveable_functions == 1 ? " has" : "s have");
+}
+
+static int stats(const fs_options *o)
+{
+    fs_analysis a;
+    fs_error err;
+    fs_analysis_opts ao = { o->roots, o->nroots, o->roots_default, o->policy, &o->profile,
+                            FORKSIZE_VERSION };
+    int st = fs_analysis_run(&a, o->module, &ao, &err);
+    if (st) {
+        fs_analysis_free(&a);
+        return fail(o->module, &err);
+    }
+    if (!o->quiet)
+        warnings(o, &a);
+    if (!a.c.nroots && !o->allow_empty) {
+        fprintf(stderr, "forksize: %s: no root matched (", o->module);
+        for (unsigned i = 0; i < a.nroots; i++)
+            fprintf(stderr, "%s%s", i ? ", " : "", a.roots[i].text);
+        fprintf(stderr, "%s): the fork path is not active in this module, so there is nothing "
+                "to instrument and a 0%% overhead would be meaningless; name a root with "
+                "--root, or pass --allow-empty to report anyway\n",
+                o->roots_default ? " are the defaults" : "");
+        fs_analysis_free(&a);
+        return EXIT_NO_ROOT;
+    }
+    fs_out out;
+    if ((st = fs_out_open(&out, o->output, o->module, &err))) {
+        fs_analysis_free(&a);
+        return fail(o->output, &err);
+    }
+    st = fs_emit(&a.report, o->format, o->top, out.fp, &err);
+    if (st) {
+        fs_out_abort(&out);
+        fs_analysis_free(&a);
+        return fail(o->output ? o->output : "stdout", &err);
+    }
+    st = fs_out_commit(&out, &err);
+    fs_analysis_free(&a);
+    return st ? fail(o->output ? o->output : "stdout", &err) : 0;
+}
+
+int main(int argc, char **argv)
+{
+    fs_options o;
+    fs_error err;
+    if (fs_options_parse(&o, argc, argv, &err)) {
+        fprintf(stderr, "forksize: %s\n", err.msg);
+        fprintf(stderr, "usage: forksize --stats MODULE.wasm [options]  (forksize --help)\n");
+        return EXIT_BAD_INPUT;
+    }
+    switch (o.command) {
+    case FS_CMD_HELP:
+        fputs(fs_usage_text, stdout);
+        return 0;
+    case FS_CMD_VERSION:
+        printf("forksize %s\n", FORKSIZE_VERSION);
+        return 0;
+    case FS_CMD_STATS:
+        return stats(&o);
+    }
+    return EXIT_BAD_INPUT;
+}

@@ -1,0 +1,171 @@
+/* options.c - turns argv into fs_options; no I/O besides what it returns. */
+#include "options.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char fs_usage_text[] =
+"usage: forksize [stats] --stats MODULE.wasm [options]\n"
+"       forksize --help | --version\n"
+"\n"
+"Reports what fork-style (Asyncify-like unwind/rewind) instrumentation costs\n"
+"MODULE in bytes, per function, split into fixed, per-call-site and per-local\n"
+"terms.  The functions instrumented are the fork-path closure: every function\n"
+"from which a root can be reached through calls, tail calls and indirect calls.\n"
+"\n"
+"options:\n"
+"  --stats               report per-function cost (the default command)\n"
+"  --root SPEC           where an unwind begins; repeatable:\n"
+"                          import:GLOB   imports whose \"module.field\" matches\n"
+"                          func:GLOB     functions whose name-section name matches\n"
+"                          export:GLOB   functions exported under a matching name\n"
+"                          index:N       function N (imports are numbered first)\n"
+"                        default: import:*fork, func:fork, func:vfork, func:_Fork,\n"
+"                                 func:__fork, func:__syscall_fork\n"
+"  --indirect POLICY     how call_indirect/call_ref may unwind (default typed):\n"
+"                          asyncify  any function containing one (Binaryen's rule)\n"
+"                          table     may reach any address-taken function\n"
+"                          typed     ...only those whose type matches (GC subtypes too)\n"
+"                          none      never (Asyncify's ignore-indirect)\n"
+"  --model A,B,C         override the estimate's coefficients: bytes fixed per\n"
+"                        function, per unwind-capable call site, per narrow i32\n"
+"                        local (wider types and LEBs add their extra bytes)\n"
+"  --format FMT          text (default), json, csv or md\n"
+"  -o, --output FILE     write there atomically instead of to stdout\n"
+"  --top N               rows in the text table (default 20, 0 = all)\n"
+"  --allow-empty         report even when no root matches (otherwise exit 3)\n"
+"  -q, --quiet           no warnings on stderr\n"
+"  -h, --help            this text\n"
+"  --version             print the version\n"
+"\n"
+"Every cost figure is labelled: this version's figures come from a cost\n"
+"model and are labelled \"estimated\".\n"
+"\n"
+"exit status: 0 success, 2 bad input or usage, 3 no root matched.\n";
+
+__attribute__((format(printf, 2, 3)))
+static int usage(fs_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    memset(err, 0, sizeof *err);
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return FS_ERR_USAGE;
+}
+
+static int parse_uint(const char *s, unsigned *out)
+{
+    char *end;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*end || v > 1000000000ul)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* The value of option NAME: "--name=value" or the next argument. */
+static const char *value(int argc, char **argv, int *i, const char *name, const char *arg)
+{
+    size_t n = strlen(name);
+    if (!strncmp(arg, name, n) && arg[n] == '=')
+        return arg + n + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static int is_opt(const char *arg, const char *name)
+{
+    size_t n = strlen(name);
+    return !strncmp(arg, name, n) && (arg[n] == 0 || arg[n] == '=');
+}
+
+int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->command = FS_CMD_STATS;
+    o->format = FS_FMT_TEXT;
+    o->top = 20;
+    o->policy = FS_POLICY_TYPED;
+    o->profile = fs_cost_seed;
+    int i = 1;
+    if (i < argc && !strcmp(argv[i], "stats"))
+        i++;
+    int only_files = 0;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v;
+        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+            if (o->module)
+                return usage(err, "more than one module given ('%.200s'); stats takes one", a);
+            o->module = a;
+        } else if (!strcmp(a, "--")) {
+            only_files = 1;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            o->command = FS_CMD_HELP;
+            return FS_OK;
+        } else if (!strcmp(a, "--version")) {
+            o->command = FS_CMD_VERSION;
+            return FS_OK;
+        } else if (!strcmp(a, "--stats")) {
+            o->command = FS_CMD_STATS;
+        } else if (!strcmp(a, "--allow-empty")) {
+            o->allow_empty = 1;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+        } else if (is_opt(a, "--root")) {
+            if (!(v = value(argc, argv, &i, "--root", a)))
+                return usage(err, "%s needs a SPEC", "--root");
+            if (o->nroots == FS_MAX_ROOTS)
+                return usage(err, "too many --root options (at most %d)", FS_MAX_ROOTS);
+            int st = fs_roots_parse(v, &o->roots[o->nroots], err);
+            if (st)
+                return st;
+            o->nroots++;
+        } else if (is_opt(a, "--indirect")) {
+            if (!(v = value(argc, argv, &i, "--indirect", a)))
+                return usage(err, "%s needs a POLICY", "--indirect");
+            int p = fs_policy_parse(v);
+            if (p < 0)
+                return usage(err, "unknown --indirect policy '%.100s' "
+                             "(asyncify, table, typed or none)", v);
+            o->policy = (fs_policy)p;
+        } else if (is_opt(a, "--model")) {
+            if (!(v = value(argc, argv, &i, "--model", a)))
+                return usage(err, "%s needs A,B,C", "--model");
+            int st = fs_cost_parse_model(v, &o->profile, err);
+            if (st)
+                return st;
+        } else if (is_opt(a, "--format")) {
+            if (!(v = value(argc, argv, &i, "--format", a)))
+                return usage(err, "%s needs a format", "--format");
+            int f = fs_format_parse(v);
+            if (f < 0)
+                return usage(err, "unknown --format '%.100s' (text, json, csv or md)", v);
+            o->format = (fs_format)f;
+        } else if (!strcmp(a, "-o") || is_opt(a, "--output")) {
+            if (!(v = value(argc, argv, &i, "--output", a)))
+                return usage(err, "%s needs a FILE", a);
+            o->output = v;
+        } else if (is_opt(a, "--top")) {
+            if (!(v = value(argc, argv, &i, "--top", a)) || parse_uint(v, &o->top))
+                return usage(err, "%s needs a whole number (0 = all)", "--top");
+        } else {
+            return usage(err, "unknown option '%.200s' (see forksize --help)", a);
+        }
+    }
+    if (!o->module)
+        return usage(err, "%s", "no module given (see forksize --help)");
+    if (!o->nroots) {
+        o->roots_default = 1;
+        for (unsigned k = 0; k < fs_roots_ndefault; k++)
+            fs_roots_parse(fs_roots_default[k], &o->roots[o->nroots++], err);
+        memset(err, 0, sizeof *err);
+    }
+    return FS_OK;
+}

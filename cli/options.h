@@ -1,0 +1,33 @@
+/* options.h - command-line parsing for forksize (CLI layer). */
+#ifndef FS_OPTIONS_H
+#define FS_OPTIONS_H
+
+#include "closure.h"
+#include "cost.h"
+#include "report.h"
+
+#define FS_MAX_ROOTS 64
+
+typedef enum fs_command { FS_CMD_STATS, FS_CMD_HELP, FS_CMD_VERSION } fs_command;
+
+typedef struct fs_options {
+    fs_command      command;
+    const char     *module;
+    const char     *output;          /* -o FILE, NULL or "-" for stdout */
+    fs_format       format;
+    unsigned        top;
+    fs_policy       policy;
+    fs_root_spec    roots[FS_MAX_ROOTS];
+    unsigned        nroots;
+    int             roots_default;
+    int             allow_empty;
+    int             quiet;
+    fs_cost_profile profile;
+} fs_options;
+
+/* Fills o from argv.  On a usage error returns FS_ERR_USAGE with err. */
+int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err);
+
+extern const char fs_usage_text[];
+
+#endif

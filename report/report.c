@@ -1,0 +1,146 @@
+/* report.c - builds the row model from the analyses. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int fs_format_parse(const char *s)
+{
+    static const char *const names[] = { "text", "json", "csv", "md" };
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
+{
+    const fs_wasm_module *m = in->m;
+    const fs_closure *c = in->c;
+    memset(r, 0, sizeof *r);
+    memset(err, 0, sizeof *err);
+    r->tool_version = in->tool_version;
+    r->path = m->path;
+    memcpy(r->sha256, in->sha256, sizeof r->sha256);
+    r->bytes = m->size;
+    r->code_section_bytes = m->code_section == UINT32_MAX ? 0 : m->sections[m->code_section].size;
+    r->functions = fs_wasm_ndefined(m);
+    r->imports = m->nfunc_imports;
+    r->address_taken = in->g->naddress_taken;
+    r->indirect_sites = in->g->nind;
+    r->name_warning = m->name_warning;
+
+    r->roots = calloc(in->nspecs ? in->nspecs : 1, sizeof *r->roots);
+    r->rows = calloc(r->functions ? r->functions : 1, sizeof *r->rows);
+    if (!r->roots || !r->rows) {
+        fs_report_free(r);
+        snprintf(err->msg, sizeof err->msg, "out of memory building the report");
+        return FS_ERR_NOMEM;
+    }
+    r->nroots = in->nspecs;
+    r->roots_default = in->roots_default;
+    for (unsigned i = 0; i < in->nspecs; i++) {
+        r->roots[i].spec = in->specs[i].text;
+        r->roots[i].matched = in->specs[i].matched;
+        r->roots[i].no_import_calls = in->specs[i].matched_no_import_calls;
+        r->roots[i].is_func_like = in->specs[i].kind != FS_ROOT_IMPORT;
+    }
+    r->roots_matched = c->nroots;
+
+    r->policy = fs_policy_name[c->policy];
+    r->closure_functions = c->size;
+    r->closure_fraction = r->functions ? (double)c->size / r->functions : 0.0;
+    r->mode = "model";
+    r->label = "estimated";
+    r->profile = *in->profile;
+    for (int k = 0; k < FS_VK_COUNT; k++)
+        r->local_bytes[k] = fs_cost_local_bytes(in->profile, (fs_valkind)k);
+
+    r->nrows = r->functions;
+    for (uint32_t i = 0; i < r->nrows; i++) {
+        uint32_t f = m->nfunc_imports + i;
+        const fs_func *fn = &m->funcs[f];
+        fs_row *row = &r->rows[i];
+        row->index = f;
+        row->name = fn->name;
+        row->name_len = fn->name_len;
+        row->body_bytes = fn->body_size;
+        row->in_closure = c->in[f];
+        row->calls = fn->ncalls;
+        row->callsites = c->callsites[f];
+        row->locals = fn->nlocals;
+        memcpy(row->locals_kind, fn->nlocals_kind, sizeof row->locals_kind);
+        row->cost = in->costs[f];
+        if (row->in_closure) {
+            row->label = r->label;
+            row->unsaveable = in->unsaveable ? in->unsaveable[f] : 0;
+            if (row->unsaveable)
+                r->unsaveable_functions++;
+            r->closure_callsites += row->callsites;
+            r->closure_locals += row->locals;
+            r->terms.fixed += row->cost.fixed;
+            r->terms.callsite += row->cost.callsite;
+            r->terms.local += row->cost.local;
+        }
+    }
+    r->terms.total = r->terms.fixed + r->terms.callsite + r->terms.local;
+    r->code_bytes_before = r->code_section_bytes;
+    /* The section's own count and sizes stay; the bodies grow by the terms
+     * (the fixed term already carries each body's size-LEB growth). */
+    r->code_bytes_after = r->code_bytes_before + r->terms.total;
+    r->growth = r->code_bytes_before ? (double)r->terms.total / (double)r->code_bytes_before : 0.0;
+    return FS_OK;
+}
+
+void fs_report_free(fs_report *r)
+{
+    free(r->roots);
+    free(r->rows);
+    memset(r, 0, sizeof *r);
+}
+
+/* qsort has no context argument in C11: the report being sorted is
+ * passed per thread, so parallel analyses (compare -j) cannot collide. */
+static _Thread_local const fs_report *sort_report;
+
+static int by_cost(const void *a, const void *b)
+{
+    const fs_row *x = &sort_report->rows[*(const uint32_t *)a];
+    const fs_row *y = &sort_report->rows[*(const uint32_t *)b];
+    if (x->cost.total != y->cost.total)
+        return x->cost.total > y->cost.total ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+uint32_t *fs_report_order_by_cost(const fs_report *r)
+{
+    uint32_t *order = malloc(((size_t)r->nrows + 1) * sizeof *order);
+    if (!order)
+        return NULL;
+    for (uint32_t i = 0; i < r->nrows; i++)
+        order[i] = i;
+    sort_report = r;
+    qsort(order, r->nrows, sizeof *order, by_cost);
+    sort_report = NULL;
+    return order;
+}
+
+const char *fs_row_display_name(const fs_row *row, char *buf, size_t cap)
+{
+    if (row->name)
+        snprintf(buf, cap, "%.*s", (int)row->name_len, row->name);
+    else
+        snprintf(buf, cap, "func[%u]", row->index);
+    return buf;
+}
+
+int fs_emit(const fs_report *r, fs_format fmt, unsigned top, FILE *out, fs_error *err)
+{
+    switch (fmt) {
+    case FS_FMT_TEXT: return fs_emit_text(r, top, out, err);
+    case FS_FMT_JSON: return fs_emit_json(r, out, err);
+    case FS_FMT_CSV:  return fs_emit_csv(r, out, err);
+    case FS_FMT_MD:   return fs_emit_md(r, out, err);
+    }
+    return FS_ERR_USAGE;
+}

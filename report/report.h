@@ -1,0 +1,114 @@
+/* report.h - the row model every output format reads.
+ *
+ * fs_report_build turns the analyses (module, closure, costs) into plain
+ * rows and totals; the emitters (text, json, csv, md) only format them.
+ * Nothing here decides a number: if two formats disagree, the bug is in
+ * an emitter.
+ */
+#ifndef FS_REPORT_H
+#define FS_REPORT_H
+
+#include <stdio.h>
+
+#include "closure.h"
+#include "cost.h"
+#include "sha256.h"
+
+#define FS_STATS_SCHEMA "forksize/stats@1"
+
+typedef struct fs_row {
+    uint32_t    index;          /* function index, imports first */
+    const char *name;           /* name-section name or NULL (not NUL-terminated) */
+    uint32_t    name_len;
+    uint32_t    body_bytes;
+    int         in_closure;
+    uint32_t    callsites;      /* unwind-capable call sites */
+    uint32_t    calls;          /* all call sites */
+    uint32_t    locals;         /* params + declared */
+    uint32_t    locals_kind[FS_VK_COUNT];
+    uint32_t    unsaveable;     /* reference-typed locals the model cannot price */
+    fs_cost     cost;
+    const char *label;          /* "estimated" for closure members, else NULL */
+} fs_row;
+
+typedef struct fs_report_root {
+    const char *spec;
+    uint32_t    matched;
+    uint32_t    no_import_calls;
+    int         is_func_like;   /* func:, export:, index: */
+} fs_report_root;
+
+typedef struct fs_report {
+    const char *tool_version;
+    /* module */
+    const char *path;
+    char        sha256[FS_SHA256_HEX];
+    uint64_t    bytes;
+    uint64_t    code_section_bytes;   /* code section payload */
+    uint32_t    functions;            /* defined */
+    uint32_t    imports;              /* function imports */
+    uint32_t    address_taken;
+    uint32_t    indirect_sites;
+    /* roots */
+    fs_report_root *roots;  unsigned nroots;
+    int         roots_default;
+    uint32_t    roots_matched;
+    /* closure */
+    const char *policy;
+    uint32_t    closure_functions;
+    double      closure_fraction;
+    uint64_t    closure_callsites;
+    uint64_t    closure_locals;
+    /* instrumentation */
+    const char *mode;                 /* "model" */
+    const char *label;                /* "estimated" */
+    fs_cost_profile profile;
+    double      local_bytes[FS_VK_COUNT];
+    uint64_t    code_bytes_before, code_bytes_after;
+    double      growth;               /* (after - before) / before */
+    fs_cost     terms;
+    uint32_t    unsaveable_functions; /* closure members with reference locals */
+    /* rows: every defined function, by index */
+    fs_row     *rows;   uint32_t nrows;
+    const char *name_warning;         /* non-empty when names were ignored */
+    double      analyze_ms;
+} fs_report;
+
+typedef struct fs_report_input {
+    const fs_wasm_module  *m;
+    const fs_graph        *g;
+    const fs_closure      *c;
+    const fs_cost         *costs;        /* per function (index space) */
+    const uint32_t        *unsaveable;   /* per function */
+    const fs_cost_profile *profile;
+    const fs_root_spec    *specs;  unsigned nspecs;
+    int                    roots_default;
+    const char            *sha256;
+    const char            *tool_version;
+} fs_report_input;
+
+int  fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err);
+void fs_report_free(fs_report *r);
+
+typedef enum fs_format { FS_FMT_TEXT, FS_FMT_JSON, FS_FMT_CSV, FS_FMT_MD } fs_format;
+
+/* Parses a format name; -1 when unknown. */
+int fs_format_parse(const char *s);
+
+/* Row order for reading: total cost descending, then index ascending.
+ * Returns a malloc'd array of row positions, or NULL without memory. */
+uint32_t *fs_report_order_by_cost(const fs_report *r);
+
+/* Emitters.  `top` limits the text table (0 = all); machine formats
+ * always list every function. */
+int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err);
+int fs_emit_json(const fs_report *r, FILE *out, fs_error *err);
+int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err);
+int fs_emit_md(const fs_report *r, FILE *out, fs_error *err);
+
+int fs_emit(const fs_report *r, fs_format fmt, unsigned top, FILE *out, fs_error *err);
+
+/* Display name of a row: its name, or "func[N]" in buf. */
+const char *fs_row_display_name(const fs_row *row, char *buf, size_t cap);
+
+#endif
