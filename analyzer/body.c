@@ -5,10 +5,21 @@
  * the call graph needs (calls, ref.func) and the structured-control ones
  * (to find the final `end`) are looked at by id.  Nothing is allocated
  * per instruction; call sites are appended to one module-wide array.
+ *
+ * This is the hot loop of forksize (millions of instructions for a large
+ * module), so the cursor lives in a local that the compiler can keep in a
+ * register, and immediates whose value we do not need are skipped rather
+ * than decoded.  Skipping still enforces the LEB128 length and unused-bit
+ * rules, so malformed input is rejected exactly as a full decode would.
  */
 #include "decode_int.h"
 
 #include <stdlib.h>
+
+/* Cursor helpers over (p, end).  Slow and failing paths go through the
+ * reader so that errors carry offsets; they write p back first. */
+#define SYNC()    (r->p = p)
+#define RELOAD()  (p = r->p)
 
 static void add_call(fs_reader *r, fs_wasm_module *m, const uint8_t *at,
                      uint8_t kind, uint32_t target, uint32_t table)
@@ -16,7 +27,7 @@ static void add_call(fs_reader *r, fs_wasm_module *m, const uint8_t *at,
     if (m->ncalls == m->calls_cap) {
         uint32_t cap = m->calls_cap ? m->calls_cap * 2 : 1024;
         fs_call *nc = realloc(m->calls, (size_t)cap * sizeof *nc);
-        if (!nc) 
+        if (!nc)
             fs_decode_nomem(r);
         m->calls = nc;
         m->calls_cap = cap;
@@ -28,22 +39,65 @@ static void add_call(fs_reader *r, fs_wasm_module *m, const uint8_t *at,
     c->kind = kind;
 }
 
-static uint32_t func_index(fs_reader *r, const fs_wasm_module *m)
+/* Skips a LEB128 of at most MAXLEN bytes whose last byte may use only
+ * LASTBITS value bits (signed: the rest must repeat the sign bit). */
+static inline const uint8_t *skip_leb(fs_reader *r, const uint8_t *p, const uint8_t *end,
+                                      unsigned maxlen, unsigned lastbits, int is_signed)
 {
-    const uint8_t *at = r->p;
-    uint32_t f = fs_read_u32(r);
-    if (f >= m->nfuncs)
-        fs_reader_fail(r, at, "function index %u out of range (%u functions)", f, m->nfuncs);
-    return f;
+    const uint8_t *at = p;
+    for (unsigned i = 0; ; i++) {
+        if (p >= end)
+            fs_reader_fail(r, at, "unexpected end of data inside a LEB128 integer");
+        uint8_t b = *p++;
+        if (!(b & 0x80)) {
+            if (i == maxlen - 1) {
+                uint8_t rest = (uint8_t)(b >> lastbits);
+                uint8_t want = is_signed && (b >> (lastbits - 1) & 1) ? (uint8_t)(0x7F >> lastbits) : 0;
+                if (rest != want)
+                    fs_reader_fail(r, at, "LEB128 integer overflows %u bits",
+                                   (maxlen - 1) * 7 + lastbits);
+            }
+            return p;
+        }
+        if (i == maxlen - 1)
+            fs_reader_fail(r, at, "LEB128 integer overflows %u bits", (maxlen - 1) * 7 + lastbits);
+    }
 }
 
-static uint32_t type_index(fs_reader *r, const fs_wasm_module *m)
+#define SKIP_U32() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 5, 4, 0))
+#define SKIP_S32() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 5, 4, 1))
+#define SKIP_U64() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 10, 1, 0))
+#define SKIP_S64() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 10, 1, 1))
+
+static inline uint32_t read_u32(fs_reader *r, const uint8_t **pp)
 {
-    const uint8_t *at = r->p;
-    uint32_t t = fs_read_u32(r);
-    if (t >= m->ntypes)
-        fs_reader_fail(r, at, "type index %u out of range (%u types)", t, m->ntypes);
-    return t;
+    const uint8_t *p = *pp;
+    if (p < r->end && *p < 0x80) {
+        *pp = p + 1;
+        return *p;
+    }
+    r->p = p;
+    uint32_t v = fs_read_u32_slow(r);
+    *pp = r->p;
+    return v;
+}
+
+static inline const uint8_t *skip_bytes(fs_reader *r, const uint8_t *p, const uint8_t *end,
+                                        size_t n)
+{
+    if ((size_t)(end - p) < n)
+        fs_reader_fail(r, p, "unexpected end of data (%zu bytes needed, %zu left)", n,
+                       (size_t)(end - p));
+    return p + n;
+}
+
+static uint32_t index_in(fs_reader *r, const uint8_t **pp, uint32_t limit, const char *what)
+{
+    const uint8_t *at = *pp;
+    uint32_t v = read_u32(r, pp);
+    if (v >= limit)
+        fs_reader_fail(r, at, "%s index %u out of range (%u %ss)", what, v, limit, what);
+    return v;
 }
 
 static void blocktype(fs_reader *r, const fs_wasm_module *m)
@@ -65,84 +119,81 @@ static void blocktype(fs_reader *r, const fs_wasm_module *m)
         fs_reader_fail(r, at, "block type index %lld out of range", (long long)t);
 }
 
-static void memarg(fs_reader *r)
+static inline const uint8_t *memarg(fs_reader *r, const uint8_t *p, const uint8_t *end)
 {
-    const uint8_t *at = r->p;
-    uint32_t align = fs_read_u32(r);
+    const uint8_t *at = p;
+    uint32_t align = read_u32(r, &p);
     if (align & 0x40)                      /* multi-memory: index follows */
-        fs_read_u32(r);
+        SKIP_U32();
     if ((align & ~0x40u) >= 64)
         fs_reader_fail(r, at, "invalid alignment exponent %u", align & ~0x40u);
-    fs_read_u64(r);                        /* u64 offset under memory64 */
+    SKIP_U64();                            /* u64 offset under memory64 */
+    return p;
 }
 
 void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
 {
-    int body = func != UINT32_MAX;
+    const int body = func != UINT32_MAX;
+    const uint8_t *p = r->p, *const end = r->end;
     uint32_t depth = 0;                    /* open blocks, the function's own excluded */
+    uint64_t *const counts = m->op_counts;
     for (;;) {
-        const uint8_t *at = r->p;
-        if (at >= r->end)
+        const uint8_t *at = p;
+        if (p >= end)
             fs_reader_fail(r, at, body ? "function body ends before its final end"
                                        : "constant expression ends before its end");
-        uint8_t b = *r->p++;
+        uint8_t b = *p++;
         fs_op_id id;
         if (b >= 0xFB && b <= 0xFE) {
-            uint32_t code = fs_read_u32(r);
+            uint32_t code = read_u32(r, &p);
             id = fs_op_lookup(b, code);
             if (id == FS_OP_COUNT)
                 fs_reader_fail(r, at, "unknown opcode 0x%02x 0x%x", b, code);
         } else {
-            id = fs_op_lookup(0, b);
-            if (id == FS_OP_COUNT)
+            unsigned v = fs_op_slots[b];
+            if (!v)
                 fs_reader_fail(r, at, "unknown opcode 0x%02x", b);
+            id = (fs_op_id)(v - 1);
         }
         if (body)
-            m->op_counts[id]++;
+            counts[id]++;
 
-        switch ((fs_imm)fs_op_rows[id].imm) {
+        switch ((fs_imm)fs_op_imm[id]) {
         case FS_IMM_NONE:
             if (id == FS_OP_END) {
-                if (depth == 0)
+                if (depth == 0) {
+                    r->p = p;
                     return;
+                }
                 depth--;
             }
             break;
-        case FS_IMM_BLOCK:
-            blocktype(r, m);
-            depth++;
-            break;
-        case FS_IMM_TRY_TABLE: {
-            blocktype(r, m);
-            uint32_t n = fs_read_count(r, 2, "catch clause");
-            for (uint32_t i = 0; i < n; i++) {
-                const uint8_t *cat = r->p;
-                uint8_t k = fs_read_u8(r);
-                if (k > 3)
-                    fs_reader_fail(r, cat, "invalid catch clause kind %u", k);
-                if (k < 2)
-                    fs_read_u32(r);        /* tag */
-                fs_read_u32(r);            /* label */
-            }
-            depth++;
-            break;
-        }
-        case FS_IMM_LABEL:
-            fs_read_u32(r);
+        case FS_IMM_LOCAL: case FS_IMM_GLOBAL: case FS_IMM_LABEL: case FS_IMM_TABLE:
+        case FS_IMM_MEM: case FS_IMM_DATA: case FS_IMM_ELEM: case FS_IMM_TAG:
+            SKIP_U32();
             if (id == FS_OP_DELEGATE) {    /* delegate closes its try */
                 if (depth == 0)
                     fs_reader_fail(r, at, "delegate outside a try block");
                 depth--;
             }
             break;
-        case FS_IMM_BR_TABLE: {
-            uint32_t n = fs_read_count(r, 1, "br_table target");
-            for (uint32_t i = 0; i <= n; i++)
-                fs_read_u32(r);
+        case FS_IMM_MEMARG:
+            p = memarg(r, p, end);
             break;
-        }
+        case FS_IMM_I32:
+            SKIP_S32();
+            break;
+        case FS_IMM_I64:
+            SKIP_S64();
+            break;
+        case FS_IMM_BLOCK:
+            SYNC();
+            blocktype(r, m);
+            RELOAD();
+            depth++;
+            break;
         case FS_IMM_FUNC: {
-            uint32_t f = func_index(r, m);
+            uint32_t f = index_in(r, &p, m->nfuncs, "function");
             if (!body && id != FS_OP_REF_FUNC)
                 fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
             if (id == FS_OP_CALL)
@@ -156,78 +207,93 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
         case FS_IMM_CALL_IND: {
             if (!body)
                 fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
-            uint32_t t = type_index(r, m);
-            const uint8_t *tat = r->p;
-            uint32_t table = fs_read_u32(r);
-            if (table >= m->ntables)
-                fs_reader_fail(r, tat, "table index %u out of range (%u tables)", table, m->ntables);
+            uint32_t t = index_in(r, &p, m->ntypes, "type");
+            uint32_t table = index_in(r, &p, m->ntables, "table");
             add_call(r, m, at, id == FS_OP_CALL_INDIRECT ? FS_CALL_INDIRECT
                                                          : FS_CALL_TAIL_INDIRECT, t, table);
             break;
         }
         case FS_IMM_TYPE: {
-            uint32_t t = type_index(r, m);
-            if (!body && (id == FS_OP_CALL_REF || id == FS_OP_RETURN_CALL_REF))
-                fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
-            if (id == FS_OP_CALL_REF)
-                add_call(r, m, at, FS_CALL_REF, t, 0);
-            else if (id == FS_OP_RETURN_CALL_REF)
-                add_call(r, m, at, FS_CALL_TAIL_REF, t, 0);
+            uint32_t t = index_in(r, &p, m->ntypes, "type");
+            if (id == FS_OP_CALL_REF || id == FS_OP_RETURN_CALL_REF) {
+                if (!body)
+                    fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
+                add_call(r, m, at, id == FS_OP_CALL_REF ? FS_CALL_REF : FS_CALL_TAIL_REF, t, 0);
+            }
             break;
         }
-        case FS_IMM_LOCAL: case FS_IMM_GLOBAL: case FS_IMM_TABLE: case FS_IMM_MEM:
-        case FS_IMM_DATA: case FS_IMM_ELEM: case FS_IMM_TAG:
-            fs_read_u32(r);
+        case FS_IMM_TRY_TABLE: {
+            SYNC();
+            blocktype(r, m);
+            uint32_t n = fs_read_count(r, 2, "catch clause");
+            for (uint32_t i = 0; i < n; i++) {
+                const uint8_t *cat = r->p;
+                uint8_t k = fs_read_u8(r);
+                if (k > 3)
+                    fs_reader_fail(r, cat, "invalid catch clause kind %u", k);
+                if (k < 2)
+                    fs_read_u32(r);        /* tag */
+                fs_read_u32(r);            /* label */
+            }
+            RELOAD();
+            depth++;
             break;
-        case FS_IMM_MEMARG:
-            memarg(r);
+        }
+        case FS_IMM_BR_TABLE: {
+            SYNC();
+            uint32_t n = fs_read_count(r, 1, "br_table target");
+            RELOAD();
+            for (uint32_t i = 0; i <= n; i++)
+                SKIP_U32();
             break;
+        }
         case FS_IMM_MEMARG_LANE:
-            memarg(r);
-            fs_read_u8(r);
-            break;
-        case FS_IMM_I32:
-            fs_read_s32(r);
-            break;
-        case FS_IMM_I64:
-            fs_read_s64(r);
+            p = memarg(r, p, end);
+            p = skip_bytes(r, p, end, 1);
             break;
         case FS_IMM_F32:
-            fs_read_bytes(r, 4);
+            p = skip_bytes(r, p, end, 4);
             break;
         case FS_IMM_F64:
-            fs_read_bytes(r, 8);
+            p = skip_bytes(r, p, end, 8);
             break;
         case FS_IMM_V128:
-            fs_read_bytes(r, 16);
+            p = skip_bytes(r, p, end, 16);
             break;
         case FS_IMM_LANE:
-            fs_read_u8(r);
+            p = skip_bytes(r, p, end, 1);
             break;
         case FS_IMM_ZERO_BYTE:
-            if (fs_read_u8(r) != 0)
-                fs_reader_fail(r, r->p - 1, "expected a zero byte after %s", fs_op_rows[id].text);
+            p = skip_bytes(r, p, end, 1);
+            if (p[-1] != 0)
+                fs_reader_fail(r, p - 1, "expected a zero byte after %s", fs_op_rows[id].text);
             break;
         case FS_IMM_SELECT_T: {
+            SYNC();
             uint32_t n = fs_read_count(r, 1, "select type");
             for (uint32_t i = 0; i < n; i++)
                 fs_decode_valtype(r, m);
+            RELOAD();
             break;
         }
         case FS_IMM_HEAPTYPE:
+            SYNC();
             fs_decode_heaptype(r, m);
+            RELOAD();
             break;
         case FS_IMM_MEMINIT: case FS_IMM_MEMCOPY: case FS_IMM_TABLEINIT: case FS_IMM_TABLECOPY:
         case FS_IMM_TYPE_FIELD: case FS_IMM_TYPE_TYPE: case FS_IMM_TYPE_DATA:
         case FS_IMM_TYPE_ELEM: case FS_IMM_TYPE_LEN:
-            fs_read_u32(r);
-            fs_read_u32(r);
+            SKIP_U32();
+            SKIP_U32();
             break;
         case FS_IMM_BR_ON_CAST:
-            fs_read_u8(r);
-            fs_read_u32(r);
+            p = skip_bytes(r, p, end, 1);
+            SKIP_U32();
+            SYNC();
             fs_decode_heaptype(r, m);
             fs_decode_heaptype(r, m);
+            RELOAD();
             break;
         case FS_IMM_COUNT:
             fs_reader_fail(r, at, "internal: opcode without an immediate kind");

@@ -18,6 +18,12 @@ const fs_op_info fs_op_rows[FS_OP_COUNT] = {
 #undef FS_OP
 };
 
+const uint8_t fs_op_imm[FS_OP_COUNT] = {
+#define FS_OP(id, pfx, code, text, imm, pops, pushes) [FS_OP_##id] = FS_IMM_##imm,
+#include "opcodes.def"
+#undef FS_OP
+};
+
 const uint16_t fs_op_slots[FS_OP_SLOTS] = {
 #define FS_OP(id, pfx, code, text, imm, pops, pushes) \
     [SLOT(pfx, code)] = FS_OP_##id + 1,

@@ -94,6 +94,7 @@ typedef struct fs_op_info {
 #define FS_OP_SLOTS   (FS_OP_BASE_FE + 128u)
 
 extern const fs_op_info fs_op_rows[FS_OP_COUNT];
+extern const uint8_t    fs_op_imm[FS_OP_COUNT];     /* rows[id].imm, packed for the decoder */
 extern const uint16_t   fs_op_slots[FS_OP_SLOTS];   /* id + 1, 0 = unknown */
 
 /* Row for an id; never NULL for id < FS_OP_COUNT. */

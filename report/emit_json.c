@@ -1,8 +1,14 @@
 /* emit_json.c - the forksize/stats@1 document (docs/json-schema.md).
  *
- * Built with cJSON as one tree and printed in one buffered pass.  Field
- * names are the schema's contract with other tools: add fields freely,
- * never rename or retype one without bumping the schema version.
+ * Everything is written by cJSON, but not as one tree: the summary is one
+ * cJSON document, and each function row is its own small cJSON object
+ * printed on one line and streamed after it.  A single tree for a module
+ * with 20k functions held 600k nodes (~60 MB) and spent most of its time
+ * in cJSON's double formatting; integers are therefore handed to cJSON as
+ * raw number text, which is exact for every count we emit.
+ *
+ * Field names are the schema's contract with other tools: add fields
+ * freely, never rename or retype one without bumping the schema version.
  */
 #include "report.h"
 
@@ -15,6 +21,14 @@
 static cJSON *num(cJSON *o, const char *k, double v)
 {
     return cJSON_AddNumberToObject(o, k, v);
+}
+
+/* An exact unsigned integer, as raw JSON number text. */
+static cJSON *juint(cJSON *o, const char *k, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    return cJSON_AddRawToObject(o, k, buf);
 }
 
 static void name_field(cJSON *o, const char *k, const char *s, uint32_t len)
@@ -37,17 +51,36 @@ static void name_field(cJSON *o, const char *k, const char *s, uint32_t len)
 static void cost_obj(cJSON *parent, const char *k, const fs_cost *c)
 {
     cJSON *o = cJSON_AddObjectToObject(parent, k);
-    num(o, "fixed", (double)c->fixed);
-    num(o, "callsite", (double)c->callsite);
-    num(o, "local", (double)c->local);
-    num(o, "total", (double)c->total);
+    juint(o, "fixed", c->fixed);
+    juint(o, "callsite", c->callsite);
+    juint(o, "local", c->local);
+    juint(o, "total", c->total);
 }
 
 static void kinds_obj(cJSON *parent, const char *k, const uint32_t *v)
 {
     cJSON *o = cJSON_AddObjectToObject(parent, k);
     for (int i = 0; i < FS_VK_COUNT; i++)
-        num(o, fs_valkind_name[i], v[i]);
+        juint(o, fs_valkind_name[i], v[i]);
+}
+
+static cJSON *row_obj(const fs_row *row)
+{
+    cJSON *o = cJSON_CreateObject();
+    juint(o, "index", row->index);
+    name_field(o, "name", row->name, row->name_len);
+    juint(o, "body_bytes", row->body_bytes);
+    cJSON_AddBoolToObject(o, "in_closure", row->in_closure);
+    juint(o, "callsites", row->callsites);
+    juint(o, "calls", row->calls);
+    juint(o, "locals", row->locals);
+    kinds_obj(o, "locals_by_type", row->locals_kind);
+    cost_obj(o, "cost", &row->cost);
+    if (row->label)
+        cJSON_AddStringToObject(o, "label", row->label);
+    else
+        cJSON_AddNullToObject(o, "label");
+    return o;
 }
 
 static cJSON *build(const fs_report *r)
@@ -61,34 +94,34 @@ static cJSON *build(const fs_report *r)
     cJSON *mod = cJSON_AddObjectToObject(doc, "module");
     cJSON_AddStringToObject(mod, "path", r->path);
     cJSON_AddStringToObject(mod, "sha256", r->sha256);
-    num(mod, "bytes", (double)r->bytes);
-    num(mod, "code_section_bytes", (double)r->code_section_bytes);
-    num(mod, "functions", r->functions);
-    num(mod, "imports", r->imports);
-    num(mod, "address_taken", r->address_taken);
-    num(mod, "indirect_call_sites", r->indirect_sites);
+    juint(mod, "bytes", r->bytes);
+    juint(mod, "code_section_bytes", r->code_section_bytes);
+    juint(mod, "functions", r->functions);
+    juint(mod, "imports", r->imports);
+    juint(mod, "address_taken", r->address_taken);
+    juint(mod, "indirect_call_sites", r->indirect_sites);
 
     cJSON *roots = cJSON_AddArrayToObject(doc, "roots");
     for (unsigned i = 0; i < r->nroots; i++) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "spec", r->roots[i].spec);
-        num(o, "matched", r->roots[i].matched);
+        juint(o, "matched", r->roots[i].matched);
         cJSON_AddBoolToObject(o, "default", r->roots_default);
         cJSON_AddItemToArray(roots, o);
     }
 
     cJSON *cl = cJSON_AddObjectToObject(doc, "closure");
     cJSON_AddStringToObject(cl, "policy", r->policy);
-    num(cl, "functions", r->closure_functions);
+    juint(cl, "functions", r->closure_functions);
     num(cl, "fraction", r->closure_fraction);
-    num(cl, "callsites", (double)r->closure_callsites);
-    num(cl, "locals", (double)r->closure_locals);
+    juint(cl, "callsites", r->closure_callsites);
+    juint(cl, "locals", r->closure_locals);
 
     cJSON *ins = cJSON_AddObjectToObject(doc, "instrumentation");
     cJSON_AddStringToObject(ins, "mode", r->mode);
     cJSON_AddStringToObject(ins, "label", r->label);
-    num(ins, "code_bytes_before", (double)r->code_bytes_before);
-    num(ins, "code_bytes_after", (double)r->code_bytes_after);
+    juint(ins, "code_bytes_before", r->code_bytes_before);
+    juint(ins, "code_bytes_after", r->code_bytes_after);
     num(ins, "growth", r->growth);
 
     cJSON *model = cJSON_AddObjectToObject(doc, "model");
@@ -103,38 +136,17 @@ static cJSON *build(const fs_report *r)
     cJSON_AddStringToObject(model, "label", "estimated");
 
     cJSON *terms = cJSON_AddObjectToObject(doc, "terms");
-    num(terms, "fixed", (double)r->terms.fixed);
-    num(terms, "callsite", (double)r->terms.callsite);
-    num(terms, "local", (double)r->terms.local);
-    num(terms, "total", (double)r->terms.total);
+    juint(terms, "fixed", r->terms.fixed);
+    juint(terms, "callsite", r->terms.callsite);
+    juint(terms, "local", r->terms.local);
+    juint(terms, "total", r->terms.total);
     cJSON_AddStringToObject(terms, "label", r->label);
-    num(terms, "unpriced_ref_local_functions", r->unsaveable_functions);
+    juint(terms, "unpriced_ref_local_functions", r->unsaveable_functions);
 
     cJSON *warn = cJSON_AddArrayToObject(doc, "warnings");
     if (r->name_warning && r->name_warning[0])
         cJSON_AddItemToArray(warn, cJSON_CreateString(r->name_warning));
 
-    cJSON *fns = cJSON_AddArrayToObject(doc, "functions");
-    for (uint32_t i = 0; i < r->nrows; i++) {
-        const fs_row *row = &r->rows[i];
-        cJSON *o = cJSON_CreateObject();
-        if (!o)
-            break;
-        num(o, "index", row->index);
-        name_field(o, "name", row->name, row->name_len);
-        num(o, "body_bytes", row->body_bytes);
-        cJSON_AddBoolToObject(o, "in_closure", row->in_closure);
-        num(o, "callsites", row->callsites);
-        num(o, "calls", row->calls);
-        num(o, "locals", row->locals);
-        kinds_obj(o, "locals_by_type", row->locals_kind);
-        cost_obj(o, "cost", &row->cost);
-        if (row->label)
-            cJSON_AddStringToObject(o, "label", row->label);
-        else
-            cJSON_AddNullToObject(o, "label");
-        cJSON_AddItemToArray(fns, o);
-    }
     cJSON *timing = cJSON_AddObjectToObject(doc, "timing");
     num(timing, "analyze_ms", r->analyze_ms);
     return doc;
@@ -143,16 +155,33 @@ static cJSON *build(const fs_report *r)
 int fs_emit_json(const fs_report *r, FILE *out, fs_error *err)
 {
     cJSON *doc = build(r);
-    /* A generous first buffer avoids cJSON's repeated doubling on large
-     * modules (about 250 bytes per function row, formatted). */
-    char *text = doc ? cJSON_PrintBuffered(doc, (int)(4096 + 320 * (size_t)r->nrows), 1) : NULL;
+    char *text = doc ? cJSON_Print(doc) : NULL;
     cJSON_Delete(doc);
-    if (!text) {
+    size_t len = text ? strlen(text) : 0;
+    /* A formatted cJSON object ends in "\n}": the rows array is spliced in
+     * before that brace, as the document's last member. */
+    if (!text || len < 2 || text[len - 1] != '}' || text[len - 2] != '\n') {
+        cJSON_free(text);
         snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
         return FS_ERR_NOMEM;
     }
-    fputs(text, out);
-    fputc('\n', out);
+    fwrite(text, 1, len - 2, out);
     cJSON_free(text);
+    fputs(",\n\t\"functions\": [", out);
+    char buf[1024];
+    for (uint32_t i = 0; i < r->nrows; i++) {
+        cJSON *o = row_obj(&r->rows[i]);
+        /* Rows are small: print into a stack buffer, else let cJSON allocate. */
+        int ok = o && cJSON_PrintPreallocated(o, buf, (int)sizeof buf, 0);
+        char *heap = ok || !o ? NULL : cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        if (!ok && !heap) {
+            snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
+            return FS_ERR_NOMEM;
+        }
+        fprintf(out, "%s\n\t\t%s", i ? "," : "", ok ? buf : heap);
+        cJSON_free(heap);
+    }
+    fputs(r->nrows ? "\n\t]\n}\n" : "]\n}\n", out);
     return ferror(out) ? FS_ERR_IO : FS_OK;
 }
