@@ -136,7 +136,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
     const int body = func != UINT32_MAX;
     const uint8_t *p = r->p, *const end = r->end;
     uint32_t depth = 0;                    /* open blocks, the function's own excluded */
-    uint64_t *const counts = m->op_counts;
+    uint64_t *const counts = body ? m->op_counts : m->const_op_counts;
     for (;;) {
         const uint8_t *at = p;
         if (p >= end)
@@ -155,8 +155,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
                 fs_reader_fail(r, at, "unknown opcode 0x%02x", b);
             id = (fs_op_id)(v - 1);
         }
-        if (body)
-            counts[id]++;
+        counts[id]++;
 
         switch ((fs_imm)fs_op_imm[id]) {
         case FS_IMM_NONE:

@@ -544,6 +544,10 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
         for (uint32_t i = 0; i < m->nfuncs; i++)
             if (m->funcs[i].flags & FS_FUNC_EXPORTED)
                 m->funcs[i].flags |= FS_FUNC_ADDRESS_TAKEN;
+    for (uint32_t i = 0; i < FS_OP_COUNT; i++) {
+        m->ninstructions += m->op_counts[i];
+        m->nconst_instructions += m->const_op_counts[i];
+    }
     if (name_section != UINT32_MAX)
         fs_decode_names(m, &m->sections[name_section]);
     return FS_OK;

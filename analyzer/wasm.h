@@ -165,8 +165,10 @@ typedef struct fs_wasm_module {
     char           name_warning[320]; /* why names were ignored, if they were */
 
     void          *scratch[3];    /* decoder temporaries, freed by fs_wasm_free */
-    uint64_t       op_counts[FS_OP_COUNT]; /* instructions seen, per opcode */
-    uint64_t       ninstructions;
+    uint64_t       op_counts[FS_OP_COUNT];       /* in function bodies, per opcode */
+    uint64_t       const_op_counts[FS_OP_COUNT]; /* in constant expressions */
+    uint64_t       ninstructions;                /* in function bodies */
+    uint64_t       nconst_instructions;
 } fs_wasm_module;
 
 /* Maps PATH and decodes it.  On failure returns a status, fills err, and

@@ -92,6 +92,28 @@ static int stats(const fs_options *o)
     return st ? fail(o->output ? o->output : "stdout", &err) : 0;
 }
 
+static int opcodes(const fs_options *o)
+{
+    fs_wasm_module m;
+    fs_error err;
+    int st = fs_wasm_load(&m, o->module, &err);
+    if (st) {
+        fs_wasm_free(&m);
+        return fail(o->module, &err);
+    }
+    fs_out out;
+    if ((st = fs_out_open(&out, o->output, o->module, &err))) {
+        fs_wasm_free(&m);
+        return fail(o->output, &err);
+    }
+    if ((st = fs_emit_opcodes(&m, o->format, out.fp, &err)))
+        fs_out_abort(&out);
+    else
+        st = fs_out_commit(&out, &err);
+    fs_wasm_free(&m);
+    return st ? fail(o->output ? o->output : "stdout", &err) : 0;
+}
+
 int main(int argc, char **argv)
 {
     fs_options o;
@@ -110,6 +132,8 @@ int main(int argc, char **argv)
         return 0;
     case FS_CMD_STATS:
         return stats(&o);
+    case FS_CMD_OPCODES:
+        return opcodes(&o);
     }
     return EXIT_BAD_INPUT;
 }

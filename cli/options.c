@@ -8,6 +8,7 @@
 
 const char fs_usage_text[] =
 "usage: forksize [stats] --stats MODULE.wasm [options]\n"
+"       forksize opcodes MODULE.wasm [--format text|json] [-o FILE]\n"
 "       forksize --help | --version\n"
 "\n"
 "Reports what fork-style (Asyncify-like unwind/rewind) instrumentation costs\n"
@@ -17,6 +18,10 @@ const char fs_usage_text[] =
 "\n"
 "options:\n"
 "  --stats               report per-function cost (the default command)\n"
+"\n"
+"  opcodes               count the instructions of every function body, per\n"
+"                        opcode (a check of the decoder against other tools)\n"
+"\n"
 "  --root SPEC           where an unwind begins; repeatable:\n"
 "                          import:GLOB   imports whose \"module.field\" matches\n"
 "                          func:GLOB     functions whose name-section name matches\n"
@@ -94,8 +99,12 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
     o->policy = FS_POLICY_TYPED;
     o->profile = fs_cost_seed;
     int i = 1;
-    if (i < argc && !strcmp(argv[i], "stats"))
+    if (i < argc && !strcmp(argv[i], "stats")) {
         i++;
+    } else if (i < argc && !strcmp(argv[i], "opcodes")) {
+        o->command = FS_CMD_OPCODES;
+        i++;
+    }
     int only_files = 0;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -161,6 +170,8 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
     }
     if (!o->module)
         return usage(err, "%s", "no module given (see forksize --help)");
+    if (o->command == FS_CMD_OPCODES && o->format != FS_FMT_TEXT && o->format != FS_FMT_JSON)
+        return usage(err, "%s", "opcodes writes text or json");
     if (!o->nroots) {
         o->roots_default = 1;
         for (unsigned k = 0; k < fs_roots_ndefault; k++)

@@ -8,7 +8,7 @@
 
 #define FS_MAX_ROOTS 64
 
-typedef enum fs_command { FS_CMD_STATS, FS_CMD_HELP, FS_CMD_VERSION } fs_command;
+typedef enum fs_command { FS_CMD_STATS, FS_CMD_OPCODES, FS_CMD_HELP, FS_CMD_VERSION } fs_command;
 
 typedef struct fs_options {
     fs_command      command;

@@ -108,6 +108,9 @@ int fs_emit_md(const fs_report *r, FILE *out, fs_error *err);
 
 int fs_emit(const fs_report *r, fs_format fmt, unsigned top, FILE *out, fs_error *err);
 
+/* Per-opcode instruction counts of a decoded module (text or json). */
+int fs_emit_opcodes(const fs_wasm_module *m, fs_format fmt, FILE *out, fs_error *err);
+
 /* Display name of a row: its name, or "func[N]" in buf. */
 const char *fs_row_display_name(const fs_row *row, char *buf, size_t cap);
 
