@@ -15,24 +15,25 @@
 #include "decode_int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Cursor helpers over (p, end).  Slow and failing paths go through the
  * reader so that errors carry offsets; they write p back first. */
 #define SYNC()    (r->p = p)
 #define RELOAD()  (p = r->p)
 
-static void add_call(fs_reader *r, fs_wasm_module *m, const uint8_t *at,
+static void add_call(fs_reader *r, fs_body_sink *s, const uint8_t *at,
                      uint8_t kind, uint32_t target, uint32_t table)
 {
-    if (m->ncalls == m->calls_cap) {
-        uint32_t cap = m->calls_cap ? m->calls_cap * 2 : 1024;
-        fs_call *nc = realloc(m->calls, (size_t)cap * sizeof *nc);
+    if (s->ncalls == s->calls_cap) {
+        uint32_t cap = s->calls_cap ? s->calls_cap * 2 : 1024;
+        fs_call *nc = realloc(s->calls, (size_t)cap * sizeof *nc);
         if (!nc)
             fs_decode_nomem(r);
-        m->calls = nc;
-        m->calls_cap = cap;
+        s->calls = nc;
+        s->calls_cap = cap;
     }
-    fs_call *c = &m->calls[m->ncalls++];
+    fs_call *c = &s->calls[s->ncalls++];
     c->target = target;
     c->offset = fs_reader_off(r, at);
     c->table = table;
@@ -131,13 +132,113 @@ static inline const uint8_t *memarg(fs_reader *r, const uint8_t *p, const uint8_
     return p;
 }
 
-void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
+/* Fast-path classes for single-byte opcodes, from the same table:
+ * 1 = no immediate, 2 = one LEB128 (local, global, label, table, tag,
+ * i32/i64 const), 3 = a memarg.  0 sends the opcode down the general
+ * path.  Indices of prefixed rows are parked past 256 and never read. */
+#define FAST_NONE 1
+#define FAST_LOCAL 2
+#define FAST_GLOBAL 2
+#define FAST_LABEL 2
+#define FAST_TABLE 2
+#define FAST_TAG 2
+#define FAST_I32 2
+#define FAST_I64 2
+#define FAST_MEMARG 3
+#define FAST_BLOCK 0
+#define FAST_BR_TABLE 0
+#define FAST_FUNC 0
+#define FAST_CALL_IND 0
+#define FAST_MEMARG_LANE 0
+#define FAST_MEM 0
+#define FAST_F32 0
+#define FAST_F64 0
+#define FAST_V128 0
+#define FAST_LANE 0
+#define FAST_SELECT_T 0
+#define FAST_HEAPTYPE 0
+#define FAST_DATA 0
+#define FAST_ELEM 0
+#define FAST_MEMINIT 0
+#define FAST_MEMCOPY 0
+#define FAST_TABLEINIT 0
+#define FAST_TABLECOPY 0
+#define FAST_TRY_TABLE 0
+#define FAST_TYPE 0
+#define FAST_TYPE_FIELD 0
+#define FAST_TYPE_TYPE 0
+#define FAST_TYPE_DATA 0
+#define FAST_TYPE_ELEM 0
+#define FAST_TYPE_LEN 0
+#define FAST_BR_ON_CAST 0
+#define FAST_ZERO_BYTE 0
+
+static const uint8_t fast_class[256 + FS_OP_COUNT] = {
+#define FS_OP(id, pfx, code, text, imm, pops, pushes) \
+    [(pfx) == 0 ? (unsigned)(code) : 256u + FS_OP_##id] = FAST_##imm,
+#include "opcodes.def"
+#undef FS_OP
+};
+
+/* Length of the LEB128 at p, reading 8 bytes at once (the caller
+ * guarantees they exist); 9 means "longer than 8". */
+static inline unsigned leb_len(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    uint64_t stop = ~x & 0x8080808080808080ull;
+    return stop ? (unsigned)(__builtin_ctzll(stop) >> 3) + 1 : 9;
+}
+
+static void add_ref(fs_reader *r, fs_body_sink *s, uint32_t f)
+{
+    if (s->nrefs == s->refs_cap) {
+        uint32_t cap = s->refs_cap ? s->refs_cap * 2 : 256;
+        uint32_t *nr = realloc(s->refs, (size_t)cap * sizeof *nr);
+        if (!nr)
+            fs_decode_nomem(r);
+        s->refs = nr;
+        s->refs_cap = cap;
+    }
+    s->refs[s->nrefs++] = f;
+}
+
+void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_t func)
 {
     const int body = func != UINT32_MAX;
     const uint8_t *p = r->p, *const end = r->end;
     uint32_t depth = 0;                    /* open blocks, the function's own excluded */
-    uint64_t *const counts = body ? m->op_counts : m->const_op_counts;
+    uint64_t *const counts = body ? sink->op_counts : m->const_op_counts;
+    uint64_t *const bytes = body ? sink->byte_counts : NULL;   /* fast path is body-only */
     for (;;) {
+        /* Fast path: the common single-byte instructions whose immediates
+         * are at most one short LEB or a plain memarg.  Short (< 5 byte)
+         * LEBs cannot overflow 32 bits, and an alignment byte below 0x40
+         * is a valid exponent without a memory index, so nothing is left
+         * unchecked; anything else takes the general path below.  `end`
+         * (0x0B) and `delegate` (0x18) change the nesting depth. */
+        if (body && end - p >= 16) {
+            uint8_t b = *p;
+            unsigned k = fast_class[b], n;
+            if (k == 1 && b != 0x0B) {
+                bytes[b]++;
+                p++;
+                continue;
+            }
+            if (k == 2 && b != 0x18 && (n = leb_len(p + 1)) < 5) {
+                bytes[b]++;
+                p += 1 + n;
+                continue;
+            }
+            if (k == 3 && p[1] < 0x40 && (n = leb_len(p + 2)) < 5) {
+                bytes[b]++;
+                p += 2 + n;
+                continue;
+            }
+        }
         const uint8_t *at = p;
         if (p >= end)
             fs_reader_fail(r, at, body ? "function body ends before its final end"
@@ -196,10 +297,12 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
             if (!body && id != FS_OP_REF_FUNC)
                 fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
             if (id == FS_OP_CALL)
-                add_call(r, m, at, FS_CALL_DIRECT, f, 0);
+                add_call(r, sink, at, FS_CALL_DIRECT, f, 0);
             else if (id == FS_OP_RETURN_CALL)
-                add_call(r, m, at, FS_CALL_TAIL, f, 0);
-            else                           /* ref.func */
+                add_call(r, sink, at, FS_CALL_TAIL, f, 0);
+            else if (body)                 /* ref.func: marked when merged */
+                add_ref(r, sink, f);
+            else
                 m->funcs[f].flags |= FS_FUNC_REF_FUNC | FS_FUNC_ADDRESS_TAKEN;
             break;
         }
@@ -208,7 +311,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
                 fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
             uint32_t t = index_in(r, &p, m->ntypes, "type");
             uint32_t table = index_in(r, &p, m->ntables, "table");
-            add_call(r, m, at, id == FS_OP_CALL_INDIRECT ? FS_CALL_INDIRECT
+            add_call(r, sink, at, id == FS_OP_CALL_INDIRECT ? FS_CALL_INDIRECT
                                                          : FS_CALL_TAIL_INDIRECT, t, table);
             break;
         }
@@ -217,7 +320,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func)
             if (id == FS_OP_CALL_REF || id == FS_OP_RETURN_CALL_REF) {
                 if (!body)
                     fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
-                add_call(r, m, at, id == FS_OP_CALL_REF ? FS_CALL_REF : FS_CALL_TAIL_REF, t, 0);
+                add_call(r, sink, at, id == FS_OP_CALL_REF ? FS_CALL_REF : FS_CALL_TAIL_REF, t, 0);
             }
             break;
         }

@@ -20,9 +20,20 @@ int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m);
 /* types.c */
 void fs_decode_types(fs_reader *r, fs_wasm_module *m);
 
-/* body.c: walks one function body (func = its index) or, with func ==
- * UINT32_MAX, a constant expression; both stop after their final end. */
-void fs_decode_expr(fs_reader *r, fs_wasm_module *m, uint32_t func);
+/* Where a body walk puts what it finds.  Each decoding thread has its
+ * own sink; decode.c merges them in file order. */
+typedef struct fs_body_sink {
+    fs_call  *calls;   uint32_t ncalls, calls_cap;
+    uint32_t *refs;    uint32_t nrefs, refs_cap;   /* functions named by ref.func */
+    uint64_t  op_counts[FS_OP_COUNT];
+    uint64_t  byte_counts[256];                    /* fast path, single-byte opcodes */
+} fs_body_sink;
+
+/* body.c: walks one function body (func = its index, into SINK) or, with
+ * func == UINT32_MAX, a constant expression (sink unused: ref.func marks
+ * the module directly, counts go to const_op_counts).  Both stop after
+ * their final end.  Only constant expressions write to M. */
+void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_t func);
 
 /* names.c: reads the "name" custom section; never fails the module. */
 void fs_decode_names(fs_wasm_module *m, const fs_section *s);

@@ -167,6 +167,7 @@ typedef struct fs_wasm_module {
     void          *scratch[3];    /* decoder temporaries, freed by fs_wasm_free */
     uint64_t       op_counts[FS_OP_COUNT];       /* in function bodies, per opcode */
     uint64_t       const_op_counts[FS_OP_COUNT]; /* in constant expressions */
+    uint64_t       byte_counts[256];  /* decoder fast path, folded into op_counts */
     uint64_t       ninstructions;                /* in function bodies */
     uint64_t       nconst_instructions;
 } fs_wasm_module;

@@ -28,6 +28,24 @@ int fs_out_open(fs_out *o, const char *path, const char *input, fs_error *err)
         snprintf(err->msg, sizeof err->msg, "refusing to write over the input module");
         return FS_ERR_USAGE;
     }
+    /* Only a regular file (or a new one) is replaced atomically.  Renaming
+     * over a device, FIFO or socket would replace the node itself: -o
+     * /dev/null would turn /dev/null into a regular file.  Those are
+     * written in place, as a shell redirection would. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err->msg, sizeof err->msg, "is a directory");
+            return FS_ERR_USAGE;
+        }
+        o->fp = fopen(path, "w");
+        if (!o->fp) {
+            snprintf(err->msg, sizeof err->msg, "cannot open for writing: %s", strerror(errno));
+            return FS_ERR_IO;
+        }
+        o->direct = 1;
+        return FS_OK;
+    }
     int n = snprintf(o->tmp, sizeof o->tmp, "%s.tmp.XXXXXX", path);
     if (n < 0 || (size_t)n >= sizeof o->tmp) {
         snprintf(err->msg, sizeof err->msg, "output path too long");
@@ -58,7 +76,11 @@ int fs_out_commit(fs_out *o, fs_error *err)
 {
     memset(err, 0, sizeof *err);
     if (!o->tmp[0]) {
-        if (fflush(o->fp) != 0 || ferror(o->fp)) {
+        int bad = fflush(o->fp) != 0 || ferror(o->fp);
+        if (o->direct && fclose(o->fp) != 0)
+            bad = 1;
+        o->fp = NULL;
+        if (bad) {
             snprintf(err->msg, sizeof err->msg, "write error: %s", strerror(errno));
             return FS_ERR_IO;
         }
@@ -86,6 +108,8 @@ int fs_out_commit(fs_out *o, fs_error *err)
 
 void fs_out_abort(fs_out *o)
 {
+    if (o->direct && o->fp)
+        fclose(o->fp);
     if (o->tmp[0]) {
         if (o->fp)
             fclose(o->fp);

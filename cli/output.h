@@ -3,6 +3,7 @@
  * Output goes to a temporary file beside the target, which is renamed
  * over the target only once everything was written and flushed, so a
  * reader never sees half a report.  The target may never be the input.
+ * Devices and FIFOs (e.g. /dev/null) are written in place instead.
  */
 #ifndef FS_OUTPUT_H
 #define FS_OUTPUT_H
@@ -15,6 +16,7 @@ typedef struct fs_out {
     FILE *fp;
     char  tmp[4096];      /* temporary path; empty for stdout */
     const char *target;
+    int   direct;         /* an existing non-regular file, written in place */
 } fs_out;
 
 /* Opens PATH for writing (NULL or "-" means stdout).  Refuses when PATH

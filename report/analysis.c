@@ -42,10 +42,12 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
     if (!threaded)
         hash_thread(&job);
     st = fs_wasm_decode_loaded(&a->m, err);
+    double t_decoded = now_ms();
     if (threaded)
         pthread_join(th, NULL);
     if (st)
         return st;
+    double t_hashed = now_ms();
 
     if (o->nroots > sizeof a->roots / sizeof a->roots[0]) {
         snprintf(err->msg, sizeof err->msg, "too many roots");
@@ -70,7 +72,11 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
     };
     if ((st = fs_report_build(&a->report, &in, err)))
         return st;
-    a->report.analyze_ms = now_ms() - t0;
+    double t_end = now_ms();
+    a->report.analyze_ms = t_end - t0;
+    a->report.decode_ms = t_decoded - t0;
+    a->report.hash_wait_ms = t_hashed - t_decoded;
+    a->report.graph_ms = t_end - t_hashed;
     return FS_OK;
 }
 

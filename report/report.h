@@ -71,7 +71,10 @@ typedef struct fs_report {
     /* rows: every defined function, by index */
     fs_row     *rows;   uint32_t nrows;
     const char *name_warning;         /* non-empty when names were ignored */
-    double      analyze_ms;
+    double      analyze_ms;           /* map + decode + hash + analyses, wall clock */
+    double      decode_ms;            /* map + decode */
+    double      hash_wait_ms;         /* waiting for the sha256 thread after decoding */
+    double      graph_ms;             /* graph, closure, cost, rows */
 } fs_report;
 
 typedef struct fs_report_input {
