@@ -159,22 +159,29 @@ static void subtype(typectx *c, uint8_t lead, uint32_t idx)
     t->super = UINT32_MAX;
     t->final = 1;
     t->rec_start = c->gstart;
+    const uint8_t *sat = NULL;
     if (lead == 0x50 || lead == 0x4F) {
         r->p++;
         t->final = lead == 0x4F;
-        put_u8(c, lead);
         uint32_t n = fs_read_count(r, 1, "supertype");
         if (n > 1)
             fs_reader_fail(r, r->p - 1, "at most one supertype is allowed, found %u", n);
         if (n == 1) {
-            const uint8_t *at = r->p;
+            sat = r->p;
             uint32_t s = fs_read_u32(r);
             if (s >= idx)
-                fs_reader_fail(r, at, "supertype %u of type %u is not declared before it", s, idx);
-            put_typeref(c, at, s);
+                fs_reader_fail(r, sat, "supertype %u of type %u is not declared before it", s, idx);
             t->super = s;
         }
     }
+    /* The key spells what the type is, not how it was written: a bare
+     * composite type is shorthand for (sub final () ...), so both keys
+     * start with the same final flag and supertype. */
+    put_u8(c, t->final);
+    if (t->super == UINT32_MAX)
+        put_u8(c, 0);
+    else
+        put_typeref(c, sat, t->super);
     comptype(c, t);
 }
 

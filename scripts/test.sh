@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# README command 2: the whole test suite, as CI runs it.
+#
+#  1. install what is missing (scripts/deps.sh test)
+#  2. fetch the real corpus into the cache (scripts/fetch-corpus.sh)
+#  3. build with gcc (Release) and run every test
+#  4. build with clang-14 under AddressSanitizer + UndefinedBehaviorSanitizer
+#     and run every test again
+#
+# Build trees: build-test-gcc/ and build-test-asan/ (FORKSIZE_TEST_BUILDS
+# moves them).  Extra arguments go to ctest, e.g. scripts/test.sh -R oracle.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+builds=${FORKSIZE_TEST_BUILDS:-$root}
+jobs=$(nproc)
+
+scripts/deps.sh test
+scripts/fetch-corpus.sh
+
+status=0
+run() {
+  local name=$1; shift
+  local dir="$builds/build-test-$name"
+  echo "== $name: configure and build ($dir)" >&2
+  cmake -S "$root" -B "$dir" "$@" >/dev/null
+  cmake --build "$dir" -j"$jobs"
+  echo "== $name: ctest" >&2
+  if ! (cd "$dir" && ctest --output-on-failure -j"$jobs" ${CTEST_ARGS:-}); then
+    status=1
+  fi
+}
+
+run gcc -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc
+# Any sanitizer report must fail its test, not scroll by as a warning.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+run asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang-14 -DFORKSIZE_SANITIZE=ON
+
+if [ $status -ne 0 ]; then
+  echo "test.sh: FAILED" >&2
+else
+  echo "test.sh: all test runs passed" >&2
+fi
+exit $status
