@@ -32,6 +32,7 @@ wasm-opt|binaryen
 node|nodejs
 npm|npm
 sha256sum|coreutils
+file:/usr/bin/time|time
 file:/usr/include/wasm32-wasi/stdio.h|wasi-libc
 clangrt-wasm32|libclang-rt-14-dev-wasm32
 clangrt-asan|libclang-rt-14-dev

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Speed and memory of forksize beside the peer tools, on the corpus.
+#
+# Usage: scripts/bench.sh [-n RUNS] [MODULE...]   (default: every corpus module)
+#   FORKSIZE   the binary to measure (default build/forksize)
+#
+# For each module, each command runs RUNS times (default 7) after one
+# warm-up; the table gives the median wall time and the largest peak RSS
+# (from /usr/bin/time).  Targets, from the analyzer issue:
+#   forksize --stats --format json -o /dev/null  <= 1/20 of wasm-opcodecnt
+#   peak RSS                                     <= 1.5 x file size + 16 MB
+# The numbers are measurements on this machine, printed with its core
+# count; they are not checked here (timed tests are flaky), only reported.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=7
+if [ "${1:-}" = -n ]; then runs=$2; shift 2; fi
+forksize=${FORKSIZE:-build/forksize}
+[ -x "$forksize" ] || { echo "bench: build first (scripts/build.sh)" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench: needs /usr/bin/time (Debian package 'time')" >&2; exit 1; }
+corpus=$(scripts/fetch-corpus.sh --print-dir)
+if [ $# -eq 0 ]; then
+  set -- "$corpus"/php_8_3.wasm "$corpus"/ruby.wasm "$corpus"/lg2.wasm "$corpus"/sqlite3.wasm \
+         "$corpus"/glue.wasm corpus/forksh.wasm
+fi
+
+# measure LABEL CMD...: prints "median_ms max_rss_kb" of RUNS runs.
+measure() {
+  local times=() rss=0 out
+  "$@" >/dev/null 2>&1 || true                      # warm the page cache
+  for _ in $(seq "$runs"); do
+    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    local s=${out% *} kb=${out#* }
+    times+=("$(awk -v s="$s" 'BEGIN { printf "%d", s * 1000 }')")
+    [ "$kb" -gt "$rss" ] && rss=$kb
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '
+    { a[NR] = $1 } END { printf "%d %d\n", a[int((NR + 1) / 2)], rss }'
+}
+
+echo "# forksize benchmark ($(nproc) cores, $(date -u +%Y-%m-%d), $runs runs, median wall ms)"
+echo
+echo "| module | MB | forksize stats json | forksize opcodes | wasm-opcodecnt | wasm-opt parse | ratio vs opcodecnt | RSS MB | RSS budget MB |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for m in "$@"; do
+  [ -f "$m" ] || { echo "bench: missing $m (scripts/fetch-corpus.sh)" >&2; exit 1; }
+  bytes=$(stat -c %s "$m")
+  read -r fs_ms fs_kb < <(measure "$forksize" --stats --root 'import:*' --format json -o /dev/null "$m")
+  read -r op_ms _ < <(measure "$forksize" opcodes -o /dev/null "$m")
+  read -r cnt_ms _ < <(measure wasm-opcodecnt --enable-all "$m" -o /dev/null)
+  # wasm-opt only parses and validates here (no passes, no output).
+  read -r opt_ms _ < <(measure wasm-opt --all-features "$m")
+  awk -v m="$(basename "$m")" -v b="$bytes" -v fs="$fs_ms" -v op="$op_ms" -v c="$cnt_ms" \
+      -v o="$opt_ms" -v kb="$fs_kb" 'BEGIN {
+    ratio = fs > 0 ? sprintf("1/%.1f", c / fs) : "-"
+    printf "| %s | %.1f | %d | %d | %d | %d | %s | %.1f | %.1f |\n", m, b / 1048576, fs, op, c, o,
+           ratio, kb / 1024, (1.5 * b + 16 * 1048576) / 1048576 }'
+done
