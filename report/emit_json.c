@@ -1,8 +1,8 @@
 /* emit_json.c - the forksize/stats@1 document (docs/json-schema.md).
  *
  * Everything is written by cJSON, but not as one tree: the summary is one
- * cJSON document, and each function row is its own small cJSON object
- * printed on one line and streamed after it.  A single tree for a module
+ * cJSON document, and each function row is printed by cJSON from a row
+ * object on its own line, streamed after it.  A single tree for a module
  * with 20k functions held 600k nodes (~60 MB) and spent most of its time
  * in cJSON's double formatting; integers are therefore handed to cJSON as
  * raw number text, which is exact for every count we emit.
@@ -17,44 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Row objects are built and dropped 20k times on a large module; their
- * nodes come from a per-thread bump arena that is reset after each row,
- * so cJSON's many small allocations cost almost nothing.  Outside a row
- * (arena off) and for anything too big, cJSON gets plain malloc. */
-typedef struct arena {
-    int    on;
-    size_t used;
-    _Alignas(16) char buf[32768];
-} arena;
-
-static _Thread_local arena rows_arena;
-
-static void *arena_malloc(size_t n)
-{
-    arena *a = &rows_arena;
-    size_t need = (n + 15) & ~(size_t)15;
-    if (a->on && need <= sizeof a->buf - a->used) {
-        void *p = a->buf + a->used;
-        a->used += need;
-        return p;
-    }
-    return malloc(n);
-}
-
-static void arena_free(void *p)
-{
-    arena *a = &rows_arena;
-    if ((char *)p >= a->buf && (char *)p < a->buf + sizeof a->buf)
-        return;                      /* released all at once by the reset */
-    free(p);
-}
-
-static void install_hooks(void)
-{
-    cJSON_Hooks h = { arena_malloc, arena_free };
-    cJSON_InitHooks(&h);
-}
-
 /* cJSON reports allocation failure by returning NULL from every adder;
  * one check at the end (and cJSON_Delete of the partial tree) covers it. */
 static cJSON *num(cJSON *o, const char *k, double v)
@@ -65,67 +27,175 @@ static cJSON *num(cJSON *o, const char *k, double v)
 /* An exact unsigned integer, as raw JSON number text. */
 static cJSON *juint(cJSON *o, const char *k, uint64_t v)
 {
-    /* Digits by hand: snprintf's format parsing was a tenth of the time
-     * of writing a large report. */
-    char buf[24], *p = buf + sizeof buf - 1;
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    return cJSON_AddRawToObject(o, k, buf);
+}
+
+/* The row object is built once per thread and refilled for each row
+ * through cJSON's public item fields, then printed by cJSON: creating and
+ * freeing 25 items per row was most of the cost of a 20k-row report. */
+enum { R_INDEX, R_BODY, R_CALLSITES, R_CALLS, R_LOCALS, R_KIND0,
+       R_FIXED = R_KIND0 + FS_VK_COUNT, R_CALLSITE, R_LOCAL, R_TOTAL, R_NUMS };
+
+typedef struct row_tpl {
+    cJSON *obj;
+    cJSON *num[R_NUMS];        /* raw number items, each with room for 20 digits */
+    cJSON *name, *in_closure, *label;
+    char  *name_own, *label_own; /* cJSON's own strings, restored before delete */
+    char  *namebuf;  size_t namecap;
+    char  *print;    size_t printcap;
+} row_tpl;
+
+/* Room for any uint64 in a raw item's own buffer. */
+static const char wide[] = "18446744073709551615";
+
+static cJSON *raw(cJSON *o, const char *k)
+{
+    return cJSON_AddRawToObject(o, k, wide);
+}
+
+static int tpl_init(row_tpl *t)
+{
+    memset(t, 0, sizeof *t);
+    cJSON *o = t->obj = cJSON_CreateObject();
+    t->num[R_INDEX] = raw(o, "index");
+    t->name = cJSON_AddStringToObject(o, "name", "");
+    t->num[R_BODY] = raw(o, "body_bytes");
+    t->in_closure = cJSON_AddFalseToObject(o, "in_closure");
+    t->num[R_CALLSITES] = raw(o, "callsites");
+    t->num[R_CALLS] = raw(o, "calls");
+    t->num[R_LOCALS] = raw(o, "locals");
+    cJSON *k = cJSON_AddObjectToObject(o, "locals_by_type");
+    for (int i = 0; i < FS_VK_COUNT; i++)
+        t->num[R_KIND0 + i] = raw(k, fs_valkind_name[i]);
+    cJSON *c = cJSON_AddObjectToObject(o, "cost");
+    t->num[R_FIXED] = raw(c, "fixed");
+    t->num[R_CALLSITE] = raw(c, "callsite");
+    t->num[R_LOCAL] = raw(c, "local");
+    t->num[R_TOTAL] = raw(c, "total");
+    t->label = cJSON_AddStringToObject(o, "label", "");
+    for (int i = 0; i < R_NUMS; i++)
+        if (!t->num[i])
+            return -1;
+    if (!t->name || !t->in_closure || !t->label)
+        return -1;
+    t->name_own = t->name->valuestring;
+    t->label_own = t->label->valuestring;
+    return 0;
+}
+
+static void tpl_free(row_tpl *t)
+{
+    if (t->obj) {
+        t->name->valuestring = t->name_own;
+        t->label->valuestring = t->label_own;
+        cJSON_Delete(t->obj);
+    }
+    free(t->namebuf);
+    free(t->print);
+    memset(t, 0, sizeof *t);
+}
+
+static void set_num(cJSON *item, uint64_t v)
+{
+    /* Digits by hand into the item's own 21-byte buffer: snprintf's format
+     * parsing was a tenth of the time of a large report. */
+    char tmp[24], *p = tmp + sizeof tmp - 1;
     *p = 0;
     do {
         *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return cJSON_AddRawToObject(o, k, p);
+    memcpy(item->valuestring, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-static void name_field(cJSON *o, const char *k, const char *s, uint32_t len)
+static void set_type(cJSON *item, int type)
 {
-    if (!s) {
-        cJSON_AddNullToObject(o, k);
-        return;
+    item->type = (item->type & ~0xFF) | type;
+}
+
+/* Fills the template from ROW and prints it; returns the text or NULL. */
+static const char *tpl_print(row_tpl *t, const fs_row *row)
+{
+    const uint64_t nums[R_NUMS] = {
+        row->index, row->body_bytes, row->callsites, row->calls, row->locals,
+        row->locals_kind[0], row->locals_kind[1], row->locals_kind[2], row->locals_kind[3],
+        row->locals_kind[4], row->locals_kind[5],
+        row->cost.fixed, row->cost.callsite, row->cost.local, row->cost.total,
+    };
+    for (int i = 0; i < R_NUMS; i++)
+        set_num(t->num[i], nums[i]);
+    if (row->name) {
+        if (row->name_len + 1 > t->namecap) {
+            char *nb = realloc(t->namebuf, (size_t)row->name_len + 64);
+            if (!nb)
+                return NULL;
+            t->namebuf = nb;
+            t->namecap = (size_t)row->name_len + 64;
+        }
+        memcpy(t->namebuf, row->name, row->name_len);
+        t->namebuf[row->name_len] = 0;
+        t->name->valuestring = t->namebuf;
+        set_type(t->name, cJSON_String);
+    } else {
+        set_type(t->name, cJSON_NULL);
     }
-    char stack[256];
-    char *buf = len < sizeof stack ? stack : malloc((size_t)len + 1);
-    if (!buf)
-        return;
-    memcpy(buf, s, len);
-    buf[len] = 0;
-    cJSON_AddStringToObject(o, k, buf);
-    if (buf != stack)
-        free(buf);
+    set_type(t->in_closure, row->in_closure ? cJSON_True : cJSON_False);
+    if (row->label) {
+        t->label->valuestring = (char *)row->label;   /* printed, never freed */
+        set_type(t->label, cJSON_String);
+    } else {
+        set_type(t->label, cJSON_NULL);
+    }
+    /* Worst case: every name byte escaped as \u00XX, plus the fixed part. */
+    size_t need = 6 * (size_t)row->name_len + 1024;
+    if (need > t->printcap) {
+        char *nb = realloc(t->print, need);
+        if (!nb)
+            return NULL;
+        t->print = nb;
+        t->printcap = need;
+    }
+    if (need > INT32_MAX || !cJSON_PrintPreallocated(t->obj, t->print, (int)need, 0))
+        return NULL;
+    return t->print;
 }
 
-static void cost_obj(cJSON *parent, const char *k, const fs_cost *c)
+/* Rows [from, to) to OUT, each preceded by its separator. */
+static int print_rows(const fs_report *r, uint32_t from, uint32_t to, FILE *out)
 {
-    cJSON *o = cJSON_AddObjectToObject(parent, k);
-    juint(o, "fixed", c->fixed);
-    juint(o, "callsite", c->callsite);
-    juint(o, "local", c->local);
-    juint(o, "total", c->total);
+    row_tpl t;
+    int st = tpl_init(&t);
+    for (uint32_t i = from; i < to && st == 0; i++) {
+        const char *text = tpl_print(&t, &r->rows[i]);
+        if (!text) {
+            st = -1;
+            break;
+        }
+        fputs(i ? ",\n\t\t" : "\n\t\t", out);
+        fputs(text, out);
+    }
+    tpl_free(&t);
+    return st;
 }
 
-static void kinds_obj(cJSON *parent, const char *k, const uint32_t *v)
-{
-    cJSON *o = cJSON_AddObjectToObject(parent, k);
-    for (int i = 0; i < FS_VK_COUNT; i++)
-        juint(o, fs_valkind_name[i], v[i]);
-}
+typedef struct rows_job {
+    const fs_report *r;
+    uint32_t from, to;
+    char    *buf;
+    size_t   len;
+    int      status;
+} rows_job;
 
-static cJSON *row_obj(const fs_row *row)
+static void *rows_thread(void *p)
 {
-    cJSON *o = cJSON_CreateObject();
-    juint(o, "index", row->index);
-    name_field(o, "name", row->name, row->name_len);
-    juint(o, "body_bytes", row->body_bytes);
-    cJSON_AddBoolToObject(o, "in_closure", row->in_closure);
-    juint(o, "callsites", row->callsites);
-    juint(o, "calls", row->calls);
-    juint(o, "locals", row->locals);
-    kinds_obj(o, "locals_by_type", row->locals_kind);
-    cost_obj(o, "cost", &row->cost);
-    if (row->label)
-        cJSON_AddStringToObject(o, "label", row->label);
-    else
-        cJSON_AddNullToObject(o, "label");
-    return o;
+    rows_job *j = p;
+    FILE *mem = open_memstream(&j->buf, &j->len);
+    j->status = mem ? print_rows(j->r, j->from, j->to, mem) : -1;
+    if (mem && fclose(mem) != 0)
+        j->status = -1;
+    return NULL;
 }
 
 static cJSON *build(const fs_report *r)
@@ -200,6 +270,9 @@ static cJSON *build(const fs_report *r)
     return doc;
 }
 
+/* Below this many rows a second printing thread is not worth starting. */
+#define PARALLEL_ROWS 4096u
+
 int fs_emit_json(const fs_report *r, FILE *out, fs_error *err)
 {
     cJSON *doc = build(r);
@@ -216,25 +289,23 @@ int fs_emit_json(const fs_report *r, FILE *out, fs_error *err)
     fwrite(text, 1, len - 2, out);
     cJSON_free(text);
     fputs(",\n\t\"functions\": [", out);
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, install_hooks);
-    char buf[1024];
-    for (uint32_t i = 0; i < r->nrows; i++) {
-        rows_arena.on = 1;
-        rows_arena.used = 0;
-        cJSON *o = row_obj(&r->rows[i]);
-        /* Rows are small: print into a stack buffer, else let cJSON allocate. */
-        int ok = o && cJSON_PrintPreallocated(o, buf, (int)sizeof buf, 0);
-        char *heap = ok || !o ? NULL : cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        rows_arena.on = 0;
-        if (!ok && !heap) {
-            snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
-            return FS_ERR_NOMEM;
-        }
-        fputs(i ? ",\n\t\t" : "\n\t\t", out);
-        fputs(ok ? buf : heap, out);
-        cJSON_free(heap);
+    /* Large reports print their second half on another thread into memory;
+     * it is written after the first half, so the bytes are the same. */
+    rows_job job = { r, r->nrows / 2, r->nrows, NULL, 0, 0 };
+    pthread_t th;
+    int threaded = r->nrows >= PARALLEL_ROWS && pthread_create(&th, NULL, rows_thread, &job) == 0;
+    int st = print_rows(r, 0, threaded ? job.from : r->nrows, out);
+    if (threaded) {
+        pthread_join(th, NULL);
+        if (st == 0 && job.status == 0)
+            fwrite(job.buf, 1, job.len, out);
+        else
+            st = -1;
+        free(job.buf);
+    }
+    if (st != 0) {
+        snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
+        return FS_ERR_NOMEM;
     }
     fputs(r->nrows ? "\n\t]\n}\n" : "]\n}\n", out);
     return ferror(out) ? FS_ERR_IO : FS_OK;

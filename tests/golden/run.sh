@@ -19,7 +19,7 @@
 # differently (section order, LEB padding, name-section contents); then
 # the sha256, module and code-section sizes and body bytes change, and
 # the goldens must be regenerated and each number re-checked against the
-# fixture's comment.
+# fixture's comment.  The tool version is written as VERSION.
 set -euo pipefail
 set -f
 
@@ -61,6 +61,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+version=$("$FORKSIZE" --version | awk '{ print $2 }')
 status=0
 "$FORKSIZE" --stats "$fixture.wasm" "${args[@]}" >"$work/stdout" 2>"$work/stderr" || status=$?
 {
@@ -70,10 +71,21 @@ status=0
     cat "$work/stderr"
     printf ';; stdout:\n'
     # JSON: keep the "timing" object but drop its members (wall-clock
-    # times such as analyze_ms); everything else is compared as is.
-    awk 'skip && /^[[:space:]]*}/ { skip = 0 }
-         !skip { print }
-         /"timing":[[:space:]]*\{[[:space:]]*$/ { skip = 1 }' "$work/stdout"
+    # times such as analyze_ms).  The tool version becomes VERSION, so a
+    # release bump does not rewrite every golden.  The rest is compared
+    # as is.
+    awk -v text="forksize $version " -v json="\"version\":\t\"$version\"" '
+        function swap(s, from, to,   i) {
+            i = index(s, from)
+            return i ? substr(s, 1, i - 1) to substr(s, i + length(from)) : s
+        }
+        skip && /^[[:space:]]*}/ { skip = 0 }
+        !skip {
+            if (index($0, text) == 1)
+                $0 = swap($0, text, "forksize VERSION ")
+            print swap($0, json, "\"version\":\t\"VERSION\"")
+        }
+        /"timing":[[:space:]]*\{[[:space:]]*$/ { skip = 1 }' "$work/stdout"
 } > "$work/actual"
 
 expected="$expdir/$fixture.$variant.golden"

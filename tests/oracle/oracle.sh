@@ -296,9 +296,11 @@ check_bodies() {
     # section has none (its prepass records names from imports, exports and
     # then the name section, the last one winning), so where forksize has no
     # name that listing is no oracle.  Two checks, therefore:
-    #  (a) where both print a name, they are equal (objdump prints the raw
-    #      bytes: it neither truncates nor demangles - C++ names in the corpus
-    #      are stored demangled by the toolchain);
+    #  (a) where both print a name, they are equal.  objdump prints the raw
+    #      bytes: it does not demangle (C++ names in the corpus are stored
+    #      demangled by the toolchain) and does not shorten long names; the
+    #      one truncation is at an embedded NUL (the Code listing prints a C
+    #      string), which no corpus name contains - (b) would still see it;
     #  (b) the full set of forksize's names equals the name section's own
     #      function entries (wasm-objdump -x -j name) for defined functions.
     # A name-section name spelled exactly `func[N]` for its own index N cannot
@@ -324,7 +326,7 @@ check_bodies() {
     #      explanation above, checked rather than assumed).
     "$WASM_OBJDUMP" -x -j Export "$module" > "$tmp/ex.txt" 2>&1 || : > "$tmp/ex.txt"
     awk -F'\t' '
-        FILENAME == ARGV[1] { if ($0 ~ /^ - func\[[0-9]+\] .* -> "/) {
+        FILENAME == ARGV[1] { if ($0 ~ /^ - func\[[0-9]+\].* -> "/) {
                 s = $0; sub(/^ - func\[/, "", s); i = substr(s, 1, index(s, "]") - 1)
                 e = substr($0, index($0, " -> \"") + 5); e = substr(e, 1, length(e) - 1)
                 ex[i "\t" e] = 1 }
