@@ -35,7 +35,7 @@ static cJSON *juint(cJSON *o, const char *k, uint64_t v)
 /* The row object is built once per thread and refilled for each row
  * through cJSON's public item fields, then printed by cJSON: creating and
  * freeing 25 items per row was most of the cost of a 20k-row report. */
-enum { R_INDEX, R_BODY, R_CALLSITES, R_CALLS, R_LOCALS, R_KIND0,
+enum { R_INDEX, R_BODY, R_OFFSET, R_CALLSITES, R_CALLS, R_LOCALS, R_KIND0,
        R_FIXED = R_KIND0 + FS_VK_COUNT, R_CALLSITE, R_LOCAL, R_TOTAL, R_NUMS };
 
 typedef struct row_tpl {
@@ -62,6 +62,7 @@ static int tpl_init(row_tpl *t)
     t->num[R_INDEX] = raw(o, "index");
     t->name = cJSON_AddStringToObject(o, "name", "");
     t->num[R_BODY] = raw(o, "body_bytes");
+    t->num[R_OFFSET] = raw(o, "body_offset");
     t->in_closure = cJSON_AddFalseToObject(o, "in_closure");
     t->num[R_CALLSITES] = raw(o, "callsites");
     t->num[R_CALLS] = raw(o, "calls");
@@ -119,7 +120,7 @@ static void set_type(cJSON *item, int type)
 static const char *tpl_print(row_tpl *t, const fs_row *row)
 {
     const uint64_t nums[R_NUMS] = {
-        row->index, row->body_bytes, row->callsites, row->calls, row->locals,
+        row->index, row->body_bytes, row->body_offset, row->callsites, row->calls, row->locals,
         row->locals_kind[0], row->locals_kind[1], row->locals_kind[2], row->locals_kind[3],
         row->locals_kind[4], row->locals_kind[5],
         row->cost.fixed, row->cost.callsite, row->cost.local, row->cost.total,

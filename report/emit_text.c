@@ -46,26 +46,28 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return FS_ERR_NOMEM;
     }
-    uint32_t shown = r->closure_functions;
+    /* Every defined function can be listed; costly ones come first, so
+     * the default cut shows the closure's most expensive members. */
+    uint32_t shown = r->nrows;
     if (top && top < shown)
         shown = top;
-    fprintf(out, "\n%s %u of %u instrumented functions, by estimated cost:\n",
-            shown < r->closure_functions ? "top" : "all", shown, r->closure_functions);
-    fprintf(out, "%7s  %-32s %8s %6s %6s %7s %9s %7s %7s  %s\n", "index", "name", "body",
-            "sites", "locals", "fixed", "call-site", "local", "total", "label");
+    fprintf(out, "\n%s %u of %u functions (%u in the closure), by estimated cost:\n",
+            shown < r->nrows ? "top" : "all", shown, r->nrows, r->closure_functions);
+    fprintf(out, "%7s  %-32s %8s %3s %6s %6s %7s %9s %7s %7s  %s\n", "index", "name", "body",
+            "in", "sites", "locals", "fixed", "call-site", "local", "total", "label");
     char buf[64];
     for (uint32_t i = 0; i < shown; i++) {
         const fs_row *row = &r->rows[order[i]];
         fs_row_display_name(row, buf, sizeof buf);
-        fprintf(out, "%7u  %-32.32s %8u %6u %6u %7llu %9llu %7llu %7llu  %s\n", row->index, buf,
-                row->body_bytes, row->callsites, row->locals,
-                (unsigned long long)row->cost.fixed, (unsigned long long)row->cost.callsite,
-                (unsigned long long)row->cost.local, (unsigned long long)row->cost.total,
-                row->label ? row->label : "-");
+        fprintf(out, "%7u  %-32.32s %8u %3s %6u %6u %7llu %9llu %7llu %7llu  %s\n", row->index,
+                buf, row->body_bytes, row->in_closure ? "yes" : "no", row->callsites,
+                row->locals, (unsigned long long)row->cost.fixed,
+                (unsigned long long)row->cost.callsite, (unsigned long long)row->cost.local,
+                (unsigned long long)row->cost.total, row->label ? row->label : "-");
     }
-    if (shown < r->closure_functions)
+    if (shown < r->nrows)
         fprintf(out, "(%u more; --top 0 shows all, --format json|csv lists every function)\n",
-                r->closure_functions - shown);
+                r->nrows - shown);
     free(order);
     return ferror(out) ? FS_ERR_IO : FS_OK;
 }

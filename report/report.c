@@ -65,6 +65,7 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
         row->name = fn->name;
         row->name_len = fn->name_len;
         row->body_bytes = fn->body_size;
+        row->body_offset = fn->body_off;
         row->in_closure = c->in[f];
         row->calls = fn->ncalls;
         row->callsites = c->callsites[f];

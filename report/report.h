@@ -21,6 +21,7 @@ typedef struct fs_row {
     const char *name;           /* name-section name or NULL (not NUL-terminated) */
     uint32_t    name_len;
     uint32_t    body_bytes;
+    uint32_t    body_offset;    /* file offset of the body, after its size LEB */
     int         in_closure;
     uint32_t    callsites;      /* unwind-capable call sites */
     uint32_t    calls;          /* all call sites */

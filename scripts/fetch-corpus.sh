@@ -34,10 +34,16 @@ while IFS='|' read -r name spec inner sha; do
   out="$dir/$name"
   if have_sha "$out" "$sha"; then continue; fi
   echo "fetch-corpus: $spec -> $name" >&2
-  tgz=$(cd "$tmp" && npm pack --silent "$spec" 2>/dev/null | tail -n 1) || true
-  if [ -z "$tgz" ] || [ ! -f "$tmp/$tgz" ]; then
-    echo "fetch-corpus: npm pack $spec failed" >&2; status=1; continue
+  # One tarball per package spec, reused for every module it holds.
+  key=$(printf '%s' "$spec" | tr '/@' '__')
+  if [ ! -f "$tmp/$key.tgz" ]; then
+    tgz=$(cd "$tmp" && npm pack --silent "$spec" 2>/dev/null | tail -n 1) || true
+    if [ -z "$tgz" ] || [ ! -f "$tmp/$tgz" ]; then
+      echo "fetch-corpus: npm pack $spec failed" >&2; status=1; continue
+    fi
+    mv "$tmp/$tgz" "$tmp/$key.tgz"
   fi
+  tgz=$key.tgz
   rm -rf "$tmp/x" && mkdir "$tmp/x"
   if ! tar -xzf "$tmp/$tgz" -C "$tmp/x" "$inner" 2>/dev/null; then
     echo "fetch-corpus: $spec has no $inner" >&2; status=1; continue

@@ -91,7 +91,7 @@ formats)
   grep -Eq "^closure +$members of " "$tmp/r.txt" || fail "text closure size != csv ($members)"
   grep -Eq "^code .*\(\+$total, " "$tmp/r.txt" || fail "text total != csv ($total)"
   # Text lists exactly the closure with --top 0; md lists every function.
-  rows=$(awk '/^ *index  name/ { on = 1; next } on && NF' "$tmp/r.txt" | wc -l)
+  rows=$(awk '/^ *index  name/ { on = 1; next } on && NF && $4 == "yes"' "$tmp/r.txt" | wc -l)
   [ "$rows" = "$members" ] || fail "text rows $rows != closure $members"
   defined=$(($(wc -l <"$tmp/r.csv") - 1))
   mdrows=$(grep -c '^| [0-9]' "$tmp/r.md")

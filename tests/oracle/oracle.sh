@@ -284,8 +284,9 @@ check_bodies() {
     listed=$(wc -l < "$tmp/od.sizes")
     nfs=$(wc -l < "$tmp/fs.sizes")
     echo "oracle: $module: defined functions: WABT Code[$declared], $listed listed; forksize $nfs rows"
-    [ -n "$declared" ] && [ "$declared" -eq "$listed" ] ||
+    if [ -z "$declared" ] || [ "$declared" -ne "$listed" ]; then
         fail "$module: wasm-objdump declares Code[$declared] but lists $listed bodies"
+    fi
     echo "$declared" > "$tmp/count.want"
     echo "$nfs" > "$tmp/count.got"
     compare "number of defined functions" "$tmp/count.want" "$tmp/count.got" || st=1
@@ -405,7 +406,9 @@ selftest() {
     local st=0
     # The real lists of a small module agree (or no alteration proves much).
     check_bodies > "$tmp/self.log" 2>&1 || { cat "$tmp/self.log"; fail "selftest: bodies of $module do not agree to begin with"; }
-    [ -s "$tmp/od.sizes" ] && [ -s "$tmp/fs.names" ] || fail "selftest: $module needs functions and names"
+    if [ ! -s "$tmp/od.sizes" ] || [ ! -s "$tmp/fs.names" ]; then
+        fail "selftest: $module needs functions and names"
+    fi
     objdump_calls
     csv_columns "$tmp/fs.csv" "$tmp/fs.c2" index calls
     tr '\t' ' ' < "$tmp/fs.c2" > "$tmp/fs.calls"
