@@ -32,24 +32,8 @@ static int fail(const char *path, const fs_error *err)
 
 static void warnings(const fs_options *o, const fs_analysis *a)
 {
-    const fs_report *r = &a->report;
-    if (r->name_warning[0])
-        fprintf(stderr, "forksize: %s: warning: %s\n", o->module, r->name_warning);
-    for (unsigned i = 0; i < a->nroots; i++) {
-        const fs_root_spec *s = &a->roots[i];
-        if (s->kind == FS_ROOT_FUNC && s->matched_no_import_calls)
-            fprintf(stderr, "forksize: %s: warning: root %s matches %u function%s that call%s "
-                    "no import, so %s no unwind point of %s own\n", o->module, s->text,
-                    s->matched_no_import_calls, s->matched_no_import_calls == 1 ? "" : "s",
-                    s->matched_no_import_calls == 1 ? "s" : "",
-                    s->matched_no_import_calls == 1 ? "it has" : "they have",
-                    s->matched_no_import_calls == 1 ? "its" : "their");
-    }
-    if (r->unsaveable_functions)
-        fprintf(stderr, "forksize: %s: warning: %u closure function%s reference-typed locals "
-                "that linear memory cannot hold; the estimate does not price them\n",
-                o->module, r->unsaveable_functions,
-                r->unsaveable_functions == 1 ? " has" : "s have");
+    for (unsigned i = 0; i < a->report.nwarnings; i++)
+        fprintf(stderr, "forksize: %s: warning: %s\n", o->module, a->report.warnings[i]);
 }
 
 static int stats(const fs_options *o)

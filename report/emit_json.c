@@ -260,8 +260,8 @@ static cJSON *build(const fs_report *r)
     juint(terms, "unpriced_ref_local_functions", r->unsaveable_functions);
 
     cJSON *warn = cJSON_AddArrayToObject(doc, "warnings");
-    if (r->name_warning && r->name_warning[0])
-        cJSON_AddItemToArray(warn, cJSON_CreateString(r->name_warning));
+    for (unsigned i = 0; i < r->nwarnings; i++)
+        cJSON_AddItemToArray(warn, cJSON_CreateString(r->warnings[i]));
 
     cJSON *timing = cJSON_AddObjectToObject(doc, "timing");
     num(timing, "analyze_ms", r->analyze_ms);

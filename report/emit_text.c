@@ -37,9 +37,9 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
             (unsigned long long)r->terms.callsite, pct(r->terms.callsite, r->terms.total),
             (unsigned long long)r->terms.local, pct(r->terms.local, r->terms.total));
     if (r->unsaveable_functions)
-        fprintf(out, "unpriced    %u closure functions have reference-typed locals, which cannot "
-                "be saved to linear memory; their local cost counts only numeric locals\n",
-                r->unsaveable_functions);
+        fprintf(out, "unpriced    %u closure function%s reference-typed locals, which cannot "
+                "be saved to linear memory; the local term counts only numeric locals\n",
+                r->unsaveable_functions, r->unsaveable_functions == 1 ? " has" : "s have");
 
     uint32_t *order = fs_report_order_by_cost(r);
     if (!order) {

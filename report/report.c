@@ -1,8 +1,42 @@
 /* report.c - builds the row model from the analyses. */
 #include "report.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+__attribute__((format(printf, 2, 3)))
+static void warn(fs_report *r, const char *fmt, ...)
+{
+    if (r->nwarnings == FS_REPORT_MAX_WARNINGS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->warnings[r->nwarnings++], sizeof r->warnings[0], fmt, ap);
+    va_end(ap);
+}
+
+/* The warnings a reader of any format must see, as data: the CLI prints
+ * them on stderr and the JSON report carries them. */
+static void collect_warnings(fs_report *r, const fs_wasm_module *m, const fs_report_input *in)
+{
+    if (m->name_warning[0])
+        warn(r, "%s", m->name_warning);
+    for (unsigned i = 0; i < in->nspecs; i++) {
+        const fs_root_spec *s = &in->specs[i];
+        uint32_t n = s->matched_no_import_calls;
+        /* A defined root with no import call has no unwind point of its
+         * own: it is instrumented, but nothing in it can start an unwind. */
+        if (s->kind != FS_ROOT_IMPORT && n)
+            warn(r, "root %.200s matches %u function%s that call%s no import, so %s no unwind "
+                 "point of %s own", s->text, n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+                 n == 1 ? "it has" : "they have", n == 1 ? "its" : "their");
+    }
+    if (r->unsaveable_functions)
+        warn(r, "%u closure function%s reference-typed locals that linear memory cannot hold; "
+             "the estimate does not price them", r->unsaveable_functions,
+             r->unsaveable_functions == 1 ? " has" : "s have");
+}
 
 int fs_format_parse(const char *s)
 {
@@ -28,11 +62,11 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
     r->imports = m->nfunc_imports;
     r->address_taken = in->g->naddress_taken;
     r->indirect_sites = in->g->nind;
-    r->name_warning = m->name_warning;
 
     r->roots = calloc(in->nspecs ? in->nspecs : 1, sizeof *r->roots);
     r->rows = calloc(r->functions ? r->functions : 1, sizeof *r->rows);
-    if (!r->roots || !r->rows) {
+    r->warnings = calloc(FS_REPORT_MAX_WARNINGS, sizeof *r->warnings);
+    if (!r->roots || !r->rows || !r->warnings) {
         fs_report_free(r);
         snprintf(err->msg, sizeof err->msg, "out of memory building the report");
         return FS_ERR_NOMEM;
@@ -90,6 +124,7 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
      * (the fixed term already carries each body's size-LEB growth). */
     r->code_bytes_after = r->code_bytes_before + r->terms.total;
     r->growth = r->code_bytes_before ? (double)r->terms.total / (double)r->code_bytes_before : 0.0;
+    collect_warnings(r, m, in);
     return FS_OK;
 }
 
@@ -97,6 +132,7 @@ void fs_report_free(fs_report *r)
 {
     free(r->roots);
     free(r->rows);
+    free(r->warnings);
     memset(r, 0, sizeof *r);
 }
 

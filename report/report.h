@@ -71,7 +71,8 @@ typedef struct fs_report {
     uint32_t    unsaveable_functions; /* closure members with reference locals */
     /* rows: every defined function, by index */
     fs_row     *rows;   uint32_t nrows;
-    const char *name_warning;         /* non-empty when names were ignored */
+    char      (*warnings)[320];       /* things the reader must know, in order */
+    unsigned    nwarnings;
     double      analyze_ms;           /* map + decode + hash + analyses, wall clock */
     double      decode_ms;            /* map + decode */
     double      hash_wait_ms;         /* waiting for the sha256 thread after decoding */
@@ -90,6 +91,8 @@ typedef struct fs_report_input {
     const char            *sha256;
     const char            *tool_version;
 } fs_report_input;
+
+#define FS_REPORT_MAX_WARNINGS 80
 
 int  fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err);
 void fs_report_free(fs_report *r);
