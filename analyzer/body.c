@@ -329,10 +329,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
             blocktype(r, m);
             uint32_t n = fs_read_count(r, 2, "catch clause");
             for (uint32_t i = 0; i < n; i++) {
-                const uint8_t *cat = r->p;
-                uint8_t k = fs_read_u8(r);
-                if (k > 3)
-                    fs_reader_fail(r, cat, "invalid catch clause kind %u", k);
+                uint32_t k = fs_read_flags(r, 3, "catch clause kind");
                 if (k < 2)
                     fs_read_u32(r);        /* tag */
                 fs_read_u32(r);            /* label */

@@ -8,6 +8,10 @@
 /* Jumps out of the decoder with FS_ERR_NOMEM. */
 _Noreturn void fs_decode_nomem(fs_reader *r);
 
+/* Engines reject more locals than this (V8's limit); so do we, which also
+ * keeps per-local arithmetic far from overflow. */
+#define FS_MAX_LOCALS 50000u
+
 /* calloc that jumps out with FS_ERR_NOMEM on failure. */
 void *fs_decode_alloc(fs_reader *r, size_t n, size_t size);
 
@@ -34,6 +38,9 @@ typedef struct fs_body_sink {
  * the module directly, counts go to const_op_counts).  Both stop after
  * their final end.  Only constant expressions write to M. */
 void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_t func);
+
+/* code.c: the code section (locals, then every body, maybe in parallel). */
+void fs_decode_code(fs_reader *r, fs_wasm_module *m);
 
 /* names.c: reads the "name" custom section; never fails the module. */
 void fs_decode_names(fs_wasm_module *m, const fs_section *s);

@@ -79,3 +79,21 @@ int64_t fs_read_sleb_slow(fs_reader *r, unsigned bits)
         }
     }
 }
+
+uint32_t fs_read_index(fs_reader *r, uint32_t limit, const char *what)
+{
+    const uint8_t *at = r->p;
+    uint32_t v = fs_read_u32(r);
+    if (v >= limit)
+        fs_reader_fail(r, at, "%s index %u out of range (%u %ss)", what, v, limit, what);
+    return v;
+}
+
+uint32_t fs_read_flags(fs_reader *r, uint32_t max, const char *what)
+{
+    const uint8_t *at = r->p;
+    uint32_t v = fs_read_u32(r);
+    if (v > max)
+        fs_reader_fail(r, at, "invalid %s %u", what, v);
+    return v;
+}

@@ -97,6 +97,13 @@ static inline uint32_t fs_read_count(fs_reader *r, size_t min_size, const char *
     return n;
 }
 
+/* An index that must be below LIMIT ("function index 7 out of range
+ * (5 functions)"), reported at the index's own offset. */
+uint32_t fs_read_index(fs_reader *r, uint32_t limit, const char *what);
+
+/* A u32 flags or kind field whose valid values are 0..MAX. */
+uint32_t fs_read_flags(fs_reader *r, uint32_t max, const char *what);
+
 /* Number of bytes the unsigned LEB128 encoding of V takes. */
 static inline unsigned fs_leb_size(uint64_t v)
 {
