@@ -193,6 +193,14 @@ static inline unsigned leb_len(const uint8_t *p)
     return stop ? (unsigned)(__builtin_ctzll(stop) >> 3) + 1 : 9;
 }
 
+/* A data index in code requires a data count section; remember where the
+ * first one is so the module check can point at it. */
+static void note_data_use(fs_reader *r, fs_body_sink *s, const uint8_t *at)
+{
+    if (s && s->first_data_use == UINT32_MAX)
+        s->first_data_use = fs_reader_off(r, at);
+}
+
 static void add_ref(fs_reader *r, fs_body_sink *s, uint32_t f)
 {
     if (s->nrefs == s->refs_cap) {
@@ -268,8 +276,12 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
                 depth--;
             }
             break;
+        case FS_IMM_DATA:
+            note_data_use(r, sink, at);
+            SKIP_U32();
+            break;
         case FS_IMM_LOCAL: case FS_IMM_GLOBAL: case FS_IMM_LABEL: case FS_IMM_TABLE:
-        case FS_IMM_MEM: case FS_IMM_DATA: case FS_IMM_ELEM: case FS_IMM_TAG:
+        case FS_IMM_MEM: case FS_IMM_ELEM: case FS_IMM_TAG:
             SKIP_U32();
             if (id == FS_OP_DELEGATE) {    /* delegate closes its try */
                 if (depth == 0)
@@ -303,7 +315,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
             else if (body)                 /* ref.func: marked when merged */
                 add_ref(r, sink, f);
             else
-                m->funcs[f].flags |= FS_FUNC_REF_FUNC | FS_FUNC_ADDRESS_TAKEN;
+                m->funcs[f].flags |= FS_FUNC_REF_FUNC | FS_FUNC_ADDRESS_TAKEN | m->const_ref_flags;
             break;
         }
         case FS_IMM_CALL_IND: {
@@ -329,7 +341,10 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
             blocktype(r, m);
             uint32_t n = fs_read_count(r, 2, "catch clause");
             for (uint32_t i = 0; i < n; i++) {
-                uint32_t k = fs_read_flags(r, 3, "catch clause kind");
+                const uint8_t *cat = r->p;
+                uint8_t k = fs_read_u8(r);         /* a byte, not a LEB */
+                if (k > 3)
+                    fs_reader_fail(r, cat, "invalid catch clause kind %u", k);
                 if (k < 2)
                     fs_read_u32(r);        /* tag */
                 fs_read_u32(r);            /* label */
@@ -380,8 +395,13 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
             fs_decode_heaptype(r, m);
             RELOAD();
             break;
-        case FS_IMM_MEMINIT: case FS_IMM_MEMCOPY: case FS_IMM_TABLEINIT: case FS_IMM_TABLECOPY:
-        case FS_IMM_TYPE_FIELD: case FS_IMM_TYPE_TYPE: case FS_IMM_TYPE_DATA:
+        case FS_IMM_MEMINIT: case FS_IMM_TYPE_DATA:
+            note_data_use(r, sink, at);
+            SKIP_U32();
+            SKIP_U32();
+            break;
+        case FS_IMM_MEMCOPY: case FS_IMM_TABLEINIT: case FS_IMM_TABLECOPY:
+        case FS_IMM_TYPE_FIELD: case FS_IMM_TYPE_TYPE:
         case FS_IMM_TYPE_ELEM: case FS_IMM_TYPE_LEN:
             SKIP_U32();
             SKIP_U32();

@@ -3,9 +3,10 @@
  * Two passes.  The first is sequential and cheap: body sizes and local
  * declarations.  The second walks the instructions, and on a large module
  * splits the bodies into two byte-balanced halves decoded on two threads,
- * each into its own sink, merged in file order afterwards.  The first
- * half's error wins, which is the error a sequential walk would have met
- * first, so the result never depends on scheduling.
+ * each into its own sink, merged in file order afterwards.  Pass 1 stops
+ * at its first error without raising it, pass 2 decodes the bodies before
+ * that point, and the earliest error in file order is the one reported:
+ * the one a sequential walk would have met first, whatever the schedule.
  */
 #include "decode_int.h"
 
@@ -13,6 +14,60 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Pass 1 for one body: its size and local declarations. */
+static void scan_body(fs_reader *r, fs_wasm_module *m, uint32_t fi)
+{
+    fs_func *f = &m->funcs[fi];
+    const uint8_t *sat = r->p, *sec_end = r->end;
+    uint32_t size = fs_read_u32(r);
+    if (size > fs_reader_left(r))
+        fs_reader_fail(r, sat, "function %u body size %u exceeds the %zu bytes that remain",
+                       fi, size, fs_reader_left(r));
+    f->body_off = fs_reader_off(r, r->p);
+    f->body_size = size;
+    r->end = r->p + size;
+    f->locals_off = f->body_off;
+    const fs_type *t = &m->types[f->type];
+    uint64_t total = t->nparams;
+    for (uint32_t p = 0; p < t->nparams; p++)
+        f->nlocals_kind[fs_wasm_valkind(m->valtypes[t->params + p])]++;
+    uint32_t nruns = fs_read_count(r, 2, "local declaration");
+    for (uint32_t j = 0; j < nruns; j++) {
+        const uint8_t *lat = r->p;
+        uint32_t cnt = fs_read_u32(r);
+        total += cnt;
+        if (total > FS_MAX_LOCALS)
+            fs_reader_fail(r, lat, "function %u declares more than %u locals", fi, FS_MAX_LOCALS);
+        f->nlocals_kind[fs_wasm_valkind(fs_decode_valtype(r, m))] += cnt;
+    }
+    f->nlocals = (uint32_t)total;
+    f->code_off = fs_reader_off(r, r->p);
+    r->p = r->end;
+    r->end = sec_end;
+}
+
+static void scan_bodies(fs_reader *r, fs_wasm_module *m, uint32_t n, uint32_t *done)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        scan_body(r, m, m->nfunc_imports + i);
+        *done = i + 1;
+    }
+}
+
+/* Pass 1 with its own jump target: returns a status and, in *DONE, how
+ * many bodies were read completely before any error. */
+__attribute__((noinline))
+static int guarded_scan(fs_wasm_module *m, const uint8_t *p, const uint8_t *end, uint32_t n,
+                        uint32_t *done, fs_error *err)
+{
+    jmp_buf jb;
+    fs_reader r = { m->bytes, p, end, err, &jb };
+    int status = setjmp(jb);
+    if (status == 0)
+        scan_bodies(&r, m, n, done);
+    return status;
+}
 
 /* Bodies [from, to) into SINK; each function's calls range is relative
  * to the sink until the sinks are merged. */
@@ -95,6 +150,8 @@ static int merge_sinks(fs_wasm_module *m, fs_body_sink *a, const fs_body_sink *b
         a->byte_counts[i] += b->byte_counts[i];
     for (uint32_t i = 0; i < b->nrefs; i++)
         m->funcs[b->refs[i]].flags |= FS_FUNC_REF_FUNC | FS_FUNC_ADDRESS_TAKEN;
+    if (b->first_data_use < a->first_data_use)
+        a->first_data_use = b->first_data_use;
     return 0;
 }
 
@@ -108,43 +165,18 @@ void fs_decode_code(fs_reader *r, fs_wasm_module *m)
     if (n != fs_wasm_ndefined(m))
         fs_reader_fail(r, at, "code section has %u bodies but the function section declares %u",
                        n, fs_wasm_ndefined(m));
-    /* Pass 1, sequential and cheap: sizes and local declarations. */
+    /* Pass 1 stops at its first error without raising it: a bad
+     * instruction in an earlier body comes first in the file. */
     const uint8_t *sec_end = r->end, *first = r->p;
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t fi = m->nfunc_imports + i;
-        fs_func *f = &m->funcs[fi];
-        const uint8_t *sat = r->p;
-        uint32_t size = fs_read_u32(r);
-        if (size > fs_reader_left(r))
-            fs_reader_fail(r, sat, "function %u body size %u exceeds the %zu bytes that remain",
-                           fi, size, fs_reader_left(r));
-        f->body_off = fs_reader_off(r, r->p);
-        f->body_size = size;
-        r->end = r->p + size;
-        f->locals_off = f->body_off;
-        const fs_type *t = &m->types[f->type];
-        uint64_t total = t->nparams;
-        for (uint32_t p = 0; p < t->nparams; p++)
-            f->nlocals_kind[fs_wasm_valkind(m->valtypes[t->params + p])]++;
-        uint32_t nruns = fs_read_count(r, 2, "local declaration");
-        for (uint32_t j = 0; j < nruns; j++) {
-            const uint8_t *lat = r->p;
-            uint32_t cnt = fs_read_u32(r);
-            total += cnt;
-            if (total > FS_MAX_LOCALS)
-                fs_reader_fail(r, lat, "function %u declares more than %u locals", fi, FS_MAX_LOCALS);
-            f->nlocals_kind[fs_wasm_valkind(fs_decode_valtype(r, m))] += cnt;
-        }
-        f->nlocals = (uint32_t)total;
-        f->code_off = fs_reader_off(r, r->p);
-        r->p = r->end;
-        r->end = sec_end;
-    }
+    fs_error err_scan;
+    memset(&err_scan, 0, sizeof err_scan);
+    uint32_t scanned = 0;
+    int scan_status = guarded_scan(m, first, sec_end, n, &scanned, &err_scan);
 
     /* Pass 2: instructions, split in two byte-balanced halves when large.
      * Errors stay deterministic: the first half's error wins, exactly the
      * one a sequential walk would have met first. */
-    uint32_t lo = m->nfunc_imports, hi = m->nfuncs, split = hi;
+    uint32_t lo = m->nfunc_imports, hi = lo + scanned, split = hi;
     size_t bytes = (size_t)(sec_end - first);
     if (bytes >= PARALLEL_MIN_BYTES && n > 1) {
         uint32_t half = (uint32_t)(fs_reader_off(r, first) + bytes / 2);
@@ -157,6 +189,7 @@ void fs_decode_code(fs_reader *r, fs_wasm_module *m)
         free_sink(sb);
         fs_decode_nomem(r);
     }
+    sa->first_data_use = sb->first_data_use = UINT32_MAX;
     body_job job = { m, split, hi, sb, { 0, 0, { 0 } }, 0 };
     pthread_t th;
     int threaded = split < hi && pthread_create(&th, NULL, body_thread, &job) == 0;
@@ -170,6 +203,10 @@ void fs_decode_code(fs_reader *r, fs_wasm_module *m)
         status = job.status;
         err_a = job.err;
     }
+    if (!status && scan_status) {
+        status = scan_status;
+        err_a = err_scan;
+    }
     if (!status && merge_sinks(m, sa, sb, split, hi) != 0) {
         status = FS_ERR_NOMEM;
         snprintf(err_a.msg, sizeof err_a.msg, "out of memory");
@@ -180,6 +217,7 @@ void fs_decode_code(fs_reader *r, fs_wasm_module *m)
         *r->err = err_a;
         longjmp(*r->jump, status);
     }
+    m->first_data_use = sa->first_data_use;
     m->calls = sa->calls;
     m->ncalls = sa->ncalls;
     m->calls_cap = sa->calls_cap;

@@ -41,7 +41,7 @@ int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m)
     if (ht >= 0) {
         if ((uint64_t)ht >= m->ntypes)
             fs_reader_fail(r, at, "heap type index %lld out of range", (long long)ht);
-    } else if (ht < -0x40) {
+    } else if (!fs_abstract_heaptype_ok(ht)) {
         fs_reader_fail(r, at, "invalid heap type %lld", (long long)ht);
     }
     return (int32_t)ht;
@@ -226,13 +226,15 @@ static void elem_funcs(fs_reader *r, fs_wasm_module *m)
     }
 }
 
-/* Element expressions mark what they name through ref.func, exactly as
- * in code; IN_ELEM is added by comparing flags before and after. */
+/* Element expressions name functions through ref.func, as code does;
+ * while reading them, ref.func also marks IN_ELEM. */
 static void elem_exprs(fs_reader *r, fs_wasm_module *m)
 {
     uint32_t n = fs_read_count(r, 2, "element expression");
+    m->const_ref_flags = FS_FUNC_IN_ELEM;
     for (uint32_t i = 0; i < n; i++)
         fs_decode_expr(r, m, NULL, UINT32_MAX);
+    m->const_ref_flags = 0;
 }
 
 static void elems(fs_reader *r, fs_wasm_module *m)
@@ -261,7 +263,12 @@ static void elems(fs_reader *r, fs_wasm_module *m)
 
 static void data(fs_reader *r, fs_wasm_module *m)
 {
+    const uint8_t *at = r->p;
     uint32_t n = fs_read_count(r, 1, "data segment");
+    if (m->has_data_count && n != m->data_count)
+        fs_reader_fail(r, at, "data section has %u segments but the data count section says %u",
+                       n, m->data_count);
+    m->has_data = 1;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t flags = fs_read_flags(r, 2, "data segment flags");
         if (flags == 2)
@@ -373,7 +380,11 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
     case 9:  elems(r, m); break;
     case 10: fs_decode_code(r, m); break;
     case 11: data(r, m); break;
-    case 12: fs_read_u32(r); break;
+    case 12:
+        m->data_count_off = fs_reader_off(r, r->p);
+        m->data_count = fs_read_u32(r);
+        m->has_data_count = 1;
+        break;
     case 13: {
         uint32_t n = fs_read_count(r, 2, "tag");
         for (uint32_t i = 0; i < n; i++) {
@@ -399,6 +410,7 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
     m->size = size;
     m->start = UINT32_MAX;
     m->code_section = UINT32_MAX;
+    m->first_data_use = UINT32_MAX;
 
     jmp_buf jb;
     fs_reader r = { bytes, bytes, bytes + size, err, &jb };
@@ -409,7 +421,10 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
     if (size > UINT32_MAX)
         fs_reader_fail(&r, r.p, "file larger than 4 GiB");
     static const uint8_t magic[4] = { 0x00, 0x61, 0x73, 0x6D };
-    const uint8_t *hdr = fs_read_bytes(&r, size < 4 ? size + 1 : 4);
+    if (size < 4)
+        fs_reader_fail(&r, r.p, "file too short for a WebAssembly module (%zu bytes; the header "
+                       "alone is 8)", size);
+    const uint8_t *hdr = fs_read_bytes(&r, 4);
     if (memcmp(hdr, magic, 4) != 0)
         fs_reader_fail(&r, hdr, "not a WebAssembly module (bad magic)");
     const uint8_t *vat = r.p;
@@ -426,13 +441,13 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
     while (r.p < r.end) {
         const uint8_t *at = r.p;
         uint8_t id = fs_read_u8(&r);
+        if (id > 13)
+            fs_reader_fail(&r, at, "unknown section id %u", id);
         const uint8_t *sat = r.p;
         uint32_t len = fs_read_u32(&r);
         if (len > fs_reader_left(&r))
             fs_reader_fail(&r, sat, "section %u size %u exceeds the %zu bytes that remain",
                            id, len, fs_reader_left(&r));
-        if (id > 13)
-            fs_reader_fail(&r, at, "unknown section id %u", id);
         const uint8_t *file_end = r.end;
         r.end = r.p + len;
         fs_section s = { id, fs_reader_off(&r, r.p), len, NULL, 0 };
@@ -468,6 +483,16 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
     }
     if (!have_funcs)
         functions(&r, m, 0);
+    /* The data count section is how a one-pass decoder knows data indices
+     * in code are valid: required when code uses them, and it must agree
+     * with the data section. */
+    if (m->has_data_count && !m->has_data && m->data_count)
+        fs_reader_fail(&r, r.base + m->data_count_off,
+                       "data count section says %u segments but there is no data section",
+                       m->data_count);
+    if (m->first_data_use != UINT32_MAX && !m->has_data_count)
+        fs_reader_fail(&r, r.base + m->first_data_use,
+                       "data index used in code without a data count section");
     if (fs_wasm_ndefined(m) && m->code_section == UINT32_MAX)
         fs_reader_fail(&r, r.p, "%u functions declared but there is no code section",
                        fs_wasm_ndefined(m));

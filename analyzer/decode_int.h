@@ -18,6 +18,13 @@ void *fs_decode_alloc(fs_reader *r, size_t n, size_t size);
 /* Reads a value type (numeric, vector, or reference with heap type). */
 fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m);
 
+/* Abstract heap types are one-byte s7 values, 0x74 (noexn) down to 0x69
+ * (exn): -12 .. -23 as signed numbers. */
+static inline int fs_abstract_heaptype_ok(int64_t ht)
+{
+    return ht >= -23 && ht <= -12;
+}
+
 /* Reads an s33 heap type: abstract (negative) or a type index. */
 int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m);
 
@@ -25,12 +32,13 @@ int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m);
 void fs_decode_types(fs_reader *r, fs_wasm_module *m);
 
 /* Where a body walk puts what it finds.  Each decoding thread has its
- * own sink; decode.c merges them in file order. */
+ * own sink; code.c merges them in file order. */
 typedef struct fs_body_sink {
     fs_call  *calls;   uint32_t ncalls, calls_cap;
     uint32_t *refs;    uint32_t nrefs, refs_cap;   /* functions named by ref.func */
     uint64_t  op_counts[FS_OP_COUNT];
     uint64_t  byte_counts[256];                    /* fast path, single-byte opcodes */
+    uint32_t  first_data_use;                      /* offset, or UINT32_MAX */
 } fs_body_sink;
 
 /* body.c: walks one function body (func = its index, into SINK) or, with

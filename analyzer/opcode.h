@@ -19,8 +19,8 @@
  *            GC accesses) and is computed by the code that types the
  *            stack, keyed by ID.
  *
- * The decoder reads PREFIX/CODE/IMM, the instrumentation encoder reads
- * the same rows to re-emit, and stack typing reads the signatures, so a
+ * The decoder reads PREFIX/CODE/IMM today; the instrumentation encoder
+ * and stack typing (later issues) are to read the same rows, so that a
  * proposal added here is added everywhere at once.
  */
 #ifndef FS_OPCODE_H

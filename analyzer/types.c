@@ -92,6 +92,8 @@ static void valtype_key(typectx *c, fs_valtype *out)
             put_typeref(c, hat, ht);
             t.heap = (int32_t)ht;
         } else {
+            if (!fs_abstract_heaptype_ok(ht))
+                fs_reader_fail(c->r, hat, "invalid heap type %lld", (long long)ht);
             put_u8(c, (uint8_t)(ht & 0x7F));
             t.heap = (int32_t)ht;
         }
@@ -141,11 +143,15 @@ static void comptype(typectx *c, fs_type *t)
         }
         break;
     }
-    case 0x5E:
+    case 0x5E: {
         t->kind = FS_COMP_ARRAY;
         valtype_key(c, NULL);
-        put_u8(c, fs_read_u8(r));
+        uint8_t mut = fs_read_u8(r);
+        if (mut > 1)
+            fs_reader_fail(r, r->p - 1, "invalid mutability 0x%02x", mut);
+        put_u8(c, mut);
         break;
+    }
     default:
         fs_reader_fail(r, at, "invalid type form 0x%02x", form);
     }
@@ -226,6 +232,8 @@ void fs_decode_types(fs_reader *r, fs_wasm_module *m)
             fs_reader_fail(r, r->p, "too many types for the section size");
         c.gstart = m->ntypes;
         c.gend = m->ntypes + count;
+        if (count == 0)                     /* (rec) is valid and defines nothing */
+            continue;
         size_t key0 = c.key.len;
         for (uint32_t i = 0; i < count; i++) {
             uint32_t idx = m->ntypes++;

@@ -156,6 +156,9 @@ typedef struct fs_wasm_module {
     uint32_t       ntags;
     uint32_t       start;       /* start function, or UINT32_MAX */
     int            table_shared; /* a table is imported or exported */
+    int            has_data_count, has_data;
+    uint32_t       data_count, data_count_off;
+    uint32_t       first_data_use;  /* offset of the first data index in code, or UINT32_MAX */
 
     fs_call       *calls;       uint32_t ncalls;  uint32_t calls_cap;
 
@@ -164,6 +167,7 @@ typedef struct fs_wasm_module {
     int            has_names;     /* a usable "name" section was found */
     char           name_warning[320]; /* why names were ignored, if they were */
 
+    uint32_t       const_ref_flags; /* extra flags ref.func sets in the current constant expression */
     void          *scratch[3];    /* decoder temporaries, freed by fs_wasm_free */
     uint64_t       op_counts[FS_OP_COUNT];       /* in function bodies, per opcode */
     uint64_t       const_op_counts[FS_OP_COUNT]; /* in constant expressions */

@@ -104,7 +104,8 @@ int main(int argc, char **argv)
     fs_error err;
     if (fs_options_parse(&o, argc, argv, &err)) {
         fprintf(stderr, "forksize: %s\n", err.msg);
-        fprintf(stderr, "usage: forksize --stats MODULE.wasm [options]  (forksize --help)\n");
+        fprintf(stderr, "usage: forksize [stats | opcodes] MODULE.wasm [options]  "
+                "(forksize --help)\n");
         return EXIT_BAD_INPUT;
     }
     switch (o.command) {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 const char fs_usage_text[] =
-"usage: forksize [stats] --stats MODULE.wasm [options]\n"
+"usage: forksize [stats | --stats] MODULE.wasm [options]\n"
 "       forksize opcodes MODULE.wasm [--format text|json] [-o FILE]\n"
 "       forksize --help | --version\n"
 "\n"
@@ -19,8 +19,9 @@ const char fs_usage_text[] =
 "options:\n"
 "  --stats               report per-function cost (the default command)\n"
 "\n"
-"  opcodes               count the instructions of every function body, per\n"
-"                        opcode (a check of the decoder against other tools)\n"
+"  opcodes               count every instruction of the module (function bodies\n"
+"                        and constant expressions) per opcode, as WABT's\n"
+"                        wasm-opcodecnt does: a check of the decoder\n"
 "\n"
 "  --root SPEC           where an unwind begins; repeatable:\n"
 "                          import:GLOB   imports whose \"module.field\" matches\n"
@@ -35,8 +36,10 @@ const char fs_usage_text[] =
 "                          typed     ...only those whose type matches (GC subtypes too)\n"
 "                          none      never (Asyncify's ignore-indirect)\n"
 "  --model A,B,C         override the estimate's coefficients: bytes fixed per\n"
-"                        function, per unwind-capable call site, per narrow i32\n"
-"                        local (wider types and LEBs add their extra bytes)\n"
+"                        function, per unwind-capable call site, and per i32\n"
+"                        local at one-byte LEB widths; v128 locals and wider\n"
+"                        local-index, frame-pointer or offset LEBs add their\n"
+"                        extra bytes on top (docs/cost-model.md)\n"
 "  --format FMT          text (default), json, csv or md\n"
 "  -o, --output FILE     write there atomically instead of to stdout\n"
 "  --top N               rows in the text table (default 20, 0 = all)\n"
@@ -109,10 +112,14 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
     for (; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
-        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
+        if (only_files || a[0] != '-') {
             if (o->module)
-                return usage(err, "more than one module given ('%.200s'); stats takes one", a);
+                return usage(err, "more than one module given ('%.200s'); %s takes one", a,
+                             o->command == FS_CMD_OPCODES ? "opcodes" : "stats");
             o->module = a;
+        } else if (!strcmp(a, "-")) {
+            return usage(err, "%s", "a module must be a file: reading one from standard input "
+                         "is not supported (the decoder maps the file)");
         } else if (!strcmp(a, "--")) {
             only_files = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

@@ -1,8 +1,9 @@
 /* emit_opcodes.c - instruction counts per opcode over every instruction
  * of the module (function bodies and constant expressions, as WABT's
  * wasm-opcodecnt counts them), most frequent first, ties by mnemonic.
- * The text layout mirrors wasm-opcodecnt's "Opcode counts" block so the
- * two compare line by line; JSON also gives the body-only counts. */
+ * The text layout mirrors wasm-opcodecnt's "Opcode counts" block, so the
+ * two compare once sorted (ties may come in another order); JSON also
+ * gives the body-only counts. */
 #include "report.h"
 
 #include <cjson/cJSON.h>
@@ -23,11 +24,25 @@ int fs_emit_opcodes(const fs_wasm_module *m, fs_format fmt, FILE *out, fs_error 
 {
     static _Thread_local uint64_t all[FS_OP_COUNT];
     uint32_t order[FS_OP_COUNT], n = 0;
+    /* Counts are per mnemonic: rows sharing one (select and typed select)
+     * are folded into the first, so JSON keys stay unique and the text
+     * lists each name once, as wasm-opcodecnt does. */
+    static _Thread_local uint64_t body[FS_OP_COUNT];
     for (uint32_t i = 0; i < FS_OP_COUNT; i++) {
         all[i] = m->op_counts[i] + m->const_op_counts[i];
+        body[i] = m->op_counts[i];
+    }
+    for (uint32_t i = 0; i < FS_OP_COUNT; i++)
+        for (uint32_t j = 0; j < i; j++)
+            if (!strcmp(fs_op_rows[i].text, fs_op_rows[j].text)) {
+                all[j] += all[i];
+                body[j] += body[i];
+                all[i] = body[i] = 0;
+                break;
+            }
+    for (uint32_t i = 0; i < FS_OP_COUNT; i++)
         if (all[i])
             order[n++] = i;
-    }
     uint64_t total = m->ninstructions + m->nconst_instructions;
     sort_counts = all;
     qsort(order, n, sizeof *order, by_count);
@@ -42,9 +57,8 @@ int fs_emit_opcodes(const fs_wasm_module *m, fs_format fmt, FILE *out, fs_error 
         cJSON *cb = cJSON_AddObjectToObject(doc, "body_counts");
         for (uint32_t i = 0; i < n; i++) {
             cJSON_AddNumberToObject(c, fs_op_rows[order[i]].text, (double)all[order[i]]);
-            if (m->op_counts[order[i]])
-                cJSON_AddNumberToObject(cb, fs_op_rows[order[i]].text,
-                                        (double)m->op_counts[order[i]]);
+            if (body[order[i]])
+                cJSON_AddNumberToObject(cb, fs_op_rows[order[i]].text, (double)body[order[i]]);
         }
         char *text = cJSON_Print(doc);
         cJSON_Delete(doc);

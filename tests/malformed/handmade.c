@@ -153,3 +153,67 @@ void mf_handmade_gc(mf_buf *out)
     mf_buf_free(&b);
     mf_buf_free(&s);
 }
+
+/* What the decoder must have read from the module above, known from the
+ * bytes as written: proof that they parse as intended, not merely that
+ * some reading of them is well formed. */
+void mf_handmade_check(void)
+{
+    mf_buf b = { 0 };
+    mf_handmade_gc(&b);
+    fs_wasm_module m;
+    fs_error err;
+    int st = fs_wasm_decode(&m, b.b, b.n, "handmade-gc", &err);
+    if (!mf_check(st == FS_OK, "handmade-gc structure", "decode failed at 0x%llx: %s",
+                  (unsigned long long)err.offset, err.msg)) {
+        fs_wasm_free(&m);
+        mf_buf_free(&b);
+        return;
+    }
+    const fs_type *t = m.types;
+    mf_check(m.ntypes == 6, "handmade-gc types", "%u types, expected 6", m.ntypes);
+    if (m.ntypes == 6) {
+        mf_check(t[0].kind == FS_COMP_STRUCT && t[1].kind == FS_COMP_STRUCT &&
+                 t[2].kind == FS_COMP_ARRAY && t[3].kind == FS_COMP_FUNC &&
+                 t[4].kind == FS_COMP_FUNC && t[5].kind == FS_COMP_FUNC,
+                 "handmade-gc type kinds", "struct, struct, array, func x3 expected");
+        mf_check(t[0].rec_start == 0 && t[1].rec_start == 0 && t[2].rec_start == 2 &&
+                 t[5].rec_start == 5, "handmade-gc rec groups", "types 0-1 are one group");
+        mf_check(t[1].super == 0 && t[0].super == UINT32_MAX && !t[0].final && !t[1].final &&
+                 t[4].final && t[5].final, "handmade-gc subtypes",
+                 "type 1 <: type 0, both open; type 4 declared final");
+        mf_check(t[3].nparams == 1 && t[3].nresults == 1 &&
+                 m.valtypes[t[3].params].code == 0x64 && m.valtypes[t[3].params].heap == 0 &&
+                 m.valtypes[t[3].params + 1].code == 0x63 &&
+                 m.valtypes[t[3].params + 1].heap == 1,
+                 "handmade-gc type 3", "expected (param (ref 0)) (result (ref null 1))");
+        mf_check(fs_wasm_type_matches(&m, 1, 0) && !fs_wasm_type_matches(&m, 0, 1),
+                 "handmade-gc subtyping", "type 1 must match type 0, not the reverse");
+    }
+    mf_check(m.nfuncs == 3 && m.nfunc_imports == 0 && m.ntables == 1 && m.nmemories == 1 &&
+             m.ntags == 1 && m.nglobals == 2 && m.nexports == 1 && m.nsections == 12,
+             "handmade-gc counts", "funcs %u tables %u memories %u tags %u globals %u "
+             "exports %u sections %u", m.nfuncs, m.ntables, m.nmemories, m.ntags, m.nglobals,
+             m.nexports, m.nsections);
+    if (m.ntables == 1)
+        mf_check(m.tables[0].elem.code == 0x63 && m.tables[0].elem.heap == 4,
+                 "handmade-gc table", "expected a (ref null 4) table");
+    if (m.nfuncs == 3) {
+        mf_check(m.funcs[0].nlocals == 2 && m.funcs[0].nlocals_kind[FS_VK_REF] == 2,
+                 "handmade-gc locals", "function 0: a ref param and a ref local");
+        mf_check((m.funcs[1].flags & FS_FUNC_EXPORTED) &&
+                 (m.funcs[2].flags & FS_FUNC_REF_FUNC), "handmade-gc flags",
+                 "function 1 exported, function 2 named by ref.func");
+        mf_check(m.funcs[0].ncalls == 0 && m.funcs[1].ncalls == 2 && m.funcs[2].ncalls == 1,
+                 "handmade-gc call sites", "0, 2 and 1 call sites expected");
+    }
+    if (m.ncalls == 3)
+        mf_check(m.calls[0].kind == FS_CALL_DIRECT && m.calls[0].target == 2 &&
+                 m.calls[1].kind == FS_CALL_REF && m.calls[1].target == 4 &&
+                 m.calls[2].kind == FS_CALL_TAIL_REF && m.calls[2].target == 4,
+                 "handmade-gc calls", "call 2; call_ref 4; return_call_ref 4 expected");
+    else
+        mf_check(0, "handmade-gc calls", "%u call sites, expected 3", m.ncalls);
+    fs_wasm_free(&m);
+    mf_buf_free(&b);
+}

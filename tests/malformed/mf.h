@@ -68,7 +68,17 @@ int mf_check_accepted(const char *name, const fs_wasm_module *m);
  * typed tables with an initializer, a plain custom section. */
 void mf_handmade_gc(mf_buf *out);
 
-/* Targeted corruptions (targeted.c). */
-void mf_targeted(void);
+/* Checks the decoded structure of that module against its bytes. */
+void mf_handmade_check(void);
+
+/* Targeted corruptions (targeted.c), in groups that main() runs one
+ * process each, so that a crash costs one group and is reported as a
+ * failure of that group. */
+typedef struct mf_group {
+    const char *name;
+    void      (*run)(void);
+} mf_group;
+extern const mf_group mf_targeted_groups[];
+extern const unsigned mf_ntargeted_groups;
 
 #endif

@@ -156,6 +156,11 @@ static void framing_tests(void)
         mf_expect_malformed_at(name, m.b, m.n, 8);
     }
 
+    /* The id is read, and is already wrong, before its size is. */
+    m.n = 8;
+    MF_PUT(&m, 0x0E, 0x7F, 0x00);
+    mf_expect_malformed_at("unknown section id 14 with a size past the end", m.b, m.n, 8);
+
     /* Order and repetition. */
     m.n = 8;
     SEC(&m, 1, 0x00);
@@ -281,6 +286,9 @@ static void count_tests(void)
     /* 30000 + 30000 locals pass the 50000 limit in the second run. */
     BODY_BAD("60000 locals in two runs", 5, 0x02, 0xB0, 0xEA, 0x01, 0x7F,
              0xB0, 0xEA, 0x01, 0x7E, 0x0B);
+    /* 50000 = 0xD0 0x86 0x03: the limit itself is allowed. */
+    BODY_OK("50000 locals", 0x01, 0xD0, 0x86, 0x03, 0x7F, 0x0B);
+    BODY_BAD("50001 locals", 1, 0x01, 0xD1, 0x86, 0x03, 0x7F, 0x0B);
     BODY_BAD("br_table target count 0xFFFFFFFF", 4, 0x00, 0x41, 0x00, 0x0E, HUGE, 0x00, 0x0B);
     BODY_BAD("select type count 0xFFFFFFFF", 8, 0x00, 0x41, 0x01, 0x41, 0x02, 0x41, 0x00,
              0x1C, HUGE, 0x7F, 0x1A, 0x0B);
@@ -401,6 +409,22 @@ static void body_tests(void)
             0x41, 0x00, 0x11, 0x00, 0x00,                               /* call_indirect 0 0 */
             0x06, 0x40, 0x10, 0x00, 0x18, 0x00,                         /* try call 0 delegate 0 */
             0x0B);
+
+    /* Nesting is counted, not recursed into: 200000 nested blocks must
+     * decode quickly (mf_decode times every decode). */
+    {
+        enum { DEPTH = 200000 };
+        mf_buf deep = { 0 };
+        MF_PUT(&deep, 0x00);
+        for (int i = 0; i < DEPTH; i++)
+            MF_PUT(&deep, 0x02, 0x40);
+        for (int i = 0; i <= DEPTH; i++)
+            MF_PUT(&deep, 0x0B);
+        body_ok("200000 nested blocks", deep.b, deep.n);
+        deep.n--;                             /* drop the function's own end */
+        body_bad("200000 nested blocks without the final end", deep.n, deep.b, deep.n);
+        mf_buf_free(&deep);
+    }
 
     /* Body size and body count against the section. */
     mf_buf m = { 0 };
@@ -604,14 +628,32 @@ static void name_tests(void)
     }
 }
 
-void mf_targeted(void)
+/* An empty rec group is valid (rectype ::= 0x4E vec(subtype)); two of
+ * them are iso-recursively equal. */
+static void rec_group_tests(void)
 {
-    header_tests();
-    framing_tests();
-    count_tests();
-    leb_tests();
-    opcode_tests();
-    body_tests();
-    section_content_tests();
-    name_tests();
+    mf_buf m = { 0 };
+    mf_header(&m);
+    SEC(&m, 1, 0x01, 0x4E, 0x00);
+    mf_expect_ok("empty rec group", m.b, m.n);
+    m.n = 8;
+    SEC(&m, 1, 0x02, 0x4E, 0x00, 0x4E, 0x00);
+    mf_expect_ok("two empty rec groups", m.b, m.n);
+    m.n = 8;
+    SEC(&m, 1, 0x03, 0x4E, 0x00, 0x60, 0x00, 0x00, 0x4E, 0x00);
+    mf_expect_ok("two empty rec groups around a type", m.b, m.n);
+    mf_buf_free(&m);
 }
+
+const mf_group mf_targeted_groups[] = {
+    { "header", header_tests },
+    { "section framing and order", framing_tests },
+    { "huge counts", count_tests },
+    { "LEB128 limits", leb_tests },
+    { "unknown opcodes", opcode_tests },
+    { "function bodies", body_tests },
+    { "section contents", section_content_tests },
+    { "empty rec groups", rec_group_tests },
+    { "name section", name_tests },
+};
+const unsigned mf_ntargeted_groups = sizeof mf_targeted_groups / sizeof mf_targeted_groups[0];

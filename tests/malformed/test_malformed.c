@@ -2,7 +2,7 @@
  *
  *   test_malformed FIXTURE.wasm...
  *
- * For every fixture (plus two modules built here) it runs:
+ * For every fixture (plus the module handmade.c builds) it runs:
  *   a. every truncation bytes[0..k), k < size;
  *   b. the targeted corruptions of targeted.c (fixture-independent);
  *   c. a fixed-seed mutation loop over all of them.
@@ -10,7 +10,9 @@
  * the input, never crash (the sanitizer build checks memory), never take
  * long (each decode is timed; the whole run has an alarm) and never
  * allocate in proportion to a count it read (the address space is capped
- * so that such an allocation fails as FS_ERR_NOMEM).
+ * so that such an allocation fails as FS_ERR_NOMEM).  Accepted inputs
+ * also go through graph, closure and cost (mf_check_accepted).
+ * Each phase runs in its own process, so a crash fails that phase only.
  * Prints "N passed, M failed"; exits 1 on any failure.
  */
 #include "mf.h"
@@ -20,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +69,9 @@ static void cap_memory(void)
     struct rlimit rl = { (rlim_t)1 << 30, (rlim_t)1 << 30 };
     if (setrlimit(RLIMIT_AS, &rl) != 0)
         perror("setrlimit");
+#endif
+#ifdef MF_ASAN
+    printf("(ASan's warning about failing to allocate 0x80000000 bytes is this check)\n");
 #endif
     void *volatile p = malloc((size_t)2 << 30);
     mf_check(p == NULL, "memory cap", "a 2 GiB allocation succeeded: the cap is not in force");
@@ -277,12 +283,96 @@ static void mutations(const fixture *fx, int nfx)
            malformed);
 }
 
+/* ---- one process per phase ----------------------------------------- */
+
+/* Runs FN(ARG) in a child process that sends back its pass/fail counts.
+ * A child that dies (a sanitizer abort, a signal, the alarm) or exits
+ * non-zero (LeakSanitizer) is one more failure, and the other phases
+ * still run: one crash must not hide the rest of the results. */
+static void run_phase(const char *name, void (*fn)(void *), void *arg)
+{
+    int fd[2];
+    if (pipe(fd) != 0) {
+        perror("pipe");
+        exit(1);
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        exit(1);
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        mf_passed = mf_failed = 0;
+        phase = name;
+        alarm(ALARM_S);                   /* alarms are not inherited */
+        fn(arg);
+        unsigned counts[2] = { mf_passed, mf_failed };
+        if (write(fd[1], counts, sizeof counts) != (ssize_t)sizeof counts)
+            _exit(3);
+        close(fd[1]);
+        fflush(stdout);
+        exit(0);                          /* exit, not _exit: LSan checks at exit */
+    }
+    close(fd[1]);
+    unsigned counts[2] = { 0, 0 };
+    size_t got = 0;
+    ssize_t r;
+    while (got < sizeof counts &&
+           (r = read(fd[0], (char *)counts + got, sizeof counts - got)) > 0)
+        got += (size_t)r;
+    close(fd[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (got == sizeof counts) {
+        mf_passed += counts[0];
+        mf_failed += counts[1];
+    }
+    if (WIFSIGNALED(status))
+        mf_check(0, name, "the phase died of signal %d%s", WTERMSIG(status),
+                 got == sizeof counts ? " after reporting" : "; its checks are lost");
+    else if (WEXITSTATUS(status) != 0)
+        mf_check(0, name, "the phase exited with status %d%s (a sanitizer report above?)",
+                 WEXITSTATUS(status), got == sizeof counts ? "" : " before reporting");
+}
+
+static void truncations_phase(void *arg)
+{
+    const fixture *f = arg;
+    truncations(f->name, f->bytes, f->n);
+}
+
+static void targeted_phase(void *arg)
+{
+    ((const mf_group *)arg)->run();
+}
+
+typedef struct fixtures {
+    const fixture *fx;
+    int            n;
+} fixtures;
+
+static void mutations_phase(void *arg)
+{
+    const fixtures *f = arg;
+    mutations(f->fx, f->n);
+}
+
+static void structure_phase(void *arg)
+{
+    const fixtures *f = arg;
+    for (int i = 0; i < f->n; i++)
+        mf_expect_ok(f->fx[i].name, f->fx[i].bytes, f->fx[i].n);
+    mf_handmade_check();
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGALRM, on_alarm);
-    alarm(ALARM_S);
-    cap_memory();
     setvbuf(stdout, NULL, _IOLBF, 0);
+    cap_memory();
 
     fixture fx[16];
     int nfx = 0;
@@ -297,28 +387,30 @@ int main(int argc, char **argv)
     mf_buf gc = { 0 };
     mf_handmade_gc(&gc);
     fx[nfx++] = (fixture){ "handmade-gc", gc.b, gc.n };
+    fixtures all = { fx, nfx };
 
-    double t0 = (double)clock() / CLOCKS_PER_SEC;
-    phase = "fixtures decode";
-    for (int i = 0; i < nfx; i++)
-        mf_expect_ok(fx[i].name, fx[i].bytes, fx[i].n);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run_phase("fixtures decode", structure_phase, &all);
 
     printf("a. truncations\n");
-    phase = "truncations";
     for (int i = 0; i < nfx; i++)
-        truncations(fx[i].name, fx[i].bytes, fx[i].n);
+        run_phase("truncations", truncations_phase, &fx[i]);
 
     printf("b. targeted corruptions\n");
-    phase = "targeted corruptions";
-    unsigned before = mf_passed + mf_failed;
-    mf_targeted();
-    printf("  %u checks\n", mf_passed + mf_failed - before);
+    for (unsigned g = 0; g < mf_ntargeted_groups; g++) {
+        unsigned before = mf_passed + mf_failed, failed = mf_failed;
+        run_phase(mf_targeted_groups[g].name, targeted_phase, (void *)&mf_targeted_groups[g]);
+        printf("  %-28s %u checks, %u failed\n", mf_targeted_groups[g].name,
+               mf_passed + mf_failed - before, mf_failed - failed);
+    }
 
     printf("c. mutations (seed 0x%llx)\n", (unsigned long long)MUTATE_SEED);
-    phase = "mutations";
-    mutations(fx, nfx);
+    run_phase("mutations", mutations_phase, &all);
 
-    printf("cpu time %.2f s\n", (double)clock() / CLOCKS_PER_SEC - t0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    printf("elapsed %.2f s\n", (double)(t1.tv_sec - t0.tv_sec) +
+           (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     for (int i = 0; i < nfx; i++)
         if (fx[i].bytes != gc.b)
             free(fx[i].bytes);
