@@ -8,6 +8,8 @@
 #
 # Every need is checked by the command or library it provides, so a tool
 # that is already there (from Debian or elsewhere) is never reinstalled.
+# Packages go in with --no-install-recommends, so anything a tool merely
+# recommends (gcc -> libc6-dev) is listed here explicitly.
 # Only Debian packages are installed, with apt-get, as root or via sudo.
 set -euo pipefail
 
@@ -16,6 +18,7 @@ mode=${1:-test}
 # command-or-check|debian package
 build_needs='
 cc|gcc
+file:/usr/include/stdio.h|libc6-dev
 make|make
 cmake|cmake
 pkg-config|pkg-config
@@ -36,6 +39,7 @@ file:/usr/bin/time|time
 file:/usr/include/wasm32-wasi/stdio.h|wasi-libc
 clangrt-wasm32|libclang-rt-14-dev-wasm32
 clangrt-asan|libclang-rt-14-dev
+file:/usr/lib/llvm-14/bin/llvm-symbolizer|llvm-14
 '
 
 have() {

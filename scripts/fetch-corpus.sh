@@ -37,9 +37,11 @@ while IFS='|' read -r name spec inner sha; do
   # One tarball per package spec, reused for every module it holds.
   key=$(printf '%s' "$spec" | tr '/@' '__')
   if [ ! -f "$tmp/$key.tgz" ]; then
-    tgz=$(cd "$tmp" && npm pack --silent "$spec" 2>/dev/null | tail -n 1) || true
+    tgz=$(cd "$tmp" && npm pack --silent "$spec" 2>"$tmp/npm.err" | tail -n 1) || true
     if [ -z "$tgz" ] || [ ! -f "$tmp/$tgz" ]; then
-      echo "fetch-corpus: npm pack $spec failed" >&2; status=1; continue
+      echo "fetch-corpus: npm pack $spec failed:" >&2
+      sed 's/^/  /' "$tmp/npm.err" >&2
+      status=1; continue
     fi
     mv "$tmp/$tgz" "$tmp/$key.tgz"
   fi

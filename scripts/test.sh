@@ -35,6 +35,8 @@ run gcc -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc
 # Any sanitizer report must fail its test, not scroll by as a warning.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# Reports with file and line, not bare addresses (llvm-14 ships it).
+export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}
 run asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang-14 -DFORKSIZE_SANITIZE=ON
 
 if [ $status -ne 0 ]; then
