@@ -6,6 +6,11 @@
  * under `typed` only sites whose type is one of its (canonical) supertypes.
  * Live sites pull their containing functions in, which may make further
  * types live, and so on until nothing changes.
+ *
+ * Two rules follow Binaryen's Asyncify, so that `--indirect asyncify`
+ * yields exactly the functions it instruments: its own control imports
+ * (asyncify.start_unwind and friends) mark runtime functions that are
+ * never rewritten, and the asyncify policy ignores call_ref.
  */
 #include "closure.h"
 
@@ -34,17 +39,46 @@ static void enter(work *w, uint32_t f, fs_via via, uint32_t next, uint32_t site)
 {
     fs_closure *c = w->c;
     const fs_wasm_module *m = w->g->m;
-    if (c->unwinds[f])
+    if (c->unwinds[f] || c->runtime[f] == FS_RUNTIME_TOP)
         return;
     c->unwinds[f] = 1;
     c->via[f] = (uint8_t)via;
     c->next[f] = next;
     c->site[f] = site;
-    if (f >= m->nfunc_imports) {
+    /* Asyncify's own runtime: a function that starts the unwind (or ends
+     * the rewind) passes it on to its callers but keeps no frame itself. */
+    if (f >= m->nfunc_imports && c->runtime[f] != FS_RUNTIME_BOTTOM) {
         c->in[f] = 1;
         c->size++;
     }
     w->queue[w->tail++] = f;
+}
+
+/* Functions that call Asyncify's control imports directly, as Binaryen's
+ * Asyncify classifies them: calling asyncify.start_unwind/stop_rewind
+ * makes a function the bottom of the runtime, calling stop_unwind or
+ * start_rewind makes it the top (the host-side driver, never rewritten). */
+static void classify_runtime(fs_closure *c, const fs_wasm_module *m)
+{
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        const fs_func *fn = &m->funcs[f];
+        for (uint32_t s = fn->calls; s < fn->calls + fn->ncalls; s++) {
+            const fs_call *call = &m->calls[s];
+            if (fs_call_is_indirect(call->kind) || call->target >= m->nfunc_imports)
+                continue;
+            const fs_import *im = &m->imports[m->funcs[call->target].import];
+            if (im->module_len != 8 || memcmp(im->module, "asyncify", 8))
+                continue;
+            if ((im->field_len == 12 && !memcmp(im->field, "start_unwind", 12)) ||
+                (im->field_len == 11 && !memcmp(im->field, "stop_rewind", 11))) {
+                if (c->runtime[f] != FS_RUNTIME_TOP)
+                    c->runtime[f] = FS_RUNTIME_BOTTOM;
+            } else if ((im->field_len == 11 && !memcmp(im->field, "stop_unwind", 11)) ||
+                       (im->field_len == 12 && !memcmp(im->field, "start_rewind", 12))) {
+                c->runtime[f] = FS_RUNTIME_TOP;
+            }
+        }
+    }
 }
 
 /* Every function holding an indirect site of canonical type T. */
@@ -96,23 +130,32 @@ int fs_closure_compute(fs_closure *c, const fs_graph *g, fs_root_spec *specs, un
     c->site = malloc(((size_t)n + 1) * sizeof *c->site);
     c->callsites = calloc((size_t)n + 1, sizeof *c->callsites);
     c->type_live = calloc((size_t)m->ntypes + 1, 1);
+    c->runtime = calloc((size_t)n + 1, 1);
     work w = { c, g, malloc(((size_t)n + 1) * sizeof *w.queue), 0, 0 };
     if (!c->is_root || !c->in || !c->unwinds || !c->via || !c->next || !c->site ||
-        !c->callsites || !c->type_live || !w.queue) {
+        !c->callsites || !c->type_live || !c->runtime || !w.queue) {
         free(w.queue);
         fs_closure_free(c);
         memset(err, 0, sizeof *err);
         snprintf(err->msg, sizeof err->msg, "out of memory computing the closure");
         return FS_ERR_NOMEM;
     }
+    classify_runtime(c, m);
     c->nroots = fs_roots_match(m, specs, nspecs, c->is_root);
     for (uint32_t f = 0; f < n; f++)
         if (c->is_root[f])
             enter(&w, f, FS_VIA_ROOT, UINT32_MAX, UINT32_MAX);
-    /* Asyncify's rule: any indirect call may unwind, whatever it calls. */
+    /* Asyncify's rule: any call_indirect may unwind, whatever it calls.
+     * Binaryen's analysis does not look at call_ref at all, so neither
+     * does this policy (the report counts what it leaves out). */
     if (policy == FS_POLICY_ASYNCIFY)
-        for (uint32_t i = 0; i < g->nind; i++)
-            enter(&w, g->owner[g->ind[i]], FS_VIA_POLICY, UINT32_MAX, g->ind[i]);
+        for (uint32_t i = 0; i < g->nind; i++) {
+            uint32_t s = g->ind[i];
+            if (m->calls[s].kind >= FS_CALL_REF)
+                c->ignored_ref_sites++;
+            else
+                enter(&w, g->owner[s], FS_VIA_POLICY, UINT32_MAX, s);
+        }
 
     while (w.head < w.tail) {
         uint32_t f = w.queue[w.head++];
@@ -146,7 +189,7 @@ int fs_closure_site_unwinds(const fs_closure *c, const fs_graph *g, uint32_t cal
                g->owner[call] >= m->nfunc_imports;
     }
     switch (c->policy) {
-    case FS_POLICY_ASYNCIFY: return 1;
+    case FS_POLICY_ASYNCIFY: return s->kind < FS_CALL_REF;
     case FS_POLICY_TABLE:    return c->any_live;
     case FS_POLICY_TYPED:    return c->type_live[m->types[s->target].canon];
     case FS_POLICY_NONE:     return 0;
@@ -164,5 +207,6 @@ void fs_closure_free(fs_closure *c)
     free(c->site);
     free(c->callsites);
     free(c->type_live);
+    free(c->runtime);
     memset(c, 0, sizeof *c);
 }

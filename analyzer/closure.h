@@ -32,6 +32,9 @@ typedef enum fs_via {
     FS_VIA_POLICY         /* asyncify policy: contains an indirect call */
 } fs_via;
 
+/* A function's role in Asyncify's own runtime (see closure.c). */
+enum { FS_RUNTIME_NONE, FS_RUNTIME_BOTTOM, FS_RUNTIME_TOP };
+
 typedef struct fs_closure {
     fs_policy  policy;
     uint8_t   *is_root;     /* per function: matched a root spec */
@@ -43,6 +46,8 @@ typedef struct fs_closure {
     uint32_t  *callsites;   /* per function: call sites that can unwind */
     uint8_t   *type_live;   /* per canonical type: an indirect call of it can unwind */
     int        any_live;    /* some address-taken function can unwind */
+    uint8_t   *runtime;     /* per function: FS_RUNTIME_* */
+    uint32_t   ignored_ref_sites; /* call_ref sites the asyncify policy ignores */
     uint32_t   size;        /* defined functions in the closure */
     uint32_t   nroots;      /* functions matched by roots */
 } fs_closure;

@@ -32,6 +32,11 @@ static void collect_warnings(fs_report *r, const fs_wasm_module *m, const fs_rep
                  "point of %s own", s->text, n, n == 1 ? "" : "s", n == 1 ? "s" : "",
                  n == 1 ? "it has" : "they have", n == 1 ? "its" : "their");
     }
+    if (in->c->ignored_ref_sites)
+        warn(r, "%u call_ref site%s not treated as unwind points: --indirect asyncify follows "
+             "Binaryen's Asyncify, which ignores call_ref; a fork through them would not "
+             "rewind (--indirect typed or table counts them)", in->c->ignored_ref_sites,
+             in->c->ignored_ref_sites == 1 ? " is" : "s are");
     if (r->unsaveable_functions)
         warn(r, "%u closure function%s reference-typed locals that linear memory cannot hold; "
              "the estimate does not price them", r->unsaveable_functions,
