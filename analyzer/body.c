@@ -134,8 +134,9 @@ static inline const uint8_t *memarg(fs_reader *r, const uint8_t *p, const uint8_
 
 /* Fast-path classes for single-byte opcodes, from the same table:
  * 1 = no immediate, 2 = one LEB128 (local, global, label, table, tag,
- * i32/i64 const), 3 = a memarg.  0 sends the opcode down the general
- * path.  Indices of prefixed rows are parked past 256 and never read. */
+ * i32/i64 const), 3 = a memarg, 4 = a block type (block, loop, if, try).
+ * 0 sends the opcode down the general path.  Indices of prefixed rows are
+ * parked past 256 and never read. */
 #define FAST_NONE 1
 #define FAST_LOCAL 2
 #define FAST_GLOBAL 2
@@ -145,7 +146,7 @@ static inline const uint8_t *memarg(fs_reader *r, const uint8_t *p, const uint8_
 #define FAST_I32 2
 #define FAST_I64 2
 #define FAST_MEMARG 3
-#define FAST_BLOCK 0
+#define FAST_BLOCK 4
 #define FAST_BR_TABLE 0
 #define FAST_FUNC 0
 #define FAST_CALL_IND 0
@@ -227,13 +228,29 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
          * LEBs cannot overflow 32 bits, and an alignment byte below 0x40
          * is a valid exponent without a memory index, so nothing is left
          * unchecked; anything else takes the general path below.  `end`
-         * (0x0B) and `delegate` (0x18) change the nesting depth. */
+         * (0x0B) and `delegate` (0x18) change the nesting depth: an inner
+         * end is handled here, the function's last and delegate are not. */
         if (body && end - p >= 16) {
             uint8_t b = *p;
             unsigned k = fast_class[b], n;
-            if (k == 1 && b != 0x0B) {
+            if (k == 1) {
+                if (b != 0x0B) {
+                    bytes[b]++;
+                    p++;
+                    continue;
+                }
+                if (depth) {                  /* an inner end; the last one is slow */
+                    depth--;
+                    bytes[b]++;
+                    p++;
+                    continue;
+                }
+            }
+            /* Empty or single-byte numeric/vector block types only. */
+            if (k == 4 && (p[1] == 0x40 || (p[1] >= 0x7B && p[1] <= 0x7F))) {
+                depth++;
                 bytes[b]++;
-                p++;
+                p += 2;
                 continue;
             }
             if (k == 2 && b != 0x18 && (n = leb_len(p + 1)) < 5) {

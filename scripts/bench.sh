@@ -24,18 +24,25 @@ if [ $# -eq 0 ]; then
          "$corpus"/glue.wasm corpus/forksh.wasm
 fi
 
-# measure LABEL CMD...: prints "median_ms max_rss_kb" of RUNS runs.
+# measure CMD...: prints "median_ms max_rss_kb" of RUNS runs.  Wall time
+# comes from nanosecond timestamps (GNU time's %e has 10 ms steps); peak
+# RSS from /usr/bin/time in separate runs, so it does not skew the clock.
 measure() {
-  local times=() rss=0 out
+  local times=() rss=0 tf t0 t1 kb
+  tf=$(mktemp)
   "$@" >/dev/null 2>&1 || true                      # warm the page cache
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    local s=${out% *} kb=${out#* }
-    times+=("$(awk -v s="$s" 'BEGIN { printf "%d", s * 1000 }')")
+    t0=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    t1=$(date +%s%N)
+    times+=("$(( (t1 - t0) / 1000 ))")              # microseconds
+    /usr/bin/time -o "$tf" -f '%M' "$@" >/dev/null 2>&1 || true
+    kb=$(tail -1 "$tf")
     [ "$kb" -gt "$rss" ] && rss=$kb
   done
+  rm -f "$tf"
   printf '%s\n' "${times[@]}" | sort -n | awk -v rss="$rss" '
-    { a[NR] = $1 } END { printf "%d %d\n", a[int((NR + 1) / 2)], rss }'
+    { a[NR] = $1 } END { printf "%.1f %d\n", a[int((NR + 1) / 2)] / 1000, rss }'
 }
 
 echo "# forksize benchmark ($(nproc) cores, $(date -u +%Y-%m-%d), $runs runs, median wall ms)"
@@ -53,6 +60,6 @@ for m in "$@"; do
   awk -v m="$(basename "$m")" -v b="$bytes" -v fs="$fs_ms" -v op="$op_ms" -v c="$cnt_ms" \
       -v o="$opt_ms" -v kb="$fs_kb" 'BEGIN {
     ratio = fs > 0 ? sprintf("1/%.1f", c / fs) : "-"
-    printf "| %s | %.1f | %d | %d | %d | %d | %s | %.1f | %.1f |\n", m, b / 1048576, fs, op, c, o,
-           ratio, kb / 1024, (1.5 * b + 16 * 1048576) / 1048576 }'
+    printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %.1f |\n", m, b / 1048576, fs,
+           op, c, o, ratio, kb / 1024, (1.5 * b + 16 * 1048576) / 1048576 }'
 done
