@@ -106,6 +106,16 @@ static void valtype_key(typectx *c, fs_valtype *out)
         *out = t;
 }
 
+/* A field type (struct field or array element): storage type + mutability. */
+static void field_key(typectx *c)
+{
+    valtype_key(c, NULL);
+    uint8_t mut = fs_read_u8(c->r);
+    if (mut > 1)
+        fs_reader_fail(c->r, c->r->p - 1, "invalid mutability 0x%02x", mut);
+    put_u8(c, mut);
+}
+
 static void comptype(typectx *c, fs_type *t)
 {
     fs_reader *r = c->r;
@@ -134,24 +144,14 @@ static void comptype(typectx *c, fs_type *t)
         t->kind = FS_COMP_STRUCT;
         uint32_t n = fs_read_count(r, 2, "struct field");
         put(c, &n, sizeof n);
-        for (uint32_t i = 0; i < n; i++) {
-            valtype_key(c, NULL);
-            uint8_t mut = fs_read_u8(r);
-            if (mut > 1)
-                fs_reader_fail(r, r->p - 1, "invalid mutability 0x%02x", mut);
-            put_u8(c, mut);
-        }
+        for (uint32_t i = 0; i < n; i++)
+            field_key(c);
         break;
     }
-    case 0x5E: {
+    case 0x5E:
         t->kind = FS_COMP_ARRAY;
-        valtype_key(c, NULL);
-        uint8_t mut = fs_read_u8(r);
-        if (mut > 1)
-            fs_reader_fail(r, r->p - 1, "invalid mutability 0x%02x", mut);
-        put_u8(c, mut);
+        field_key(c);
         break;
-    }
     default:
         fs_reader_fail(r, at, "invalid type form 0x%02x", form);
     }
