@@ -174,9 +174,15 @@ static inline const uint8_t *memarg(fs_reader *r, const uint8_t *p, const uint8_
 #define FAST_BR_ON_CAST 0
 #define FAST_ZERO_BYTE 0
 
+/* Exception-handling opcodes always take the general path, where their
+ * use is recorded per function (FS_FEAT_EH); so does delegate, which
+ * closes a block. */
+#define EH_BYTE(pfx, code) ((pfx) == 0 && (((code) >= 0x06 && (code) <= 0x0A) || \
+                            (code) == 0x18 || (code) == 0x19 || (code) == 0x1F))
+
 static const uint8_t fast_class[256 + FS_OP_COUNT] = {
 #define FS_OP(id, pfx, code, text, imm, pops, pushes) \
-    [(pfx) == 0 ? (unsigned)(code) : 256u + FS_OP_##id] = FAST_##imm,
+    [(pfx) == 0 ? (unsigned)(code) : 256u + FS_OP_##id] = EH_BYTE(pfx, code) ? 0 : FAST_##imm,
 #include "opcodes.def"
 #undef FS_OP
 };
@@ -215,11 +221,31 @@ static void add_ref(fs_reader *r, fs_body_sink *s, uint32_t f)
     s->refs[s->nrefs++] = f;
 }
 
+/* Which FS_FEAT_* an instruction shows.  None of these is on the fast
+ * path, so this runs only for the general path. */
+static uint32_t feature_of(fs_op_id id, uint8_t first)
+{
+    switch (id) {
+    case FS_OP_TRY: case FS_OP_CATCH: case FS_OP_CATCH_ALL: case FS_OP_DELEGATE:
+    case FS_OP_THROW: case FS_OP_RETHROW: case FS_OP_TRY_TABLE: case FS_OP_THROW_REF:
+        return FS_FEAT_EH;
+    case FS_OP_RETURN_CALL: case FS_OP_RETURN_CALL_INDIRECT:
+        return FS_FEAT_TAIL;
+    case FS_OP_CALL_REF:
+        return FS_FEAT_CALL_REF;
+    case FS_OP_RETURN_CALL_REF:
+        return FS_FEAT_TAIL | FS_FEAT_CALL_REF;
+    default:
+        return first == 0xFB ? FS_FEAT_GC : 0;
+    }
+}
+
 void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_t func)
 {
     const int body = func != UINT32_MAX;
     const uint8_t *p = r->p, *const end = r->end;
     uint32_t depth = 0;                    /* open blocks, the function's own excluded */
+    uint32_t features = 0;                 /* FS_FEAT_* seen in this body */
     uint64_t *const counts = body ? sink->op_counts : m->const_op_counts;
     uint64_t *const bytes = body ? sink->byte_counts : NULL;   /* fast path is body-only */
     for (;;) {
@@ -253,7 +279,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
                 p += 2;
                 continue;
             }
-            if (k == 2 && b != 0x18 && (n = leb_len(p + 1)) < 5) {
+            if (k == 2 && (n = leb_len(p + 1)) < 5) {
                 bytes[b]++;
                 p += 1 + n;
                 continue;
@@ -282,12 +308,16 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
             id = (fs_op_id)(v - 1);
         }
         counts[id]++;
+        if (body)
+            features |= feature_of(id, b);
 
         switch ((fs_imm)fs_op_imm[id]) {
         case FS_IMM_NONE:
             if (id == FS_OP_END) {
                 if (depth == 0) {
                     r->p = p;
+                    if (body)
+                        m->funcs[func].features = features;
                     return;
                 }
                 depth--;

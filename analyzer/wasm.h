@@ -120,7 +120,16 @@ typedef struct fs_func {
     uint32_t    calls;         /* first index into fs_wasm_module.calls */
     uint32_t    ncalls;
     uint32_t    local_names;   /* file offset of its local-name map, or 0 */
+    uint32_t    features;      /* FS_FEAT_*: constructs the body uses */
 } fs_func;
+
+/* Constructs some instrumentations cannot handle, recorded per body. */
+enum {
+    FS_FEAT_EH       = 1u << 0,   /* try/catch/delegate/throw/rethrow/try_table/throw_ref */
+    FS_FEAT_TAIL     = 1u << 1,   /* return_call, return_call_indirect, return_call_ref */
+    FS_FEAT_CALL_REF = 1u << 2,   /* call_ref, return_call_ref */
+    FS_FEAT_GC       = 1u << 3    /* any 0xFB instruction */
+};
 
 typedef struct fs_section {
     uint8_t     id;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "options.h"
@@ -16,7 +17,16 @@
 #define FORKSIZE_VERSION "0.0.0"
 #endif
 
-enum { EXIT_BAD_INPUT = 2, EXIT_NO_ROOT = 3 };
+enum { EXIT_BAD_INPUT = 2, EXIT_NO_ROOT = 3, EXIT_CANNOT_APPLY = 4 };
+
+/* Binaryen at -O2 takes minutes on large modules: a live line on a
+ * terminal says it is still working. */
+static void progress(void *ctx, double seconds)
+{
+    fprintf(stderr, "\rforksize: %s: Binaryen running (baseline and asyncify), %.0f s ",
+            (const char *)ctx, seconds);
+    fflush(stderr);
+}
 
 static int fail(const char *path, const fs_error *err)
 {
@@ -41,8 +51,16 @@ static int stats(const fs_options *o)
     fs_analysis a;
     fs_error err;
     fs_analysis_opts ao = { o->roots, o->nroots, o->roots_default, o->policy, &o->profile,
-                            FORKSIZE_VERSION };
+                            FORKSIZE_VERSION, (fs_apply)o->apply, o->opt_level, o->no_precheck,
+                            isatty(2) && !o->quiet ? progress : NULL, (void *)o->module };
     int st = fs_analysis_run(&a, o->module, &ao, &err);
+    if (ao.progress)
+        fputs("\r\033[K", stderr);
+    if (st == FS_ERR_UNSUPPORTED) {
+        fprintf(stderr, "forksize: %s: %s\n", o->module, err.msg);
+        fs_analysis_free(&a);
+        return EXIT_CANNOT_APPLY;
+    }
     if (st) {
         fs_analysis_free(&a);
         return fail(o->module, &err);

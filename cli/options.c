@@ -1,6 +1,8 @@
 /* options.c - turns argv into fs_options; no I/O besides what it returns. */
 #include "options.h"
 
+#include "analysis.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,14 @@ const char fs_usage_text[] =
 "                          table     may reach any address-taken function\n"
 "                          typed     ...only those whose type matches (GC subtypes too)\n"
 "                          none      never (Asyncify's ignore-indirect)\n"
+"  --apply MODE          model (default): the labelled estimate below;\n"
+"                        asyncify: run Binaryen's Asyncify for real (libbinaryen,\n"
+"                        in a child process) and measure each function's growth\n"
+"                        against the same pipeline without it (labelled measured)\n"
+"  -O N                  Binaryen optimization level for --apply asyncify, 0-4\n"
+"                        (default 2, what ships); also -O0 ... -O4\n"
+"  --no-precheck         call Binaryen even where forksize predicts Asyncify will\n"
+"                        refuse the module (to see Binaryen's own message)\n"
 "  --model A,B,C         override the estimate's coefficients: bytes fixed per\n"
 "                        function, per unwind-capable call site, and per i32\n"
 "                        local at one-byte LEB widths; v128 locals and wider\n"
@@ -48,10 +58,11 @@ const char fs_usage_text[] =
 "  -h, --help            this text\n"
 "  --version             print the version\n"
 "\n"
-"Every cost figure is labelled: this version's figures come from a cost\n"
-"model and are labelled \"estimated\".\n"
+"Every figure is labelled: the cost model's are \"estimated\", what\n"
+"--apply asyncify measures in Binaryen's output is \"measured\".\n"
 "\n"
-"exit status: 0 success, 2 bad input or usage, 3 no root matched.\n";
+"exit status: 0 success, 2 bad input or usage, 3 no root matched,\n"
+"4 the instrumentation cannot be applied to this module (--apply asyncify).\n";
 
 __attribute__((format(printf, 2, 3)))
 static int usage(fs_error *err, const char *fmt, ...)
@@ -101,6 +112,8 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
     o->top = 20;
     o->policy = FS_POLICY_TYPED;
     o->profile = fs_cost_seed;
+    o->apply = FS_APPLY_MODEL;
+    o->opt_level = 2;
     int i = 1;
     if (i < argc && !strcmp(argv[i], "stats")) {
         i++;
@@ -130,6 +143,8 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
             return FS_OK;
         } else if (!strcmp(a, "--stats")) {
             o->command = FS_CMD_STATS;
+        } else if (!strcmp(a, "--no-precheck")) {
+            o->no_precheck = 1;
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -151,6 +166,21 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
                 return usage(err, "unknown --indirect policy '%.100s' "
                              "(asyncify, table, typed or none)", v);
             o->policy = (fs_policy)p;
+        } else if (is_opt(a, "--apply")) {
+            if (!(v = value(argc, argv, &i, "--apply", a)))
+                return usage(err, "%s needs a MODE", "--apply");
+            if (!strcmp(v, "model"))
+                o->apply = FS_APPLY_MODEL;
+            else if (!strcmp(v, "asyncify"))
+                o->apply = FS_APPLY_ASYNCIFY;
+            else
+                return usage(err, "unknown --apply mode '%.100s' (model or asyncify)", v);
+        } else if (!strncmp(a, "-O", 2)) {
+            const char *lv = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            unsigned lvl;
+            if (!lv || parse_uint(lv, &lvl) || lvl > 4)
+                return usage(err, "%s", "-O needs a level from 0 to 4");
+            o->opt_level = (int)lvl;
         } else if (is_opt(a, "--model")) {
             if (!(v = value(argc, argv, &i, "--model", a)))
                 return usage(err, "%s needs A,B,C", "--model");

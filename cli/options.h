@@ -23,6 +23,9 @@ typedef struct fs_options {
     int             allow_empty;
     int             quiet;
     fs_cost_profile profile;
+    int             apply;           /* fs_apply */
+    int             opt_level;       /* -O N, default 2 */
+    int             no_precheck;
 } fs_options;
 
 /* Fills o from argv.  On a usage error returns FS_ERR_USAGE with err. */

@@ -28,6 +28,132 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Constructs Binaryen's Asyncify refuses or aborts on, found in closure
+ * members before Binaryen is called, so the message can name them. */
+static int asyncify_precheck(const fs_analysis *a, fs_error *err)
+{
+    static const struct { uint32_t feat; const char *what; } kinds[] = {
+        { FS_FEAT_EH, "exception handling" },
+        { FS_FEAT_TAIL, "tail calls" },
+        { 0, "reference-typed locals" },
+    };
+    const fs_wasm_module *m = &a->m;
+    char buf[sizeof err->msg];
+    size_t used = 0;
+    int bad = 0;
+    buf[0] = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        uint32_t n = 0, shown = 0;
+        char names[160] = "";
+        size_t nl = 0;
+        for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+            const fs_func *fn = &m->funcs[f];
+            int hit = kinds[k].feat ? (fn->features & kinds[k].feat) != 0
+                                    : fn->nlocals_kind[FS_VK_REF] != 0;
+            if (!a->c.in[f] || !hit)
+                continue;
+            if (shown < 3) {
+                char one[48];
+                if (fn->name)
+                    snprintf(one, sizeof one, "%.*s", (int)(fn->name_len < 40 ? fn->name_len : 40),
+                             fn->name);
+                else
+                    snprintf(one, sizeof one, "func[%u]", f);
+                snprintf(names + nl, sizeof names - nl, "%s%s", shown ? ", " : "", one);
+                nl = strlen(names);
+                shown++;
+            }
+            n++;
+        }
+        if (n) {
+            bad = 1;
+            used += (size_t)snprintf(buf + used, used < sizeof buf ? sizeof buf - used : 0,
+                                     "%s%u closure function%s use%s %s (%s%s)", used ? "; " : "",
+                                     n, n == 1 ? "" : "s", n == 1 ? "s" : "", kinds[k].what,
+                                     names, n > shown ? ", ..." : "");
+        }
+    }
+    if (!bad)
+        return FS_OK;
+    snprintf(err->msg, sizeof err->msg, "Binaryen's Asyncify cannot instrument this module: %s",
+             buf);
+    return FS_ERR_UNSUPPORTED;
+}
+
+/* Runs the baseline and the asyncified pipeline side by side and
+ * measures B - A.  Roots and policy map onto Asyncify's arguments. */
+static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *err)
+{
+    const fs_wasm_module *m = &a->m;
+    int st = o->no_precheck ? FS_OK : asyncify_precheck(a, err);
+    if (st)
+        return st;
+    /* Root imports become asyncify-imports (all of them: no list).  A
+     * defined-function root, or a policy Asyncify does not have, is
+     * expressed as an onlylist of forksize's closure. */
+    uint32_t nimp = 0, nall = m->nfunc_imports;
+    int defined_root = 0;
+    size_t cap = 1;
+    for (uint32_t f = 0; f < m->nfuncs; f++) {
+        if (!a->c.is_root[f])
+            continue;
+        if (f < m->nfunc_imports) {
+            const fs_import *im = &m->imports[m->funcs[f].import];
+            nimp++;
+            cap += im->module_len + im->field_len + 2;
+        } else {
+            defined_root = 1;
+        }
+    }
+    char *imports = NULL;
+    if (nimp && nimp < nall) {
+        imports = calloc(cap, 1);
+        if (!imports) {
+            snprintf(err->msg, sizeof err->msg, "out of memory");
+            return FS_ERR_NOMEM;
+        }
+        char *end = imports;
+        for (uint32_t f = 0; f < m->nfunc_imports; f++) {
+            if (!a->c.is_root[f])
+                continue;
+            const fs_import *im = &m->imports[m->funcs[f].import];
+            if (memchr(im->module, ',', im->module_len) || memchr(im->field, ',', im->field_len)) {
+                free(imports);
+                snprintf(err->msg, sizeof err->msg, "import %.*s.%.*s has a comma in its name, "
+                         "which asyncify-imports cannot hold", (int)im->module_len, im->module,
+                         (int)im->field_len, im->field);
+                return FS_ERR_UNSUPPORTED;
+            }
+            end += sprintf(end, "%s%.*s.%.*s", end == imports ? "" : ",", (int)im->module_len,
+                           im->module, (int)im->field_len, im->field);
+        }
+    }
+    uint32_t *only = NULL, nonly = 0;
+    int use_only = defined_root || a->c.policy == FS_POLICY_TABLE ||
+                   a->c.policy == FS_POLICY_TYPED;
+    if (use_only) {
+        only = malloc(((size_t)a->c.size + 1) * sizeof *only);
+        if (!only) {
+            free(imports);
+            snprintf(err->msg, sizeof err->msg, "out of memory");
+            return FS_ERR_NOMEM;
+        }
+        for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+            if (a->c.in[f])
+                only[nonly++] = f;
+    }
+    fs_peer_opts po[2] = {
+        { 0, o->opt_level, NULL, NULL, 0, 0 },
+        { 1, o->opt_level, imports, only, nonly, a->c.policy == FS_POLICY_NONE },
+    };
+    st = fs_peer_run(m->bytes, m->size, po, 2, a->peer, o->progress, o->progress_ctx, err);
+    free(imports);
+    free(only);
+    if (st)
+        return st;
+    return fs_measure_ab(m, &a->peer[0], &a->peer[1], &a->measure, err);
+}
+
 int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o, fs_error *err)
 {
     memset(a, 0, sizeof *a);
@@ -66,9 +192,16 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
         return FS_ERR_NOMEM;
     }
     fs_cost_estimate(&a->m, &a->c, o->profile, a->costs, a->unsaveable);
+    /* Nothing to apply without a root (the CLI then exits 3, or with
+     * --allow-empty reports the empty closure as a model figure). */
+    int applied = o->apply == FS_APPLY_ASYNCIFY && a->c.nroots;
+    if (applied && (st = apply_asyncify(a, o, err)))
+        return st;
     fs_report_input in = {
         &a->m, &a->g, &a->c, a->costs, a->unsaveable, o->profile,
         a->roots, a->nroots, o->roots_default, job.hex, o->tool_version,
+        applied ? &a->measure : NULL, o->opt_level,
+        { a->peer[0].seconds, a->peer[1].seconds },
     };
     if ((st = fs_report_build(&a->report, &in, err)))
         return st;
@@ -83,6 +216,9 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
 void fs_analysis_free(fs_analysis *a)
 {
     fs_report_free(&a->report);
+    fs_measure_free(&a->measure);
+    fs_peer_out_free(&a->peer[0]);
+    fs_peer_out_free(&a->peer[1]);
     free(a->costs);
     free(a->unsaveable);
     fs_closure_free(&a->c);

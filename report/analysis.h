@@ -4,7 +4,13 @@
 #ifndef FS_ANALYSIS_H
 #define FS_ANALYSIS_H
 
+#include "measure.h"
 #include "report.h"
+
+typedef enum fs_apply {
+    FS_APPLY_MODEL,      /* the labelled estimate (cost.h) */
+    FS_APPLY_ASYNCIFY    /* Binaryen's Asyncify, run and measured A/B */
+} fs_apply;
 
 typedef struct fs_analysis_opts {
     const fs_root_spec    *roots;  unsigned nroots;
@@ -12,6 +18,11 @@ typedef struct fs_analysis_opts {
     fs_policy              policy;
     const fs_cost_profile *profile;
     const char            *tool_version;
+    fs_apply               apply;
+    int                    opt_level;       /* -O N for --apply asyncify */
+    int                    no_precheck;     /* call Binaryen even when we predict a failure */
+    fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
+    void                  *progress_ctx;
 } fs_analysis_opts;
 
 typedef struct fs_analysis {
@@ -22,6 +33,8 @@ typedef struct fs_analysis {
     unsigned       nroots;
     fs_cost       *costs;
     uint32_t      *unsaveable;
+    fs_measure     measure;       /* --apply asyncify */
+    fs_peer_out    peer[2];       /* baseline, asyncified */
     fs_report      report;
 } fs_analysis;
 

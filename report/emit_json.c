@@ -36,7 +36,7 @@ static cJSON *juint(cJSON *o, const char *k, uint64_t v)
  * through cJSON's public item fields, then printed by cJSON: creating and
  * freeing 25 items per row was most of the cost of a 20k-row report. */
 enum { R_INDEX, R_BODY, R_OFFSET, R_CALLSITES, R_CALLS, R_LOCALS, R_KIND0,
-       R_FIXED = R_KIND0 + FS_VK_COUNT, R_CALLSITE, R_LOCAL, R_TOTAL, R_NUMS };
+       R_FIXED = R_KIND0 + FS_VK_COUNT, R_CALLSITE, R_LOCAL, R_TOTAL, R_DELTA, R_NUMS };
 
 typedef struct row_tpl {
     cJSON *obj;
@@ -76,6 +76,8 @@ static int tpl_init(row_tpl *t)
     t->num[R_LOCAL] = raw(c, "local");
     t->num[R_TOTAL] = raw(c, "total");
     t->label = cJSON_AddStringToObject(o, "label", "");
+    /* measured growth (--apply asyncify), null when not measured; signed */
+    t->num[R_DELTA] = cJSON_AddRawToObject(o, "delta_bytes", "-9223372036854775808");
     for (int i = 0; i < R_NUMS; i++)
         if (!t->num[i])
             return -1;
@@ -123,10 +125,23 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
         row->index, row->body_bytes, row->body_offset, row->callsites, row->calls, row->locals,
         row->locals_kind[0], row->locals_kind[1], row->locals_kind[2], row->locals_kind[3],
         row->locals_kind[4], row->locals_kind[5],
-        row->cost.fixed, row->cost.callsite, row->cost.local, row->cost.total,
+        row->cost.fixed, row->cost.callsite, row->cost.local, row->cost.total, 0,
     };
-    for (int i = 0; i < R_NUMS; i++)
+    for (int i = 0; i < R_DELTA; i++)
         set_num(t->num[i], nums[i]);
+    if (row->measured) {
+        set_type(t->num[R_DELTA], cJSON_Raw);
+        if (row->delta < 0) {
+            set_num(t->num[R_DELTA], (uint64_t)(-row->delta));
+            memmove(t->num[R_DELTA]->valuestring + 1, t->num[R_DELTA]->valuestring,
+                    strlen(t->num[R_DELTA]->valuestring) + 1);
+            t->num[R_DELTA]->valuestring[0] = '-';
+        } else {
+            set_num(t->num[R_DELTA], (uint64_t)row->delta);
+        }
+    } else {
+        set_type(t->num[R_DELTA], cJSON_NULL);
+    }
     if (row->name) {
         if (row->name_len + 1 > t->namecap) {
             char *nb = realloc(t->namebuf, (size_t)row->name_len + 64);
@@ -239,6 +254,18 @@ static cJSON *build(const fs_report *r)
     juint(ins, "code_bytes_before", r->code_bytes_before);
     juint(ins, "code_bytes_after", r->code_bytes_after);
     num(ins, "growth", r->growth);
+    if (r->applied) {
+        /* A/B through Binaryen: what was measured and how. */
+        cJSON *p = cJSON_AddObjectToObject(ins, "binaryen");
+        num(p, "opt_level", r->opt_level);
+        num(p, "seconds_baseline", r->peer_seconds[0]);
+        num(p, "seconds_asyncify", r->peer_seconds[1]);
+        juint(p, "functions_measured", r->m.matched);
+        juint(p, "functions_removed", r->m.removed);
+        juint(p, "helpers", r->m.nhelpers);
+        juint(p, "helper_bytes", r->m.helper_bytes);
+        num(p, "module_bytes", (double)r->m.module_bytes);
+    }
 
     cJSON *model = cJSON_AddObjectToObject(doc, "model");
     cJSON_AddStringToObject(model, "profile", r->profile.name);
@@ -256,7 +283,7 @@ static cJSON *build(const fs_report *r)
     juint(terms, "callsite", r->terms.callsite);
     juint(terms, "local", r->terms.local);
     juint(terms, "total", r->terms.total);
-    cJSON_AddStringToObject(terms, "label", r->label);
+    cJSON_AddStringToObject(terms, "label", "estimated");   /* the model's split, in every mode */
     juint(terms, "unpriced_ref_local_functions", r->unsaveable_functions);
 
     cJSON *warn = cJSON_AddArrayToObject(doc, "warnings");

@@ -7,7 +7,7 @@
 static const char *const columns[] = {
     "index", "name", "body_bytes", "in_closure", "callsites", "calls", "locals",
     "locals_i32", "locals_i64", "locals_f32", "locals_f64", "locals_v128", "locals_ref",
-    "fixed", "callsite", "local", "total", "label", "body_offset",
+    "fixed", "callsite", "local", "total", "label", "body_offset", "delta_bytes",
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
 
@@ -59,7 +59,9 @@ static void row_fields(FILE *out, const fs_row *row, const char *sep, int md)
     fprintf(out, "%s%llu%s%llu%s%llu%s%llu%s%s", sep, (unsigned long long)row->cost.fixed, sep,
             (unsigned long long)row->cost.callsite, sep, (unsigned long long)row->cost.local,
             sep, (unsigned long long)row->cost.total, sep, row->label ? row->label : "");
-    fprintf(out, "%s%u", sep, row->body_offset);
+    fprintf(out, "%s%u%s", sep, row->body_offset, sep);
+    if (row->measured)
+        fprintf(out, "%lld", (long long)row->delta);
 }
 
 int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err)

@@ -124,11 +124,30 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
         }
     }
     r->terms.total = r->terms.fixed + r->terms.callsite + r->terms.local;
-    r->code_bytes_before = r->code_section_bytes;
-    /* The section's own count and sizes stay; the bodies grow by the terms
-     * (the fixed term already carries each body's size-LEB growth). */
-    r->code_bytes_after = r->code_bytes_before + r->terms.total;
-    r->growth = r->code_bytes_before ? (double)r->terms.total / (double)r->code_bytes_before : 0.0;
+    if (in->measure) {
+        /* Measured: both sizes come from Binaryen's own outputs (A, B). */
+        r->applied = 1;
+        r->mode = "asyncify";
+        r->label = "measured";
+        r->opt_level = in->opt_level;
+        r->peer_seconds[0] = in->peer_seconds[0];
+        r->peer_seconds[1] = in->peer_seconds[1];
+        r->m = *in->measure;
+        r->code_bytes_before = in->measure->code_before;
+        r->code_bytes_after = in->measure->code_after;
+        for (uint32_t i = 0; i < r->nrows; i++) {
+            fs_row *row = &r->rows[i];
+            row->measured = in->measure->present[row->index];
+            row->delta = row->measured ? in->measure->delta[row->index] : 0;
+        }
+    } else {
+        /* The section's own count and sizes stay; the bodies grow by the
+         * terms (the fixed term carries each body's size-LEB growth). */
+        r->code_bytes_before = r->code_section_bytes;
+        r->code_bytes_after = r->code_bytes_before + r->terms.total;
+    }
+    r->growth = r->code_bytes_before ? ((double)r->code_bytes_after - (double)r->code_bytes_before)
+                                       / (double)r->code_bytes_before : 0.0;
     collect_warnings(r, m, in);
     return FS_OK;
 }

@@ -12,6 +12,7 @@
 
 #include "closure.h"
 #include "cost.h"
+#include "measure.h"
 #include "sha256.h"
 
 #define FS_STATS_SCHEMA "forksize/stats@1"
@@ -30,6 +31,8 @@ typedef struct fs_row {
     uint32_t    unsaveable;     /* reference-typed locals the model cannot price */
     fs_cost     cost;
     const char *label;          /* "estimated" for closure members, else NULL */
+    int         measured;       /* --apply asyncify: the function survived -O in both builds */
+    int64_t     delta;          /* its measured growth, B - A (bytes, with its size LEB) */
 } fs_row;
 
 typedef struct fs_report_root {
@@ -61,8 +64,13 @@ typedef struct fs_report {
     uint64_t    closure_callsites;
     uint64_t    closure_locals;
     /* instrumentation */
-    const char *mode;                 /* "model" */
-    const char *label;                /* "estimated" */
+    const char *mode;                 /* "model" or "asyncify" */
+    const char *label;                /* "estimated" or "measured" */
+    /* --apply asyncify (mode "asyncify"): the A/B measurement */
+    int         applied;
+    int         opt_level;
+    double      peer_seconds[2];      /* baseline, asyncified */
+    fs_measure  m;                    /* shallow copy; arrays owned by the analysis */
     fs_cost_profile profile;
     double      local_bytes[FS_VK_COUNT];
     uint64_t    code_bytes_before, code_bytes_after;
@@ -90,6 +98,9 @@ typedef struct fs_report_input {
     int                    roots_default;
     const char            *sha256;
     const char            *tool_version;
+    const fs_measure      *measure;      /* --apply asyncify, else NULL */
+    int                    opt_level;
+    double                 peer_seconds[2];
 } fs_report_input;
 
 #define FS_REPORT_MAX_WARNINGS 80

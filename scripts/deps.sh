@@ -2,7 +2,7 @@
 # Installs what forksize needs to build and test, when it is missing.
 #
 # Usage: scripts/deps.sh [build|test]
-#   build  the compiler toolchain, CMake and cJSON
+#   build  the compiler toolchain, CMake, cJSON and libbinaryen
 #   test   build + the oracles and runtimes the tests use (WABT, Binaryen,
 #          clang-14 for wasm32-wasi, node and npm for the corpus)
 #
@@ -23,6 +23,7 @@ make|make
 cmake|cmake
 pkg-config|pkg-config
 lib:libcjson|libcjson-dev
+file:/usr/include/binaryen-c.h|binaryen
 '
 test_needs='
 clang-14|clang-14

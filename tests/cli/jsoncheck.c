@@ -92,8 +92,15 @@ int main(int argc, char **argv)
     double frac = numv(doc, "closure.fraction");
     const cJSON *mode = field(doc, "instrumentation.mode", cJSON_String);
     const cJSON *label = field(doc, "instrumentation.label", cJSON_String);
-    check(mode && label && !strcmp(mode->valuestring, "model") &&
-          !strcmp(label->valuestring, "estimated"), "a model's figures are labelled estimated");
+    int applied = mode && !strcmp(mode->valuestring, "asyncify");
+    if (applied)
+        check(label && !strcmp(label->valuestring, "measured"),
+              "an applied instrumentation is labelled measured");
+    else
+        check(mode && label && !strcmp(mode->valuestring, "model") &&
+              !strcmp(label->valuestring, "estimated"), "a model's figures are labelled estimated");
+    const cJSON *tlabel = field(doc, "terms.label", cJSON_String);
+    check(tlabel && !strcmp(tlabel->valuestring, "estimated"), "the term split is the estimate");
     double before = numv(doc, "instrumentation.code_bytes_before");
     double after = numv(doc, "instrumentation.code_bytes_after");
     double growth = numv(doc, "instrumentation.growth");
@@ -104,7 +111,7 @@ int main(int argc, char **argv)
     numv(doc, "model.C");
 
     const cJSON *rows = field(doc, "functions", cJSON_Array);
-    double n = 0, in = 0, sf = 0, sc = 0, sl = 0, st = 0, last = -1;
+    double n = 0, in = 0, sf = 0, sc = 0, sl = 0, st = 0, last = -1, deltas = 0, nmeasured = 0;
     int sorted = 1, labels = 1, rowsums = 1;
     cJSON_ArrayForEach(r, rows) {
         n++;
@@ -119,6 +126,13 @@ int main(int argc, char **argv)
         numv(r, "callsites");
         numv(r, "locals");
         rowsums &= ct == cf + cc + cl;
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "delta_bytes");
+        if (cJSON_IsNumber(d)) {
+            deltas += d->valuedouble;
+            nmeasured++;
+        } else {
+            check(cJSON_IsNull(d), "delta_bytes is a number or null");
+        }
         if (cJSON_IsTrue(inc)) {
             in++;
             sf += cf; sc += cc; sl += cl; st += ct;
@@ -135,9 +149,19 @@ int main(int argc, char **argv)
     check(nfuncs == 0 || fabs(frac - in / nfuncs) < 1e-12, "closure.fraction is members/functions");
     check(sf == tf && sc == tc && sl == tl && st == tt, "terms are the sums of the rows");
     check(tt == tf + tc + tl, "terms.total is fixed + callsite + local");
-    check(before == code, "code_bytes_before is the code section size");
-    check(after - before == tt, "code_bytes_after - before equals terms.total");
-    check(before == 0 || fabs(growth - tt / before) < 1e-12, "growth is total/before");
+    if (applied) {
+        double mod = numv(doc, "instrumentation.binaryen.module_bytes");
+        double measured = numv(doc, "instrumentation.binaryen.functions_measured");
+        check(after - before == deltas + mod,
+              "after - before equals the measured deltas plus module-level bytes");
+        check(measured == nmeasured, "functions_measured equals the rows with a delta");
+    } else {
+        check(nmeasured == 0, "no delta_bytes without --apply asyncify");
+        check(before == code, "code_bytes_before is the code section size");
+        check(after - before == tt, "code_bytes_after - before equals terms.total");
+    }
+    check(before == 0 || fabs(growth - (after - before) / before) < 1e-12,
+          "growth is (after - before) / before");
     cJSON_Delete(doc);
     free(text);
     printf("%d passed, %d failed\n", pass, fail);

@@ -1,0 +1,345 @@
+/* binaryen.c - libbinaryen in forked children (see binaryen.h).
+ *
+ * Child -> parent protocol on one pipe, all integers little-endian as
+ * written by the same machine:
+ *   u32 n, then n times (u32 len, len bytes)   Binaryen's function names
+ *   u64 size, then size bytes                   the output module
+ * The child's stderr goes to a second pipe, of which the parent keeps the
+ * tail: that is where Binaryen explains an abort.
+ */
+#include "binaryen.h"
+
+#include <binaryen-c.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CHILDREN 4
+#define TAIL 1024
+
+static void put(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            _exit(3);
+        c += w;
+        n -= (size_t)w;
+    }
+}
+
+/* The child: never returns. */
+static void child(const uint8_t *bytes, size_t size, const fs_peer_opts *o, int fd)
+{
+    char *copy = malloc(size ? size : 1);
+    if (!copy)
+        _exit(4);
+    memcpy(copy, bytes, size);
+    BinaryenModuleRef mod = BinaryenModuleRead(copy, size);
+    BinaryenModuleSetFeatures(mod, BinaryenFeatureAll());
+    uint32_t n = BinaryenGetNumFunctions(mod);
+    put(fd, &n, sizeof n);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *name = BinaryenFunctionGetName(BinaryenGetFunctionByIndex(mod, i));
+        uint32_t len = (uint32_t)strlen(name);
+        put(fd, &len, sizeof len);
+        put(fd, name, len);
+    }
+    /* Names stay in the output so functions can be matched after -O
+     * inlines and removes some; they do not change the code section. */
+    BinaryenSetDebugInfo(true);
+    BinaryenSetOptimizeLevel(o->opt_level);
+    BinaryenSetShrinkLevel(0);
+    BinaryenClearPassArguments();
+    if (o->asyncify) {
+        if (o->imports)
+            BinaryenSetPassArgument("asyncify-imports", o->imports);
+        if (o->only) {
+            /* Binaryen splits list arguments at commas, so a name with a
+             * comma cannot be listed: say so rather than list another. */
+            size_t cap = 1;
+            for (uint32_t i = 0; i < o->nonly; i++)
+                cap += strlen(BinaryenFunctionGetName(BinaryenGetFunctionByIndex(mod, o->only[i]))) + 1;
+            char *list = calloc(cap, 1), *end = list;
+            if (!list)
+                _exit(4);
+            for (uint32_t i = 0; i < o->nonly; i++) {
+                const char *nm = BinaryenFunctionGetName(BinaryenGetFunctionByIndex(mod, o->only[i]));
+                if (strchr(nm, ',')) {
+                    fprintf(stderr, "function %u is named '%s', which an asyncify-onlylist "
+                            "cannot hold (Binaryen splits lists at commas)\n", o->only[i], nm);
+                    _exit(5);
+                }
+                if (i)
+                    *end++ = ',';
+                size_t len = strlen(nm);
+                memcpy(end, nm, len);
+                end += len;
+            }
+            *end = 0;
+            BinaryenSetPassArgument("asyncify-onlylist", list);
+        }
+        if (o->ignore_indirect)
+            BinaryenSetPassArgument("asyncify-ignore-indirect", "");
+        const char *passes[] = { "asyncify" };
+        BinaryenModuleRunPasses(mod, passes, 1);
+    }
+    if (o->opt_level > 0)
+        BinaryenModuleOptimize(mod);
+    BinaryenModuleAllocateAndWriteResult res = BinaryenModuleAllocateAndWrite(mod, NULL);
+    uint64_t out = res.binaryBytes;
+    put(fd, &out, sizeof out);
+    put(fd, res.binary, res.binaryBytes);
+    _exit(0);
+}
+
+typedef struct kid {
+    pid_t   pid;
+    int     data, err;          /* read ends, -1 once closed */
+    uint8_t *buf;
+    size_t  len, cap;
+    char    tail[TAIL];
+    size_t  tail_len;
+    double  start, end;         /* end: when its data pipe closed */
+} kid;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int grow(kid *k, size_t need)
+{
+    if (k->len + need <= k->cap)
+        return 0;
+    size_t cap = k->cap ? k->cap : 1 << 20;
+    while (cap < k->len + need)
+        cap *= 2;
+    uint8_t *nb = realloc(k->buf, cap);
+    if (!nb)
+        return -1;
+    k->buf = nb;
+    k->cap = cap;
+    return 0;
+}
+
+/* Keeps the last TAIL bytes of what the child wrote on stderr. */
+static void keep_tail(kid *k, const char *p, size_t n)
+{
+    if (n >= TAIL) {
+        memcpy(k->tail, p + n - TAIL, TAIL);
+        k->tail_len = TAIL;
+        return;
+    }
+    if (k->tail_len + n > TAIL) {
+        size_t drop = k->tail_len + n - TAIL;
+        memmove(k->tail, k->tail + drop, k->tail_len - drop);
+        k->tail_len -= drop;
+    }
+    memcpy(k->tail + k->tail_len, p, n);
+    k->tail_len += n;
+}
+
+/* Parses a child's data stream into OUT; -1 when it is cut short. */
+static int parse(const kid *k, fs_peer_out *out)
+{
+    size_t at = 0;
+    uint32_t n;
+    if (k->len < sizeof n)
+        return -1;
+    memcpy(&n, k->buf, sizeof n);
+    at += sizeof n;
+    out->names = calloc(n ? n : 1, sizeof *out->names);
+    if (!out->names)
+        return -1;
+    out->nnames = n;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t len;
+        if (k->len - at < sizeof len)
+            return -1;
+        memcpy(&len, k->buf + at, sizeof len);
+        at += sizeof len;
+        if (k->len - at < len || !(out->names[i] = malloc((size_t)len + 1)))
+            return -1;
+        memcpy(out->names[i], k->buf + at, len);
+        out->names[i][len] = 0;
+        at += len;
+    }
+    uint64_t size;
+    if (k->len - at < sizeof size)
+        return -1;
+    memcpy(&size, k->buf + at, sizeof size);
+    at += sizeof size;
+    if (k->len - at != size || !(out->wasm = malloc(size ? size : 1)))
+        return -1;
+    memcpy(out->wasm, k->buf + at, size);
+    out->size = size;
+    return 0;
+}
+
+/* What went wrong, in one line: the signal or status and the last line
+ * Binaryen printed. */
+static void describe(const kid *k, int status, fs_error *err)
+{
+    char last[300] = "";
+    size_t end = k->tail_len;
+    while (end && (k->tail[end - 1] == '\n' || k->tail[end - 1] == '\r'))
+        end--;
+    size_t start = end;
+    while (start && k->tail[start - 1] != '\n')
+        start--;
+    snprintf(last, sizeof last, "%.*s", (int)(end - start), k->tail + start);
+    if (WIFSIGNALED(status))
+        snprintf(err->msg, sizeof err->msg, "Binaryen crashed (signal %d, %s)%s%s",
+                 WTERMSIG(status), strsignal(WTERMSIG(status)), last[0] ? ": " : "", last);
+    else
+        snprintf(err->msg, sizeof err->msg, "Binaryen failed (exit %d)%s%s",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1, last[0] ? ": " : "", last);
+}
+
+int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, unsigned n,
+                fs_peer_out *out, fs_peer_progress_fn progress, void *ctx, fs_error *err)
+{
+    memset(err, 0, sizeof *err);
+    memset(out, 0, n * sizeof *out);
+    if (n == 0 || n > MAX_CHILDREN) {
+        snprintf(err->msg, sizeof err->msg, "internal: %u Binaryen runs requested", n);
+        return FS_ERR_USAGE;
+    }
+    kid kids[MAX_CHILDREN];
+    memset(kids, 0, sizeof kids);
+    fflush(NULL);                          /* no buffered output duplicated in children */
+    int status = FS_OK;
+    for (unsigned i = 0; i < n; i++) {
+        int dp[2], ep[2];
+        if (pipe(dp) != 0 || pipe(ep) != 0) {
+            snprintf(err->msg, sizeof err->msg, "cannot create a pipe: %s", strerror(errno));
+            status = FS_ERR_IO;
+            n = i;
+            break;
+        }
+        kids[i].start = now();
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(dp[0]);
+            close(ep[0]);
+            dup2(ep[1], 2);
+            for (unsigned j = 0; j < i; j++) {
+                close(kids[j].data);
+                close(kids[j].err);
+            }
+            child(bytes, size, &opts[i], dp[1]);
+        }
+        close(dp[1]);
+        close(ep[1]);
+        if (pid < 0) {
+            close(dp[0]);
+            close(ep[0]);
+            snprintf(err->msg, sizeof err->msg, "cannot fork: %s", strerror(errno));
+            status = FS_ERR_IO;
+            n = i;
+            break;
+        }
+        kids[i].pid = pid;
+        kids[i].data = dp[0];
+        kids[i].err = ep[0];
+    }
+
+    /* Drain every pipe until all are closed; report progress meanwhile. */
+    double t0 = now(), last = t0;
+    for (;;) {
+        struct pollfd fds[2 * MAX_CHILDREN];
+        kid *owner[2 * MAX_CHILDREN];
+        int which[2 * MAX_CHILDREN];
+        nfds_t nf = 0;
+        for (unsigned i = 0; i < n; i++) {
+            if (kids[i].data >= 0) {
+                fds[nf] = (struct pollfd){ kids[i].data, POLLIN, 0 };
+                owner[nf] = &kids[i];
+                which[nf++] = 0;
+            }
+            if (kids[i].err >= 0) {
+                fds[nf] = (struct pollfd){ kids[i].err, POLLIN, 0 };
+                owner[nf] = &kids[i];
+                which[nf++] = 1;
+            }
+        }
+        if (nf == 0)
+            break;
+        int r = poll(fds, nf, 1000);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (progress && now() - last >= 1.0) {
+            last = now();
+            progress(ctx, last - t0);
+        }
+        for (nfds_t f = 0; r > 0 && f < nf; f++) {
+            if (!fds[f].revents)
+                continue;
+            kid *k = owner[f];
+            char chunk[65536];
+            ssize_t got = read(fds[f].fd, chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                close(fds[f].fd);
+                if (which[f]) {
+                    k->err = -1;
+                } else {
+                    k->data = -1;
+                    k->end = now();
+                }
+                continue;
+            }
+            if (which[f]) {
+                keep_tail(k, chunk, (size_t)got);
+            } else if (grow(k, (size_t)got) == 0) {
+                memcpy(k->buf + k->len, chunk, (size_t)got);
+                k->len += (size_t)got;
+            } else if (status == FS_OK) {
+                snprintf(err->msg, sizeof err->msg, "out of memory reading Binaryen's output");
+                status = FS_ERR_NOMEM;
+            }
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        int ws = 0;
+        while (waitpid(kids[i].pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+        out[i].seconds = (kids[i].end ? kids[i].end : now()) - kids[i].start;
+        if (status == FS_OK) {
+            if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
+                describe(&kids[i], ws, err);
+                status = FS_ERR_UNSUPPORTED;
+            } else if (parse(&kids[i], &out[i]) != 0) {
+                snprintf(err->msg, sizeof err->msg, "Binaryen's output was cut short");
+                status = FS_ERR_UNSUPPORTED;
+            }
+        }
+        free(kids[i].buf);
+    }
+    if (status != FS_OK)
+        for (unsigned i = 0; i < n; i++)
+            fs_peer_out_free(&out[i]);
+    return status;
+}
+
+void fs_peer_out_free(fs_peer_out *o)
+{
+    for (uint32_t i = 0; i < o->nnames; i++)
+        free(o->names[i]);
+    free(o->names);
+    free(o->wasm);
+    memset(o, 0, sizeof *o);
+}

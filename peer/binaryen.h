@@ -1,0 +1,46 @@
+/* binaryen.h - running Binaryen (the peer instrumentation) safely.
+ *
+ * libbinaryen aborts the whole process on input it cannot handle (it
+ * calls abort() on unsupported expressions, and Fatal() on features
+ * Asyncify refuses), so every call into it happens in a forked child.
+ * The child reads the module, runs the passes, and sends back the output
+ * module and Binaryen's own name for every input function; the parent
+ * survives any crash and reports it with the child's last words.
+ */
+#ifndef FS_PEER_BINARYEN_H
+#define FS_PEER_BINARYEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasm.h"
+
+typedef struct fs_peer_opts {
+    int          asyncify;        /* run the asyncify pass before optimizing */
+    int          opt_level;       /* -O N: 0..4 */
+    const char  *imports;         /* asyncify-imports list, or NULL for all imports */
+    const uint32_t *only;         /* asyncify-onlylist as function indices, or NULL; */
+    uint32_t     nonly;           /* the child turns them into Binaryen's own names */
+    int          ignore_indirect; /* asyncify-ignore-indirect */
+} fs_peer_opts;
+
+typedef struct fs_peer_out {
+    uint8_t  *wasm;               /* the output module (malloc'd) */
+    size_t    size;
+    char    **names;              /* Binaryen's name of each input function, by index */
+    uint32_t  nnames;
+    double    seconds;            /* wall time of the child */
+} fs_peer_out;
+
+/* Called about once a second while children run (the CLI shows
+ * progress on a terminal; this layer never prints). */
+typedef void (*fs_peer_progress_fn)(void *ctx, double elapsed_seconds);
+
+/* Runs the pipelines for each of N (at most 4) option sets concurrently,
+ * one child each, on the module bytes.  Fills out[i]; on failure of any
+ * child returns FS_ERR_UNSUPPORTED with err naming what Binaryen said. */
+int  fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, unsigned n,
+                 fs_peer_out *out, fs_peer_progress_fn progress, void *ctx, fs_error *err);
+void fs_peer_out_free(fs_peer_out *o);
+
+#endif
