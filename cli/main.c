@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "closure_cmd.h"
 #include "options.h"
 #include "output.h"
 
@@ -118,6 +119,11 @@ static int opcodes(const fs_options *o)
 
 int main(int argc, char **argv)
 {
+    /* closure and check-onlylist parse their own options (closure_cmd.c). */
+    if (argc > 1 && !strcmp(argv[1], "closure"))
+        return fs_cmd_closure(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "check-onlylist"))
+        return fs_cmd_check_onlylist(argc - 1, argv + 1);
     fs_options o;
     fs_error err;
     if (fs_options_parse(&o, argc, argv, &err)) {

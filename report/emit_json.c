@@ -214,6 +214,56 @@ static void *rows_thread(void *p)
     return NULL;
 }
 
+/* NAN (an undefined standard error, say) is written as null. */
+static void numn(cJSON *o, const char *k, double v)
+{
+    if (v != v)
+        cJSON_AddNullToObject(o, k);
+    else
+        cJSON_AddNumberToObject(o, k, v);
+}
+
+static void fit_obj(cJSON *doc, const fs_report *r)
+{
+    static const char *const coef3[3] = { "A", "B", "C" };
+    static const char *const term3[3] = { "fixed", "callsite", "local" };
+    const fs_fit *f = &r->fit, *g = &r->fit_typed;
+    cJSON *o = cJSON_AddObjectToObject(doc, "fit");
+    cJSON_AddStringToObject(o, "label", "fitted");
+    cJSON_AddStringToObject(o, "model", "delta_bytes = A + B*callsites + C*locals");
+    juint(o, "observations", f->nobs);
+    cJSON *se = cJSON_CreateObject(), *share = cJSON_CreateObject();
+    for (int k = 0; k < 3; k++) {
+        numn(o, coef3[k], f->coef[k]);
+        numn(se, coef3[k], f->se[k]);
+        numn(share, term3[k], f->share[k]);
+    }
+    cJSON_AddItemToObject(o, "se", se);
+    cJSON_AddItemToObject(o, "share", share);
+    numn(o, "r2", f->r2);
+    numn(o, "residual_median", f->resid_median);
+    numn(o, "residual_p90", f->resid_p90);
+    cJSON *worst = cJSON_AddArrayToObject(o, "worst");
+    char nb[256];
+    for (unsigned w = 0; w < f->nworst; w++) {
+        const fs_row *row = &r->rows[r->fit_rows[f->worst[w]]];
+        cJSON *e = cJSON_CreateObject();
+        juint(e, "index", row->index);
+        cJSON_AddStringToObject(e, "name", fs_row_display_name(row, nb, sizeof nb));
+        numn(e, "residual", f->worst_resid[w]);
+        cJSON_AddItemToArray(worst, e);
+    }
+    cJSON *bt = cJSON_AddObjectToObject(o, "by_type");
+    numn(bt, "A", g->coef[0]);
+    numn(bt, "B", g->coef[1]);
+    cJSON *c = cJSON_AddObjectToObject(bt, "C"), *cse = cJSON_AddObjectToObject(bt, "C_se");
+    for (int k = 0; k < 5; k++) {
+        numn(c, fs_valkind_name[k], g->coef[2 + k]);
+        numn(cse, fs_valkind_name[k], g->se[2 + k]);
+    }
+    numn(bt, "r2", g->r2);
+}
+
 static cJSON *build(const fs_report *r)
 {
     cJSON *doc = cJSON_CreateObject();
@@ -285,6 +335,9 @@ static cJSON *build(const fs_report *r)
     juint(terms, "total", r->terms.total);
     cJSON_AddStringToObject(terms, "label", "estimated");   /* the model's split, in every mode */
     juint(terms, "unpriced_ref_local_functions", r->unsaveable_functions);
+
+    if (r->has_fit)
+        fit_obj(doc, r);
 
     cJSON *warn = cJSON_AddArrayToObject(doc, "warnings");
     for (unsigned i = 0; i < r->nwarnings; i++)

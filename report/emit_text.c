@@ -48,6 +48,27 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
             (unsigned long long)r->terms.fixed, pct(r->terms.fixed, r->terms.total),
             (unsigned long long)r->terms.callsite, pct(r->terms.callsite, r->terms.total),
             (unsigned long long)r->terms.local, pct(r->terms.local, r->terms.total));
+    if (r->has_fit) {
+        static const char *const what[3] = { "per function", "per call site", "per local" };
+        static const char *const sym[3] = { "A", "B", "C" };
+        const fs_fit *f = &r->fit;
+        fprintf(out, "fit         measured delta = A + B*callsites + C*locals over %u measured "
+                "closure functions [fitted]\n", f->nobs);
+        for (int j = 0; j < 3; j++)
+            fprintf(out, "            %s = %9.2f +- %.2f bytes %-13s (%.1f%% of the growth)\n",
+                    sym[j], f->coef[j], f->se[j], what[j], 100.0 * f->share[j]);
+        fprintf(out, "            R2 %.3f; |residual| median %.1f, p90 %.1f bytes; worst:",
+                f->r2, f->resid_median, f->resid_p90);
+        char nb[64];
+        for (unsigned w = 0; w < f->nworst && w < 3; w++)
+            fprintf(out, "%s %s (%+.0f)", w ? "," : "",
+                    fs_row_display_name(&r->rows[r->fit_rows[f->worst[w]]], nb, sizeof nb),
+                    f->worst_resid[w]);
+        const fs_fit *g = &r->fit_typed;
+        fprintf(out, "\n            by type: C i32 %.2f, i64 %.2f, f32 %.2f, f64 %.2f, v128 %.2f "
+                "(R2 %.3f) [fitted]\n", g->coef[2], g->coef[3], g->coef[4], g->coef[5],
+                g->coef[6], g->r2);
+    }
     if (r->unsaveable_functions)
         fprintf(out, "unpriced    %u closure function%s reference-typed locals, which cannot "
                 "be saved to linear memory; the local term counts only numeric locals\n",
@@ -65,8 +86,10 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
         shown = top;
     fprintf(out, "\n%s %u of %u functions (%u in the closure), by estimated cost:\n",
             shown < r->nrows ? "top" : "all", shown, r->nrows, r->closure_functions);
-    fprintf(out, "%7s  %-32s %8s %3s %6s %6s %7s %9s %7s %7s  %-9s", "index", "name", "body",
-            "in", "sites", "locals", "fixed", "call-site", "local", "total", "label");
+    /* The label column is padded only when the measured column follows it. */
+    int lw = r->applied ? 9 : 0;
+    fprintf(out, "%7s  %-32s %8s %3s %6s %6s %7s %9s %7s %7s  %-*s", "index", "name", "body",
+            "in", "sites", "locals", "fixed", "call-site", "local", "total", lw, "label");
     if (r->applied)
         fprintf(out, " %9s", "measured");
     fputc('\n', out);
@@ -74,11 +97,11 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
     for (uint32_t i = 0; i < shown; i++) {
         const fs_row *row = &r->rows[order[i]];
         fs_row_display_name(row, buf, sizeof buf);
-        fprintf(out, "%7u  %-32.32s %8u %3s %6u %6u %7llu %9llu %7llu %7llu  %-9s", row->index,
+        fprintf(out, "%7u  %-32.32s %8u %3s %6u %6u %7llu %9llu %7llu %7llu  %-*s", row->index,
                 buf, row->body_bytes, row->in_closure ? "yes" : "no", row->callsites,
                 row->locals, (unsigned long long)row->cost.fixed,
                 (unsigned long long)row->cost.callsite, (unsigned long long)row->cost.local,
-                (unsigned long long)row->cost.total, row->label ? row->label : "-");
+                (unsigned long long)row->cost.total, lw, row->label ? row->label : "-");
         if (r->applied && row->measured)
             fprintf(out, " %+9lld", (long long)row->delta);
         else if (r->applied)

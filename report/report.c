@@ -18,6 +18,52 @@ static void warn(fs_report *r, const char *fmt, ...)
 
 /* The warnings a reader of any format must see, as data: the CLI prints
  * them on stderr and the JSON report carries them. */
+/* Least squares over the measured closure members; labelled fitted.
+ * A failed or empty fit leaves has_fit 0 and is said in a warning. */
+static int fit_measured(fs_report *r)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < r->nrows; i++)
+        n += r->rows[i].in_closure && r->rows[i].measured;
+    if (n == 0)
+        return FS_OK;
+    double *x1 = malloc((size_t)n * 3 * sizeof *x1);
+    double *x2 = malloc((size_t)n * 7 * sizeof *x2);
+    double *y = malloc((size_t)n * sizeof *y);
+    r->fit_rows = malloc((size_t)n * sizeof *r->fit_rows);
+    if (!x1 || !x2 || !y || !r->fit_rows) {
+        free(x1);
+        free(x2);
+        free(y);
+        return FS_ERR_NOMEM;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < r->nrows; i++) {
+        const fs_row *row = &r->rows[i];
+        if (!row->in_closure || !row->measured)
+            continue;
+        r->fit_rows[k] = i;
+        y[k] = (double)row->delta;
+        double *a = &x1[k * 3], *b = &x2[k * 7];
+        a[0] = b[0] = 1.0;
+        a[1] = b[1] = row->callsites;
+        /* Reference locals cannot be saved by Asyncify; they are not a term. */
+        a[2] = (double)(row->locals - row->locals_kind[FS_VK_REF]);
+        for (int t = 0; t < 5; t++)
+            b[2 + t] = row->locals_kind[t];
+        k++;
+    }
+    fs_error err;
+    int st = fs_fit_ols(x1, y, n, 3, &r->fit, &err);
+    if (st == FS_OK)
+        st = fs_fit_ols(x2, y, n, 7, &r->fit_typed, &err);
+    free(x1);
+    free(x2);
+    free(y);
+    r->has_fit = st == FS_OK;
+    return st == FS_ERR_NOMEM ? st : FS_OK;
+}
+
 static void collect_warnings(fs_report *r, const fs_wasm_module *m, const fs_report_input *in)
 {
     if (m->name_warning[0])
@@ -140,6 +186,11 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
             row->measured = in->measure->present[row->index];
             row->delta = row->measured ? in->measure->delta[row->index] : 0;
         }
+        if (fit_measured(r) != FS_OK) {
+            fs_report_free(r);
+            snprintf(err->msg, sizeof err->msg, "out of memory fitting the measurements");
+            return FS_ERR_NOMEM;
+        }
     } else {
         /* The section's own count and sizes stay; the bodies grow by the
          * terms (the fixed term carries each body's size-LEB growth). */
@@ -157,6 +208,7 @@ void fs_report_free(fs_report *r)
     free(r->roots);
     free(r->rows);
     free(r->warnings);
+    free(r->fit_rows);
     memset(r, 0, sizeof *r);
 }
 

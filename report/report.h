@@ -12,6 +12,7 @@
 
 #include "closure.h"
 #include "cost.h"
+#include "fit.h"
 #include "measure.h"
 #include "sha256.h"
 
@@ -71,6 +72,11 @@ typedef struct fs_report {
     int         opt_level;
     double      peer_seconds[2];      /* baseline, asyncified */
     fs_measure  m;                    /* shallow copy; arrays owned by the analysis */
+    /* The fit of measured growth over closure functions that survived -O:
+     * delta = A + B*callsites + C*locals, and with C split by type. */
+    int         has_fit;
+    fs_fit      fit, fit_typed;       /* fit_typed: A, B, then i32 i64 f32 f64 v128 */
+    uint32_t   *fit_rows;             /* observation -> row position */
     fs_cost_profile profile;
     double      local_bytes[FS_VK_COUNT];
     uint64_t    code_bytes_before, code_bytes_after;
