@@ -1,7 +1,9 @@
 /* names.c - the "name" custom section: module, function and local names.
  *
  * A custom section cannot make a module invalid, so a malformed name
- * section is reported as a warning and ignored, never as an error.  Names
+ * section is reported as a warning and ignored, never as an error.  An
+ * entry for a function that does not exist is skipped (as Binaryen does),
+ * keeping the others; only a structurally broken section is dropped.  Names
  * point into the mapped file.  Local names are indexed, not copied: each
  * function keeps the offset of its own local-name map.
  */
@@ -24,8 +26,15 @@ static void func_names(fs_reader *r, fs_wasm_module *m)
         uint32_t idx = fs_read_u32(r);
         uint32_t len;
         const char *s = str(r, &len);
-        if (idx >= m->nfuncs)
-            fs_reader_fail(r, at, "name for function %u, which does not exist", idx);
+        /* Like Binaryen, keep the valid entries and skip one that names a
+         * function the module does not have; the first is reported. */
+        if (idx >= m->nfuncs) {
+            if (!m->name_warning[0])
+                snprintf(m->name_warning, sizeof m->name_warning,
+                         "name section: offset 0x%x: entry for function %u, which does not "
+                         "exist, skipped", fs_reader_off(r, at), idx);
+            continue;
+        }
         m->funcs[idx].name = s;
         m->funcs[idx].name_len = len;
     }

@@ -1,4 +1,4 @@
-;; bad_names: a malformed "name" section is a warning, never an error.
+;; bad_names: a bad "name" section entry is a warning, never an error.
 ;;
 ;; Assembled WITHOUT --debug-names; the build then appends (APPEND-HEX
 ;; below) a custom section "name" whose function-name map has two entries:
@@ -21,16 +21,17 @@
 ;;   1     -     env.fork
 ;;   2     -     function 1
 ;;
-;; EXPECTED: stderr "warning: name section ignored: offset 0x43: name for
-;; function 9, which does not exist"; the JSON "warnings" array holds the
-;; same text.  Every name is dropped, including "main" for function 1
-;; which was decoded before the error: rows read func[1], func[2].
+;; EXPECTED: stderr "warning: name section: offset 0x43: entry for
+;; function 9, which does not exist, skipped"; the JSON "warnings" array
+;; holds the same text.  As in Binaryen, the valid entry is kept: rows read
+;; main (function 1) and func[2].
 ;; The analysis continues: default root import:*fork matches env.fork,
-;; closure {func[1], func[2]} = 2 of 2 (100.0%), 1 site each, no locals,
+;; closure {main, func[2]} = 2 of 2 (100.0%), 1 site each, no locals,
 ;; bodies 4 and 5 bytes: fixed 111, call-site 27, total 138 each;
 ;; terms fixed 222, call-site 54, local 0, total 276; exit 0.
-;; funcroot (--root func:main): since the names were dropped, func:main
-;; matches nothing: the warning, then exit 3 "no root matched (func:main)".
+;; funcroot (--root func:main): main is a defined root whose own call to
+;; env.fork is its unwind point (1 site), and func[2] calls main (1 site):
+;; the same closure and costs, the warning, exit 0.
 ;;
 ;; WAT2WASM:
 ;; APPEND-HEX: 00 15 04 6e 61 6d 65 01 0e 02 01 04 6d 61 69 6e 09 05 67 68 6f 73 74
