@@ -7,6 +7,7 @@
  * call path to a root, analyzer/paths.h).
  */
 #include "closure_cmd.h"
+#include "cliutil.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -72,34 +73,6 @@ static int usage(const char *fmt, ...)
     return EXIT_BAD;
 }
 
-static int fail(const char *path, const fs_error *err)
-{
-    if (path && err->has_offset)
-        fprintf(stderr, "forksize: %s: offset 0x%llx: %s\n", path,
-                (unsigned long long)err->offset, err->msg);
-    else if (path)
-        fprintf(stderr, "forksize: %s: %s\n", path, err->msg);
-    else
-        fprintf(stderr, "forksize: %s\n", err->msg);
-    return EXIT_BAD;
-}
-
-static int is_opt(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return !strncmp(arg, name, n) && (arg[n] == 0 || arg[n] == '=');
-}
-
-/* The value of NAME: "--name=value" or the next argument. */
-static const char *value(int argc, char **argv, int *i, const char *name)
-{
-    const char *arg = argv[*i];
-    size_t n = strlen(name);
-    if (!strncmp(arg, name, n) && arg[n] == '=')
-        return arg + n + 1;
-    return *i + 1 < argc ? argv[++*i] : NULL;
-}
-
 /* Returns -1 to go on, else an exit status. */
 static int parse(cmd_opts *o, int argc, char **argv, int check)
 {
@@ -127,38 +100,38 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if (is_opt(a, "--root")) {
-            if (!(v = value(argc, argv, &i, "--root")))
+        } else if (fs_cli_is_opt(a, "--root")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--root")))
                 return usage("%s", "--root needs a SPEC");
             if (o->nroots == FS_MAX_ROOTS)
                 return usage("too many --root options (at most %d)", FS_MAX_ROOTS);
             if (fs_roots_parse(v, &o->roots[o->nroots], &err))
                 return usage("%s", err.msg);
             o->nroots++;
-        } else if (is_opt(a, "--indirect")) {
-            if (!(v = value(argc, argv, &i, "--indirect")))
+        } else if (fs_cli_is_opt(a, "--indirect")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--indirect")))
                 return usage("%s", "--indirect needs a POLICY");
             int p = fs_policy_parse(v);
             if (p < 0)
                 return usage("unknown --indirect policy '%.100s' (asyncify, table, typed or none)",
                              v);
             o->policy = (fs_policy)p;
-        } else if (!check && is_opt(a, "--onlylist")) {
-            if (!(v = value(argc, argv, &i, "--onlylist")))
+        } else if (!check && fs_cli_is_opt(a, "--onlylist")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--onlylist")))
                 return usage("%s", "--onlylist needs a FILE");
             o->onlylist = v;
-        } else if (!check && is_opt(a, "--why")) {
-            if (!(v = value(argc, argv, &i, "--why")))
+        } else if (!check && fs_cli_is_opt(a, "--why")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--why")))
                 return usage("%s", "--why needs a function (a name, or index:N)");
             o->why = v;
-        } else if (!check && is_opt(a, "--format")) {
-            if (!(v = value(argc, argv, &i, "--format")))
+        } else if (!check && fs_cli_is_opt(a, "--format")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--format")))
                 return usage("%s", "--format needs text or json");
             if (strcmp(v, "text") && strcmp(v, "json"))
                 return usage("closure writes text or json, not '%.100s'", v);
             o->json = !strcmp(v, "json");
-        } else if (!check && (!strcmp(a, "-o") || is_opt(a, "--output"))) {
-            if (!(v = value(argc, argv, &i, "--output")))
+        } else if (!check && (!strcmp(a, "-o") || fs_cli_is_opt(a, "--output"))) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--output")))
                 return usage("%s needs a FILE", a);
             o->output = v;
         } else {
@@ -189,7 +162,7 @@ static int analyze(const cmd_opts *o, fs_analysis *a)
         .policy = o->policy, .profile = &fs_cost_seed, .tool_version = FORKSIZE_VERSION,
     };
     if (fs_analysis_run(a, o->module, &ao, &err))
-        return fail(o->module, &err);
+        return fs_cli_fail(o->module, &err, EXIT_BAD);
     if (!o->quiet)
         for (unsigned i = 0; i < a->report.nwarnings; i++)
             fprintf(stderr, "forksize: %s: warning: %s\n", o->module, a->report.warnings[i]);
@@ -208,7 +181,7 @@ static int names(const cmd_opts *o, const fs_analysis *a, fs_bn_names *bn)
 {
     fs_error err;
     if (fs_bn_names_build(bn, &a->m, &err))
-        return fail(o->module, &err);
+        return fs_cli_fail(o->module, &err, EXIT_BAD);
     if (bn->unreadable && !o->quiet)
         fprintf(stderr, "forksize: %s: warning: %s\n", o->module, bn->problem);
     return -1;
@@ -360,7 +333,7 @@ static int why(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
     fs_path p;
     fs_error err;
     if (fs_path_find(c, &a->g, f, &p, &err))
-        return fail(o->module, &err);
+        return fs_cli_fail(o->module, &err, EXIT_BAD);
     uint32_t calls = p.n - 1;
     printf("%s [%u] is in the closure (--indirect %s): ", name, f, policy);
     if (p.policy_end && !calls)
@@ -396,11 +369,11 @@ static int write_onlylist(const cmd_opts *o, const fs_analysis *a, const fs_bn_n
     fs_bn_listing l;
     fs_error err;
     if (fs_bn_listing_build(bn, a->c.in, &l, &err))
-        return fail(o->module, &err);
+        return fs_cli_fail(o->module, &err, EXIT_BAD);
     fs_out out;
     if (fs_out_open(&out, o->onlylist, o->module, &err)) {
         fs_bn_listing_free(&l);
-        return fail(o->onlylist, &err);
+        return fs_cli_fail(o->onlylist, &err, EXIT_BAD);
     }
     if (fwrite(l.text, 1, l.len, out.fp) != l.len) {
         fs_out_abort(&out);
@@ -410,7 +383,7 @@ static int write_onlylist(const cmd_opts *o, const fs_analysis *a, const fs_bn_n
     }
     if (fs_out_commit(&out, &err)) {
         fs_bn_listing_free(&l);
-        return fail(o->onlylist, &err);
+        return fs_cli_fail(o->onlylist, &err, EXIT_BAD);
     }
     if (!o->quiet && a->m.name_warning[0])
         fprintf(stderr, "forksize: %s: warning: the list names functions as Binaryen does "
@@ -445,7 +418,7 @@ static int print_list(const cmd_opts *o, const fs_analysis *a, const fs_bn_names
     fs_error err;
     fs_out out;
     if (fs_out_open(&out, o->output, o->module, &err))
-        return fail(o->output, &err);
+        return fs_cli_fail(o->output, &err, EXIT_BAD);
     int st = 0;
     if (!o->json) {
         char name[4096];
@@ -501,7 +474,7 @@ static int print_list(const cmd_opts *o, const fs_analysis *a, const fs_bn_names
         return EXIT_BAD;
     }
     if (fs_out_commit(&out, &err))
-        return fail(o->output ? o->output : "stdout", &err);
+        return fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD);
     return 0;
 }
 
@@ -588,7 +561,7 @@ static int check(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
     st = fs_bn_list_parse(text, len, &l, &err);
     free(text);
     if (st)
-        return fail(o->list, &err);
+        return fs_cli_fail(o->list, &err, EXIT_BAD);
     uint8_t *listed = calloc((size_t)m->nfuncs + 1, 1);
     if (!listed) {
         fs_bn_list_free(&l);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "cliutil.h"
 #include "closure_cmd.h"
 #include "options.h"
 #include "output.h"
@@ -27,18 +28,6 @@ static void progress(void *ctx, double seconds)
     fprintf(stderr, "\rforksize: %s: Binaryen running (baseline and asyncify), %.0f s ",
             (const char *)ctx, seconds);
     fflush(stderr);
-}
-
-static int fail(const char *path, const fs_error *err)
-{
-    if (path && err->has_offset)
-        fprintf(stderr, "forksize: %s: offset 0x%llx: %s\n", path,
-                (unsigned long long)err->offset, err->msg);
-    else if (path)
-        fprintf(stderr, "forksize: %s: %s\n", path, err->msg);
-    else
-        fprintf(stderr, "forksize: %s\n", err->msg);
-    return EXIT_BAD_INPUT;
 }
 
 static void warnings(const fs_options *o, const fs_analysis *a)
@@ -64,7 +53,7 @@ static int stats(const fs_options *o)
     }
     if (st) {
         fs_analysis_free(&a);
-        return fail(o->module, &err);
+        return fs_cli_fail(o->module, &err, EXIT_BAD_INPUT);
     }
     if (!o->quiet)
         warnings(o, &a);
@@ -82,17 +71,17 @@ static int stats(const fs_options *o)
     fs_out out;
     if ((st = fs_out_open(&out, o->output, o->module, &err))) {
         fs_analysis_free(&a);
-        return fail(o->output, &err);
+        return fs_cli_fail(o->output, &err, EXIT_BAD_INPUT);
     }
     st = fs_emit(&a.report, o->format, o->top, out.fp, &err);
     if (st) {
         fs_out_abort(&out);
         fs_analysis_free(&a);
-        return fail(o->output ? o->output : "stdout", &err);
+        return fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD_INPUT);
     }
     st = fs_out_commit(&out, &err);
     fs_analysis_free(&a);
-    return st ? fail(o->output ? o->output : "stdout", &err) : 0;
+    return st ? fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD_INPUT) : 0;
 }
 
 static int opcodes(const fs_options *o)
@@ -102,19 +91,19 @@ static int opcodes(const fs_options *o)
     int st = fs_wasm_load(&m, o->module, &err);
     if (st) {
         fs_wasm_free(&m);
-        return fail(o->module, &err);
+        return fs_cli_fail(o->module, &err, EXIT_BAD_INPUT);
     }
     fs_out out;
     if ((st = fs_out_open(&out, o->output, o->module, &err))) {
         fs_wasm_free(&m);
-        return fail(o->output, &err);
+        return fs_cli_fail(o->output, &err, EXIT_BAD_INPUT);
     }
     if ((st = fs_emit_opcodes(&m, o->format, out.fp, &err)))
         fs_out_abort(&out);
     else
         st = fs_out_commit(&out, &err);
     fs_wasm_free(&m);
-    return st ? fail(o->output ? o->output : "stdout", &err) : 0;
+    return st ? fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD_INPUT) : 0;
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,8 @@
 /* options.c - turns argv into fs_options; no I/O besides what it returns. */
 #include "options.h"
 
+#include "cliutil.h"
+
 #include "analysis.h"
 
 #include <stdarg.h>
@@ -96,23 +98,6 @@ static int parse_uint(const char *s, unsigned *out)
     return 0;
 }
 
-/* The value of option NAME: "--name=value" or the next argument. */
-static const char *value(int argc, char **argv, int *i, const char *name, const char *arg)
-{
-    size_t n = strlen(name);
-    if (!strncmp(arg, name, n) && arg[n] == '=')
-        return arg + n + 1;
-    if (*i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
-}
-
-static int is_opt(const char *arg, const char *name)
-{
-    size_t n = strlen(name);
-    return !strncmp(arg, name, n) && (arg[n] == 0 || arg[n] == '=');
-}
-
 int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
 {
     memset(o, 0, sizeof *o);
@@ -158,8 +143,8 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if (is_opt(a, "--root")) {
-            if (!(v = value(argc, argv, &i, "--root", a)))
+        } else if (fs_cli_is_opt(a, "--root")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--root")))
                 return usage(err, "%s needs a SPEC", "--root");
             if (o->nroots == FS_MAX_ROOTS)
                 return usage(err, "too many --root options (at most %d)", FS_MAX_ROOTS);
@@ -167,16 +152,16 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
             if (st)
                 return st;
             o->nroots++;
-        } else if (is_opt(a, "--indirect")) {
-            if (!(v = value(argc, argv, &i, "--indirect", a)))
+        } else if (fs_cli_is_opt(a, "--indirect")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--indirect")))
                 return usage(err, "%s needs a POLICY", "--indirect");
             int p = fs_policy_parse(v);
             if (p < 0)
                 return usage(err, "unknown --indirect policy '%.100s' "
                              "(asyncify, table, typed or none)", v);
             o->policy = (fs_policy)p;
-        } else if (is_opt(a, "--apply")) {
-            if (!(v = value(argc, argv, &i, "--apply", a)))
+        } else if (fs_cli_is_opt(a, "--apply")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--apply")))
                 return usage(err, "%s needs a MODE", "--apply");
             if (!strcmp(v, "model"))
                 o->apply = FS_APPLY_MODEL;
@@ -190,25 +175,25 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
             if (!lv || parse_uint(lv, &lvl) || lvl > 4)
                 return usage(err, "%s", "-O needs a level from 0 to 4");
             o->opt_level = (int)lvl;
-        } else if (is_opt(a, "--model")) {
-            if (!(v = value(argc, argv, &i, "--model", a)))
+        } else if (fs_cli_is_opt(a, "--model")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--model")))
                 return usage(err, "%s needs A,B,C", "--model");
             int st = fs_cost_parse_model(v, &o->profile, err);
             if (st)
                 return st;
-        } else if (is_opt(a, "--format")) {
-            if (!(v = value(argc, argv, &i, "--format", a)))
+        } else if (fs_cli_is_opt(a, "--format")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--format")))
                 return usage(err, "%s needs a format", "--format");
             int f = fs_format_parse(v);
             if (f < 0)
                 return usage(err, "unknown --format '%.100s' (text, json, csv or md)", v);
             o->format = (fs_format)f;
-        } else if (!strcmp(a, "-o") || is_opt(a, "--output")) {
-            if (!(v = value(argc, argv, &i, "--output", a)))
+        } else if (!strcmp(a, "-o") || fs_cli_is_opt(a, "--output")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--output")))
                 return usage(err, "%s needs a FILE", a);
             o->output = v;
-        } else if (is_opt(a, "--top")) {
-            if (!(v = value(argc, argv, &i, "--top", a)) || parse_uint(v, &o->top))
+        } else if (fs_cli_is_opt(a, "--top")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--top")) || parse_uint(v, &o->top))
                 return usage(err, "%s needs a whole number (0 = all)", "--top");
         } else {
             return usage(err, "unknown option '%.200s' (see forksize --help)", a);
