@@ -2,7 +2,9 @@
  *
  * Exit status: 0 success; 2 malformed input, unreadable file or usage
  * error; 3 no root matched (the fork path is not active, and a 0%
- * overhead would be a lie) unless --allow-empty.
+ * overhead would be a lie) unless --allow-empty; 4 the instrumentation
+ * cannot be applied (--apply asyncify on a module Binaryen refuses).
+ * closure and check-onlylist add 1: something is missing from a list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,8 +119,8 @@ int main(int argc, char **argv)
     fs_error err;
     if (fs_options_parse(&o, argc, argv, &err)) {
         fprintf(stderr, "forksize: %s\n", err.msg);
-        fprintf(stderr, "usage: forksize [stats | opcodes] MODULE.wasm [options]  "
-                "(forksize --help)\n");
+        fprintf(stderr, "usage: forksize [stats | opcodes | closure | check-onlylist] "
+                "MODULE.wasm [options]  (forksize --help)\n");
         return EXIT_BAD_INPUT;
     }
     switch (o.command) {

@@ -63,31 +63,8 @@ static void child(const uint8_t *bytes, size_t size, const fs_peer_opts *o, int 
     if (o->asyncify) {
         if (o->imports)
             BinaryenSetPassArgument("asyncify-imports", o->imports);
-        if (o->only) {
-            /* Binaryen splits list arguments at commas, so a name with a
-             * comma cannot be listed: say so rather than list another. */
-            size_t cap = 1;
-            for (uint32_t i = 0; i < o->nonly; i++)
-                cap += strlen(BinaryenFunctionGetName(BinaryenGetFunctionByIndex(mod, o->only[i]))) + 1;
-            char *list = calloc(cap, 1), *end = list;
-            if (!list)
-                _exit(4);
-            for (uint32_t i = 0; i < o->nonly; i++) {
-                const char *nm = BinaryenFunctionGetName(BinaryenGetFunctionByIndex(mod, o->only[i]));
-                if (strchr(nm, ',')) {
-                    fprintf(stderr, "function %u is named '%s', which an asyncify-onlylist "
-                            "cannot hold (Binaryen splits lists at commas)\n", o->only[i], nm);
-                    _exit(5);
-                }
-                if (i)
-                    *end++ = ',';
-                size_t len = strlen(nm);
-                memcpy(end, nm, len);
-                end += len;
-            }
-            *end = 0;
-            BinaryenSetPassArgument("asyncify-onlylist", list);
-        }
+        if (o->onlylist)
+            BinaryenSetPassArgument("asyncify-onlylist", o->onlylist);
         if (o->ignore_indirect)
             BinaryenSetPassArgument("asyncify-ignore-indirect", "");
         const char *passes[] = { "asyncify" };

@@ -19,8 +19,8 @@ typedef struct fs_peer_opts {
     int          asyncify;        /* run the asyncify pass before optimizing */
     int          opt_level;       /* -O N: 0..4 */
     const char  *imports;         /* asyncify-imports list, or NULL for all imports */
-    const uint32_t *only;         /* asyncify-onlylist as function indices, or NULL; */
-    uint32_t     nonly;           /* the child turns them into Binaryen's own names */
+    const char  *onlylist;        /* asyncify-onlylist entries, comma-separated, or NULL:
+                                     spelled as analyzer/names_bn.c writes them */
     int          ignore_indirect; /* asyncify-ignore-indirect */
 } fs_peer_opts;
 

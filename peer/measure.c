@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names_bn.h"
 #include "reader.h"
 
 static uint64_t hash(const char *s, size_t n)
@@ -80,6 +81,8 @@ int fs_measure_ab(const fs_wasm_module *orig, const fs_peer_out *a, const fs_pee
         return FS_ERR_UNSUPPORTED;
     }
     namemap nm = { 0 };
+    char *esc = NULL;               /* an output name, escaped as Binaryen escapes */
+    size_t esc_cap = 0;
     out->delta = calloc((size_t)orig->nfuncs + 1, sizeof *out->delta);
     out->present = calloc((size_t)orig->nfuncs + 1, 1);
     if (!out->delta || !out->present || map_build(&nm, a->names, a->nnames) != 0) {
@@ -111,7 +114,20 @@ int fs_measure_ab(const fs_wasm_module *orig, const fs_peer_out *a, const fs_pee
             st = FS_ERR_UNSUPPORTED;
             goto done;
         }
-        uint32_t o = map_find(&nm, fa->name, fa->name_len);
+        /* The output's name section holds raw names; Binaryen's names for
+         * the input (the map) are escaped: compare escaped with escaped. */
+        if ((size_t)fa->name_len * 3 + 1 > esc_cap) {
+            esc_cap = (size_t)fa->name_len * 3 + 1;
+            char *ne = realloc(esc, esc_cap);
+            if (!ne) {
+                snprintf(err->msg, sizeof err->msg, "out of memory measuring growth");
+                st = FS_ERR_NOMEM;
+                goto done;
+            }
+            esc = ne;
+        }
+        size_t elen = fs_bn_escape(fa->name, fa->name_len, esc);
+        uint32_t o = map_find(&nm, esc, elen);
         if (o == UINT32_MAX || o < orig->nfunc_imports) {
             /* A function -O created (none at the levels we run): its
              * growth stays with the module. */
@@ -130,6 +146,7 @@ int fs_measure_ab(const fs_wasm_module *orig, const fs_peer_out *a, const fs_pee
     }
     out->module_bytes = (int64_t)out->code_after - (int64_t)out->code_before - owned;
 done:
+    free(esc);
     free(nm.slot);
     fs_wasm_free(&ma);
     fs_wasm_free(&mb);

@@ -3,6 +3,8 @@
  * cores the hash then costs nothing. */
 #include "analysis.h"
 
+#include "names_bn.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,27 +130,43 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
                            im->module, (int)im->field_len, im->field);
         }
     }
-    uint32_t *only = NULL, nonly = 0;
+    /* The onlylist is spelled exactly as `forksize closure --onlylist`
+     * writes it (names_bn.c): Binaryen escapes each entry the way it
+     * escaped the names, so entries must be the raw names. */
+    fs_bn_names bn;
+    fs_bn_listing listing;
+    memset(&bn, 0, sizeof bn);
+    memset(&listing, 0, sizeof listing);
     int use_only = defined_root || a->c.policy == FS_POLICY_TABLE ||
                    a->c.policy == FS_POLICY_TYPED;
     if (use_only) {
-        only = malloc(((size_t)a->c.size + 1) * sizeof *only);
-        if (!only) {
-            free(imports);
-            snprintf(err->msg, sizeof err->msg, "out of memory");
-            return FS_ERR_NOMEM;
+        st = fs_bn_names_build(&bn, m, err);
+        if (st == FS_OK && bn.unreadable) {
+            snprintf(err->msg, sizeof err->msg, "%.250s", bn.problem);
+            st = FS_ERR_UNSUPPORTED;
         }
-        for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
-            if (a->c.in[f])
-                only[nonly++] = f;
+        if (st == FS_OK)
+            st = fs_bn_listing_build(&bn, a->c.in, &listing, err);
+        if (st) {
+            free(imports);
+            fs_bn_names_free(&bn);
+            return st;
+        }
+        /* A list file's trailing white space is trimmed by Binaryen; the
+         * pass argument is not, so drop it here. */
+        while (listing.len && (listing.text[listing.len - 1] == '\n' ||
+                               listing.text[listing.len - 1] == ' '))
+            listing.text[--listing.len] = 0;
     }
     fs_peer_opts po[2] = {
-        { 0, o->opt_level, NULL, NULL, 0, 0 },
-        { 1, o->opt_level, imports, only, nonly, a->c.policy == FS_POLICY_NONE },
+        { 0, o->opt_level, NULL, NULL, 0 },
+        { 1, o->opt_level, imports, use_only ? listing.text : NULL,
+          a->c.policy == FS_POLICY_NONE },
     };
     st = fs_peer_run(m->bytes, m->size, po, 2, a->peer, o->progress, o->progress_ctx, err);
     free(imports);
-    free(only);
+    fs_bn_listing_free(&listing);
+    fs_bn_names_free(&bn);
     if (st)
         return st;
     return fs_measure_ab(m, &a->peer[0], &a->peer[1], &a->measure, err);

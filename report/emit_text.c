@@ -23,8 +23,8 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
     fprintf(out, "\n");
     fprintf(out, "closure     %u of %u defined functions (%.1f%%), policy %s\n",
             r->closure_functions, r->functions, 100.0 * r->closure_fraction, r->policy);
-    fprintf(out, "model       %s [estimated]: fixed A=%.0f, per call site B=%.0f, per local "
-            "C=%.0f (i32; i64 %.0f, f32 %.0f, f64 %.0f, v128 %.0f; LEB-aware)\n",
+    fprintf(out, "model       %s [estimated]: fixed A=%g, per call site B=%g, per local "
+            "C=%g (i32; i64 %g, f32 %g, f64 %g, v128 %g; LEB-aware)\n",
             r->profile.name, r->profile.fixed, r->profile.callsite, r->local_bytes[FS_VK_I32],
             r->local_bytes[FS_VK_I64], r->local_bytes[FS_VK_F32], r->local_bytes[FS_VK_F64],
             r->local_bytes[FS_VK_V128]);
@@ -53,7 +53,7 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
         static const char *const sym[3] = { "A", "B", "C" };
         const fs_fit *f = &r->fit;
         fprintf(out, "fit         measured delta = A + B*callsites + C*locals over %u measured "
-                "closure functions [fitted]\n", f->nobs);
+                "closure function%s [fitted]\n", f->nobs, f->nobs == 1 ? "" : "s");
         for (int j = 0; j < 3; j++)
             fprintf(out, "            %s = %9.2f +- %.2f bytes %-13s (%.1f%% of the growth)\n",
                     sym[j], f->coef[j], f->se[j], what[j], 100.0 * f->share[j]);

@@ -19,7 +19,7 @@ static void warn(fs_report *r, const char *fmt, ...)
 /* The warnings a reader of any format must see, as data: the CLI prints
  * them on stderr and the JSON report carries them. */
 /* Least squares over the measured closure members; labelled fitted.
- * A failed or empty fit leaves has_fit 0 and is said in a warning. */
+ * An empty fit leaves has_fit 0, which collect_warnings reports. */
 static int fit_measured(fs_report *r)
 {
     uint32_t n = 0;
@@ -78,6 +78,12 @@ static void collect_warnings(fs_report *r, const fs_wasm_module *m, const fs_rep
                  "point of %s own", s->text, n, n == 1 ? "" : "s", n == 1 ? "s" : "",
                  n == 1 ? "it has" : "they have", n == 1 ? "its" : "their");
     }
+    if (r->applied && !r->has_fit)
+        warn(r, "no fit: no closure function survived -O%d in both builds to be measured",
+             r->opt_level);
+    else if (r->applied && r->fit.dof == 0)
+        warn(r, "the fit has as many coefficients as measured functions (%u): it interpolates, "
+             "and its standard errors are undefined", r->fit.nobs);
     if (in->c->ignored_ref_sites)
         warn(r, "%u call_ref site%s not treated as unwind points: --indirect asyncify follows "
              "Binaryen's Asyncify, which ignores call_ref; a fork through them would not "

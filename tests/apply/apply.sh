@@ -53,6 +53,19 @@ crash)
   [ "$st" = 4 ] || fail "exit $st, want 4: $(cat "$tmp/err")"
   grep -Eq "Binaryen (crashed \(signal [0-9]+|failed \(exit [0-9]+)" "$tmp/err" || fail "message: $(cat "$tmp/err")"
   ;;
+names)
+  # $m is a .wat fixture: see tests/apply/fixtures/odd_names.wat.
+  : "${WAT2WASM:?}"
+  bash "$(dirname "$0")/../binaryen/build-fixture.sh" "$WAT2WASM" "$m" "$tmp/m.wasm"
+  for p in asyncify typed; do
+    "$FORKSIZE" --stats --root import:env.fork --indirect "$p" --apply asyncify -O0 \
+      -q -o "$tmp/$p.txt" "$tmp/m.wasm"
+  done
+  grep -q ' 3 functions measured, 0 inlined or removed by -O0' "$tmp/typed.txt" \
+    || fail "typed: $(grep '^asyncify' "$tmp/typed.txt")"
+  a=$(grep '^code' "$tmp/asyncify.txt"); t=$(grep '^code' "$tmp/typed.txt")
+  [ "$a" = "$t" ] || fail "onlylist instrumented differently: asyncify '$a', typed '$t'"
+  ;;
 *)
   fail "unknown case $case_"
   ;;
