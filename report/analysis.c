@@ -221,7 +221,8 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
     fs_report_input in = {
         &a->m, &a->g, &a->c, a->costs, a->unsaveable, o->profile,
         a->roots, a->nroots, o->roots_default, job.hex, o->tool_version,
-        applied ? &a->measure : NULL, o->opt_level,
+        applied ? &a->measure : NULL, o->apply == FS_APPLY_ASYNCIFY ? "asyncify" : "model",
+        o->opt_level,
         { a->peer[0].seconds, a->peer[1].seconds },
     };
     if ((st = fs_report_build(&a->report, &in, err)))

@@ -272,6 +272,21 @@ static cJSON *build(const fs_report *r)
     cJSON_AddStringToObject(tool, "name", "forksize");
     cJSON_AddStringToObject(tool, "version", r->tool_version);
 
+    /* What produced these numbers: reports made with different options
+     * are not comparable (forksize diff refuses them without --force). */
+    cJSON *opt = cJSON_AddObjectToObject(doc, "options");
+    cJSON *ors = cJSON_AddArrayToObject(opt, "roots");
+    for (unsigned i = 0; i < r->nroots; i++)
+        cJSON_AddItemToArray(ors, cJSON_CreateString(r->roots[i].spec));
+    cJSON_AddStringToObject(opt, "indirect", r->policy);
+    cJSON_AddStringToObject(opt, "apply", r->apply_requested);
+    if (!strcmp(r->apply_requested, "asyncify"))
+        num(opt, "opt_level", r->opt_level);
+    cJSON *mdl = cJSON_AddArrayToObject(opt, "model");
+    cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.fixed));
+    cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.callsite));
+    cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.local_i32));
+
     cJSON *mod = cJSON_AddObjectToObject(doc, "module");
     cJSON_AddStringToObject(mod, "path", r->path);
     cJSON_AddStringToObject(mod, "sha256", r->sha256);

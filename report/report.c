@@ -111,6 +111,8 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
     r->tool_version = in->tool_version;
+    r->apply_requested = in->apply ? in->apply : "model";
+    r->opt_level = in->opt_level;
     r->path = m->path;
     memcpy(r->sha256, in->sha256, sizeof r->sha256);
     r->bytes = m->size;

@@ -69,6 +69,7 @@ typedef struct fs_report {
     const char *label;                /* "estimated" or "measured" */
     /* --apply asyncify (mode "asyncify"): the A/B measurement */
     int         applied;
+    const char *apply_requested;      /* --apply as given (recorded in JSON options) */
     int         opt_level;
     double      peer_seconds[2];      /* baseline, asyncified */
     fs_measure  m;                    /* shallow copy; arrays owned by the analysis */
@@ -105,6 +106,7 @@ typedef struct fs_report_input {
     const char            *sha256;
     const char            *tool_version;
     const fs_measure      *measure;      /* --apply asyncify, else NULL */
+    const char            *apply;        /* the --apply mode asked for: "model" or "asyncify" */
     int                    opt_level;
     double                 peer_seconds[2];
 } fs_report_input;
