@@ -14,6 +14,7 @@
 #include "analysis.h"
 #include "cliutil.h"
 #include "closure_cmd.h"
+#include "diff_cmd.h"
 #include "options.h"
 #include "output.h"
 
@@ -110,7 +111,9 @@ static int opcodes(const fs_options *o)
 
 int main(int argc, char **argv)
 {
-    /* closure and check-onlylist parse their own options (closure_cmd.c). */
+    /* closure, check-onlylist and diff parse their own options. */
+    if (argc > 1 && !strcmp(argv[1], "diff"))
+        return fs_cmd_diff(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "closure"))
         return fs_cmd_closure(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "check-onlylist"))
@@ -119,7 +122,7 @@ int main(int argc, char **argv)
     fs_error err;
     if (fs_options_parse(&o, argc, argv, &err)) {
         fprintf(stderr, "forksize: %s\n", err.msg);
-        fprintf(stderr, "usage: forksize [stats | opcodes | closure | check-onlylist] "
+        fprintf(stderr, "usage: forksize [stats | opcodes | closure | check-onlylist | diff] "
                 "MODULE.wasm [options]  (forksize --help)\n");
         return EXIT_BAD_INPUT;
     }

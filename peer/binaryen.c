@@ -178,10 +178,10 @@ static void describe(const kid *k, int status, fs_error *err)
         start--;
     snprintf(last, sizeof last, "%.*s", (int)(end - start), k->tail + start);
     if (WIFSIGNALED(status))
-        snprintf(err->msg, sizeof err->msg, "Binaryen crashed (signal %d, %s)%s%s",
+        snprintf(err->msg, sizeof err->msg, "Binaryen crashed (signal %d, %.30s)%s%.180s",
                  WTERMSIG(status), strsignal(WTERMSIG(status)), last[0] ? ": " : "", last);
     else
-        snprintf(err->msg, sizeof err->msg, "Binaryen failed (exit %d)%s%s",
+        snprintf(err->msg, sizeof err->msg, "Binaryen failed (exit %d)%s%.200s",
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, last[0] ? ": " : "", last);
 }
 

@@ -77,7 +77,7 @@ static int asyncify_precheck(const fs_analysis *a, fs_error *err)
     }
     if (!bad)
         return FS_OK;
-    snprintf(err->msg, sizeof err->msg, "Binaryen's Asyncify cannot instrument this module: %s",
+    snprintf(err->msg, sizeof err->msg, "Binaryen's Asyncify cannot instrument this module: %.190s",
              buf);
     return FS_ERR_UNSUPPORTED;
 }

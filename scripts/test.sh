@@ -6,6 +6,7 @@
 #  3. build with gcc (Release) and run every test
 #  4. build with clang-14 under AddressSanitizer + UndefinedBehaviorSanitizer
 #     and run every test again
+#  5. build (only) with gcc at -O0 with sanitizers, for its own warnings
 #
 # Build trees: build-test-gcc/ and build-test-asan/ (FORKSIZE_TEST_BUILDS
 # moves them).  Extra arguments go to ctest, e.g. scripts/test.sh -R oracle.
@@ -38,6 +39,13 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # Reports with file and line, not bare addresses (llvm-14 ships it).
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}
 run asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang-14 -DFORKSIZE_SANITIZE=ON
+
+# gcc at -O0 warns about things -O2 and clang do not (format truncation):
+# build that configuration too, without running the tests again.
+echo "== gcc-debug: build only (warnings are errors)" >&2
+cmake -S "$root" -B "$builds/build-test-gcc-debug" -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_C_COMPILER=gcc -DFORKSIZE_SANITIZE=ON -DBUILD_TESTING=OFF >/dev/null
+cmake --build "$builds/build-test-gcc-debug" -j"$jobs" || status=1
 
 if [ $status -ne 0 ]; then
   echo "test.sh: FAILED" >&2

@@ -1,0 +1,625 @@
+/* diff.c - two forksize results compared (diff.h).  Prints nothing. */
+#include "diff.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE UINT32_MAX
+
+static char *dup_str(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *p = malloc(n + 1);
+    if (p)
+        memcpy(p, s, n + 1);
+    return p;
+}
+
+static char *dup_mem(const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (p) {
+        memcpy(p, s, n);
+        p[n] = 0;
+    }
+    return p;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(fs_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    memset(err, 0, sizeof *err);
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void fs_diff_side_free(fs_diff_side *s)
+{
+    free(s->path);
+    free(s->tool_version);
+    free(s->sha256);
+    free(s->mode);
+    free(s->label);
+    free(s->indirect);
+    free(s->apply);
+    for (unsigned i = 0; i < s->nroots; i++)
+        free(s->roots[i]);
+    free(s->roots);
+    for (uint32_t i = 0; i < s->nrows; i++)
+        free(s->rows[i].name);
+    free(s->rows);
+    memset(s, 0, sizeof *s);
+}
+
+int fs_diff_side_from_report(fs_diff_side *s, const fs_report *r, fs_error *err)
+{
+    memset(s, 0, sizeof *s);
+    int bad = !(s->path = dup_str(r->path)) || !(s->tool_version = dup_str(r->tool_version)) ||
+              !(s->sha256 = dup_str(r->sha256)) || !(s->mode = dup_str(r->mode)) ||
+              !(s->label = dup_str(r->label)) || !(s->indirect = dup_str(r->policy)) ||
+              !(s->apply = dup_str(r->apply_requested)) ||
+              !(s->roots = calloc(r->nroots + 1, sizeof *s->roots)) ||
+              !(s->rows = calloc((size_t)r->nrows + 1, sizeof *s->rows));
+    for (unsigned i = 0; !bad && i < r->nroots; i++, s->nroots++) {
+        bad = !(s->roots[i] = dup_str(r->roots[i].spec));
+        s->roots_matched += r->roots[i].matched;
+    }
+    s->has_opt_level = s->apply && !strcmp(s->apply, "asyncify");
+    s->opt_level = r->opt_level;
+    s->model[0] = r->profile.fixed;
+    s->model[1] = r->profile.callsite;
+    s->model[2] = r->profile.local_i32;
+    s->code_before = r->code_bytes_before;
+    s->code_after = r->code_bytes_after;
+    s->growth = r->growth;
+    s->terms = r->terms;
+    s->closure_functions = r->closure_functions;
+    for (uint32_t i = 0; !bad && i < r->nrows; i++, s->nrows++) {
+        const fs_row *row = &r->rows[i];
+        fs_diff_row *d = &s->rows[i];
+        d->index = row->index;
+        d->in_closure = row->in_closure;
+        d->cost = row->cost;
+        d->measured = row->measured;
+        d->delta = row->delta;
+        bad = row->name && !(d->name = dup_mem(row->name, row->name_len));
+    }
+    if (bad) {
+        fs_diff_side_free(s);
+        return fail(err, FS_ERR_NOMEM, "out of memory");
+    }
+    return FS_OK;
+}
+
+/* ---------------------------------------------------------- JSON reports */
+
+typedef struct jctx {
+    const char *what;    /* the first missing or mistyped field */
+} jctx;
+
+static const cJSON *jget(jctx *c, const cJSON *o, const char *k, const char *path)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!v && !c->what)
+        c->what = path;
+    return v;
+}
+
+static char *jstr(jctx *c, const cJSON *o, const char *k, const char *path)
+{
+    const cJSON *v = jget(c, o, k, path);
+    if (v && cJSON_IsString(v))
+        return dup_str(v->valuestring);
+    if (!c->what)
+        c->what = path;
+    return NULL;
+}
+
+static double jnum(jctx *c, const cJSON *o, const char *k, const char *path)
+{
+    const cJSON *v = jget(c, o, k, path);
+    if (v && cJSON_IsNumber(v))
+        return v->valuedouble;
+    if (!c->what)
+        c->what = path;
+    return 0;
+}
+
+static uint64_t juint(jctx *c, const cJSON *o, const char *k, const char *path)
+{
+    double v = jnum(c, o, k, path);
+    if (v < 0 || v != v || v > 9007199254740992.0) {
+        if (!c->what)
+            c->what = path;
+        return 0;
+    }
+    return (uint64_t)v;
+}
+
+static void jcost(jctx *c, const cJSON *o, fs_cost *out, const char *path)
+{
+    out->fixed = juint(c, o, "fixed", path);
+    out->callsite = juint(c, o, "callsite", path);
+    out->local = juint(c, o, "local", path);
+    out->total = juint(c, o, "total", path);
+}
+
+static void read_rows(jctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
+{
+    int n = cJSON_GetArraySize(fns);
+    if (!(s->rows = calloc((size_t)n + 1, sizeof *s->rows))) {
+        *nomem = 1;
+        return;
+    }
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fns) {
+        fs_diff_row *d = &s->rows[s->nrows++];
+        const cJSON *nm = jget(c, f, "name", "functions[].name");
+        if (cJSON_IsString(nm)) {
+            if (!(d->name = dup_str(nm->valuestring)))
+                *nomem = 1;
+        } else if (!cJSON_IsNull(nm) && !c->what) {
+            c->what = "functions[].name";
+        }
+        uint64_t idx = juint(c, f, "index", "functions[].index");
+        d->index = idx > UINT32_MAX ? 0 : (uint32_t)idx;
+        d->in_closure = cJSON_IsTrue(jget(c, f, "in_closure", "functions[].in_closure"));
+        const cJSON *cost = jget(c, f, "cost", "functions[].cost");
+        if (cost)
+            jcost(c, cost, &d->cost, "functions[].cost");
+        const cJSON *dl = cJSON_GetObjectItemCaseSensitive(f, "delta_bytes");
+        if (cJSON_IsNumber(dl)) {
+            d->measured = 1;
+            d->delta = (int64_t)dl->valuedouble;
+        }
+        if (c->what)
+            return;
+    }
+}
+
+int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, size_t len,
+                           fs_error *err)
+{
+    memset(s, 0, sizeof *s);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    if (!doc || !cJSON_IsObject(doc)) {
+        const char *at = cJSON_GetErrorPtr();
+        int has = doc == NULL && at && at >= text && at <= text + len;
+        cJSON_Delete(doc);
+        int st = fail(err, FS_ERR_MALFORMED, "not a JSON object (forksize/stats@1 report)");
+        if (has) {
+            err->has_offset = 1;
+            err->offset = (uint64_t)(at - text);
+        }
+        return st;
+    }
+    jctx c = { NULL };
+    int nomem = 0;
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, FS_STATS_SCHEMA)) {
+        int st = fail(err, FS_ERR_MALFORMED, "not a %s report (schema %s%.60s%s)",
+                      FS_STATS_SCHEMA, cJSON_IsString(schema) ? "\"" : "missing",
+                      cJSON_IsString(schema) ? schema->valuestring : "",
+                      cJSON_IsString(schema) ? "\"" : "");
+        cJSON_Delete(doc);    /* after the message: it reads the schema string */
+        return st;
+    }
+    s->from_json = 1;
+    s->path = dup_str(path);
+    const cJSON *tool = jget(&c, doc, "tool", "tool");
+    const cJSON *opt = jget(&c, doc, "options", "options");
+    const cJSON *mod = jget(&c, doc, "module", "module");
+    const cJSON *ins = jget(&c, doc, "instrumentation", "instrumentation");
+    const cJSON *terms = jget(&c, doc, "terms", "terms");
+    const cJSON *cl = jget(&c, doc, "closure", "closure");
+    const cJSON *roots = jget(&c, doc, "roots", "roots");
+    const cJSON *fns = jget(&c, doc, "functions", "functions");
+    if (!c.what) {
+        s->tool_version = jstr(&c, tool, "version", "tool.version");
+        s->sha256 = jstr(&c, mod, "sha256", "module.sha256");
+        s->mode = jstr(&c, ins, "mode", "instrumentation.mode");
+        s->label = jstr(&c, ins, "label", "instrumentation.label");
+        s->code_before = juint(&c, ins, "code_bytes_before", "instrumentation.code_bytes_before");
+        s->code_after = juint(&c, ins, "code_bytes_after", "instrumentation.code_bytes_after");
+        s->growth = jnum(&c, ins, "growth", "instrumentation.growth");
+        jcost(&c, terms, &s->terms, "terms");
+        s->closure_functions = (uint32_t)juint(&c, cl, "functions", "closure.functions");
+        s->indirect = jstr(&c, opt, "indirect", "options.indirect");
+        s->apply = jstr(&c, opt, "apply", "options.apply");
+        const cJSON *ol = cJSON_GetObjectItemCaseSensitive(opt, "opt_level");
+        if ((s->has_opt_level = cJSON_IsNumber(ol)))
+            s->opt_level = ol->valueint;
+        const cJSON *mdl = jget(&c, opt, "model", "options.model");
+        if (!cJSON_IsArray(mdl) || cJSON_GetArraySize(mdl) != 3) {
+            if (!c.what)
+                c.what = "options.model";
+        } else {
+            for (int k = 0; k < 3; k++)
+                s->model[k] = cJSON_GetArrayItem(mdl, k)->valuedouble;
+        }
+        const cJSON *ors = jget(&c, opt, "roots", "options.roots");
+        int nr = cJSON_GetArraySize(ors);
+        if (!(s->roots = calloc((size_t)nr + 1, sizeof *s->roots)))
+            nomem = 1;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, ors) {
+            if (nomem || !cJSON_IsString(e))
+                break;
+            if (!(s->roots[s->nroots++] = dup_str(e->valuestring)))
+                nomem = 1;
+        }
+        cJSON_ArrayForEach(e, roots)
+            s->roots_matched += juint(&c, e, "matched", "roots[].matched");
+        if (!cJSON_IsArray(fns) && !c.what)
+            c.what = "functions";
+        if (!c.what && !nomem)
+            read_rows(&c, s, fns, &nomem);
+    }
+    cJSON_Delete(doc);
+    if (nomem || (!c.what && !s->path)) {
+        fs_diff_side_free(s);
+        return fail(err, FS_ERR_NOMEM, "out of memory");
+    }
+    if (c.what) {
+        fs_diff_side_free(s);
+        return fail(err, FS_ERR_MALFORMED, "not a usable %s report: %s is missing or mistyped",
+                    FS_STATS_SCHEMA, c.what);
+    }
+    return FS_OK;
+}
+
+/* ---------------------------------------------------------------- pairing */
+
+typedef struct byname {
+    const char *name;
+    uint32_t    pos;
+} byname;
+
+static int cmp_byname(const void *a, const void *b)
+{
+    const byname *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static byname *names_of(const fs_diff_side *s, uint32_t *n)
+{
+    byname *v = malloc(((size_t)s->nrows + 1) * sizeof *v);
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (uint32_t i = 0; i < s->nrows; i++)
+        if (s->rows[i].name)
+            v[(*n)++] = (byname){ s->rows[i].name, i };
+    qsort(v, *n, sizeof *v, cmp_byname);
+    return v;
+}
+
+/* Pairs every row of both sides; fills d->by_name/by_index/added/removed.
+ * Returns the pair list (NULL without memory). */
+static fs_diff_fn *pair(fs_diff *d, uint32_t *npairs)
+{
+    const fs_diff_side *b = d->base, *n = d->new_;
+    fs_diff_fn *p = malloc(((size_t)b->nrows + n->nrows + 1) * sizeof *p);
+    uint8_t *bdone = calloc((size_t)b->nrows + 1, 1), *ndone = calloc((size_t)n->nrows + 1, 1);
+    uint32_t nb = 0, nn = 0, np = 0;
+    byname *vb = names_of(b, &nb), *vn = names_of(n, &nn);
+    if (!p || !bdone || !ndone || !vb || !vn) {
+        free(p);
+        p = NULL;
+        goto out;
+    }
+    if (nb && nn) {
+        /* Walk both sorted lists one name at a time. */
+        uint32_t i = 0, j = 0;
+        while (i < nb || j < nn) {
+            int c = i == nb ? 1 : j == nn ? -1 : strcmp(vb[i].name, vn[j].name);
+            const char *name = c <= 0 ? vb[i].name : vn[j].name;
+            uint32_t ci = 0, cj = 0;
+            while (c <= 0 && i + ci < nb && !strcmp(vb[i + ci].name, name))
+                ci++;
+            while (c >= 0 && j + cj < nn && !strcmp(vn[j + cj].name, name))
+                cj++;
+            if (ci <= 1 && cj <= 1) {
+                fs_diff_fn f = { ci ? vb[i].pos : NONE, cj ? vn[j].pos : NONE };
+                if (ci)
+                    bdone[f.b] = 1;
+                if (cj)
+                    ndone[f.n] = 1;
+                p[np++] = f;
+                if (ci && cj)
+                    d->by_name++;
+                else if (ci)
+                    d->removed++;
+                else
+                    d->added++;
+            }
+            i += ci;
+            j += cj;
+        }
+    }
+    /* The rest pair by index. */
+    uint32_t maxidx = 0;
+    for (uint32_t k = 0; k < n->nrows; k++)
+        if (n->rows[k].index > maxidx)
+            maxidx = n->rows[k].index;
+    uint32_t *at = malloc(((size_t)maxidx + 1) * sizeof *at);
+    if (!at) {
+        free(p);
+        p = NULL;
+        goto out;
+    }
+    for (uint32_t k = 0; k <= maxidx; k++)
+        at[k] = NONE;
+    for (uint32_t k = 0; k < n->nrows; k++)
+        if (!ndone[k] && at[n->rows[k].index] == NONE)
+            at[n->rows[k].index] = k;
+    for (uint32_t k = 0; k < b->nrows; k++) {
+        if (bdone[k])
+            continue;
+        uint32_t idx = b->rows[k].index, m = idx <= maxidx ? at[idx] : NONE;
+        if (m != NONE) {
+            at[idx] = NONE;
+            ndone[m] = 1;
+            d->by_index++;
+        } else {
+            d->removed++;
+        }
+        p[np++] = (fs_diff_fn){ k, m };
+    }
+    for (uint32_t k = 0; k < n->nrows; k++)
+        if (!ndone[k]) {
+            p[np++] = (fs_diff_fn){ NONE, k };
+            d->added++;
+        }
+    free(at);
+out:
+    free(vb);
+    free(vn);
+    free(bdone);
+    free(ndone);
+    *npairs = np;
+    return p;
+}
+
+/* ---------------------------------------------------------------- compare */
+
+const char *fs_diff_fn_name(const fs_diff *d, fs_diff_fn f, char *buf, size_t cap)
+{
+    const fs_diff_row *rn = f.n != NONE ? &d->new_->rows[f.n] : NULL;
+    const fs_diff_row *rb = f.b != NONE ? &d->base->rows[f.b] : NULL;
+    if (rn && rn->name)
+        return rn->name;
+    if (rb && rb->name)
+        return rb->name;
+    snprintf(buf, cap, "func[%u]", rn ? rn->index : rb->index);
+    return buf;
+}
+
+static const fs_diff *sort_ctx;   /* qsort has no context argument in C11 */
+
+static int cmp_fn(fs_diff_fn x, fs_diff_fn y)
+{
+    char bx[32], by[32];
+    int c = strcmp(fs_diff_fn_name(sort_ctx, x, bx, sizeof bx),
+                   fs_diff_fn_name(sort_ctx, y, by, sizeof by));
+    if (c)
+        return c;
+    uint32_t ix = x.n != NONE ? sort_ctx->new_->rows[x.n].index : sort_ctx->base->rows[x.b].index;
+    uint32_t iy = y.n != NONE ? sort_ctx->new_->rows[y.n].index : sort_ctx->base->rows[y.b].index;
+    return (ix > iy) - (ix < iy);
+}
+
+static int cmp_fns(const void *a, const void *b)
+{
+    return cmp_fn(*(const fs_diff_fn *)a, *(const fs_diff_fn *)b);
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+    const fs_diff_change *x = a, *y = b;
+    int64_t dx = x->cost[1] - x->cost[0], dy = y->cost[1] - y->cost[0];
+    uint64_t ax = dx < 0 ? (uint64_t)-dx : (uint64_t)dx, ay = dy < 0 ? (uint64_t)-dy : (uint64_t)dy;
+    if (ax != ay)
+        return ax < ay ? 1 : -1;
+    return cmp_fn(x->fn, y->fn);
+}
+
+static int64_t metric(const fs_diff *d, const fs_diff_row *r)
+{
+    if (!r)
+        return 0;
+    if (d->measured)
+        return r->measured ? r->delta : 0;
+    return (int64_t)r->cost.total;
+}
+
+/* Rank (from 1) of each row of side S among its top closure functions. */
+typedef struct rank_key {
+    int64_t  cost;
+    uint32_t index, pos;
+} rank_key;
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const rank_key *x = a, *y = b;
+    if (x->cost != y->cost)
+        return x->cost < y->cost ? 1 : -1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static uint32_t *ranks(const fs_diff *d, const fs_diff_side *s, unsigned top)
+{
+    uint32_t *rank = calloc((size_t)s->nrows + 1, sizeof *rank);
+    rank_key *k = malloc(((size_t)s->nrows + 1) * sizeof *k);
+    if (!rank || !k) {
+        free(rank);
+        free(k);
+        return NULL;
+    }
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->nrows; i++)
+        if (s->rows[i].in_closure)
+            k[n++] = (rank_key){ metric(d, &s->rows[i]), s->rows[i].index, i };
+    qsort(k, n, sizeof *k, cmp_rank);
+    for (uint32_t i = 0; i < n && (!top || i < top); i++)
+        rank[k[i].pos] = i + 1;
+    free(k);
+    return rank;
+}
+
+static int cmp_in(const void *a, const void *b)
+{
+    const fs_diff_rank *x = a, *y = b;
+    return (x->new_rank > y->new_rank) - (x->new_rank < y->new_rank);
+}
+
+static int cmp_out(const void *a, const void *b)
+{
+    const fs_diff_rank *x = a, *y = b;
+    return (x->base_rank > y->base_rank) - (x->base_rank < y->base_rank);
+}
+
+static void option_diffs(fs_diff *d)
+{
+    const fs_diff_side *b = d->base, *n = d->new_;
+    char *o = d->options_differ;
+    size_t cap = sizeof d->options_differ, len = 0;
+#define ADD(...) (len += (size_t)snprintf(o + len, len < cap ? cap - len : 0, __VA_ARGS__), \
+                  len = len < cap ? len : cap - 1)
+    int roots_eq = b->nroots == n->nroots;
+    for (unsigned i = 0; roots_eq && i < b->nroots; i++)
+        roots_eq = !strcmp(b->roots[i], n->roots[i]);
+    if (!roots_eq) {
+        ADD("%sroots ", len ? "; " : "");
+        for (unsigned i = 0; i < b->nroots; i++)
+            ADD("%s%s", i ? "," : "", b->roots[i]);
+        ADD(" vs ");
+        for (unsigned i = 0; i < n->nroots; i++)
+            ADD("%s%s", i ? "," : "", n->roots[i]);
+    }
+    if (strcmp(b->indirect, n->indirect))
+        ADD("%sindirect %s vs %s", len ? "; " : "", b->indirect, n->indirect);
+    if (strcmp(b->apply, n->apply))
+        ADD("%sapply %s vs %s", len ? "; " : "", b->apply, n->apply);
+    else if (b->has_opt_level && n->has_opt_level && b->opt_level != n->opt_level)
+        ADD("%sopt_level %d vs %d", len ? "; " : "", b->opt_level, n->opt_level);
+    if (memcmp(b->model, n->model, sizeof b->model))
+        ADD("%smodel %g,%g,%g vs %g,%g,%g", len ? "; " : "", b->model[0], b->model[1],
+            b->model[2], n->model[0], n->model[1], n->model[2]);
+#undef ADD
+}
+
+int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *new_,
+                    unsigned top, fs_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->base = base;
+    d->new_ = new_;
+    d->top = top;
+    d->measured = !strcmp(base->mode, "asyncify") && !strcmp(new_->mode, "asyncify");
+    d->identical_input = !strcmp(base->sha256, new_->sha256);
+    d->tool_versions_differ = strcmp(base->tool_version, new_->tool_version) != 0;
+    option_diffs(d);
+
+    uint32_t np = 0;
+    fs_diff_fn *p = pair(d, &np);
+    uint32_t *rb = ranks(d, base, top), *rn = ranks(d, new_, top);
+    size_t cap = (size_t)np + 1;
+    d->entered = malloc(cap * sizeof *d->entered);
+    d->left = malloc(cap * sizeof *d->left);
+    d->changes = malloc(cap * sizeof *d->changes);
+    d->top_in = malloc(cap * sizeof *d->top_in);
+    d->top_out = malloc(cap * sizeof *d->top_out);
+    d->top_moved = malloc(cap * sizeof *d->top_moved);
+    if (!p || !rb || !rn || !d->entered || !d->left || !d->changes || !d->top_in ||
+        !d->top_out || !d->top_moved) {
+        free(p);
+        free(rb);
+        free(rn);
+        fs_diff_free(d);
+        return fail(err, FS_ERR_NOMEM, "out of memory");
+    }
+    for (uint32_t i = 0; i < np; i++) {
+        fs_diff_fn f = p[i];
+        const fs_diff_row *xb = f.b != NONE ? &base->rows[f.b] : NULL;
+        const fs_diff_row *xn = f.n != NONE ? &new_->rows[f.n] : NULL;
+        int inb = xb && xb->in_closure, inn = xn && xn->in_closure;
+        if (!inb && inn)
+            d->entered[d->nentered++] = f;
+        if (inb && !inn)
+            d->left[d->nleft++] = f;
+        fs_diff_change c = { f, { metric(d, xb), metric(d, xn) }, { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+                             { xb && xb->measured, xn && xn->measured } };
+        if (xb)
+            c.est[0] = xb->cost;
+        if (xn)
+            c.est[1] = xn->cost;
+        if (c.cost[0] != c.cost[1] || memcmp(&c.est[0], &c.est[1], sizeof c.est[0]))
+            d->changes[d->nchanges++] = c;
+        uint32_t kb = xb ? rb[f.b] : 0, kn = xn ? rn[f.n] : 0;
+        fs_diff_rank r = { f, kb, kn };
+        if (kn && !kb)
+            d->top_in[d->ntop_in++] = r;
+        else if (kb && !kn)
+            d->top_out[d->ntop_out++] = r;
+        else if (kb && kn && kb != kn)
+            d->top_moved[d->ntop_moved++] = r;
+    }
+    free(p);
+    free(rb);
+    free(rn);
+    sort_ctx = d;
+    qsort(d->entered, d->nentered, sizeof *d->entered, cmp_fns);
+    qsort(d->left, d->nleft, sizeof *d->left, cmp_fns);
+    qsort(d->changes, d->nchanges, sizeof *d->changes, cmp_change);
+    qsort(d->top_in, d->ntop_in, sizeof *d->top_in, cmp_in);
+    qsort(d->top_out, d->ntop_out, sizeof *d->top_out, cmp_out);
+    qsort(d->top_moved, d->ntop_moved, sizeof *d->top_moved, cmp_in);
+    sort_ctx = NULL;
+    return FS_OK;
+}
+
+void fs_diff_free(fs_diff *d)
+{
+    free(d->entered);
+    free(d->left);
+    free(d->changes);
+    free(d->top_in);
+    free(d->top_out);
+    free(d->top_moved);
+    memset(d, 0, sizeof *d);
+}
+
+int fs_diff_gate(const fs_diff *d, double fail_pct, int64_t fail_bytes, char *reason, size_t cap)
+{
+    int64_t ab = (int64_t)d->base->code_after - (int64_t)d->base->code_before;
+    int64_t an = (int64_t)d->new_->code_after - (int64_t)d->new_->code_before;
+    int64_t grew = an - ab;
+    /* Strictly above the limit trips: a change exactly at it passes. */
+    int pct_trip = fail_pct >= 0 &&
+                   (ab > 0 ? (double)grew * 100.0 > fail_pct * (double)ab : grew > 0);
+    int bytes_trip = fail_bytes >= 0 && grew > fail_bytes;
+    if (!pct_trip && !bytes_trip)
+        return 0;
+    char how[64];
+    if (ab > 0)
+        snprintf(how, sizeof how, "%.1f%%", (double)grew * 100.0 / (double)ab);
+    else
+        snprintf(how, sizeof how, "from %lld", (long long)ab);
+    if (pct_trip)
+        snprintf(reason, cap, "diff gate: added bytes grew %s (%+lld bytes), above --fail-above %g",
+                 how, (long long)grew, fail_pct);
+    else
+        snprintf(reason, cap, "diff gate: added bytes grew %s (%+lld bytes), above "
+                 "--fail-above-bytes %lld", how, (long long)grew, (long long)fail_bytes);
+    return 1;
+}

@@ -1,0 +1,149 @@
+/* diff.h - two forksize results compared, as data (no printing).
+ *
+ * A side is what one `forksize --stats` run knows, read either from a
+ * module analyzed now (fs_diff_side_from_report) or from a saved
+ * `--format json` report (fs_diff_side_from_json, schema forksize/stats@1).
+ * fs_diff_compute pairs the functions of two sides and lists what changed;
+ * the CLI (cli/diff_cmd.c) decides how to show it and what exit status a
+ * gate yields.
+ *
+ * Pairing.  When both sides have names, a name that occurs at most once
+ * on each side is a key: rows with a key pair by name (or are added /
+ * removed).  Rows without a name, or whose name is duplicated on either
+ * side, pair by index among themselves.  When either side has no names at
+ * all, every row pairs by index.
+ *
+ * Cost.  When both sides are measured (--apply asyncify) the per-function
+ * cost is the measured `delta_bytes` (a function Binaryen's -O removed in
+ * either build has none and counts as 0, flagged unmeasured); otherwise it
+ * is the model's `cost.total`, labelled "estimated".
+ *
+ * JSON output, schema "forksize/diff@1" (written by cli/diff_cmd.c):
+ *
+ *   schema            "forksize/diff@1"
+ *   tool              {name: "forksize", version}
+ *   base, new         {source: "wasm"|"report", path, sha256, tool_version,
+ *                      mode: "model"|"asyncify", label: "estimated"|"measured",
+ *                      roots_matched}
+ *   identical_input   true when both sides have the same module sha256
+ *   options           the base side's {roots[], indirect, apply, opt_level?,
+ *                      model[A,B,C]}
+ *   options_differ    ["indirect typed vs asyncify", ...]: empty unless --force
+ *                      let different options through
+ *   warnings          strings (e.g. different tool versions)
+ *   cost              {metric: "cost.total"|"delta_bytes",
+ *                      label: "estimated"|"measured"}
+ *   matching          {by_name, by_index, added, removed}: pair counts
+ *   totals            {label (of code_bytes_after, added_bytes, growth:
+ *                      "measured" only when both sides are), code_bytes_before,
+ *                      code_bytes_after, added_bytes, growth}; each a triple
+ *                      {base, new, change}; added_bytes = after - before;
+ *                      growth is a fraction, its change in fraction points
+ *   terms             {label: "estimated", fixed, callsite, local, total}, triples
+ *   closure           {functions: triple, entered: [fn], left: [fn]}
+ *   changes           [{fn, cost: triple, measured: [bool base, bool new],
+ *                      total, fixed, callsite, local: triples}], the largest
+ *                      |cost.change| first, ties by name then index; only rows
+ *                      whose cost or any term changed
+ *   top               {n, changed, in: [{fn, rank}], out: [{fn, rank}],
+ *                      moved: [{fn, base_rank, new_rank}]}: the n closure
+ *                      functions of highest cost on each side (ties by index),
+ *                      ranks from 1; rank in "in" is the new rank, in "out" the
+ *                      base rank
+ *   gate              {fail_above_pct: number|null, fail_above_bytes: int|null,
+ *                      tripped, reason: string|null}
+ *
+ *   fn is {name: string|null, base_index: int|null, new_index: int|null,
+ *   status: "paired"|"added"|"removed"}; a triple's members are integers
+ *   except for growth.
+ */
+#ifndef FS_DIFF_H
+#define FS_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+
+#define FS_DIFF_SCHEMA "forksize/diff@1"
+
+typedef struct fs_diff_row {
+    uint32_t index;
+    char    *name;          /* NUL-terminated copy, or NULL */
+    int      in_closure;
+    fs_cost  cost;
+    int      measured;
+    int64_t  delta;
+} fs_diff_row;
+
+typedef struct fs_diff_side {
+    int       from_json;
+    char     *path, *tool_version, *sha256, *mode, *label;
+    /* options */
+    char    **roots;  unsigned nroots;
+    char     *indirect, *apply;
+    int       has_opt_level, opt_level;
+    double    model[3];
+    uint64_t  roots_matched;
+    uint64_t  code_before, code_after;
+    double    growth;
+    fs_cost   terms;
+    uint32_t  closure_functions;
+    fs_diff_row *rows;  uint32_t nrows;
+} fs_diff_side;
+
+/* One function as the diff names it: positions into each side's rows
+ * (UINT32_MAX when absent on that side). */
+typedef struct fs_diff_fn {
+    uint32_t b, n;
+} fs_diff_fn;
+
+typedef struct fs_diff_change {
+    fs_diff_fn fn;
+    int64_t    cost[2];     /* the metric, base and new */
+    fs_cost    est[2];      /* the model's terms, base and new */
+    int        measured[2];
+} fs_diff_change;
+
+typedef struct fs_diff_rank {
+    fs_diff_fn fn;
+    uint32_t   base_rank, new_rank;   /* from 1; 0 = outside the top */
+} fs_diff_rank;
+
+typedef struct fs_diff {
+    const fs_diff_side *base, *new_;
+    int        measured;              /* metric is delta_bytes */
+    int        identical_input;
+    char       options_differ[1024];  /* "a vs b; c vs d", empty when equal */
+    int        tool_versions_differ;
+    uint32_t   by_name, by_index, added, removed;
+    fs_diff_fn *entered, *left;  uint32_t nentered, nleft;
+    fs_diff_change *changes;  uint32_t nchanges;
+    unsigned   top;
+    fs_diff_rank *top_in, *top_out, *top_moved;
+    uint32_t   ntop_in, ntop_out, ntop_moved;
+} fs_diff;
+
+/* A side from an analysis' report. */
+int  fs_diff_side_from_report(fs_diff_side *s, const fs_report *r, fs_error *err);
+
+/* A side from the text of a forksize/stats@1 document. */
+int  fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, size_t len,
+                            fs_error *err);
+void fs_diff_side_free(fs_diff_side *s);
+
+int  fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *new_,
+                     unsigned top, fs_error *err);
+void fs_diff_free(fs_diff *d);
+
+/* Display name of a diff function: its name, or "func[N]" (the new
+ * side's index when present) in buf. */
+const char *fs_diff_fn_name(const fs_diff *d, fs_diff_fn f, char *buf, size_t cap);
+
+/* The gate.  Added bytes are code_after - code_before on each side.
+ * fail_pct < 0 / fail_bytes < 0 mean "not set".  Returns 1 when tripped
+ * and writes the reason (without "forksize: "). */
+int  fs_diff_gate(const fs_diff *d, double fail_pct, int64_t fail_bytes, char *reason,
+                  size_t cap);
+
+#endif

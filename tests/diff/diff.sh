@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# diff.sh MODE - the forksize diff tests (tests/diff/CMakeLists.txt).
+# Env: FORKSIZE, WASM_OBJDUMP, JFLAT, DIFF_FIX (built base.wasm, new.wasm),
+# DIFF_SRC (this folder), FORKSIZE_BUNDLED (corpus/forksh.wasm).
+set -u
+mode=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+ok()   { echo "ok: $*"; }
+
+# run EXPECTED_STATUS ARGS...: forksize diff ARGS, stdout to $work/out,
+# stderr to $work/err; checks the exit status.
+run() {
+    local want=$1; shift
+    "$FORKSIZE" diff "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    if [ "$got" != "$want" ]; then
+        fail "forksize diff $*: exit $got, want $want"; sed 's/^/  stderr: /' "$work/err"
+        return 1
+    fi
+    ok "forksize diff $* -> exit $got"
+    return 0
+}
+has()   { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
+hasnt() { ! grep -qF -- "$2" "$1" || fail "$1 should not contain: $2"; }
+# Exactly one line on stderr.
+one_line() { [ "$(wc -l <"$work/err")" = 1 ] || { fail "stderr is not one line:"; cat "$work/err"; }; }
+
+# Code section payload size by wasm-objdump -h, in decimal.
+code_size() {
+    local hex
+    hex=$("$WASM_OBJDUMP" -h "$1" | sed -n 's/^ *Code .*(size=0x\([0-9a-fA-F]*\)).*/\1/p')
+    [ -n "$hex" ] && echo $((16#$hex))
+}
+
+cd "$DIFF_FIX" || exit 1
+M=(--root import:env.fork --model 50,10,1)
+
+case $mode in
+text)
+    run 0 base.wasm new.wasm "${M[@]}" --top 3 || exit 1
+    cb=$(code_size base.wasm); cn=$(code_size new.wasm)
+    [ -n "$cb" ] && [ -n "$cn" ] || { echo "FAIL: no code section size from wasm-objdump"; exit 1; }
+    ver=$("$FORKSIZE" --version | awk '{ print $2 }')
+    sb=$(sha256sum base.wasm | awk '{ print $1 }'); sn=$(sha256sum new.wasm | awk '{ print $1 }')
+    code=$(printf '%-22s %12d %12d %+10d  %s\n' "code bytes before" "$cb" "$cn" $((cn - cb)) measured
+           printf '%-22s %12d %12d %+10d  %s\n' "code bytes after" $((cb + 241)) $((cn + 263)) \
+                  $((cn + 263 - cb - 241)) estimated)
+    growth=$(awk -v b="$cb" -v n="$cn" 'BEGIN { gb = 241 / b; gn = 263 / n;
+        printf "%-22s %11.2f%% %11.2f%% %+7.2f pp  %s\n", "growth", gb * 100, gn * 100,
+               (gn - gb) * 100, "estimated" }')
+    grep -v '^#' "$DIFF_SRC/expected/base_new.txt" |
+        awk -v code="$code" -v growth="$growth" -v sb="$sb" -v sn="$sn" -v ver="$ver" '
+            $0 == "@CODE_LINES@" { print code; next }
+            $0 == "@GROWTH_LINE@" { print growth; next }
+            { gsub(/@BASE_SHA@/, sb); gsub(/@NEW_SHA@/, sn); gsub(/@VERSION@/, ver); print }' \
+        >"$work/expected"
+    if diff -u "$work/expected" "$work/out"; then ok "text matches expected/base_new.txt"
+    else fail "text differs from expected/base_new.txt"; fi
+    [ -s "$work/err" ] && fail "unexpected stderr: $(cat "$work/err")"
+    # md carries the same facts
+    run 0 base.wasm new.wasm "${M[@]}" --top 3 --format md || exit 1
+    has "$work/out" "| joiner [3] | 0 | 60 | +60 | +50 | +10 | +0 |"
+    has "$work/out" "| terms: total | 241 | 263 | +22 | estimated |"
+    has "$work/out" "- in:    multi [4] at #1"
+    # -o writes the same text atomically
+    run 0 base.wasm new.wasm "${M[@]}" --top 3 -o "$work/o.txt" || exit 1
+    cmp -s "$work/o.txt" "$work/expected" || fail "-o output differs from stdout"
+    [ -s "$work/out" ] && fail "-o still wrote to stdout"
+    ;;
+json)
+    run 0 base.wasm new.wasm "${M[@]}" --top 3 --format json || exit 1
+    "$JFLAT" "$work/out" >"$work/flat" || { echo "FAIL: json did not parse"; exit 1; }
+    cb=$(code_size base.wasm); cn=$(code_size new.wasm)
+    for want in \
+        "schema=forksize/diff@1" "identical_input=false" "options.indirect=typed" \
+        "options.roots[0]=import:env.fork" "options.model[0]=50" "options.model[1]=10" \
+        "options.model[2]=1" "options_differ=[]" "cost.metric=cost.total" "cost.label=estimated" \
+        "matching.by_name=5" "matching.by_index=0" "matching.added=0" "matching.removed=0" \
+        "totals.label=estimated" \
+        "totals.code_bytes_before.base=$cb" "totals.code_bytes_before.new=$cn" \
+        "totals.code_bytes_after.base=$((cb + 241))" "totals.code_bytes_after.new=$((cn + 263))" \
+        "totals.added_bytes.base=241" "totals.added_bytes.new=263" "totals.added_bytes.change=22" \
+        "terms.fixed.change=0" "terms.callsite.base=40" "terms.callsite.new=60" \
+        "terms.callsite.change=20" "terms.local.base=1" "terms.local.new=3" "terms.local.change=2" \
+        "terms.total.change=22" "closure.functions.base=4" "closure.functions.new=4" \
+        "closure.entered[0].name=joiner" "closure.entered[0].base_index=3" \
+        "closure.entered[0].status=paired" "closure.left[0].name=leaver" \
+        "changes[0].fn.name=joiner" "changes[0].cost.base=0" "changes[0].cost.new=60" \
+        "changes[0].fixed.change=50" "changes[0].callsite.change=10" \
+        "changes[1].fn.name=leaver" "changes[1].cost.change=-60" \
+        "changes[2].fn.name=multi" "changes[2].callsite.base=10" "changes[2].callsite.new=30" \
+        "changes[2].local.change=0" "changes[3].fn.name=locs" "changes[3].local.base=1" \
+        "changes[3].local.new=3" "changes[3].callsite.change=0" \
+        "top.n=3" "top.changed=true" "top.in[0].fn.name=multi" "top.in[0].rank=1" \
+        "top.out[0].fn.name=leaver" "top.out[0].rank=3" \
+        "top.moved[0].fn.name=locs" "top.moved[0].base_rank=1" "top.moved[0].new_rank=2" \
+        "top.moved[1].fn.name=steady" "top.moved[1].base_rank=2" "top.moved[1].new_rank=3" \
+        "gate.tripped=false" "gate.reason=null" "gate.fail_above_pct=null"; do
+        grep -qxF -- "$want" "$work/flat" || fail "json lacks $want"
+    done
+    # exactly these: one entered, one left, four changes, one in, one out, two moved
+    for arr in "closure.entered" "closure.left" "changes" "top.in" "top.out" "top.moved"; do
+        grep -o "^${arr//./\\.}\[[0-9]*\]" "$work/flat" | sort -u | wc -l
+    done | tr '\n' ' ' >"$work/counts"
+    [ "$(cat "$work/counts")" = "1 1 4 1 1 2 " ] || fail "array sizes $(cat "$work/counts"), want 1 1 4 1 1 2"
+    ;;
+gate)
+    # --model 40,10,0: base adds 4*40 + 4*10 = 200 bytes, new 4*40 + 6*10 = 220:
+    # +20 bytes, exactly +10%.  Strictly above trips; equal passes.
+    G=(--root import:env.fork --model 40,10,0)
+    run 0 base.wasm new.wasm "${G[@]}" --fail-above 10 && [ ! -s "$work/err" ] || fail "stderr on no trip"
+    run 1 base.wasm new.wasm "${G[@]}" --fail-above 9.99 && one_line &&
+        has "$work/err" "forksize: diff gate: added bytes grew 10.0% (+20 bytes), above --fail-above 9.99"
+    has "$work/out" "added bytes                     200          220        +20  estimated"
+    run 0 base.wasm new.wasm "${G[@]}" --fail-above-bytes 20
+    run 1 base.wasm new.wasm "${G[@]}" --fail-above-bytes 19 && one_line &&
+        has "$work/err" "forksize: diff gate: added bytes grew 10.0% (+20 bytes), above --fail-above-bytes 19"
+    run 0 base.wasm new.wasm "${G[@]}" --fail-above 10 --fail-above-bytes 20
+    run 1 base.wasm new.wasm "${G[@]}" --fail-above 50 --fail-above-bytes 0 && one_line
+    # json records the gate
+    run 1 base.wasm new.wasm "${G[@]}" --fail-above-bytes 19 --format json &&
+        "$JFLAT" "$work/out" >"$work/flat" && {
+        grep -qxF "gate.tripped=true" "$work/flat" || fail "json gate.tripped"
+        grep -qxF "gate.fail_above_bytes=19" "$work/flat" || fail "json gate.fail_above_bytes"; }
+    # the other way round the added bytes shrink: nothing trips at 0
+    run 0 new.wasm base.wasm "${G[@]}" --fail-above 0 --fail-above-bytes 0
+    has "$work/out" "added bytes                     220          200        -20  estimated"
+    # same module: +0 never trips a 0 gate
+    run 0 base.wasm base.wasm "${G[@]}" --fail-above 0 --fail-above-bytes 0
+    run 2 base.wasm new.wasm "${G[@]}" --fail-above -1
+    run 2 base.wasm new.wasm "${G[@]}" --fail-above-bytes 1.5
+    ;;
+self)
+    # a module against its own saved report (both ways): identical, no change
+    "$FORKSIZE" --stats base.wasm "${M[@]}" --format json -o "$work/base.json" ||
+        { echo "FAIL: stats"; exit 1; }
+    for pair in "base.wasm $work/base.json" "$work/base.json base.wasm" \
+                "$work/base.json $work/base.json"; do
+        # shellcheck disable=SC2086
+        run 0 $pair "${M[@]}" --fail-above 0 --fail-above-bytes 0 || continue
+        has "$work/out" "identical input: both sides are the same module (sha256 $(sha256sum base.wasm | awk '{print $1}'))"
+        has "$work/out" "functions: 5 paired by name, 0 by index, 0 added, 0 removed"
+        has "$work/out" "entered the closure: 0"
+        has "$work/out" "left the closure: 0"
+        has "$work/out" "largest first: 0"
+        has "$work/out" "top 20 by estimated cost: unchanged"
+        has "$work/out" "terms: total                    241          241         +0  estimated"
+    done
+    has "$work/out" "base: $work/base.json  [report,"
+    run 0 base.wasm "$work/base.json" "${M[@]}" --format json &&
+        "$JFLAT" "$work/out" >"$work/flat" && for want in "identical_input=true" "changes=[]" \
+            "closure.entered=[]" "closure.left=[]" "top.changed=false" "base.source=wasm" \
+            "new.source=report" "totals.added_bytes.change=0"; do
+        grep -qxF -- "$want" "$work/flat" || fail "self json lacks $want"
+    done
+    ;;
+options)
+    "$FORKSIZE" --stats base.wasm "${M[@]}" --format json -o "$work/typed.json" &&
+    "$FORKSIZE" --stats new.wasm "${M[@]}" --indirect asyncify --format json -o "$work/async.json" ||
+        { echo "FAIL: stats"; exit 1; }
+    run 2 "$work/typed.json" "$work/async.json" && one_line &&
+        has "$work/err" "options differ: indirect typed vs asyncify"
+    [ -s "$work/out" ] && fail "refused diff wrote output"
+    run 0 "$work/typed.json" "$work/async.json" --force &&
+        has "$work/out" "warning: options differ (compared anyway, --force): indirect typed vs asyncify"
+    has "$work/err" "forksize: warning: options differ: indirect typed vs asyncify"
+    run 0 "$work/typed.json" "$work/async.json" --force -q --format json &&
+        "$JFLAT" "$work/out" >"$work/flat" &&
+        { grep -qxF "options_differ[0]=indirect typed vs asyncify" "$work/flat" ||
+            fail "json options_differ"; }
+    # a .wasm side is analyzed with diff's options: a typed report vs an asyncify analysis
+    run 2 "$work/typed.json" new.wasm "${M[@]}" --indirect asyncify &&
+        has "$work/err" "indirect typed vs asyncify"
+    # several differences are all named
+    run 2 "$work/typed.json" new.wasm --root import:env.fork --model 40,10,1 --indirect none &&
+        has "$work/err" "options differ: indirect typed vs none; model 50,10,1 vs 40,10,1"
+    run 2 "$work/typed.json" new.wasm --model 50,10,1 &&
+        has "$work/err" "options differ: roots import:env.fork vs "
+    # a different tool version is only a warning
+    sed 's/"version":[^,]*/"version":\t"0.0.1-test"/' "$work/typed.json" >"$work/old.json"
+    run 0 "$work/old.json" "$work/typed.json" &&
+        has "$work/err" "warning: tool versions differ: 0.0.1-test vs"
+    ;;
+badinput)
+    printf 'hello\n' >"$work/text.txt"
+    run 2 "$work/text.txt" new.wasm "${M[@]}" && one_line && has "$work/err" "neither a WebAssembly module"
+    printf '{"schema": "other@1"}' >"$work/other.json"
+    run 2 "$work/other.json" new.wasm "${M[@]}" && has "$work/err" "not a forksize/stats@1 report"
+    printf '{"schema": "forksize/stats@1", ' >"$work/cut.json"
+    run 2 "$work/cut.json" new.wasm "${M[@]}" && has "$work/err" "not a JSON object"
+    printf '\0asm\1\0\0\0\1' >"$work/bad.wasm"
+    run 2 "$work/bad.wasm" new.wasm "${M[@]}" && has "$work/err" "offset 0x"
+    run 2 base.wasm "$work/missing.wasm" "${M[@]}"
+    run 2 base.wasm
+    run 2 base.wasm new.wasm --format csv
+    # no root matched: 3, like stats, unless --allow-empty
+    run 3 base.wasm new.wasm --root import:env.nothing && has "$work/err" "no root matched"
+    run 0 base.wasm new.wasm --root import:env.nothing --allow-empty &&
+        has "$work/out" "closure: 0 -> 0 functions (+0)"
+    "$FORKSIZE" --stats base.wasm --root import:env.nothing --allow-empty --format json \
+        -o "$work/empty.json" || fail "stats --allow-empty"
+    run 3 "$work/empty.json" "$work/empty.json"
+    ;;
+corpus)
+    # the bundled module against itself, as .wasm and as a saved report
+    "$FORKSIZE" --stats "$FORKSIZE_BUNDLED" --format json -o "$work/forksh.json" ||
+        { echo "FAIL: stats"; exit 1; }
+    sha=$(sha256sum "$FORKSIZE_BUNDLED" | awk '{ print $1 }')
+    for b in "$FORKSIZE_BUNDLED" "$work/forksh.json"; do
+        run 0 "$b" "$FORKSIZE_BUNDLED" --fail-above 0 --fail-above-bytes 0 || continue
+        has "$work/out" "identical input: both sides are the same module (sha256 $sha)"
+        has "$work/out" "entered the closure: 0"
+        has "$work/out" "left the closure: 0"
+        has "$work/out" "largest first: 0"
+        has "$work/out" "top 20 by estimated cost: unchanged"
+        hasnt "$work/out" "warning"
+    done
+    ;;
+*)
+    echo "unknown mode $mode"; exit 2 ;;
+esac
+[ "$fails" = 0 ] || { echo "$fails failure(s)"; exit 1; }
+echo "all ok"
