@@ -1,8 +1,12 @@
 /* cliutil.c - see cliutil.h. */
 #include "cliutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "analysis.h"
 
 int fs_cli_fail(const char *path, const fs_error *err, int status)
 {
@@ -29,4 +33,85 @@ const char *fs_cli_value(int argc, char **argv, int *i, const char *name)
     if (!strncmp(arg, name, n) && arg[n] == '=')
         return arg + n + 1;
     return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+void fs_cli_analysis_init(fs_cli_analysis *a)
+{
+    memset(a, 0, sizeof *a);
+    a->policy = FS_POLICY_TYPED;
+    a->profile = fs_cost_seed;
+    a->apply = FS_APPLY_MODEL;
+    a->opt_level = 2;
+}
+
+__attribute__((format(printf, 2, 3)))
+static int bad(fs_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    memset(err, 0, sizeof *err);
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char **argv, int *i,
+                           fs_error *err)
+{
+    const char *arg = argv[*i], *v;
+    if ((accept & FS_CLI_ROOTS) && fs_cli_is_opt(arg, "--root")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--root")))
+            return bad(err, "--root needs a SPEC");
+        if (a->nroots == FS_MAX_ROOTS)
+            return bad(err, "too many --root options (at most %d)", FS_MAX_ROOTS);
+        if (fs_roots_parse(v, &a->roots[a->nroots], err))
+            return -1;
+        a->nroots++;
+        return 1;
+    }
+    if ((accept & FS_CLI_POLICY) && fs_cli_is_opt(arg, "--indirect")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--indirect")))
+            return bad(err, "--indirect needs a POLICY");
+        int p = fs_policy_parse(v);
+        if (p < 0)
+            return bad(err, "unknown --indirect policy '%.100s' (asyncify, table, typed or none)",
+                       v);
+        a->policy = (fs_policy)p;
+        return 1;
+    }
+    if ((accept & FS_CLI_MODEL) && fs_cli_is_opt(arg, "--model")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--model")))
+            return bad(err, "--model needs A,B,C");
+        return fs_cost_parse_model(v, &a->profile, err) ? -1 : 1;
+    }
+    if ((accept & FS_CLI_APPLY) && fs_cli_is_opt(arg, "--apply")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--apply")))
+            return bad(err, "--apply needs a MODE");
+        if (!strcmp(v, "model"))
+            a->apply = FS_APPLY_MODEL;
+        else if (!strcmp(v, "asyncify"))
+            a->apply = FS_APPLY_ASYNCIFY;
+        else
+            return bad(err, "unknown --apply mode '%.100s' (model or asyncify)", v);
+        return 1;
+    }
+    if ((accept & FS_CLI_APPLY) && !strncmp(arg, "-O", 2)) {
+        /* -O2 or -O 2 */
+        const char *lv = arg[2] ? arg + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
+        if (!lv || lv[0] < '0' || lv[0] > '4' || lv[1])
+            return bad(err, "-O needs a level from 0 to 4");
+        a->opt_level = lv[0] - '0';
+        return 1;
+    }
+    return 0;
+}
+
+void fs_cli_analysis_finish(fs_cli_analysis *a)
+{
+    if (a->nroots)
+        return;
+    fs_error ignored;
+    a->roots_default = 1;
+    for (unsigned k = 0; k < fs_roots_ndefault; k++)
+        fs_roots_parse(fs_roots_default[k], &a->roots[a->nroots++], &ignored);
 }

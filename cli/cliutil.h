@@ -2,7 +2,37 @@
 #ifndef FS_CLIUTIL_H
 #define FS_CLIUTIL_H
 
+#include "closure.h"
+#include "cost.h"
 #include "wasm.h"
+
+#define FS_MAX_ROOTS 64
+
+/* The options that say how a module is analyzed, shared by stats, closure
+ * and diff so that they mean the same everywhere. */
+typedef struct fs_cli_analysis {
+    fs_root_spec    roots[FS_MAX_ROOTS];
+    unsigned        nroots;
+    int             roots_default;   /* no --root: the defaults were used */
+    fs_policy       policy;          /* --indirect, default typed */
+    fs_cost_profile profile;         /* --model, default the seed */
+    int             apply;           /* --apply: fs_apply, default model */
+    int             opt_level;       /* -O N, default 2 */
+} fs_cli_analysis;
+
+/* Which of them a command takes. */
+enum { FS_CLI_ROOTS = 1, FS_CLI_POLICY = 2, FS_CLI_MODEL = 4, FS_CLI_APPLY = 8 };
+
+void fs_cli_analysis_init(fs_cli_analysis *a);
+
+/* If argv[*i] is one of the options in ACCEPT, consumes it (and its value)
+ * and returns 1; returns 0 for any other argument; returns -1 with
+ * err->msg set when the option's value is wrong. */
+int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char **argv, int *i,
+                           fs_error *err);
+
+/* After parsing: the default roots when no --root was given. */
+void fs_cli_analysis_finish(fs_cli_analysis *a);
 
 /* Prints "forksize: PATH: offset 0x..: MSG" (or without offset / path)
  * on stderr and returns STATUS, the caller's exit status. */

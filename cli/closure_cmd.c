@@ -55,10 +55,7 @@ static const char closure_usage[] =
 typedef struct cmd_opts {
     const char  *module, *list, *onlylist, *why, *output;
     int          json, allow_empty, quiet;
-    fs_policy    policy;
-    fs_root_spec roots[FS_MAX_ROOTS];
-    unsigned     nroots;
-    int          roots_default;
+    fs_cli_analysis an;     /* --root, --indirect (and for diff --model, --apply, -O) */
 } cmd_opts;
 
 __attribute__((format(printf, 1, 2)))
@@ -77,8 +74,8 @@ static int usage(const char *fmt, ...)
 static int parse(cmd_opts *o, int argc, char **argv, int check)
 {
     memset(o, 0, sizeof *o);
-    o->policy = FS_POLICY_TYPED;
-    int only_files = 0;
+    fs_cli_analysis_init(&o->an);
+    int only_files = 0, st;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         fs_error err;
@@ -100,22 +97,10 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if (fs_cli_is_opt(a, "--root")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--root")))
-                return usage("%s", "--root needs a SPEC");
-            if (o->nroots == FS_MAX_ROOTS)
-                return usage("too many --root options (at most %d)", FS_MAX_ROOTS);
-            if (fs_roots_parse(v, &o->roots[o->nroots], &err))
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY, argc, argv, &i,
+                                                 &err)) != 0) {
+            if (st < 0)
                 return usage("%s", err.msg);
-            o->nroots++;
-        } else if (fs_cli_is_opt(a, "--indirect")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--indirect")))
-                return usage("%s", "--indirect needs a POLICY");
-            int p = fs_policy_parse(v);
-            if (p < 0)
-                return usage("unknown --indirect policy '%.100s' (asyncify, table, typed or none)",
-                             v);
-            o->policy = (fs_policy)p;
         } else if (!check && fs_cli_is_opt(a, "--onlylist")) {
             if (!(v = fs_cli_value(argc, argv, &i, "--onlylist")))
                 return usage("%s", "--onlylist needs a FILE");
@@ -144,12 +129,7 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
         return usage("%s", "check-onlylist needs a MODULE and a LIST file");
     if ((o->onlylist != NULL) + (o->why != NULL) + (o->json || o->output) > 1)
         return usage("%s", "--onlylist, --why and --format/-o do not go together");
-    if (!o->nroots) {
-        fs_error err;
-        o->roots_default = 1;
-        for (unsigned k = 0; k < fs_roots_ndefault; k++)
-            fs_roots_parse(fs_roots_default[k], &o->roots[o->nroots++], &err);
-    }
+    fs_cli_analysis_finish(&o->an);
     return -1;
 }
 
@@ -158,8 +138,8 @@ static int analyze(const cmd_opts *o, fs_analysis *a)
 {
     fs_error err;
     fs_analysis_opts ao = {
-        .roots = o->roots, .nroots = o->nroots, .roots_default = o->roots_default,
-        .policy = o->policy, .profile = &fs_cost_seed, .tool_version = FORKSIZE_VERSION,
+        .roots = o->an.roots, .nroots = o->an.nroots, .roots_default = o->an.roots_default,
+        .policy = o->an.policy, .profile = &fs_cost_seed, .tool_version = FORKSIZE_VERSION,
     };
     if (fs_analysis_run(a, o->module, &ao, &err))
         return fs_cli_fail(o->module, &err, EXIT_BAD);
@@ -171,7 +151,7 @@ static int analyze(const cmd_opts *o, fs_analysis *a)
         for (unsigned i = 0; i < a->nroots; i++)
             fprintf(stderr, "%s%s", i ? ", " : "", a->roots[i].text);
         fprintf(stderr, "%s): the fork path is not active in this module; name a root with "
-                "--root, or pass --allow-empty\n", o->roots_default ? " are the defaults" : "");
+                "--root, or pass --allow-empty\n", o->an.roots_default ? " are the defaults" : "");
         return EXIT_NO_ROOT;
     }
     return -1;

@@ -60,12 +60,7 @@ typedef struct diff_opts {
     unsigned     top;
     double       fail_pct;
     int64_t      fail_bytes;
-    fs_policy    policy;
-    fs_root_spec roots[FS_MAX_ROOTS];
-    unsigned     nroots;
-    int          roots_default;
-    fs_cost_profile profile;
-    int          apply, opt_level;
+    fs_cli_analysis an;     /* --root, --indirect (and for diff --model, --apply, -O) */
 } diff_opts;
 
 __attribute__((format(printf, 1, 2)))
@@ -95,15 +90,12 @@ static int parse_num(const char *s, double *out)
 static int parse(diff_opts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
-    o->policy = FS_POLICY_TYPED;
+    fs_cli_analysis_init(&o->an);
     o->top = 20;
     o->fail_pct = -1;
     o->fail_bytes = -1;
-    o->profile = fs_cost_seed;
-    o->apply = FS_APPLY_MODEL;
-    o->opt_level = 2;
     unsigned nfiles = 0;
-    int only_files = 0;
+    int only_files = 0, st;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
         double num;
@@ -123,35 +115,10 @@ static int parse(diff_opts *o, int argc, char **argv)
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if (fs_cli_is_opt(a, "--root")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--root")))
-                return usage("%s", "--root needs a SPEC");
-            if (o->nroots == FS_MAX_ROOTS)
-                return usage("too many --root options (at most %d)", FS_MAX_ROOTS);
-            if (fs_roots_parse(v, &o->roots[o->nroots], &err))
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_MODEL | FS_CLI_APPLY, argc, argv, &i,
+                                                 &err)) != 0) {
+            if (st < 0)
                 return usage("%s", err.msg);
-            o->nroots++;
-        } else if (fs_cli_is_opt(a, "--indirect")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--indirect")))
-                return usage("%s", "--indirect needs a POLICY");
-            int p = fs_policy_parse(v);
-            if (p < 0)
-                return usage("unknown --indirect policy '%.100s' (asyncify, table, typed or none)",
-                             v);
-            o->policy = (fs_policy)p;
-        } else if (fs_cli_is_opt(a, "--model")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--model")))
-                return usage("%s", "--model needs A,B,C");
-            if (fs_cost_parse_model(v, &o->profile, &err))
-                return usage("%s", err.msg);
-        } else if (fs_cli_is_opt(a, "--apply")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--apply")))
-                return usage("%s", "--apply needs a MODE");
-            if (strcmp(v, "model") && strcmp(v, "asyncify"))
-                return usage("unknown --apply mode '%.100s' (model or asyncify)", v);
-            o->apply = strcmp(v, "model") ? FS_APPLY_ASYNCIFY : FS_APPLY_MODEL;
-        } else if (!strncmp(a, "-O", 2) && a[2] >= '0' && a[2] <= '4' && !a[3]) {
-            o->opt_level = a[2] - '0';
         } else if (fs_cli_is_opt(a, "--top")) {
             if (!(v = fs_cli_value(argc, argv, &i, "--top")) || parse_num(v, &num) ||
                 num != floor(num) || num > 1e9)
@@ -190,12 +157,7 @@ static int parse(diff_opts *o, int argc, char **argv)
     for (int k = 0; k < 2; k++)
         if (!strcmp(o->path[k], "-"))
             return usage("%s", "BASE and NEW must be files, not standard input");
-    if (!o->nroots) {
-        fs_error err;
-        o->roots_default = 1;
-        for (unsigned k = 0; k < fs_roots_ndefault; k++)
-            fs_roots_parse(fs_roots_default[k], &o->roots[o->nroots++], &err);
-    }
+    fs_cli_analysis_finish(&o->an);
     return -1;
 }
 
@@ -274,9 +236,9 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
     }
     fs_analysis a;
     fs_analysis_opts ao = {
-        .roots = o->roots, .nroots = o->nroots, .roots_default = o->roots_default,
-        .policy = o->policy, .profile = &o->profile, .tool_version = FORKSIZE_VERSION,
-        .apply = (fs_apply)o->apply, .opt_level = o->opt_level,
+        .roots = o->an.roots, .nroots = o->an.nroots, .roots_default = o->an.roots_default,
+        .policy = o->an.policy, .profile = &o->an.profile, .tool_version = FORKSIZE_VERSION,
+        .apply = (fs_apply)o->an.apply, .opt_level = o->an.opt_level,
     };
     st = fs_analysis_run(&a, path, &ao, &err);
     if (st == FS_ERR_UNSUPPORTED) {

@@ -43,8 +43,9 @@ static int stats(const fs_options *o)
 {
     fs_analysis a;
     fs_error err;
-    fs_analysis_opts ao = { o->roots, o->nroots, o->roots_default, o->policy, &o->profile,
-                            FORKSIZE_VERSION, (fs_apply)o->apply, o->opt_level, o->no_precheck,
+    const fs_cli_analysis *an = &o->an;
+    fs_analysis_opts ao = { an->roots, an->nroots, an->roots_default, an->policy, &an->profile,
+                            FORKSIZE_VERSION, (fs_apply)an->apply, an->opt_level, o->no_precheck,
                             isatty(2) && !o->quiet ? progress : NULL, (void *)o->module };
     int st = fs_analysis_run(&a, o->module, &ao, &err);
     if (ao.progress)
@@ -67,7 +68,7 @@ static int stats(const fs_options *o)
         fprintf(stderr, "%s): the fork path is not active in this module, so there is nothing "
                 "to instrument and a 0%% overhead would be meaningless; name a root with "
                 "--root, or pass --allow-empty to report anyway\n",
-                o->roots_default ? " are the defaults" : "");
+                o->an.roots_default ? " are the defaults" : "");
         fs_analysis_free(&a);
         return EXIT_NO_ROOT;
     }

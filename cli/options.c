@@ -109,10 +109,7 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
     o->command = FS_CMD_STATS;
     o->format = FS_FMT_TEXT;
     o->top = 20;
-    o->policy = FS_POLICY_TYPED;
-    o->profile = fs_cost_seed;
-    o->apply = FS_APPLY_MODEL;
-    o->opt_level = 2;
+    fs_cli_analysis_init(&o->an);
     int i = 1;
     if (i < argc && !strcmp(argv[i], "stats")) {
         i++;
@@ -120,7 +117,7 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
         o->command = FS_CMD_OPCODES;
         i++;
     }
-    int only_files = 0;
+    int only_files = 0, st;
     for (; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
@@ -148,44 +145,11 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if (fs_cli_is_opt(a, "--root")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--root")))
-                return usage(err, "%s needs a SPEC", "--root");
-            if (o->nroots == FS_MAX_ROOTS)
-                return usage(err, "too many --root options (at most %d)", FS_MAX_ROOTS);
-            int st = fs_roots_parse(v, &o->roots[o->nroots], err);
-            if (st)
-                return st;
-            o->nroots++;
-        } else if (fs_cli_is_opt(a, "--indirect")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--indirect")))
-                return usage(err, "%s needs a POLICY", "--indirect");
-            int p = fs_policy_parse(v);
-            if (p < 0)
-                return usage(err, "unknown --indirect policy '%.100s' "
-                             "(asyncify, table, typed or none)", v);
-            o->policy = (fs_policy)p;
-        } else if (fs_cli_is_opt(a, "--apply")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--apply")))
-                return usage(err, "%s needs a MODE", "--apply");
-            if (!strcmp(v, "model"))
-                o->apply = FS_APPLY_MODEL;
-            else if (!strcmp(v, "asyncify"))
-                o->apply = FS_APPLY_ASYNCIFY;
-            else
-                return usage(err, "unknown --apply mode '%.100s' (model or asyncify)", v);
-        } else if (!strncmp(a, "-O", 2)) {
-            const char *lv = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-            unsigned lvl;
-            if (!lv || parse_uint(lv, &lvl) || lvl > 4)
-                return usage(err, "%s", "-O needs a level from 0 to 4");
-            o->opt_level = (int)lvl;
-        } else if (fs_cli_is_opt(a, "--model")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--model")))
-                return usage(err, "%s needs A,B,C", "--model");
-            int st = fs_cost_parse_model(v, &o->profile, err);
-            if (st)
-                return st;
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
+                                                 FS_CLI_MODEL | FS_CLI_APPLY,
+                                                 argc, argv, &i, err)) != 0) {
+            if (st < 0)
+                return FS_ERR_USAGE;
         } else if (fs_cli_is_opt(a, "--format")) {
             if (!(v = fs_cli_value(argc, argv, &i, "--format")))
                 return usage(err, "%s needs a format", "--format");
@@ -208,11 +172,6 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
         return usage(err, "%s", "no module given (see forksize --help)");
     if (o->command == FS_CMD_OPCODES && o->format != FS_FMT_TEXT && o->format != FS_FMT_JSON)
         return usage(err, "%s", "opcodes writes text or json");
-    if (!o->nroots) {
-        o->roots_default = 1;
-        for (unsigned k = 0; k < fs_roots_ndefault; k++)
-            fs_roots_parse(fs_roots_default[k], &o->roots[o->nroots++], err);
-        memset(err, 0, sizeof *err);
-    }
+    fs_cli_analysis_finish(&o->an);
     return FS_OK;
 }

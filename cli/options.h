@@ -4,9 +4,9 @@
 
 #include "closure.h"
 #include "cost.h"
+#include "cliutil.h"
 #include "report.h"
 
-#define FS_MAX_ROOTS 64
 
 typedef enum fs_command { FS_CMD_STATS, FS_CMD_OPCODES, FS_CMD_HELP, FS_CMD_VERSION } fs_command;
 
@@ -16,15 +16,9 @@ typedef struct fs_options {
     const char     *output;          /* -o FILE, NULL or "-" for stdout */
     fs_format       format;
     unsigned        top;
-    fs_policy       policy;
-    fs_root_spec    roots[FS_MAX_ROOTS];
-    unsigned        nroots;
-    int             roots_default;
     int             allow_empty;
     int             quiet;
-    fs_cost_profile profile;
-    int             apply;           /* fs_apply */
-    int             opt_level;       /* -O N, default 2 */
+    fs_cli_analysis an;              /* --root, --indirect, --model, --apply, -O */
     int             no_precheck;
 } fs_options;
 
