@@ -10,6 +10,7 @@
 #include "binaryen.h"
 
 #include <binaryen-c.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -37,42 +38,88 @@ static void put(int fd, const void *p, size_t n)
     }
 }
 
+/* libbinaryen is loaded only here, in the child, with dlopen: a large
+ * C++ library whose loading and relocation cost every run several
+ * milliseconds and megabytes, though only --apply asyncify needs it. */
+#define BINARYEN_FUNCS(X)                                                      \
+    X(BinaryenModuleRead) X(BinaryenModuleSetFeatures) X(BinaryenFeatureAll)   \
+    X(BinaryenGetNumFunctions) X(BinaryenGetFunctionByIndex)                   \
+    X(BinaryenFunctionGetName) X(BinaryenSetDebugInfo)                         \
+    X(BinaryenSetOptimizeLevel) X(BinaryenSetShrinkLevel)                      \
+    X(BinaryenClearPassArguments) X(BinaryenSetPassArgument)                   \
+    X(BinaryenModuleRunPasses) X(BinaryenModuleOptimize)                       \
+    X(BinaryenModuleAllocateAndWrite)
+
+#define DECLARE(name) static __typeof__(name) *p_##name;
+BINARYEN_FUNCS(DECLARE)
+#undef DECLARE
+#define BN(name) p_##name
+
+#ifndef FS_BINARYEN_LIB
+#define FS_BINARYEN_LIB "libbinaryen.so"
+#endif
+
+static int load_binaryen(char *why, size_t cap)
+{
+    /* The library found at configure time first, then the loader's path. */
+    void *h = dlopen(FS_BINARYEN_LIB, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        h = dlopen("libbinaryen.so", RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        snprintf(why, cap, "%.250s", dlerror());
+        return -1;
+    }
+#define RESOLVE(name)                                                          \
+    if (!(*(void **)&p_##name = dlsym(h, #name))) {                            \
+        snprintf(why, cap, "no symbol %s", #name);                             \
+        return -1;                                                             \
+    }
+    BINARYEN_FUNCS(RESOLVE)
+#undef RESOLVE
+    return 0;
+}
+
 /* The child: never returns. */
 static void child(const uint8_t *bytes, size_t size, const fs_peer_opts *o, int fd)
 {
+    char why[300];
+    if (load_binaryen(why, sizeof why) != 0) {
+        fprintf(stderr, "cannot load libbinaryen: %s\n", why);
+        _exit(6);
+    }
     char *copy = malloc(size ? size : 1);
     if (!copy)
         _exit(4);
     memcpy(copy, bytes, size);
-    BinaryenModuleRef mod = BinaryenModuleRead(copy, size);
-    BinaryenModuleSetFeatures(mod, BinaryenFeatureAll());
-    uint32_t n = BinaryenGetNumFunctions(mod);
+    BinaryenModuleRef mod = BN(BinaryenModuleRead)(copy, size);
+    BN(BinaryenModuleSetFeatures)(mod, BN(BinaryenFeatureAll)());
+    uint32_t n = BN(BinaryenGetNumFunctions)(mod);
     put(fd, &n, sizeof n);
     for (uint32_t i = 0; i < n; i++) {
-        const char *name = BinaryenFunctionGetName(BinaryenGetFunctionByIndex(mod, i));
+        const char *name = BN(BinaryenFunctionGetName)(BN(BinaryenGetFunctionByIndex)(mod, i));
         uint32_t len = (uint32_t)strlen(name);
         put(fd, &len, sizeof len);
         put(fd, name, len);
     }
     /* Names stay in the output so functions can be matched after -O
      * inlines and removes some; they do not change the code section. */
-    BinaryenSetDebugInfo(true);
-    BinaryenSetOptimizeLevel(o->opt_level);
-    BinaryenSetShrinkLevel(0);
-    BinaryenClearPassArguments();
+    BN(BinaryenSetDebugInfo)(true);
+    BN(BinaryenSetOptimizeLevel)(o->opt_level);
+    BN(BinaryenSetShrinkLevel)(0);
+    BN(BinaryenClearPassArguments)();
     if (o->asyncify) {
         if (o->imports)
-            BinaryenSetPassArgument("asyncify-imports", o->imports);
+            BN(BinaryenSetPassArgument)("asyncify-imports", o->imports);
         if (o->onlylist)
-            BinaryenSetPassArgument("asyncify-onlylist", o->onlylist);
+            BN(BinaryenSetPassArgument)("asyncify-onlylist", o->onlylist);
         if (o->ignore_indirect)
-            BinaryenSetPassArgument("asyncify-ignore-indirect", "");
+            BN(BinaryenSetPassArgument)("asyncify-ignore-indirect", "");
         const char *passes[] = { "asyncify" };
-        BinaryenModuleRunPasses(mod, passes, 1);
+        BN(BinaryenModuleRunPasses)(mod, passes, 1);
     }
     if (o->opt_level > 0)
-        BinaryenModuleOptimize(mod);
-    BinaryenModuleAllocateAndWriteResult res = BinaryenModuleAllocateAndWrite(mod, NULL);
+        BN(BinaryenModuleOptimize)(mod);
+    BinaryenModuleAllocateAndWriteResult res = BN(BinaryenModuleAllocateAndWrite)(mod, NULL);
     uint64_t out = res.binaryBytes;
     put(fd, &out, sizeof out);
     put(fd, res.binary, res.binaryBytes);
