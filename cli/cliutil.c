@@ -20,6 +20,17 @@ int fs_cli_fail(const char *path, const fs_error *err, int status)
     return status;
 }
 
+int fs_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("forksize: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(forksize %s --help)\n", cmd);
+    return 2;
+}
+
 int fs_cli_is_opt(const char *arg, const char *name)
 {
     size_t n = strlen(name);

@@ -38,6 +38,11 @@ void fs_cli_analysis_finish(fs_cli_analysis *a);
  * on stderr and returns STATUS, the caller's exit status. */
 int fs_cli_fail(const char *path, const fs_error *err, int status);
 
+/* A usage error of subcommand CMD: "forksize: MSG" and a pointer to
+ * "forksize CMD --help" on stderr; returns 2, the usage exit status. */
+__attribute__((format(printf, 2, 3)))
+int fs_cli_usage(const char *cmd, const char *fmt, ...);
+
 /* Is ARG the option NAME, alone or as "NAME=value"? */
 int fs_cli_is_opt(const char *arg, const char *name);
 

@@ -58,17 +58,7 @@ typedef struct cmd_opts {
     fs_cli_analysis an;     /* --root, --indirect (and for diff --model, --apply, -O) */
 } cmd_opts;
 
-__attribute__((format(printf, 1, 2)))
-static int usage(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("forksize: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\n(forksize closure --help)\n", stderr);
-    return EXIT_BAD;
-}
+#define usage(...) fs_cli_usage("closure", __VA_ARGS__)
 
 /* Returns -1 to go on, else an exit status. */
 static int parse(cmd_opts *o, int argc, char **argv, int check)

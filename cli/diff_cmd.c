@@ -63,17 +63,7 @@ typedef struct diff_opts {
     fs_cli_analysis an;     /* --root, --indirect (and for diff --model, --apply, -O) */
 } diff_opts;
 
-__attribute__((format(printf, 1, 2)))
-static int usage(const char *fmt, ...)
-{
-    va_list ap;
-    fputs("forksize: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs("\n(forksize diff --help)\n", stderr);
-    return EXIT_BAD;
-}
+#define usage(...) fs_cli_usage("diff", __VA_ARGS__)
 
 static int parse_num(const char *s, double *out)
 {
