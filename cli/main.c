@@ -14,6 +14,8 @@
 #include "analysis.h"
 #include "cliutil.h"
 #include "closure_cmd.h"
+#include "compare_cmd.h"
+#include "culprits_cmd.h"
 #include "diff_cmd.h"
 #include "options.h"
 #include "output.h"
@@ -115,6 +117,10 @@ int main(int argc, char **argv)
     /* closure, check-onlylist and diff parse their own options. */
     if (argc > 1 && !strcmp(argv[1], "diff"))
         return fs_cmd_diff(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "compare"))
+        return fs_cmd_compare(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "culprits"))
+        return fs_cmd_culprits(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "closure"))
         return fs_cmd_closure(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "check-onlylist"))

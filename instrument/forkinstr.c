@@ -1,0 +1,2 @@
+/* forkinstr.c - forksize's own fork instrumentation (being written). */
+#include "forkinstr.h"
