@@ -111,12 +111,27 @@ static void table_type(fs_reader *r, fs_wasm_module *m, fs_table *t)
     t->is64 = (limits(r, 0x05) & 0x04) != 0;
 }
 
-static void global_type(fs_reader *r, const fs_wasm_module *m)
+/* Reads a global's type; RECORD appends it to m->globals (the import
+ * section is read twice, the second time without recording). */
+static void global_type(fs_reader *r, fs_wasm_module *m, int record)
 {
-    fs_decode_valtype(r, m);
+    fs_valtype t = fs_decode_valtype(r, m);
     const uint8_t *at = r->p;
-    if (fs_read_u8(r) > 1)
+    uint8_t mut = fs_read_u8(r);
+    if (mut > 1)
         fs_reader_fail(r, at, "invalid global mutability");
+    if (!record)
+        return;
+    if (m->nglobal_types == m->globals_cap) {
+        uint32_t cap = m->globals_cap ? m->globals_cap * 2 : 16;
+        fs_global *g = realloc(m->globals, cap * sizeof *g);
+        if (!g)
+            fs_decode_nomem(r);
+        m->globals = g;
+        m->globals_cap = cap;
+    }
+    m->globals[m->nglobal_types].type = t;
+    m->globals[m->nglobal_types++].mutable_ = mut;
 }
 
 static uint32_t type_ref(fs_reader *r, const fs_wasm_module *m, int want_func)
@@ -158,7 +173,7 @@ static void imports(fs_reader *r, fs_wasm_module *m)
             im->index = nmems++;
             break;
         case FS_EXT_GLOBAL:
-            global_type(r, m);
+            global_type(r, m, 1);
             im->index = m->nglobals++;
             break;
         case FS_EXT_TAG:
@@ -192,7 +207,7 @@ static void import_details(fs_reader *r, fs_wasm_module *m, const uint8_t *sec, 
         case FS_EXT_FUNC: fs_read_u32(&rr); break;
         case FS_EXT_TABLE: m->tables[t].imported = 1; table_type(&rr, m, &m->tables[t]); t++; break;
         case FS_EXT_MEMORY: m->memory64[mem++] = (limits(&rr, 0x0F) & 0x04) != 0; break;
-        case FS_EXT_GLOBAL: global_type(&rr, m); break;
+        case FS_EXT_GLOBAL: global_type(&rr, m, 0); break;
         default: fs_read_u8(&rr); fs_read_u32(&rr); break;
         }
     }
@@ -341,7 +356,7 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
     case 6: {
         uint32_t n = fs_read_count(r, 3, "global");
         for (uint32_t i = 0; i < n; i++) {
-            global_type(r, m);
+            global_type(r, m, 1);
             fs_decode_expr(r, m, NULL, UINT32_MAX);
         }
         m->nglobals += n;
@@ -591,6 +606,7 @@ void fs_wasm_free(fs_wasm_module *m)
     free(m->tables);
     free(m->memory64);
     free(m->calls);
+    free(m->globals);
     if (m->mapped)
         munmap((void *)m->bytes, m->size);
     memset(m, 0, sizeof *m);

@@ -139,6 +139,11 @@ typedef struct fs_section {
     uint32_t    name_len;
 } fs_section;
 
+typedef struct fs_global {
+    fs_valtype type;
+    uint8_t    mutable_;
+} fs_global;
+
 typedef struct fs_table {
     fs_valtype elem;
     uint8_t    is64;
@@ -162,6 +167,8 @@ typedef struct fs_wasm_module {
     uint32_t       nmemories;
     uint8_t       *memory64;    /* per memory: 1 when indexed by i64 */
     uint32_t       nglobals;
+    fs_global     *globals;     /* per global (imports first) */
+    uint32_t       nglobal_types, globals_cap;
     uint32_t       ntags;
     uint32_t       start;       /* start function, or UINT32_MAX */
     int            table_shared; /* a table is imported or exported */

@@ -17,6 +17,7 @@
 #include "compare_cmd.h"
 #include "culprits_cmd.h"
 #include "diff_cmd.h"
+#include "instrument_cmd.h"
 #include "options.h"
 #include "output.h"
 
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
         return fs_cmd_compare(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "culprits"))
         return fs_cmd_culprits(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "instrument"))
+        return fs_cmd_instrument(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "closure"))
         return fs_cmd_closure(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "check-onlylist"))

@@ -1,2 +1,378 @@
-/* forkinstr.c - forksize's own fork instrumentation (being written). */
-#include "forkinstr.h"
+/* forkinstr.c - the driver: plan and emit every closure function, then
+ * assemble the module around the new code section (see forkinstr.h for
+ * the design).
+ *
+ * Existing functions, types and globals keep their indices: new types go
+ * at the end of the type section, the two globals ($state, $data) at the
+ * end of the global section, and the five runtime functions after the
+ * last defined function.  Every other section is copied as it is, custom
+ * sections (names, debug info) included, since no index they refer to
+ * moves.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "fi_int.h"
+#include "reader.h"
+
+const char *const fs_fi_stage_name[3] = { "naive", "cse", "live" };
+const char *const fs_fi_term_name[FS_FI_NTERMS] = { "fixed", "callsite", "local", "dispatch" };
+
+int fs_fi_stage_parse(const char *s)
+{
+    int stage = -1;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        int found = -1;
+        for (int i = 0; i < 3; i++)
+            if (strlen(fs_fi_stage_name[i]) == n && !strncmp(s, fs_fi_stage_name[i], n))
+                found = i;
+        if (found < 0)
+            return -1;
+        if (found > stage)
+            stage = found;
+        s += n;
+        if (*s == ',')
+            s++;
+    }
+    return stage;
+}
+
+/* The ABI's exports, in the order the runtime functions are appended. */
+static const char *const abi_export[5] = {
+    "asyncify_start_unwind", "asyncify_stop_unwind", "asyncify_start_rewind",
+    "asyncify_stop_rewind", "asyncify_get_state"
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static uint32_t leb_at(const uint8_t **pp)
+{
+    const uint8_t *p = *pp;
+    uint32_t v = 0;
+    unsigned shift = 0;
+    while (*p & 0x80) {
+        v |= (uint32_t)(*p++ & 0x7F) << shift;
+        shift += 7;
+    }
+    v |= (uint32_t)*p++ << shift;
+    *pp = p;
+    return v;
+}
+
+/* ---- the runtime functions -------------------------------------------- */
+
+/* Traps when data.current has passed data.end, as Asyncify does at every
+ * change of state. */
+static void bounds_check(fi_buf *b, const fi_module *fm)
+{
+    fi_put(b, 0x23); fi_put_u32(b, fm->data_global);
+    fi_put(b, 0x28); fi_put(b, 2); fi_put(b, 0);
+    fi_put(b, 0x23); fi_put_u32(b, fm->data_global);
+    fi_put(b, 0x28); fi_put(b, 2); fi_put(b, 4);
+    fi_put(b, 0x4B);
+    fi_put(b, 0x04); fi_put(b, 0x40); fi_put(b, 0x00); fi_put(b, 0x0B);
+}
+
+static void helper_body(fi_buf *out, const fi_module *fm, int which)
+{
+    fi_buf b = { 0 };
+    b.count_only = out->count_only;
+    fi_put(&b, 0);                              /* no locals */
+    static const int8_t state[4] = { 1, 0, 2, 0 };
+    if (which < 4) {
+        fi_put(&b, 0x41); fi_put_s64(&b, state[which]);
+        fi_put(&b, 0x24); fi_put_u32(&b, fm->state_global);
+        if (which == 0 || which == 2) {
+            fi_put(&b, 0x20); fi_put(&b, 0);
+            fi_put(&b, 0x24); fi_put_u32(&b, fm->data_global);
+        }
+        bounds_check(&b, fm);
+    } else {
+        fi_put(&b, 0x23); fi_put_u32(&b, fm->state_global);
+    }
+    fi_put(&b, 0x0B);
+    fi_put_u32(out, (uint32_t)b.n);
+    if (b.count_only)
+        out->n += b.n;
+    else
+        fi_put_bytes(out, b.p, b.n);
+    if (b.oom)
+        out->oom = 1;
+    free(b.p);
+}
+
+/* ---- sections ----------------------------------------------------------- */
+
+static void section(fi_buf *out, uint8_t id, const fi_buf *payload)
+{
+    fi_put(out, id);
+    fi_put_u32(out, (uint32_t)payload->n);
+    if (out->count_only)
+        out->n += payload->n;
+    else
+        fi_put_bytes(out, payload->p, payload->n);
+    if (payload->oom)
+        out->oom = 1;
+}
+
+/* Position of a section id in the order the binary format requires. */
+static int rank(uint8_t id)
+{
+    static const int8_t r[14] = { -1, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6 };
+    return id < 14 ? r[id] : -1;
+}
+
+static int is_abi_export(const char *name, uint32_t len)
+{
+    for (int i = 0; i < 5; i++)
+        if (strlen(abi_export[i]) == len && !memcmp(abi_export[i], name, len))
+            return 1;
+    return 0;
+}
+
+typedef struct build {
+    const fs_wasm_module *m;
+    fi_module *fm;
+    const fi_buf *code;
+    uint32_t helper_type[5];
+    int dry;
+} build;
+
+/* A section forkinstr changes, given its original payload (or NULL when
+ * the module had none). */
+static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl, uint32_t size)
+{
+    const fs_wasm_module *m = bd->m;
+    const fi_module *fm = bd->fm;
+    fi_buf b = { 0 };
+    b.count_only = bd->dry;
+    const uint8_t *q = pl;
+    uint32_t n = pl ? leb_at(&q) : 0;
+    size_t rest = pl ? size - (size_t)(q - pl) : 0;
+    switch (id) {
+    case 1: {
+        uint32_t added = fm->nsigs - fm->first_new;
+        fi_put_u32(&b, n + added);
+        fi_put_bytes(&b, q, rest);
+        for (uint32_t t = fm->first_new; t < fm->nsigs; t++) {
+            const struct fi_sig *s = &fm->sigs[t];
+            const fs_valtype *v = fm->sigvals + s->off;
+            fi_put(&b, 0x60);
+            fi_put_u32(&b, s->np);
+            for (uint32_t i = 0; i < s->np; i++)
+                fi_put_valtype(&b, v[i].code, v[i].heap);
+            fi_put_u32(&b, s->nr);
+            for (uint32_t i = 0; i < s->nr; i++)
+                fi_put_valtype(&b, v[s->np + i].code, v[s->np + i].heap);
+        }
+        break;
+    }
+    case 3:
+        fi_put_u32(&b, n + 5);
+        fi_put_bytes(&b, q, rest);
+        for (int i = 0; i < 5; i++)
+            fi_put_u32(&b, bd->helper_type[i]);
+        break;
+    case 6:
+        fi_put_u32(&b, n + 2);
+        fi_put_bytes(&b, q, rest);
+        for (int i = 0; i < 2; i++) {
+            static const uint8_t g[5] = { 0x7F, 0x01, 0x41, 0x00, 0x0B };
+            fi_put_bytes(&b, g, sizeof g);
+        }
+        break;
+    case 7: {
+        /* An already-asyncified module: its own asyncify_* exports give
+         * way to ours (its old runtime stays, unexported and idle). */
+        uint32_t kept = 0;
+        for (uint32_t i = 0; i < m->nexports; i++)
+            kept += !(m->exports[i].kind == FS_EXT_FUNC &&
+                      is_abi_export(m->exports[i].name, m->exports[i].name_len));
+        fi_put_u32(&b, kept + 5);
+        for (uint32_t i = 0; i < n; i++) {
+            const uint8_t *e0 = q;
+            uint32_t len = leb_at(&q);
+            const char *name = (const char *)q;
+            q += len;
+            uint8_t kind = *q++;
+            leb_at(&q);
+            if (!(kind == FS_EXT_FUNC && is_abi_export(name, len)))
+                fi_put_bytes(&b, e0, (size_t)(q - e0));
+        }
+        for (int i = 0; i < 5; i++) {
+            uint32_t len = (uint32_t)strlen(abi_export[i]);
+            fi_put_u32(&b, len);
+            fi_put_bytes(&b, abi_export[i], len);
+            fi_put(&b, 0);
+            fi_put_u32(&b, m->nfuncs + (uint32_t)i);
+        }
+        break;
+    }
+    case 10:
+        section(out, 10, bd->code);
+        return;
+    }
+    section(out, id, &b);
+    free(b.p);
+}
+
+static int assemble(const build *bd, fi_buf *out)
+{
+    const fs_wasm_module *m = bd->m;
+    static const uint8_t want[5] = { 1, 3, 6, 7, 10 };
+    int done[5] = { 0 };
+    fi_put_bytes(out, m->bytes, 8);             /* magic and version */
+    for (uint32_t s = 0; s <= m->nsections; s++) {
+        const fs_section *sec = s < m->nsections ? &m->sections[s] : NULL;
+        int r = sec ? rank(sec->id) : 99;
+        /* sections the module lacks go where the format wants them */
+        for (int k = 0; k < 5; k++)
+            if (!done[k] && r > rank(want[k]) && !(sec && sec->id == want[k]) && r >= 0) {
+                changed(bd, out, want[k], NULL, 0);
+                done[k] = 1;
+            }
+        if (!sec)
+            break;
+        int k = -1;
+        for (int j = 0; j < 5; j++)
+            if (sec->id == want[j])
+                k = j;
+        if (k >= 0) {
+            changed(bd, out, sec->id, m->bytes + sec->offset, sec->size);
+            done[k] = 1;
+        } else {
+            /* copied as is, header included */
+            const uint8_t *h = m->bytes + sec->offset;
+            size_t hl = 1 + fi_leb_size(sec->size);
+            /* the header may use a padded LEB: find its real start */
+            const uint8_t *start = h - 1;
+            while (start > m->bytes && (start[-1] & 0x80))
+                start--;
+            start--;
+            hl = (size_t)(h - start);
+            fi_put_bytes(out, start, hl + sec->size);
+        }
+    }
+    return out->oom ? FS_ERR_NOMEM : FS_OK;
+}
+
+/* ---- the driver ------------------------------------------------------------ */
+
+int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
+              int dry_run, fs_fi_result *r, fs_error *err)
+{
+    memset(r, 0, sizeof *r);
+    memset(err, 0, sizeof *err);
+    r->stage = stage;
+    double t0 = now();
+    if (!m->nmemories) {
+        snprintf(err->msg, sizeof err->msg,
+                 "forkinstr needs a linear memory for the unwind frames, and the module has none");
+        return FS_ERR_UNSUPPORTED;
+    }
+    if (m->memory64[0]) {
+        snprintf(err->msg, sizeof err->msg,
+                 "forkinstr does not handle memory64 yet (its frame pointers are i32)");
+        return FS_ERR_UNSUPPORTED;
+    }
+    fi_module fm;
+    if (fi_module_init(&fm, m, g, c))
+        return FS_ERR_NOMEM;
+    int st = FS_OK;
+    fi_plan p;
+    memset(&p, 0, sizeof p);
+    fi_buf code = { 0 };
+    code.count_only = dry_run;
+    fi_buf out = { 0 };
+    out.count_only = dry_run;
+    uint32_t ndef = fs_wasm_ndefined(m);
+    r->funcs = calloc(c->size ? c->size : 1, sizeof *r->funcs);
+    if (!r->funcs) {
+        st = FS_ERR_NOMEM;
+        goto done;
+    }
+    fi_put_u32(&code, ndef + 5);
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs && !st; f++) {
+        const fs_func *fn = &m->funcs[f];
+        if (!c->in[f]) {
+            fi_put_u32(&code, fn->body_size);
+            fi_put_bytes(&code, m->bytes + fn->body_off, fn->body_size);
+            continue;
+        }
+        if ((st = fi_plan_function(&p, &fm, f, stage)))
+            break;
+        fs_fi_func *ff = &r->funcs[r->nfuncs++];
+        if ((st = fi_emit_function(&p, &fm, stage, &code, ff)))
+            break;
+        if (ff->refused) {
+            r->refused++;
+            r->guard_bytes += ff->guard;
+        } else if (!ff->sites) {
+            r->untouched++;
+        } else {
+            r->instrumented++;
+            for (int t = 0; t < FS_FI_NTERMS; t++)
+                r->term[t] += ff->term[t];
+        }
+    }
+    if (st)
+        goto done;
+    build bd = { m, &fm, &code, { 0 }, dry_run };
+    static const fs_valtype i32 = { 0x7F, 0 };
+    uint32_t t_i32_void, t_void, t_void_i32;
+    if (fi_functype(&fm, &i32, 1, NULL, 0, &t_i32_void) || fi_functype(&fm, NULL, 0, NULL, 0, &t_void) ||
+        fi_functype(&fm, NULL, 0, &i32, 1, &t_void_i32)) {
+        st = FS_ERR_NOMEM;
+        goto done;
+    }
+    uint32_t ht[5] = { t_i32_void, t_void, t_i32_void, t_void, t_void_i32 };
+    memcpy(bd.helper_type, ht, sizeof ht);
+    size_t before_helpers = code.n;
+    for (int i = 0; i < 5; i++)
+        helper_body(&code, &fm, i);
+    r->helper_bytes = code.n - before_helpers;
+    if (code.oom) {
+        st = FS_ERR_NOMEM;
+        goto done;
+    }
+    r->code_before = m->code_section == UINT32_MAX ? 0 : m->sections[m->code_section].size;
+    r->code_after = code.n;
+    if ((st = assemble(&bd, &out)))
+        goto done;
+    r->module_bytes = out.n - m->size;
+    r->new_types = fm.nsigs - fm.first_new;
+    r->new_globals = 2;
+    r->new_exports = 5;
+    r->new_functions = 5;
+    if (!dry_run) {
+        r->out = out.p;
+        r->out_size = out.n;
+        out.p = NULL;
+    }
+    r->seconds = now() - t0;
+done:
+    free(code.p);
+    free(out.p);
+    fi_plan_free(&p);
+    fi_module_free(&fm);
+    if (st == FS_ERR_NOMEM)
+        snprintf(err->msg, sizeof err->msg, "out of memory while instrumenting");
+    else if (st)
+        snprintf(err->msg, sizeof err->msg, "forkinstr could not read a function body");
+    return st;
+}
+
+void fs_fi_free(fs_fi_result *r)
+{
+    free(r->funcs);
+    free(r->out);
+    memset(r, 0, sizeof *r);
+}

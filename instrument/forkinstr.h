@@ -1,7 +1,136 @@
-/* forkinstr.h - forksize's own fork instrumentation (being written). */
+/* forkinstr.h - forkinstr, forksize's own fork instrumentation.
+ *
+ * PURPOSE
+ *
+ * fork() in wasm needs every frame between the program's entry and the
+ * fork import to be able to leave (unwind) and come back (rewind), since
+ * a module cannot copy its own call stack.  forkinstr rewrites each
+ * function of the fork-path closure so that it can, speaking the same ABI
+ * as Binaryen's Asyncify (docs/instrumentation.md), and tags every byte it
+ * adds with the term that caused it: fixed, per call site, per local, or
+ * dispatch (the rewind re-entry).  So `--stats --apply forkinstr` reports
+ * exact per-term costs, and `--apply simulate` runs the same emitter into
+ * a counting sink and gets the same numbers without building a module.
+ *
+ * THE TRANSFORMED FUNCTION, in pseudo-wat (stage cse):
+ *
+ *   (func $f (param ...) (result R) (local ... $idx i32 $fp i32 $s... )
+ *     (if (global.get $state) == 2              ;; rewinding: pop our frame
+ *       (then $fp = data.current - SIZE; data.current = $fp
+ *             $idx = load $fp[0]; each saved local/slot = load $fp[off]))
+ *     (block $unwind
+ *       (block $body (result R)
+ *         ;; each level (construct arm) holding sites opens one wrap per
+ *         ;; item (a site, or a child construct holding sites), the last
+ *         ;; item's wrap outermost:
+ *         (if (param P) (result T_n) ($idx >= a_n)
+ *           (then drop P; push saved stack values; dummy arguments)
+ *           (else
+ *             ...  (if (param P) (result T_1) ($idx >= a_1) (then ...) (else
+ *                    <original code up to item 1>))
+ *             <item 1> <original code up to item n>))
+ *         <item n = call K>                      ;; K numbers the sites 1..n
+ *         (if (global.get $state)                ;; unwinding: leave
+ *           (then $idx = K  (br $unwind)))
+ *         <rest of the original body>)
+ *       (return))
+ *     ;; unwind epilogue: push our frame
+ *     $fp = data.current; trap if $fp + SIZE > data.end
+ *     store $idx, the saved locals and slots at $fp; data.current = $fp + SIZE
+ *     (dummy values of R))
+ *
+ *   $idx is 0 during normal execution: the prologue restores it while
+ *   rewinding, and the innermost wrap's then arm clears it before the
+ *   call is re-entered, so a wrap's test is one comparison.  Because the
+ *   wraps of a level are nested, the wrap of item i is only reached when
+ *   $idx is not in a later item's range, so $idx >= a_i means "in item i".
+ *   An if construct gets its condition from the range ($idx < first else
+ *   site); a loop is simply entered.
+ *
+ *   Values that sit on the operand stack below a site (pending operands,
+ *   as in `n + f()`) cannot be reached from inside the check, so each is
+ *   copied into a scratch local right where it is pushed (local.tee); a
+ *   call_indirect's table index likewise.  The slot of a value depends
+ *   only on its kind and the values of that kind below it, so one value
+ *   keeps one slot for every site it outlives.
+ *
+ * STATE VALUES: 0 normal, 1 unwinding, 2 rewinding (global $state, set
+ * by the exported asyncify_start_unwind / stop_unwind / start_rewind /
+ * stop_rewind, read by asyncify_get_state).
+ *
+ * FRAME LAYOUT: data is {i32 current, i32 end}.  Unwinding pushes one
+ * frame per function at current: [0] i32 $idx, then each saved local in
+ * index order, then the scratch slots, each at its natural size (i32/f32
+ * 4, i64/f64 8, v128 16), unpadded.  Rewinding pops them LIFO.  Pushing
+ * past end traps (unreachable).
+ *
+ * STAGES (cumulative): naive reloads data.current for every frame access
+ * and saves every local; cse loads it once per prologue/epilogue into
+ * $fp; live saves only the locals live after some site.
+ *
+ * LIMITS: a function is left unchanged and reported (its cost estimated)
+ * when it uses exception handling, GC instructions, or a call_ref that
+ * can unwind, when a reference-typed value must be saved, or when a
+ * multi-value result stays on the stack across a site.  Its sites get a
+ * guard that traps if an unwind ever passes through it, so the output is
+ * never silently wrong.  Modules without a memory, with memory64, or that
+ * already export the asyncify_* names are refused whole.
+ */
 #ifndef FS_FORKINSTR_H
 #define FS_FORKINSTR_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "closure.h"
+
+/* Stages, cumulative: each one includes the previous ones. */
+enum { FS_FI_NAIVE = 0, FS_FI_CSE = 1, FS_FI_LIVE = 2 };
+extern const char *const fs_fi_stage_name[3];
+
+/* Parses "naive", "cse", "live" or a comma list of them (the last one
+ * wins, since stages are cumulative); -1 when unknown. */
+int fs_fi_stage_parse(const char *s);
+
+/* The terms every added byte belongs to. */
+enum { FS_FI_FIXED, FS_FI_CALLSITE, FS_FI_LOCAL, FS_FI_DISPATCH, FS_FI_NTERMS };
+extern const char *const fs_fi_term_name[FS_FI_NTERMS];
+
+typedef struct fs_fi_func {
+    uint32_t    func;            /* function index */
+    const char *refused;         /* NULL, or why it was left unchanged */
+    uint64_t    term[FS_FI_NTERMS];
+    uint64_t    total;           /* sum of the terms = real body growth */
+    uint64_t    guard;           /* refused: bytes of the trap guards */
+    uint32_t    sites;           /* unwind-capable sites instrumented */
+    uint32_t    saved_locals;    /* locals in its frame */
+    uint32_t    frame_bytes;     /* its frame size */
+    uint32_t    body_before;     /* body bytes with the size LEB */
+    uint32_t    body_after;
+} fs_fi_func;
+
+typedef struct fs_fi_result {
+    unsigned    stage;
+    fs_fi_func *funcs;   uint32_t nfuncs;   /* closure members, by index */
+    uint64_t    code_before, code_after;   /* code section payloads */
+    uint64_t    term[FS_FI_NTERMS];        /* sums over instrumented functions */
+    uint64_t    guard_bytes;               /* sums over refused functions */
+    uint32_t    instrumented, refused, untouched;  /* untouched: no reachable site */
+    /* module-level additions, apart from the per-function terms */
+    uint64_t    module_bytes;      /* whole output minus whole input */
+    uint64_t    helper_bytes;      /* the five runtime functions' bodies */
+    uint32_t    new_types, new_globals, new_exports, new_functions;
+    /* the output module, unless dry run */
+    uint8_t    *out;   size_t out_size;
+    double      seconds;
+} fs_fi_result;
+
+/* Instruments the closure C of module M (graph G) at STAGE.  With
+ * dry_run the emitter writes to a counting sink: every number is the
+ * same and no module is built.  A module-level refusal returns
+ * FS_ERR_UNSUPPORTED with err->msg saying why. */
+int  fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
+               int dry_run, fs_fi_result *r, fs_error *err);
+void fs_fi_free(fs_fi_result *r);
 
 #endif

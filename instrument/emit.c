@@ -1,0 +1,561 @@
+/* emit.c - pass 2 of forkinstr: write the instrumented body.
+ *
+ * The original instructions are copied byte for byte, except branch
+ * depths, which are renumbered where wraps now sit between a branch and
+ * its target.  Every byte added is counted against one term:
+ *
+ *   fixed     the prologue's state test and frame pop, the epilogue's
+ *             bounds check and frame push, $idx's load and store, the
+ *             $unwind/$body blocks, the dummy results, the declaration of
+ *             $idx/$fp (the i32 run), growth of the locals-count and
+ *             body-size LEBs;
+ *   callsite  per site: the unwind check, the local.tee copies of pending
+ *             operands and table indices, those slots' loads and stores
+ *             in the frame, and the declarations of non-i32 slots;
+ *   local     per saved local: its store in the epilogue and its load in
+ *             the prologue;
+ *   dispatch  the rewind re-entry: every wrap (test, if/else/end, then
+ *             arm), the reset of $idx, and branch-depth LEBs that grew
+ *             because of wraps.
+ *
+ * So the terms of a function always add up to its real body growth.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fi_int.h"
+
+typedef struct em {
+    const fi_plan   *p;
+    fi_module       *fm;
+    unsigned         stage;
+    fi_buf          *b;
+    int              term;
+    uint64_t         cnt[FS_FI_NTERMS];
+    /* output control stack: for each entry, the original frame it is
+     * (its ordinal) or FI_NONE for a frame forkinstr added */
+    uint32_t        *opos;    uint32_t norig;   /* original frame -> output position */
+    uint32_t         ntop;                      /* output frames open */
+    int              err;
+} em;
+
+/* ---- byte helpers that count ----------------------------------------- */
+
+static void put(em *e, uint8_t v)
+{
+    fi_put(e->b, v);
+    e->cnt[e->term]++;
+}
+
+static void put_u32(em *e, uint32_t v)
+{
+    size_t n = e->b->n;
+    fi_put_u32(e->b, v);
+    e->cnt[e->term] += e->b->n - n;
+}
+
+static void put_s64(em *e, int64_t v)
+{
+    size_t n = e->b->n;
+    fi_put_s64(e->b, v);
+    e->cnt[e->term] += e->b->n - n;
+}
+
+static void op_idx(em *e, uint8_t op, uint32_t idx)
+{
+    put(e, op);
+    put_u32(e, idx);
+}
+
+static void i32_const(em *e, int32_t v)
+{
+    put(e, 0x41);
+    put_s64(e, v);
+}
+
+/* Frame accesses: opcode and natural alignment per kind. */
+static const uint8_t load_op[5]  = { 0x28, 0x29, 0x2A, 0x2B, 0x00 };
+static const uint8_t store_op[5] = { 0x36, 0x37, 0x38, 0x39, 0x0B };
+static const uint8_t kalign[5]   = { 2, 3, 2, 3, 4 };
+static const uint8_t ksize[5]    = { 4, 8, 4, 8, 16 };
+
+static int kind_of(uint8_t code)
+{
+    switch (code) {
+    case 0x7F: return 0;
+    case 0x7E: return 1;
+    case 0x7D: return 2;
+    case 0x7C: return 3;
+    case 0x7B: return 4;
+    default:   return 5;
+    }
+}
+
+static void mem_op(em *e, int kind, int store, uint32_t offset)
+{
+    if (kind == 4)
+        put(e, 0xFD);
+    put(e, store ? store_op[kind] : load_op[kind]);   /* v128's 0x00/0x0B: one-byte LEBs */
+    put(e, kalign[kind]);
+    put_u32(e, offset);
+}
+
+static void dummy(em *e, uint8_t code, int32_t heap)
+{
+    switch (code) {
+    case 0x7F: put(e, 0x41); put(e, 0); break;
+    case 0x7E: put(e, 0x42); put(e, 0); break;
+    case 0x7D: put(e, 0x43); for (int i = 0; i < 4; i++) put(e, 0); break;
+    case 0x7C: put(e, 0x44); for (int i = 0; i < 8; i++) put(e, 0); break;
+    case 0x7B: put(e, 0xFD); put(e, 0x0C); for (int i = 0; i < 16; i++) put(e, 0); break;
+    default:   /* a nullable reference (the plan refused the others) */
+        put(e, 0xD0);
+        if (code == 0x63)
+            put_s64(e, heap);
+        else
+            put(e, code);
+        break;
+    }
+}
+
+/* ---- locals and the frame -------------------------------------------- */
+
+/* Where a slot (kind << 24 | position) lives. */
+static uint32_t slot_local(const fi_plan *p, uint32_t slot)
+{
+    return p->scratch_base[slot >> 24] + (slot & 0xFFFFFF);
+}
+
+static uint8_t local_kind(const fi_plan *p, uint32_t l)
+{
+    if (l < p->nlocals)
+        return (uint8_t)kind_of(p->local_code[l]);
+    if (l == p->idx_local || l == p->fp_local || l == p->tidx_local)
+        return 0;
+    for (int k = 4; k >= 0; k--)
+        if (l >= p->scratch_base[k])
+            return (uint8_t)k;
+    return 0;
+}
+
+/* The frame: $idx, saved locals, then every slot local. */
+typedef struct frame_entry { uint32_t local, offset; uint8_t kind, term; } frame_entry;
+
+static uint32_t frame_layout(const fi_plan *p, frame_entry *fe, uint32_t *n)
+{
+    uint32_t off = 0, k = 0;
+    fe[k++] = (frame_entry){ p->idx_local, off, 0, FS_FI_FIXED };
+    off += 4;
+    for (uint32_t l = 0; l < p->nlocals; l++) {
+        if (!p->save[l])
+            continue;
+        uint8_t kd = local_kind(p, l);
+        fe[k++] = (frame_entry){ l, off, kd, FS_FI_LOCAL };
+        off += ksize[kd];
+    }
+    if (p->tidx_local != FI_NONE) {
+        fe[k++] = (frame_entry){ p->tidx_local, off, 0, FS_FI_CALLSITE };
+        off += 4;
+    }
+    for (int kd = 0; kd < 5; kd++)
+        for (uint32_t s = 0; s < p->nscratch[kd]; s++) {
+            fe[k++] = (frame_entry){ p->scratch_base[kd] + s, off, (uint8_t)kd, FS_FI_CALLSITE };
+            off += ksize[kd];
+        }
+    *n = k;
+    return off;
+}
+
+/* The frame pointer: loaded once ($fp, stage cse) or every time. */
+static void fp(em *e)
+{
+    if (e->p->fp_local != FI_NONE) {
+        op_idx(e, 0x20, e->p->fp_local);
+    } else {
+        op_idx(e, 0x23, e->fm->data_global);
+        mem_op(e, 0, 0, 0);
+    }
+}
+
+static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
+{
+    const fi_plan *p = e->p;
+    e->term = FS_FI_FIXED;
+    op_idx(e, 0x23, e->fm->state_global);
+    i32_const(e, 2);
+    put(e, 0x46);                       /* i32.eq */
+    put(e, 0x04); put(e, 0x40);         /* if */
+    /* data.current -= size, and that is our frame */
+    op_idx(e, 0x23, e->fm->data_global);
+    op_idx(e, 0x23, e->fm->data_global);
+    mem_op(e, 0, 0, 0);
+    i32_const(e, (int32_t)size);
+    put(e, 0x6B);                       /* i32.sub */
+    if (p->fp_local != FI_NONE)
+        op_idx(e, 0x22, p->fp_local);   /* local.tee $fp */
+    mem_op(e, 0, 1, 0);
+    for (uint32_t i = 0; i < n; i++) {
+        e->term = fe[i].term;
+        fp(e);
+        mem_op(e, fe[i].kind, 0, fe[i].offset);
+        op_idx(e, 0x21, fe[i].local);
+    }
+    e->term = FS_FI_FIXED;
+    put(e, 0x0B);
+}
+
+static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
+{
+    const fi_plan *p = e->p;
+    e->term = FS_FI_FIXED;
+    /* trap when current + size would pass end */
+    op_idx(e, 0x23, e->fm->data_global);
+    mem_op(e, 0, 0, 0);
+    if (p->fp_local != FI_NONE)
+        op_idx(e, 0x22, p->fp_local);
+    i32_const(e, (int32_t)size);
+    put(e, 0x6A);                       /* i32.add */
+    op_idx(e, 0x23, e->fm->data_global);
+    mem_op(e, 0, 0, 4);
+    put(e, 0x4B);                       /* i32.gt_u */
+    put(e, 0x04); put(e, 0x40);
+    put(e, 0x00);                       /* unreachable */
+    put(e, 0x0B);
+    for (uint32_t i = 0; i < n; i++) {
+        e->term = fe[i].term;
+        fp(e);
+        op_idx(e, 0x20, fe[i].local);
+        mem_op(e, fe[i].kind, 1, fe[i].offset);
+    }
+    e->term = FS_FI_FIXED;
+    op_idx(e, 0x23, e->fm->data_global);
+    fp(e);
+    i32_const(e, (int32_t)size);
+    put(e, 0x6A);
+    mem_op(e, 0, 1, 0);
+    /* return zero values of the results */
+    const fs_wasm_module *m = e->fm->m;
+    const fs_type *t = &m->types[m->funcs[p->func].type];
+    for (uint32_t i = 0; i < t->nresults; i++) {
+        const fs_valtype *v = &m->valtypes[t->params + t->nparams + i];
+        dummy(e, v->code, v->heap);
+    }
+}
+
+/* ---- wraps ----------------------------------------------------------- */
+
+static void blocktype(em *e, const fi_val *params, uint32_t np, const fi_val *results,
+                      uint32_t nr)
+{
+    int64_t bt;
+    if (fi_blocktype(e->fm, params, np, results, nr, &bt)) {
+        e->err = FS_ERR_NOMEM;
+        bt = -64;
+    }
+    put_s64(e, bt);
+}
+
+static void open_wraps(em *e, uint32_t level)
+{
+    const fi_plan *p = e->p;
+    const fi_level *l = &p->levels[level];
+    uint32_t *ids = malloc((l->nitems ? l->nitems : 1) * sizeof *ids);
+    if (!ids) {
+        e->err = FS_ERR_NOMEM;
+        return;
+    }
+    uint32_t n = 0;
+    for (uint32_t it = l->first_item; it != FI_NONE; it = p->items[it].next)
+        ids[n++] = it;
+    const fi_val *pv = p->tpool + l->params;
+    e->term = FS_FI_DISPATCH;
+    for (uint32_t j = n; j-- > 0;) {
+        const fi_item *it = &p->items[ids[j]];
+        const fi_val *t = p->tpool + it->t;
+        op_idx(e, 0x20, p->idx_local);
+        i32_const(e, (int32_t)it->a);
+        put(e, 0x4F);                   /* i32.ge_u */
+        put(e, 0x04);
+        blocktype(e, pv, l->nparams, t, it->nt);
+        for (uint32_t i = 0; i < l->nparams; i++)
+            put(e, 0x1A);               /* drop */
+        for (uint32_t i = 0; i < it->ns; i++)
+            op_idx(e, 0x20, slot_local(p, p->upool[it->slots + i]));
+        uint32_t top = it->nt;
+        if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT)
+            top--;
+        for (uint32_t i = it->ns; i < top; i++)
+            dummy(e, t[i].code, t[i].heap);
+        if (it->kind == FI_ITEM_CALL_INDIRECT) {
+            op_idx(e, 0x20, p->tidx_local);
+        } else if (it->kind == FI_ITEM_IF) {
+            if (it->split >= it->b) {
+                i32_const(e, 1);
+            } else if (it->split < it->a) {
+                i32_const(e, 0);
+            } else {
+                op_idx(e, 0x20, p->idx_local);
+                i32_const(e, (int32_t)it->split + 1);
+                put(e, 0x49);           /* i32.lt_u */
+            }
+        }
+        if (it->kind == FI_ITEM_CALL || it->kind == FI_ITEM_CALL_INDIRECT) {
+            i32_const(e, 0);
+            op_idx(e, 0x21, p->idx_local);
+        }
+        put(e, 0x05);                   /* else: the original code */
+        e->ntop++;
+    }
+    free(ids);
+}
+
+/* ---- instructions ---------------------------------------------------- */
+
+static uint32_t read_leb(const uint8_t **pp)
+{
+    const uint8_t *q = *pp;
+    uint32_t v = 0;
+    unsigned shift = 0;
+    while (*q & 0x80) {
+        v |= (uint32_t)(*q++ & 0x7F) << shift;
+        shift += 7;
+    }
+    v |= (uint32_t)*q++ << shift;
+    *pp = q;
+    return v;
+}
+
+static uint32_t renumber(em *e, uint32_t d)
+{
+    uint32_t k = e->norig - 1 - d;
+    return e->ntop - 1 - e->opos[k];
+}
+
+/* Copies a branch with its depths renumbered; the growth of the LEBs is
+ * the wraps' doing (dispatch). */
+static void branch(em *e, const uint8_t *at, uint32_t len)
+{
+    const uint8_t *q = at + 1;
+    size_t before = e->b->n;
+    fi_put(e->b, at[0]);
+    uint8_t op = at[0];
+    if (op == 0x0E) {
+        uint32_t n = read_leb(&q);
+        fi_put_u32(e->b, n);
+        for (uint32_t i = 0; i <= n; i++)
+            fi_put_u32(e->b, renumber(e, read_leb(&q)));
+    } else {
+        fi_put_u32(e->b, renumber(e, read_leb(&q)));
+    }
+    e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
+}
+
+static void unwind_check(em *e, uint32_t k)
+{
+    e->term = FS_FI_CALLSITE;
+    op_idx(e, 0x23, e->fm->state_global);
+    put(e, 0x04); put(e, 0x40);
+    i32_const(e, (int32_t)k);
+    op_idx(e, 0x21, e->p->idx_local);
+    op_idx(e, 0x0C, e->ntop);           /* br $unwind, from inside the if */
+    put(e, 0x0B);
+}
+
+static void guard(em *e)
+{
+    op_idx(e, 0x23, e->fm->state_global);
+    put(e, 0x04); put(e, 0x40);
+    put(e, 0x00);
+    put(e, 0x0B);
+}
+
+static void body(em *e, const uint8_t *code)
+{
+    const fi_plan *p = e->p;
+    for (uint32_t i = 0; i + 1 < p->nins && !e->err; i++) {
+        const fi_ins *in = &p->ins[i];
+        if (in->flags & FI_LEVEL)
+            open_wraps(e, in->level);
+        if (in->flags & FI_ITEM) {
+            e->term = FS_FI_DISPATCH;
+            put(e, 0x0B);
+            e->ntop--;
+        }
+        if (in->flags & FI_TEE_TIDX) {
+            e->term = FS_FI_CALLSITE;
+            op_idx(e, 0x22, p->tidx_local);
+        }
+        const uint8_t *at = code + in->off;
+        switch (in->op) {
+        case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF:
+            fi_put_bytes(e->b, at, in->len);
+            e->opos[e->norig++] = e->ntop++;
+            break;
+        case FS_OP_END:
+            fi_put_bytes(e->b, at, in->len);
+            e->norig--;
+            e->ntop--;
+            break;
+        default:
+            if (in->flags & FI_BRANCH)
+                branch(e, at, in->len);
+            else
+                fi_put_bytes(e->b, at, in->len);
+        }
+        if (in->flags & FI_TEE) {
+            e->term = FS_FI_CALLSITE;
+            op_idx(e, 0x22, slot_local(p, in->tee_local));
+        }
+        if (in->flags & FI_SITE)
+            unwind_check(e, in->site);
+    }
+}
+
+/* Refused: the original body with a trap after each site that can
+ * unwind.  The guards are real bytes but not the instrumentation's cost. */
+static void guarded_body(em *e, const uint8_t *code)
+{
+    const fi_plan *p = e->p;
+    for (uint32_t i = 0; i < p->nins; i++) {
+        const fi_ins *in = &p->ins[i];
+        fi_put_bytes(e->b, code + in->off, in->len);
+        if (in->flags & FI_GUARD)
+            guard(e);
+    }
+}
+
+/* ---- the function ---------------------------------------------------- */
+
+static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
+{
+    const fi_plan *p = e->p;
+    const uint8_t *q = decl;
+    uint32_t nruns = read_leb(&q);
+    uint32_t n_i32 = 1 + (p->fp_local != FI_NONE) + (p->tidx_local != FI_NONE) + p->nscratch[0];
+    uint32_t added = 1;
+    for (int k = 1; k < 5; k++)
+        added += p->nscratch[k] != 0;
+    size_t before = e->b->n;
+    fi_put_u32(e->b, nruns + added);
+    e->cnt[FS_FI_FIXED] += (e->b->n - before) - (size_t)(q - decl);
+    fi_put_bytes(e->b, q, decl_len - (uint32_t)(q - decl));
+    static const uint8_t code[5] = { 0x7F, 0x7E, 0x7D, 0x7C, 0x7B };
+    e->term = FS_FI_FIXED;
+    put_u32(e, n_i32);
+    put(e, 0x7F);
+    e->term = FS_FI_CALLSITE;
+    for (int k = 1; k < 5; k++)
+        if (p->nscratch[k]) {
+            put_u32(e, p->nscratch[k]);
+            put(e, code[k]);
+        }
+}
+
+int fi_emit_function(const fi_plan *p, fi_module *fm, unsigned stage, fi_buf *out,
+                     fs_fi_func *fr)
+{
+    const fs_wasm_module *m = fm->m;
+    const uint8_t *body_bytes = m->bytes + p->body_off;
+    const uint8_t *code = m->bytes + p->code_off;
+    memset(fr, 0, sizeof *fr);
+    fr->func = p->func;
+    fr->refused = p->refused;
+    fr->sites = p->nsites;
+    fr->body_before = fi_leb_size(p->body_size) + p->body_size;
+
+    if (!p->refused && !p->nsites) {        /* nothing can unwind through it */
+        fi_put_u32(out, p->body_size);
+        fi_put_bytes(out, body_bytes, p->body_size);
+        fr->body_after = fr->body_before;
+        return out->oom ? FS_ERR_NOMEM : FS_OK;
+    }
+
+    fi_buf tmp = { 0 };
+    tmp.count_only = out->count_only;
+    em e;
+    memset(&e, 0, sizeof e);
+    e.p = p;
+    e.fm = fm;
+    e.stage = stage;
+    e.b = &tmp;
+    if (p->refused) {
+        fi_put_bytes(&tmp, body_bytes, p->locals_bytes);
+        guarded_body(&e, code);
+        fr->guard = e.cnt[FS_FI_FIXED] + e.cnt[FS_FI_CALLSITE];
+    } else {
+        e.opos = malloc((p->max_depth + 2) * sizeof *e.opos);
+        uint32_t nfe = 0;
+        uint32_t nslots = 2 + p->nlocals + p->nscratch[0] + p->nscratch[1] + p->nscratch[2] +
+                          p->nscratch[3] + p->nscratch[4];
+        frame_entry *fe = malloc(nslots * sizeof *fe);
+        if (!e.opos || !fe) {
+            free(e.opos);
+            free(fe);
+            return FS_ERR_NOMEM;
+        }
+        uint32_t size = frame_layout(p, fe, &nfe);
+        locals_decl(&e, body_bytes, p->locals_bytes);
+        prologue(&e, fe, nfe, size);
+        e.term = FS_FI_FIXED;
+        put(&e, 0x02); put(&e, 0x40);                 /* block $unwind */
+        put(&e, 0x02);                                /* block $body (result R) */
+        {
+            const fs_type *t = &m->types[m->funcs[p->func].type];
+            fi_val rv[16];
+            fi_val *r = t->nresults <= 16 ? rv : malloc(t->nresults * sizeof *r);
+            if (!r) {
+                e.err = FS_ERR_NOMEM;
+            } else {
+                for (uint32_t i = 0; i < t->nresults; i++) {
+                    const fs_valtype *v = &m->valtypes[t->params + t->nparams + i];
+                    r[i] = (fi_val){ v->code, v->heap, 0, 0, 0 };
+                }
+                blocktype(&e, NULL, 0, r, t->nresults);
+                if (r != rv)
+                    free(r);
+            }
+        }
+        e.ntop = 2;
+        e.opos[0] = 1;                  /* the function's label is now $body's */
+        e.norig = 1;
+        body(&e, code);
+        e.term = FS_FI_FIXED;
+        put(&e, 0x0B);                                /* end $body */
+        put(&e, 0x0F);                                /* return */
+        put(&e, 0x0B);                                /* end $unwind */
+        epilogue(&e, fe, nfe, size);
+        fi_put(&tmp, 0x0B);                           /* the function's own end */
+        uint32_t saved = 0;
+        for (uint32_t l = 0; l < p->nlocals; l++)
+            saved += p->save[l];
+        fr->saved_locals = saved;
+        fr->frame_bytes = size;
+        free(e.opos);
+        free(fe);
+    }
+    if (tmp.oom || e.err) {
+        free(tmp.p);
+        return FS_ERR_NOMEM;
+    }
+    /* the body-size LEB: fixed for an instrumented function */
+    uint64_t grow_leb = fi_leb_size(tmp.n) - fi_leb_size(p->body_size);
+    fi_put_u32(out, (uint32_t)tmp.n);
+    if (!out->count_only)
+        fi_put_bytes(out, tmp.p, tmp.n);
+    else
+        out->n += tmp.n;
+    free(tmp.p);
+    fr->body_after = fi_leb_size(tmp.n) + (uint32_t)tmp.n;
+    if (p->refused) {
+        fr->guard += grow_leb;
+    } else {
+        e.cnt[FS_FI_FIXED] += grow_leb;
+        uint64_t total = 0;
+        for (int t = 0; t < FS_FI_NTERMS; t++) {
+            fr->term[t] = e.cnt[t];
+            total += e.cnt[t];
+        }
+        fr->total = total;
+    }
+    return out->oom ? FS_ERR_NOMEM : FS_OK;
+}

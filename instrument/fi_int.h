@@ -1,0 +1,186 @@
+/* fi_int.h - what the passes of forkinstr share (instrument/ only).
+ *
+ * forkinstr works on one function at a time, in two passes over the
+ * original body bytes:
+ *
+ *   plan.c   types the operand stack instruction by instruction, numbers
+ *            the unwind-capable call sites, records the structure the
+ *            rewind needs (levels, items, the values each site must keep)
+ *            and decides whether the function can be handled at all;
+ *   live.c   (stage "live") finds the locals live across any site;
+ *   emit.c   writes the new body, tagging every byte it adds with the
+ *            term that caused it.
+ *
+ * module.c then assembles the output module around the new bodies.  See
+ * forkinstr.h for the design as a whole.
+ */
+#ifndef FS_FI_INT_H
+#define FS_FI_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forkinstr.h"
+
+#define FI_NONE UINT32_MAX
+
+/* ---- output buffer (or counting sink) ------------------------------ */
+
+typedef struct fi_buf {
+    uint8_t *p;
+    size_t   n, cap;
+    int      count_only;   /* dry run: sizes only, nothing stored */
+    int      oom;
+} fi_buf;
+
+void fi_buf_reserve(fi_buf *b, size_t more);
+
+static inline void fi_put(fi_buf *b, uint8_t v)
+{
+    if (!b->count_only) {
+        if (b->n >= b->cap)
+            fi_buf_reserve(b, 1);
+        if (b->oom)
+            return;
+        b->p[b->n] = v;
+    }
+    b->n++;
+}
+
+void fi_put_bytes(fi_buf *b, const void *src, size_t n);
+void fi_put_u32(fi_buf *b, uint32_t v);         /* unsigned LEB128 */
+void fi_put_s64(fi_buf *b, int64_t v);          /* signed LEB128 */
+void fi_put_valtype(fi_buf *b, uint8_t code, int32_t heap);
+unsigned fi_leb_size(uint64_t v);
+
+/* ---- the plan of one function -------------------------------------- */
+
+/* A value on the typed operand stack. */
+typedef struct fi_val {
+    uint8_t  code;      /* value type byte; 0 = unknown (unreachable code) */
+    int32_t  heap;      /* heap type, for references */
+    uint32_t prod;      /* instruction that pushed it, or FI_NONE */
+    uint8_t  top;       /* it was the top value right after prod */
+    uint32_t below;     /* values of the same kind below it on the stack */
+} fi_val;
+
+/* Per-instruction flags set by the plan and read by the emitter. */
+enum {
+    FI_SITE      = 1u << 0,  /* an unwind-capable call: check after it */
+    FI_ITEM      = 1u << 1,  /* closes a wrap before it (call or construct) */
+    FI_TEE       = 1u << 2,  /* tee the value it pushes into tee_local */
+    FI_TEE_TIDX  = 1u << 3,  /* call_indirect: tee its table index first */
+    FI_BRANCH    = 1u << 4,  /* has label immediates to renumber */
+    FI_LEVEL     = 1u << 5,  /* a level with items starts here */
+    FI_GUARD     = 1u << 6   /* refused function: trap if an unwind passes */
+};
+
+typedef struct fi_ins {
+    uint32_t off;        /* offset in the body, from the first instruction */
+    uint32_t len;
+    uint16_t op;         /* fs_op_id */
+    uint8_t  flags;
+    uint32_t site;       /* FI_SITE: its number K, from 1 */
+    uint32_t tee_local;  /* FI_TEE: scratch local index */
+    uint32_t level;      /* FI_LEVEL: the level starting here */
+    uint32_t depth;      /* control frames open before it (original) */
+} fi_ins;
+
+/* A level is the body of one construct arm (the function body, a block,
+ * a loop, the then or else arm of an if) that holds reachable sites.
+ * Its items are the sites directly in it and the child constructs that
+ * hold sites, in order; wrap i covers from the level's start to item i. */
+typedef struct fi_level {
+    uint32_t nparams, params;   /* its input types, in the type pool */
+    uint32_t first_item, nitems;
+} fi_level;
+
+typedef enum { FI_ITEM_CALL, FI_ITEM_CALL_INDIRECT, FI_ITEM_BLOCK, FI_ITEM_IF } fi_item_kind;
+
+typedef struct fi_item {
+    uint32_t ins;          /* the call or construct opcode */
+    uint8_t  kind;
+    uint32_t a, b;         /* its sites: K in [a, b] */
+    uint32_t split;        /* FI_ITEM_IF: sites <= split are in the then arm
+                              (0: none there; b: none in the else arm) */
+    uint32_t nt, t;        /* the level's stack at the item (type pool) */
+    uint32_t ns;           /* the bottom ns values are saved ones... */
+    uint32_t slots;        /* ...restored from these locals (u32 pool) */
+    uint32_t tidx_local;   /* FI_ITEM_CALL_INDIRECT: local holding the index */
+    uint32_t next;         /* next item of the same level, or FI_NONE */
+} fi_item;
+
+typedef struct fi_plan {
+    /* the function */
+    uint32_t func;
+    uint32_t nparams, nresults;
+    uint32_t nlocals;               /* params + declared */
+    uint8_t *local_code;            /* per local: value type byte */
+    int32_t *local_heap;
+    uint32_t body_off, body_size;   /* as in fs_func */
+    uint32_t code_off;              /* first instruction (file offset) */
+    uint32_t locals_bytes;          /* bytes of the local declarations */
+
+    fi_ins  *ins;     uint32_t nins, ins_cap;
+    fi_level *levels; uint32_t nlevels, levels_cap;
+    fi_item *items;   uint32_t nitems, items_cap;
+    fi_val  *tpool;   uint32_t ntpool, tpool_cap;     /* types of T vectors */
+    uint32_t *upool;  uint32_t nupool, upool_cap;     /* slot locals */
+    uint32_t nsites;
+    uint32_t max_depth;
+
+    /* scratch locals: per kind (i32 i64 f32 f64 v128) how many; their
+     * indices are assigned after the declared locals by the plan. */
+    uint32_t nscratch[5];
+    uint32_t scratch_base[5];
+    uint32_t tidx_local;            /* FI_NONE when no indirect site */
+    uint32_t idx_local, fp_local;   /* $idx and (cse) the frame pointer */
+    uint32_t nnew_locals;
+
+    /* live.c: per local, saved (1) or not; all 1 before stage live. */
+    uint8_t *save;
+
+    const char *refused;            /* why the function is left as it is */
+} fi_plan;
+
+/* Module facts the passes need beyond fs_wasm_module. */
+typedef struct fi_module {
+    const fs_wasm_module *m;
+    const fs_graph       *g;
+    const fs_closure     *c;
+    uint32_t    state_global, data_global;   /* indices of the new globals */
+    /* Function types by signature: the module's plain ones (reused) and
+     * the ones forkinstr appends, in a hash table of type indices. */
+    struct fi_sig { uint32_t np, nr, off; } *sigs;  /* per type index, FI_NONE off: unusable */
+    uint32_t    nsigs, sigs_cap;
+    fs_valtype *sigvals;  uint32_t nsigvals, sigvals_cap;
+    uint32_t   *hash;     uint32_t hash_cap;         /* type index + 1, 0 = empty */
+    uint32_t    first_new;                           /* = m->ntypes */
+} fi_module;
+
+int  fi_module_init(fi_module *fm, const fs_wasm_module *m, const fs_graph *g,
+                    const fs_closure *c);
+void fi_module_free(fi_module *fm);
+/* The function type (params -> results), reused or appended. */
+int  fi_functype(fi_module *fm, const fs_valtype *params, uint32_t np,
+                 const fs_valtype *results, uint32_t nr, uint32_t *out);
+
+/* plan.c: types and plans function F.  Returns FS_OK (the plan may still
+ * carry a refusal), or FS_ERR_NOMEM. */
+int  fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stages);
+void fi_plan_free(fi_plan *p);
+
+/* live.c: stage live: fills p->save with the locals live after a site. */
+int  fi_live(fi_plan *p, const fi_module *fm);
+
+/* emit.c: writes the instrumented body (size LEB included) into OUT and
+ * the bytes added per term into FR.  Refused plans get guards only. */
+int  fi_emit_function(const fi_plan *p, fi_module *fm, unsigned stages, fi_buf *out,
+                      fs_fi_func *fr);
+
+/* module.c: a block type for params -> results, as an s33 (a value type
+ * byte, 0x40, or an appended type index). */
+int  fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val *results,
+                  uint32_t nr, int64_t *out);
+
+#endif
