@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# One runtime test: instrument a wasm program for env.fork, run it under
+# host.mjs and compare the run with the same program built natively (real fork).
+#
+# Usage: run.sh MODE PROG
+#   MODE asyncify   wasm-opt --asyncify --pass-arg=asyncify-imports@env.fork -O1
+#        forkinstr  $FORKSIZE instrument IN -o OUT --root import:env.fork, then
+#                   wasm-validate --enable-all OUT (fails until that command exists)
+# Env: RT_OUT (build.sh's output dir), RT_SRC (this folder), NODE, WASM_OPT,
+#      WASM_VALIDATE, FORKSIZE
+#
+# Asserts, for the instrumented module run as `node host.mjs M.wasm alpha 'beta gamma'`
+# and the native binary run with the same arguments:
+#   - the exit statuses are equal (the host reports the first process's);
+#   - stdout is equal: line for line for nofork (one process), as a sorted line
+#     set for the others (native processes interleave; the host runs them one
+#     after another);
+#   - stderr is equal the same way (empty except nofork's one line; any host
+#     trap message makes it differ);
+#   - where progs/PROG.expected exists (values derived by hand in PROG.c), the
+#     native run matches it too, so the oracle itself is checked.
+set -euo pipefail
+: "${RT_OUT:?}" "${RT_SRC:?}" "${NODE:?}"
+mode=$1 prog=$2
+fail() { echo "runtime/run.sh: $mode.$prog: FAILED: $*" >&2; exit 1; }
+
+in=$RT_OUT/wasm/$prog.wasm
+native=$RT_OUT/native/$prog
+[ -f "$in" ] && [ -x "$native" ] || fail "missing $in or $native (the runtime.build fixture did not run)"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+inst=$tmp/$prog.wasm
+
+case $mode in
+asyncify)
+  : "${WASM_OPT:?}"
+  # Features (simd128, multivalue, mutable-globals) come from the module's
+  # target_features section, which wasm-opt reads by default.
+  "$WASM_OPT" --asyncify --pass-arg=asyncify-imports@env.fork -O1 "$in" -o "$inst" \
+    || fail "wasm-opt --asyncify failed"
+  ;;
+forkinstr|forkinstr-naive|forkinstr-cse)
+  : "${FORKSIZE:?}" "${WASM_VALIDATE:?}" "${WASM_OPT:?}"
+  stage=live
+  case $mode in forkinstr-*) stage=${mode#forkinstr-} ;; esac
+  "$FORKSIZE" instrument "$in" -o "$inst" --root import:env.fork --stages "$stage" \
+    || fail "forksize instrument failed (status $?)"
+  "$WASM_VALIDATE" --enable-all "$inst" || fail "forksize instrument wrote an invalid module"
+  # Binaryen validates what it reads: a second, independent validator.
+  "$WASM_OPT" --all-features "$inst" -o "$tmp/binaryen-check.wasm" \
+    || fail "Binaryen's validator rejects forksize's output"
+  ;;
+*) fail "unknown mode $mode" ;;
+esac
+
+args=(alpha 'beta gamma')
+st_w=0; st_n=0
+timeout 60 "$NODE" "$RT_SRC/host.mjs" "$inst" "${args[@]}" >"$tmp/w.out" 2>"$tmp/w.err" || st_w=$?
+# Natively in $tmp, so a stray file or core dump stays out of the way.
+(cd "$tmp" && timeout 60 "$native" "${args[@]}" >"$tmp/n.out" 2>"$tmp/n.err") || st_n=$?
+
+if [ "$prog" = nofork ]; then
+  how="line for line"
+  norm() { cat "$1"; }
+else
+  how="as sorted line sets"
+  norm() { LC_ALL=C sort "$1"; }
+fi
+
+show() { echo "--- wasm ${1}:"; cat "$tmp/w.$1"; echo "--- native ${1}:"; cat "$tmp/n.$1"; }
+
+exp=$RT_SRC/progs/$prog.expected
+if [ -f "$exp" ]; then
+  want_st=$(awk '/^# exit / { print $3 }' "$exp")
+  grep -v '^#' "$exp" >"$tmp/e.out" || true
+  norm "$tmp/e.out" >"$tmp/e.norm"
+  norm "$tmp/n.out" >"$tmp/n.norm"
+  cmp -s "$tmp/e.norm" "$tmp/n.norm" || { diff "$tmp/e.norm" "$tmp/n.norm" >&2 || true; fail "native stdout differs from $exp"; }
+  [ "$st_n" = "$want_st" ] || fail "native exit status $st_n, $exp says $want_st"
+fi
+
+[ "$st_w" = "$st_n" ] || { show err >&2; fail "exit status: wasm $st_w, native $st_n"; }
+for s in out err; do
+  norm "$tmp/w.$s" >"$tmp/w.$s.norm"
+  norm "$tmp/n.$s" >"$tmp/n.$s.norm"
+  if ! cmp -s "$tmp/w.$s.norm" "$tmp/n.$s.norm"; then
+    show out >&2; show err >&2
+    fail "std$s differs from the native run (compared $how)"
+  fi
+done
+[ -s "$tmp/n.out" ] || fail "the native run printed nothing"
+echo "runtime $mode.$prog: $(wc -l <"$tmp/w.out") lines and exit status $st_w match the native run ($how)"
