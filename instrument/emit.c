@@ -272,9 +272,13 @@ static void open_wraps(em *e, uint32_t level)
     for (uint32_t j = n; j-- > 0;) {
         const fi_item *it = &p->items[ids[j]];
         const fi_val *t = p->tpool + it->t;
+        if (it->elide)
+            continue;
         op_idx(e, 0x20, p->idx_local);
-        i32_const(e, (int32_t)it->a);
-        put(e, 0x4F);                   /* i32.ge_u */
+        if (j) {                        /* the first item's test: $idx != 0 */
+            i32_const(e, (int32_t)it->a);
+            put(e, 0x4F);               /* i32.ge_u */
+        }
         put(e, 0x04);
         blocktype(e, pv, l->nparams, t, it->nt);
         for (uint32_t i = 0; i < l->nparams; i++)
@@ -298,10 +302,6 @@ static void open_wraps(em *e, uint32_t level)
                 i32_const(e, (int32_t)it->split + 1);
                 put(e, 0x49);           /* i32.lt_u */
             }
-        }
-        if (it->kind == FI_ITEM_CALL || it->kind == FI_ITEM_CALL_INDIRECT) {
-            i32_const(e, 0);
-            op_idx(e, 0x21, p->idx_local);
         }
         put(e, 0x05);                   /* else: the original code */
         e->ntop++;
@@ -384,6 +384,14 @@ static void body(em *e, const uint8_t *code)
         if (in->flags & FI_TEE_TIDX) {
             e->term = FS_FI_CALLSITE;
             op_idx(e, 0x22, p->tidx_local);
+        }
+        if (in->flags & FI_RESET) {
+            /* In a loop, code before this site runs again after a rewind
+             * passed it: $idx must be back to 0 (it is 0 already on the
+             * normal path, so this needs no test). */
+            e->term = FS_FI_DISPATCH;
+            i32_const(e, 0);
+            op_idx(e, 0x21, p->idx_local);
         }
         const uint8_t *at = code + in->off;
         switch (in->op) {

@@ -72,7 +72,8 @@ enum {
     FI_TEE_TIDX  = 1u << 3,  /* call_indirect: tee its table index first */
     FI_BRANCH    = 1u << 4,  /* has label immediates to renumber */
     FI_LEVEL     = 1u << 5,  /* a level with items starts here */
-    FI_GUARD     = 1u << 6   /* refused function: trap if an unwind passes */
+    FI_GUARD     = 1u << 6,  /* refused function: trap if an unwind passes */
+    FI_RESET     = 1u << 7   /* a site in a loop: clear $idx right before it */
 };
 
 typedef struct fi_ins {
@@ -99,11 +100,14 @@ typedef enum { FI_ITEM_CALL, FI_ITEM_CALL_INDIRECT, FI_ITEM_BLOCK, FI_ITEM_IF } 
 
 typedef struct fi_item {
     uint32_t ins;          /* the call or construct opcode */
+    uint32_t cut;          /* where its wrap ends: ins, or the start of the
+                              safe run computing a direct call's arguments */
+    uint8_t  elide;        /* first item, cut at the level's start: no wrap */
     uint8_t  kind;
     uint32_t a, b;         /* its sites: K in [a, b] */
     uint32_t split;        /* FI_ITEM_IF: sites <= split are in the then arm
                               (0: none there; b: none in the else arm) */
-    uint32_t nt, t;        /* the level's stack at the item (type pool) */
+    uint32_t nt, t;        /* the level's stack at the cut (type pool) */
     uint32_t ns;           /* the bottom ns values are saved ones... */
     uint32_t slots;        /* ...restored from these locals (u32 pool) */
     uint32_t tidx_local;   /* FI_ITEM_CALL_INDIRECT: local holding the index */

@@ -66,6 +66,12 @@ typedef struct walk {
     uint32_t         call;       /* next entry of m->calls for this function */
     uint32_t         cur;        /* current instruction */
     int              guard_only; /* refused up front: mark guards, no typing */
+    /* The current run of safe instructions (see safe()) in the innermost
+     * frame: where it started, the stack there, and how low it went. */
+    uint32_t         low;        /* lowest stack height during this instruction */
+    uint32_t         run_start, run_min;
+    fi_val          *runbuf;  uint32_t nrunbuf, runbuf_cap;
+    uint32_t         loops;      /* loop frames open */
 } walk;
 
 static _Noreturn void nomem(walk *w)
@@ -113,6 +119,8 @@ static fi_val pop(walk *w)
     }
     fi_val v = w->st[--w->nst];
     w->kcount[kind_of(v.code)]--;
+    if (w->nst < w->low)
+        w->low = w->nst;
     return v;
 }
 
@@ -127,6 +135,8 @@ static void truncate_to(walk *w, uint32_t h)
 {
     while (w->nst > h)
         w->kcount[kind_of(w->st[--w->nst].code)]--;
+    if (w->nst < w->low)
+        w->low = w->nst;
 }
 
 static void set_unreachable(walk *w)
@@ -255,7 +265,12 @@ static void add_item(walk *w, frame *f, const fi_item *it)
         p->items[f->last_item].next = id;
     f->last_item = id;
     p->levels[lv].nitems++;
-    p->ins[it->ins].flags |= FI_ITEM;
+    /* The first item's wrap would be empty if nothing comes before its
+     * cut: it is left out. */
+    if (f->last_item == id && p->levels[lv].nitems == 1 && it->cut == f->arm_start)
+        p->items[id].elide = 1;
+    else
+        p->ins[it->cut].flags |= FI_ITEM;
 }
 
 /* An unwind-capable call at the current instruction: NARGS values are
@@ -268,14 +283,27 @@ static void site(walk *w, uint32_t nargs, int indirect)
     if (nt < nargs)
         refuse(w, "the body does not type-check (call arguments)");
     fi_item it = { 0 };
-    it.ins = w->cur;
+    it.ins = it.cut = w->cur;
     it.kind = indirect ? FI_ITEM_CALL_INDIRECT : FI_ITEM_CALL;
     it.a = it.b = ++p->nsites;
-    it.nt = nt;
-    it.t = tpool_add(w, w->st + f->base, nt);
     it.ns = nt - nargs;
-    check_dummies(w, w->st + f->base, nt);
+    /* The arguments of a direct call are ignored on rewind, so if they are
+     * computed by a run of safe instructions, the wrap can end before that
+     * run and let it compute them again (the values it reads may be stale,
+     * but nothing it does can trap or write).  An indirect call's table
+     * index is no dummy, so it keeps its own copy instead. */
+    if (!indirect && w->run_start < w->cur && w->run_min >= f->base + it.ns) {
+        it.cut = w->run_start;
+        it.nt = w->nrunbuf;
+        it.t = tpool_add(w, w->runbuf, w->nrunbuf);
+    } else {
+        it.nt = nt;
+        it.t = tpool_add(w, w->st + f->base, nt);
+    }
+    check_dummies(w, p->tpool + it.t, it.nt);
     it.slots = save_values(w, w->st + f->base, it.ns);
+    if (w->loops)
+        p->ins[w->cur].flags |= FI_RESET;
     it.tidx_local = FI_NONE;
     if (indirect) {
         p->ins[w->cur].flags |= FI_TEE_TIDX;
@@ -322,6 +350,7 @@ static void open_frame(walk *w, fs_op_id op)
     }
     nf.op = (uint8_t)op;
     nf.ins = w->cur;
+    w->loops += op == FS_OP_LOOP;
     nf.base = w->nst - np;
     nf.np = np;
     nf.nr = nr;
@@ -372,6 +401,7 @@ static int end_frame(walk *w)
     if (f.op == 0xFF)
         return 1;
     w->nfr--;
+    w->loops -= f.op == FS_OP_LOOP;
     truncate_to(w, f.base);
     for (uint32_t i = 0; i < f.nr; i++) {
         fi_val v = w->rp[f.res + i];
@@ -380,7 +410,7 @@ static int end_frame(walk *w)
     w->nrp = f.res;
     if (w->p->nsites > f.k0) {
         fi_item it = { 0 };
-        it.ins = f.ins;
+        it.ins = it.cut = f.ins;
         it.kind = (f.op == FS_OP_IF || f.op == FS_OP_ELSE) ? FI_ITEM_IF : FI_ITEM_BLOCK;
         it.a = f.k0 + 1;
         it.b = w->p->nsites;
@@ -473,7 +503,7 @@ static void memarg(fs_reader *r)
 }
 
 /* One instruction at r->p.  Returns 1 after the function's final end. */
-static int step(walk *w)
+static int step1(walk *w)
 {
     fs_reader *r = &w->r;
     const fs_wasm_module *m = w->fm->m;
@@ -713,6 +743,53 @@ static int step(walk *w)
     return done;
 }
 
+/* Safe instructions cannot trap and write nothing but the operand stack,
+ * so running them again on rewind, on stale inputs, is harmless. */
+static int safe(fs_op_id id)
+{
+    const fs_op_info *oi = &fs_op_rows[id];
+    if (oi->prefix)
+        return 0;
+    uint16_t c = oi->code;
+    if (c == 0x01 || c == 0x1A || c == 0x1B || c == 0x1C || c == 0x20 || c == 0x23 ||
+        (c >= 0x41 && c <= 0x44) || c == 0xD0 || c == 0xD1 || c == 0xD2)
+        return 1;                       /* nop drop select local/global.get consts refs */
+    if (c < 0x45 || c > 0xC4)
+        return 0;
+    if ((c >= 0x6D && c <= 0x70) || (c >= 0x7F && c <= 0x82))
+        return 0;                       /* integer division and remainder trap */
+    if ((c >= 0xA8 && c <= 0xAB) || (c >= 0xAE && c <= 0xB1))
+        return 0;                       /* float-to-int truncations trap */
+    return 1;
+}
+
+static void start_run(walk *w)
+{
+    const frame *f = &w->fr[w->nfr - 1];
+    uint32_t n = w->nst - f->base;
+    GROW(w, w->runbuf, w->nrunbuf, w->runbuf_cap, n);
+    memcpy(w->runbuf, w->st + f->base, n * sizeof *w->runbuf);
+    w->nrunbuf = n;
+    w->run_start = w->cur + 1;
+    w->run_min = w->nst;
+}
+
+static int step(walk *w)
+{
+    w->low = w->nst;
+    int done = step1(w);
+    if (done || w->guard_only)
+        return done;
+    const fi_ins *in = &w->p->ins[w->cur];
+    if (!(in->flags & FI_SITE) && safe((fs_op_id)in->op) && !w->fr[w->nfr - 1].unreachable) {
+        if (w->low < w->run_min)
+            w->run_min = w->low;
+    } else {
+        start_run(w);
+    }
+    return 0;
+}
+
 /* ---- the driver ------------------------------------------------------ */
 
 static void reset(fi_plan *p)
@@ -753,6 +830,9 @@ static int run(walk *w, int guard_only)
         GROW(w, w->fr, w->nfr, w->fr_cap, 1);
         w->fr[w->nfr++] = f0;
         p->max_depth = 1;
+        w->loops = 0;
+        w->cur = (uint32_t)-1;
+        start_run(w);
     }
     while (!step(w)) {
         if (w->r.p >= w->r.end)
@@ -868,6 +948,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     free(w.st);
     free(w.fr);
     free(w.rp);
+    free(w.runbuf);
     if (st == 2)
         return FS_ERR_NOMEM;
     if (st)
