@@ -36,6 +36,7 @@ typedef struct em {
      * (its ordinal) or FI_NONE for a frame forkinstr added */
     uint32_t        *opos;    uint32_t norig;   /* original frame -> output position */
     uint32_t         ntop;                      /* output frames open */
+    uint32_t         wraps, levels;             /* counted for the what-if model */
     int              err;
 } em;
 
@@ -269,6 +270,7 @@ static void open_wraps(em *e, uint32_t level)
         ids[n++] = it;
     const fi_val *pv = p->tpool + l->params;
     e->term = FS_FI_DISPATCH;
+    uint32_t opened = 0;
     for (uint32_t j = n; j-- > 0;) {
         const fi_item *it = &p->items[ids[j]];
         const fi_val *t = p->tpool + it->t;
@@ -305,7 +307,10 @@ static void open_wraps(em *e, uint32_t level)
         }
         put(e, 0x05);                   /* else: the original code */
         e->ntop++;
+        opened++;
     }
+    e->wraps += opened;
+    e->levels += opened != 0;
     free(ids);
 }
 
@@ -538,6 +543,8 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, unsigned stage, fi_buf *ou
             saved += p->save[l];
         fr->saved_locals = saved;
         fr->frame_bytes = size;
+        fr->wraps = e.wraps;
+        fr->levels = e.levels;
         free(e.opos);
         free(fe);
     }

@@ -319,6 +319,9 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
             r->untouched++;
         } else {
             r->instrumented++;
+            r->sites += ff->sites;
+            r->wraps += ff->wraps;
+            r->levels += ff->levels;
             for (int t = 0; t < FS_FI_NTERMS; t++)
                 r->term[t] += ff->term[t];
         }

@@ -103,6 +103,7 @@ typedef struct fs_fi_func {
     uint64_t    total;           /* sum of the terms = real body growth */
     uint64_t    guard;           /* refused: bytes of the trap guards */
     uint32_t    sites;           /* unwind-capable sites instrumented */
+    uint32_t    wraps, levels;   /* rewind wraps emitted, levels holding them */
     uint32_t    saved_locals;    /* locals in its frame */
     uint32_t    frame_bytes;     /* its frame size */
     uint32_t    body_before;     /* body bytes with the size LEB */
@@ -116,6 +117,7 @@ typedef struct fs_fi_result {
     uint64_t    term[FS_FI_NTERMS];        /* sums over instrumented functions */
     uint64_t    guard_bytes;               /* sums over refused functions */
     uint32_t    instrumented, refused, untouched;  /* untouched: no reachable site */
+    uint64_t    sites, wraps, levels;      /* sums over instrumented functions */
     /* module-level additions, apart from the per-function terms */
     uint64_t    module_bytes;      /* whole output minus whole input */
     uint64_t    helper_bytes;      /* the five runtime functions' bodies */
