@@ -131,9 +131,10 @@ int fs_closure_compute(fs_closure *c, const fs_graph *g, fs_root_spec *specs, un
     c->callsites = calloc((size_t)n + 1, sizeof *c->callsites);
     c->type_live = calloc((size_t)m->ntypes + 1, 1);
     c->runtime = calloc((size_t)n + 1, 1);
+    c->site_root = calloc((size_t)m->ncalls + 1, 1);
     work w = { c, g, malloc(((size_t)n + 1) * sizeof *w.queue), 0, 0 };
     if (!c->is_root || !c->in || !c->unwinds || !c->via || !c->next || !c->site ||
-        !c->callsites || !c->type_live || !c->runtime || !w.queue) {
+        !c->callsites || !c->type_live || !c->runtime || !c->site_root || !w.queue) {
         free(w.queue);
         fs_closure_free(c);
         memset(err, 0, sizeof *err);
@@ -145,6 +146,24 @@ int fs_closure_compute(fs_closure *c, const fs_graph *g, fs_root_spec *specs, un
     for (uint32_t f = 0; f < n; f++)
         if (c->is_root[f])
             enter(&w, f, FS_VIA_ROOT, UINT32_MAX, UINT32_MAX);
+    /* A call-site root: its caller joins as if it called an unwinding
+     * function there (the path ends at the callee, which stays out). */
+    c->nsite_roots = fs_roots_match_sites(m, specs, nspecs, c->site_root);
+    if (c->nsite_roots == UINT32_MAX) {
+        free(w.queue);
+        fs_closure_free(c);
+        memset(err, 0, sizeof *err);
+        snprintf(err->msg, sizeof err->msg, "out of memory computing the closure");
+        return FS_ERR_NOMEM;
+    }
+    for (uint32_t s = 0; c->nsite_roots && s < m->ncalls; s++) {
+        uint32_t f = g->owner[s];
+        if (!c->site_root[s])
+            continue;
+        if (!c->is_root[f] && !c->unwinds[f] && c->runtime[f] != FS_RUNTIME_TOP)
+            c->nroots++;
+        enter(&w, f, FS_VIA_CALL, m->calls[s].target, s);
+    }
     /* Asyncify's rule: any call_indirect may unwind, whatever it calls.
      * Binaryen's analysis does not look at call_ref at all, so neither
      * does this policy (the report counts what it leaves out). */
@@ -182,7 +201,7 @@ int fs_closure_site_unwinds(const fs_closure *c, const fs_graph *g, uint32_t cal
     const fs_wasm_module *m = g->m;
     const fs_call *s = &m->calls[call];
     if (!fs_call_is_indirect(s->kind)) {
-        if (c->unwinds[s->target])
+        if (c->unwinds[s->target] || c->site_root[call])
             return 1;
         /* A root function's own calls to imports are its unwind points. */
         return s->target < m->nfunc_imports && c->is_root[g->owner[call]] &&
@@ -208,5 +227,6 @@ void fs_closure_free(fs_closure *c)
     free(c->callsites);
     free(c->type_live);
     free(c->runtime);
+    free(c->site_root);
     memset(c, 0, sizeof *c);
 }

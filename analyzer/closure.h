@@ -47,9 +47,12 @@ typedef struct fs_closure {
     uint8_t   *type_live;   /* per canonical type: an indirect call of it can unwind */
     int        any_live;    /* some address-taken function can unwind */
     uint8_t   *runtime;     /* per function: FS_RUNTIME_* */
+    uint8_t   *site_root;   /* per call site: a call: root matched it (begins an unwind) */
+    uint32_t   nsite_roots; /* call sites matched by call: roots */
     uint32_t   ignored_ref_sites; /* call_ref sites the asyncify policy ignores */
     uint32_t   size;        /* defined functions in the closure */
-    uint32_t   nroots;      /* functions matched by roots */
+    uint32_t   nroots;      /* functions matched by roots, plus the callers
+                               of call: roots' sites */
 } fs_closure;
 
 /* Computes the closure.  specs/nspecs are matched here (their counters

@@ -25,8 +25,10 @@ typedef struct fs_cost_profile {
     int         overridden; /* set by --model */
 } fs_cost_profile;
 
+/* dispatch is forkinstr's rewind re-entry term; the model has none. */
 typedef struct fs_cost {
     uint64_t fixed, callsite, local, total;
+    uint64_t dispatch;
 } fs_cost;
 
 extern const fs_cost_profile fs_cost_seed;

@@ -19,6 +19,7 @@ int fs_roots_parse(const char *text, fs_root_spec *out, fs_error *err)
     static const struct { const char *prefix; fs_root_kind kind; } kinds[] = {
         { "import:", FS_ROOT_IMPORT }, { "func:", FS_ROOT_FUNC },
         { "export:", FS_ROOT_EXPORT }, { "index:", FS_ROOT_INDEX },
+        { "call:", FS_ROOT_CALL },
     };
     memset(out, 0, sizeof *out);
     memset(err, 0, sizeof *err);
@@ -47,10 +48,20 @@ int fs_roots_parse(const char *text, fs_root_spec *out, fs_error *err)
             }
             out->index = (uint32_t)v;
         }
+        if (out->kind == FS_ROOT_CALL) {
+            const char *arrow = strstr(out->pattern, "->");
+            if (!arrow || arrow == out->pattern || !arrow[2]) {
+                snprintf(err->msg, sizeof err->msg,
+                         "root spec '%.160s' must be call:CALLER->CALLEE", text);
+                return FS_ERR_USAGE;
+            }
+            out->arrow = (uint32_t)(arrow - out->text);
+        }
         return FS_OK;
     }
     snprintf(err->msg, sizeof err->msg,
-             "root spec '%.160s' must start with import:, func:, export: or index:", text);
+             "root spec '%.160s' must start with import:, func:, export: or index: (or be "
+             "call:CALLER->CALLEE)", text);
     return FS_ERR_USAGE;
 }
 
@@ -89,7 +100,8 @@ static int matches(const fs_wasm_module *m, const fs_root_spec *s, uint32_t f)
     case FS_ROOT_FUNC:
         return fn->name && fs_glob_match(s->pattern, fn->name, fn->name_len);
     case FS_ROOT_EXPORT:
-        return 0;                           /* matched from the export list */
+    case FS_ROOT_CALL:
+        return 0;                           /* the export list; call sites */
     case FS_ROOT_INDEX:
         return f == s->index;
     }
@@ -122,5 +134,58 @@ uint32_t fs_roots_match(const fs_wasm_module *m, fs_root_spec *specs, unsigned n
             is_root[f] = 1;
         }
     }
+    return total;
+}
+
+/* Does function F answer to the glob P: an import by "module.field" or
+ * its name-section name, a defined function by its name? */
+static int callee_matches(const fs_wasm_module *m, const char *p, uint32_t f)
+{
+    const fs_func *fn = &m->funcs[f];
+    if (fn->name && fs_glob_match(p, fn->name, fn->name_len))
+        return 1;
+    if (fn->import == UINT32_MAX)
+        return 0;
+    char buf[512];
+    fs_wasm_import_name(m, f, buf, sizeof buf);
+    return fnmatch(p, buf, 0) == 0;
+}
+
+uint32_t fs_roots_match_sites(const fs_wasm_module *m, fs_root_spec *specs, unsigned nspecs,
+                              uint8_t *site_root)
+{
+    uint32_t total = 0;
+    uint8_t *callee = NULL;
+    for (unsigned i = 0; i < nspecs; i++) {
+        fs_root_spec *s = &specs[i];
+        if (s->kind != FS_ROOT_CALL)
+            continue;
+        s->matched = s->matched_no_import_calls = 0;
+        char caller[sizeof s->text];
+        size_t n = s->arrow - (size_t)(s->pattern - s->text);
+        memcpy(caller, s->pattern, n);
+        caller[n] = 0;
+        const char *want = s->text + s->arrow + 2;
+        /* Which functions the callee glob names, once per spec. */
+        if (!callee && !(callee = calloc((size_t)m->nfuncs + 1, 1)))
+            return UINT32_MAX;
+        for (uint32_t f = 0; f < m->nfuncs; f++)
+            callee[f] = (uint8_t)callee_matches(m, want, f);
+        for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+            const fs_func *fn = &m->funcs[f];
+            if (!fn->name || !fs_glob_match(caller, fn->name, fn->name_len))
+                continue;
+            for (uint32_t c = fn->calls; c < fn->calls + fn->ncalls; c++) {
+                const fs_call *call = &m->calls[c];
+                if (call->kind >= FS_CALL_INDIRECT || !callee[call->target])
+                    continue;
+                s->matched++;
+                if (!site_root[c])
+                    total++;
+                site_root[c] = 1;
+            }
+        }
+    }
+    free(callee);
     return total;
 }

@@ -1,5 +1,6 @@
 /* cliutil.c - see cliutil.h. */
 #include "cliutil.h"
+#include "forkinstr.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,8 +103,22 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
             a->apply = FS_APPLY_MODEL;
         else if (!strcmp(v, "asyncify"))
             a->apply = FS_APPLY_ASYNCIFY;
+        else if (!strcmp(v, "forkinstr"))
+            a->apply = FS_APPLY_FORKINSTR;
+        else if (!strcmp(v, "simulate"))
+            a->apply = FS_APPLY_SIMULATE;
         else
-            return bad(err, "unknown --apply mode '%.100s' (model or asyncify)", v);
+            return bad(err, "unknown --apply mode '%.100s' (model, asyncify, forkinstr or "
+                       "simulate)", v);
+        return 1;
+    }
+    if ((accept & FS_CLI_APPLY) && fs_cli_is_opt(arg, "--stages")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--stages")))
+            return bad(err, "--stages needs a LIST");
+        int s = fs_fi_stage_parse(v);
+        if (s < 0)
+            return bad(err, "unknown stage in '%.100s' (naive, cse, live, or a list of them)", v);
+        a->stage = (unsigned)s + 1;
         return 1;
     }
     if ((accept & FS_CLI_APPLY) && !strncmp(arg, "-O", 2)) {

@@ -18,6 +18,7 @@ typedef struct fs_cli_analysis {
     fs_cost_profile profile;         /* --model, default the seed */
     int             apply;           /* --apply: fs_apply, default model */
     int             opt_level;       /* -O N, default 2 */
+    unsigned        stage;           /* --stages: FS_FI_* + 1; 0 = default (live) */
 } fs_cli_analysis;
 
 /* Which of them a command takes. */

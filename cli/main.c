@@ -20,6 +20,7 @@
 #include "instrument_cmd.h"
 #include "options.h"
 #include "output.h"
+#include "whatif.h"
 
 #ifndef FORKSIZE_VERSION
 #define FORKSIZE_VERSION "0.0.0"
@@ -47,9 +48,13 @@ static int stats(const fs_options *o)
     fs_analysis a;
     fs_error err;
     const fs_cli_analysis *an = &o->an;
-    fs_analysis_opts ao = { an->roots, an->nroots, an->roots_default, an->policy, &an->profile,
-                            FORKSIZE_VERSION, (fs_apply)an->apply, an->opt_level, o->no_precheck,
-                            isatty(2) && !o->quiet ? progress : NULL, (void *)o->module };
+    fs_analysis_opts ao = {
+        .roots = an->roots, .nroots = an->nroots, .roots_default = an->roots_default,
+        .policy = an->policy, .profile = &an->profile, .tool_version = FORKSIZE_VERSION,
+        .apply = (fs_apply)an->apply, .opt_level = an->opt_level, .no_precheck = o->no_precheck,
+        .stage = an->stage, .progress = isatty(2) && !o->quiet ? progress : NULL,
+        .progress_ctx = (void *)o->module,
+    };
     int st = fs_analysis_run(&a, o->module, &ao, &err);
     if (ao.progress)
         fputs("\r\033[K", stderr);
@@ -75,12 +80,24 @@ static int stats(const fs_options *o)
         fs_analysis_free(&a);
         return EXIT_NO_ROOT;
     }
+    fs_whatif w;
+    if (o->whatif && (st = fs_whatif_run(&a.m, &a.g, a.roots, a.nroots, a.c.policy, &w, &err))) {
+        fs_analysis_free(&a);
+        if (st == FS_ERR_UNSUPPORTED) {
+            fprintf(stderr, "forksize: %s: %s\n", o->module, err.msg);
+            return EXIT_CANNOT_APPLY;
+        }
+        return fs_cli_fail(o->module, &err, EXIT_BAD_INPUT);
+    }
     fs_out out;
     if ((st = fs_out_open(&out, o->output, o->module, &err))) {
         fs_analysis_free(&a);
         return fs_cli_fail(o->output, &err, EXIT_BAD_INPUT);
     }
-    st = fs_emit(&a.report, o->format, o->top, out.fp, &err);
+    if (o->whatif)
+        st = fs_emit_whatif(&w, &a.report, o->format, out.fp, &err);
+    else
+        st = fs_emit(&a.report, o->format, o->top, out.fp, &err);
     if (st) {
         fs_out_abort(&out);
         fs_analysis_free(&a);

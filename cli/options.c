@@ -16,6 +16,8 @@ const char fs_usage_text[] =
 "       forksize closure MODULE.wasm [--onlylist FILE | --why FUNC] [options]\n"
 "       forksize check-onlylist MODULE.wasm LIST [options]\n"
 "       forksize diff BASE NEW [--fail-above PCT] [--fail-above-bytes N] [options]\n"
+"       forksize compare MODULE.wasm... [-j N] [--format text|md|csv|json|svg] [options]\n"
+"       forksize culprits MODULE.wasm [--format text|json] [-o FILE] [--top N] [options]\n"
 "       forksize --help | --version\n"
 "\n"
 "Reports what fork-style (Asyncify-like unwind/rewind) instrumentation costs\n"
@@ -37,6 +39,10 @@ const char fs_usage_text[] =
 "                        closure entries and exits, cost changes, term totals,\n"
 "                        top-N; --fail-above PCT / --fail-above-bytes N make it\n"
 "                        a CI gate (exit 1); see forksize diff --help\n"
+"  culprits              rank what pulls functions into the closure (roots,\n"
+"                        indirect types, caller->callee edges, stricter\n"
+"                        policies, call-site roots) by the bytes each alone\n"
+"                        accounts for; see forksize culprits --help\n"
 "  opcodes               count every instruction of the module (function bodies\n"
 "                        and constant expressions) per opcode, as WABT's\n"
 "                        wasm-opcodecnt does: a check of the decoder\n"
@@ -46,6 +52,9 @@ const char fs_usage_text[] =
 "                          func:GLOB     functions whose name-section name matches\n"
 "                          export:GLOB   functions exported under a matching name\n"
 "                          index:N       function N (imports are numbered first)\n"
+"                          call:CALLER->CALLEE  only the direct calls from\n"
+"                                        CALLER to CALLEE (both globs; CALLEE\n"
+"                                        an import's module.field or a name)\n"
 "                        default: import:*fork, func:fork, func:vfork, func:_Fork,\n"
 "                                 func:__fork, func:__syscall_fork\n"
 "  --indirect POLICY     how call_indirect/call_ref may unwind (default typed):\n"
@@ -141,6 +150,8 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
             o->command = FS_CMD_STATS;
         } else if (!strcmp(a, "--no-precheck")) {
             o->no_precheck = 1;
+        } else if (!strcmp(a, "--whatif")) {
+            o->whatif = 1;
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

@@ -20,6 +20,7 @@ typedef struct fs_options {
     int             quiet;
     fs_cli_analysis an;              /* --root, --indirect, --model, --apply, -O */
     int             no_precheck;
+    int             whatif;          /* --whatif: forkinstr's steps, measured */
 } fs_options;
 
 /* Fills o from argv.  On a usage error returns FS_ERR_USAGE with err. */

@@ -96,8 +96,21 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
     uint32_t nimp = 0, nall = m->nfunc_imports;
     int defined_root = 0;
     size_t cap = 1;
+    /* A call-site root's import callee is an asyncify-import too; the
+     * onlylist then keeps its other callers plain. */
+    uint8_t *site_imp = calloc((size_t)m->nfuncs + 1, 1);
+    if (!site_imp) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return FS_ERR_NOMEM;
+    }
+    for (uint32_t s = 0; a->c.nsite_roots && s < m->ncalls; s++)
+        if (a->c.site_root[s]) {
+            defined_root = 1;
+            if (m->calls[s].target < m->nfunc_imports)
+                site_imp[m->calls[s].target] = 1;
+        }
     for (uint32_t f = 0; f < m->nfuncs; f++) {
-        if (!a->c.is_root[f])
+        if (!a->c.is_root[f] && !site_imp[f])
             continue;
         if (f < m->nfunc_imports) {
             const fs_import *im = &m->imports[m->funcs[f].import];
@@ -111,16 +124,18 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
     if (nimp && nimp < nall) {
         imports = calloc(cap, 1);
         if (!imports) {
+            free(site_imp);
             snprintf(err->msg, sizeof err->msg, "out of memory");
             return FS_ERR_NOMEM;
         }
         char *end = imports;
         for (uint32_t f = 0; f < m->nfunc_imports; f++) {
-            if (!a->c.is_root[f])
+            if (!a->c.is_root[f] && !site_imp[f])
                 continue;
             const fs_import *im = &m->imports[m->funcs[f].import];
             if (memchr(im->module, ',', im->module_len) || memchr(im->field, ',', im->field_len)) {
                 free(imports);
+                free(site_imp);
                 snprintf(err->msg, sizeof err->msg, "import %.*s.%.*s has a comma in its name, "
                          "which asyncify-imports cannot hold", (int)im->module_len, im->module,
                          (int)im->field_len, im->field);
@@ -130,6 +145,7 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
                            im->module, (int)im->field_len, im->field);
         }
     }
+    free(site_imp);
     /* The onlylist is spelled exactly as `forksize closure --onlylist`
      * writes it (names_bn.c): Binaryen escapes each entry the way it
      * escaped the names, so entries must be the raw names. */
@@ -170,6 +186,24 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
     if (st)
         return st;
     return fs_measure_ab(m, &a->peer[0], &a->peer[1], &a->measure, err);
+}
+
+/* forkinstr, emitted (forkinstr) or counted (simulate); its frame sizes
+ * feed the stack bound. */
+static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *err)
+{
+    unsigned stage = o->stage ? o->stage - 1 : FS_FI_LIVE;
+    int st = fs_fi_run(&a->m, &a->g, &a->c, stage, o->apply == FS_APPLY_SIMULATE, &a->fi, err);
+    if (st)
+        return st;
+    a->frames = calloc((size_t)a->m.nfuncs + 1, sizeof *a->frames);
+    if (!a->frames) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return FS_ERR_NOMEM;
+    }
+    for (uint32_t i = 0; i < a->fi.nfuncs; i++)
+        a->frames[a->fi.funcs[i].func] = a->fi.funcs[i].frame_bytes;
+    return FS_OK;
 }
 
 int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o, fs_error *err)
@@ -218,12 +252,22 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
     int applied = o->apply == FS_APPLY_ASYNCIFY && a->c.nroots;
     if (applied && (st = apply_asyncify(a, o, err)))
         return st;
+    int fi = (o->apply == FS_APPLY_FORKINSTR || o->apply == FS_APPLY_SIMULATE) && a->c.nroots;
+    if (fi && (st = apply_forkinstr(a, o, err)))
+        return st;
+    static const char *const apply_name[4] = { "model", "asyncify", "forkinstr", "simulate" };
     fs_report_input in = {
-        &a->m, &a->g, &a->c, a->costs, a->unsaveable, o->profile,
-        a->roots, a->nroots, o->roots_default, job.hex, o->tool_version,
-        applied ? &a->measure : NULL, o->apply == FS_APPLY_ASYNCIFY ? "asyncify" : "model",
-        o->opt_level,
-        { a->peer[0].seconds, a->peer[1].seconds },
+        .m = &a->m, .g = &a->g, .c = &a->c, .costs = a->costs, .unsaveable = a->unsaveable,
+        .profile = o->profile, .specs = a->roots, .nspecs = a->nroots,
+        .roots_default = o->roots_default, .sha256 = job.hex, .tool_version = o->tool_version,
+        .measure = applied ? &a->measure : NULL,
+        .fi = fi ? &a->fi : NULL, .fi_dry = o->apply == FS_APPLY_SIMULATE,
+        .apply = apply_name[o->apply], .opt_level = o->opt_level,
+        .peer_seconds = { a->peer[0].seconds, a->peer[1].seconds },
+        /* stack-bound frames: forkinstr's exact ones, else the model's */
+        .frames = fi ? a->frames : NULL,
+        .frames_label = fi ? (o->apply == FS_APPLY_SIMULATE ? "exact (dry run)" : "measured")
+                           : NULL,
     };
     if ((st = fs_report_build(&a->report, &in, err)))
         return st;
@@ -238,6 +282,8 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
 void fs_analysis_free(fs_analysis *a)
 {
     fs_report_free(&a->report);
+    fs_fi_free(&a->fi);
+    free(a->frames);
     fs_measure_free(&a->measure);
     fs_peer_out_free(&a->peer[0]);
     fs_peer_out_free(&a->peer[1]);

@@ -4,12 +4,15 @@
 #ifndef FS_ANALYSIS_H
 #define FS_ANALYSIS_H
 
+#include "forkinstr.h"
 #include "measure.h"
 #include "report.h"
 
 typedef enum fs_apply {
     FS_APPLY_MODEL,      /* the labelled estimate (cost.h) */
-    FS_APPLY_ASYNCIFY    /* Binaryen's Asyncify, run and measured A/B */
+    FS_APPLY_ASYNCIFY,   /* Binaryen's Asyncify, run and measured A/B */
+    FS_APPLY_FORKINSTR,  /* forkinstr emitted in memory: measured per term */
+    FS_APPLY_SIMULATE    /* forkinstr into a counting sink: the same numbers */
 } fs_apply;
 
 typedef struct fs_analysis_opts {
@@ -21,6 +24,7 @@ typedef struct fs_analysis_opts {
     fs_apply               apply;
     int                    opt_level;       /* -O N for --apply asyncify */
     int                    no_precheck;     /* call Binaryen even when we predict a failure */
+    unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
     fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
     void                  *progress_ctx;
 } fs_analysis_opts;
@@ -35,6 +39,8 @@ typedef struct fs_analysis {
     uint32_t      *unsaveable;
     fs_measure     measure;       /* --apply asyncify */
     fs_peer_out    peer[2];       /* baseline, asyncified */
+    fs_fi_result   fi;            /* --apply forkinstr / simulate */
+    uint32_t      *frames;        /* forkinstr's frame bytes per function */
     fs_report      report;
 } fs_analysis;
 

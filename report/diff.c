@@ -557,7 +557,7 @@ int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *ne
             d->entered[d->nentered++] = f;
         if (inb && !inn)
             d->left[d->nleft++] = f;
-        fs_diff_change c = { f, { metric(d, xb), metric(d, xn) }, { { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+        fs_diff_change c = { f, { metric(d, xb), metric(d, xn) }, { { 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0 } },
                              { xb && xb->measured, xn && xn->measured } };
         if (xb)
             c.est[0] = xb->cost;

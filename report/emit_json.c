@@ -12,6 +12,8 @@
  */
 #include "report.h"
 
+#include "stackbound.h"
+
 #include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -36,13 +38,15 @@ static cJSON *juint(cJSON *o, const char *k, uint64_t v)
  * through cJSON's public item fields, then printed by cJSON: creating and
  * freeing 25 items per row was most of the cost of a 20k-row report. */
 enum { R_INDEX, R_BODY, R_OFFSET, R_CALLSITES, R_CALLS, R_LOCALS, R_KIND0,
-       R_FIXED = R_KIND0 + FS_VK_COUNT, R_CALLSITE, R_LOCAL, R_TOTAL, R_DELTA, R_NUMS };
+       R_FIXED = R_KIND0 + FS_VK_COUNT, R_CALLSITE, R_LOCAL, R_TOTAL, R_DELTA,
+       R_DISPATCH, R_FRAME, R_NUMS };
 
 typedef struct row_tpl {
     cJSON *obj;
     cJSON *num[R_NUMS];        /* raw number items, each with room for 20 digits */
-    cJSON *name, *in_closure, *label;
-    char  *name_own, *label_own; /* cJSON's own strings, restored before delete */
+    cJSON *name, *in_closure, *label, *refused;
+    char  *name_own, *label_own, *refused_own; /* cJSON's own strings, restored before delete */
+    int    fi;                 /* forkinstr: dispatch, frame_bytes, refused */
     char  *namebuf;  size_t namecap;
     char  *print;    size_t printcap;
 } row_tpl;
@@ -55,9 +59,10 @@ static cJSON *raw(cJSON *o, const char *k)
     return cJSON_AddRawToObject(o, k, wide);
 }
 
-static int tpl_init(row_tpl *t)
+static int tpl_init(row_tpl *t, int fi)
 {
     memset(t, 0, sizeof *t);
+    t->fi = fi;
     cJSON *o = t->obj = cJSON_CreateObject();
     t->num[R_INDEX] = raw(o, "index");
     t->name = cJSON_AddStringToObject(o, "name", "");
@@ -74,12 +79,21 @@ static int tpl_init(row_tpl *t)
     t->num[R_FIXED] = raw(c, "fixed");
     t->num[R_CALLSITE] = raw(c, "callsite");
     t->num[R_LOCAL] = raw(c, "local");
+    if (fi)
+        t->num[R_DISPATCH] = raw(c, "dispatch");
     t->num[R_TOTAL] = raw(c, "total");
     t->label = cJSON_AddStringToObject(o, "label", "");
+    if (fi) {
+        t->num[R_FRAME] = raw(o, "frame_bytes");
+        t->refused = cJSON_AddStringToObject(o, "refused", "");
+        if (!t->refused)
+            return -1;
+        t->refused_own = t->refused->valuestring;
+    }
     /* measured growth (--apply asyncify), null when not measured; signed */
     t->num[R_DELTA] = cJSON_AddRawToObject(o, "delta_bytes", "-9223372036854775808");
     for (int i = 0; i < R_NUMS; i++)
-        if (!t->num[i])
+        if (!t->num[i] && (fi || i < R_DISPATCH))
             return -1;
     if (!t->name || !t->in_closure || !t->label)
         return -1;
@@ -93,6 +107,8 @@ static void tpl_free(row_tpl *t)
     if (t->obj) {
         t->name->valuestring = t->name_own;
         t->label->valuestring = t->label_own;
+        if (t->refused)
+            t->refused->valuestring = t->refused_own;
         cJSON_Delete(t->obj);
     }
     free(t->namebuf);
@@ -126,7 +142,18 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
         row->locals_kind[0], row->locals_kind[1], row->locals_kind[2], row->locals_kind[3],
         row->locals_kind[4], row->locals_kind[5],
         row->cost.fixed, row->cost.callsite, row->cost.local, row->cost.total, 0,
+        row->cost.dispatch, row->frame_bytes,
     };
+    if (t->fi) {
+        set_num(t->num[R_DISPATCH], nums[R_DISPATCH]);
+        set_num(t->num[R_FRAME], nums[R_FRAME]);
+        if (row->refused) {
+            t->refused->valuestring = (char *)row->refused;   /* printed, never freed */
+            set_type(t->refused, cJSON_String);
+        } else {
+            set_type(t->refused, cJSON_NULL);
+        }
+    }
     for (int i = 0; i < R_DELTA; i++)
         set_num(t->num[i], nums[i]);
     if (row->measured) {
@@ -182,7 +209,7 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
 static int print_rows(const fs_report *r, uint32_t from, uint32_t to, FILE *out)
 {
     row_tpl t;
-    int st = tpl_init(&t);
+    int st = tpl_init(&t, r->fi_applied);
     for (uint32_t i = from; i < to && st == 0; i++) {
         const char *text = tpl_print(&t, &r->rows[i]);
         if (!text) {
@@ -264,6 +291,33 @@ static void fit_obj(cJSON *doc, const fs_report *r)
     numn(bt, "r2", g->r2);
 }
 
+/* Names of row positions as a JSON array. */
+static void name_array(cJSON *o, const char *k, const fs_report *r, const uint32_t *p, uint32_t n)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, k);
+    char nb[512];
+    for (uint32_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(fs_row_display_name(&r->rows[p[i]], nb,
+                                                                        sizeof nb)));
+}
+
+static void stack_obj(cJSON *doc, const fs_report *r)
+{
+    cJSON *o = cJSON_AddObjectToObject(doc, "stack_bound");
+    if (r->stack_unbounded)
+        cJSON_AddNullToObject(o, "bytes");
+    else
+        juint(o, "bytes", r->stack_bytes);
+    cJSON_AddBoolToObject(o, "unbounded", r->stack_unbounded);
+    name_array(o, "cycle", r, r->stack_cycle, r->nstack_cycle);
+    name_array(o, "path", r, r->stack_path, r->nstack_path);
+    juint(o, "entries", r->stack_entries);
+    juint(o, "default_limit", FS_STACK_DEFAULT_LIMIT);
+    cJSON_AddBoolToObject(o, "fits_default",
+                          !r->stack_unbounded && r->stack_bytes <= FS_STACK_DEFAULT_LIMIT);
+    cJSON_AddStringToObject(o, "label", r->stack_label);
+}
+
 static cJSON *build(const fs_report *r)
 {
     cJSON *doc = cJSON_CreateObject();
@@ -331,6 +385,33 @@ static cJSON *build(const fs_report *r)
         juint(p, "helper_bytes", r->m.helper_bytes);
         num(p, "module_bytes", (double)r->m.module_bytes);
     }
+    if (r->fi_applied) {
+        /* forkinstr: what was emitted (or counted) and what was not. */
+        const fs_fi_result *fi = r->fi;
+        cJSON *p = cJSON_AddObjectToObject(ins, "forkinstr");
+        cJSON_AddStringToObject(p, "stage", r->fi_stage);
+        cJSON_AddBoolToObject(p, "dry_run", !strcmp(r->mode, "simulate"));
+        juint(p, "instrumented", fi->instrumented);
+        juint(p, "refused", fi->refused);
+        juint(p, "no_reachable_site", fi->untouched);
+        juint(p, "refused_estimate_bytes", r->refused_estimate);
+        juint(p, "guard_bytes", fi->guard_bytes);
+        cJSON *ml = cJSON_AddObjectToObject(p, "module_level");
+        juint(ml, "types", fi->new_types);
+        juint(ml, "globals", fi->new_globals);
+        juint(ml, "functions", fi->new_functions);
+        juint(ml, "function_bytes", fi->helper_bytes);
+        juint(ml, "exports", fi->new_exports);
+        num(ml, "module_bytes", (double)fi->module_bytes);
+        num(p, "seconds", fi->seconds);
+        cJSON *ft = cJSON_AddObjectToObject(p, "terms");
+        juint(ft, "fixed", r->terms.fixed);
+        juint(ft, "callsite", r->terms.callsite);
+        juint(ft, "local", r->terms.local);
+        juint(ft, "dispatch", r->terms.dispatch);
+        juint(ft, "total", r->terms.total);
+        cJSON_AddStringToObject(ft, "label", r->label);
+    }
 
     cJSON *model = cJSON_AddObjectToObject(doc, "model");
     cJSON_AddStringToObject(model, "profile", r->profile.name);
@@ -348,8 +429,13 @@ static cJSON *build(const fs_report *r)
     juint(terms, "callsite", r->terms.callsite);
     juint(terms, "local", r->terms.local);
     juint(terms, "total", r->terms.total);
-    cJSON_AddStringToObject(terms, "label", "estimated");   /* the model's split, in every mode */
+    if (r->fi_applied)
+        juint(terms, "dispatch", r->terms.dispatch);
+    /* the model's split in model and asyncify modes; forkinstr's own */
+    cJSON_AddStringToObject(terms, "label", r->fi_applied ? r->label : "estimated");
     juint(terms, "unpriced_ref_local_functions", r->unsaveable_functions);
+
+    stack_obj(doc, r);
 
     if (r->has_fit)
         fit_obj(doc, r);

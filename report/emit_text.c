@@ -2,11 +2,54 @@
  * functions.  Every figure carries its label. */
 #include "report.h"
 
+#include "stackbound.h"
+
 #include <stdlib.h>
+#include <string.h>
 
 static double pct(uint64_t part, uint64_t whole)
 {
     return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/* Names of row positions P[0..n) joined by " -> " (with CLOSE, back to
+ * the first), shortened in the middle when long: one line stays one line. */
+static void name_chain(FILE *out, const fs_report *r, const uint32_t *p, uint32_t n, int close)
+{
+    char nb[64];
+    uint32_t total = n + (close && n ? 1 : 0);
+    for (uint32_t i = 0; i < total; i++) {
+        if (total > 6 && i == 3) {
+            fprintf(out, " -> ... (%u more)", total - 5);
+            i = total - 3;
+        }
+        fprintf(out, "%s%s", i ? " -> " : "",
+                fs_row_display_name(&r->rows[p[i < n ? i : 0]], nb, sizeof nb));
+    }
+}
+
+/* One line: the worst-case unwind save area, or the recursion that makes
+ * it unbounded, and whether Emscripten's default area holds it. */
+static void stack_line(FILE *out, const fs_report *r)
+{
+    fprintf(out, "stack       ");
+    if (r->stack_unbounded) {
+        fprintf(out, "unbounded: recursion can unwind at any depth, cycle ");
+        name_chain(out, r, r->stack_cycle, r->nstack_cycle, 1);
+        fprintf(out, " (path from an entry: ");
+        name_chain(out, r, r->stack_path, r->nstack_path, 0);
+        fprintf(out, "); no fixed save area fits [%s]\n", r->stack_label);
+    } else if (!r->nstack_path) {
+        fprintf(out, "0 bytes: no entry point (export or start) in the closure [%s]\n",
+                r->stack_label);
+    } else {
+        fprintf(out, "unwind save area <= %llu bytes along ", (unsigned long long)r->stack_bytes);
+        name_chain(out, r, r->stack_path, r->nstack_path, 0);
+        fprintf(out, " (%u frame%s); %s Emscripten's default %u [%s]\n", r->nstack_path,
+                r->nstack_path == 1 ? "" : "s",
+                r->stack_bytes <= FS_STACK_DEFAULT_LIMIT ? "fits" : "exceeds",
+                FS_STACK_DEFAULT_LIMIT, r->stack_label);
+    }
 }
 
 int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
@@ -38,16 +81,43 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
                 (unsigned long long)r->code_bytes_after,
                 (long long)r->code_bytes_after - (long long)r->code_bytes_before,
                 100.0 * r->growth, (long long)r->m.module_bytes, r->opt_level);
+    } else if (r->fi_applied) {
+        const fs_fi_result *fi = r->fi;
+        fprintf(out, "forkinstr   %s, stage %s: %u functions instrumented, %u refused (estimated "
+                "%llu bytes, guards %llu), %u with no reachable site; +%u types, +%u globals, "
+                "+%u functions (%llu bytes), +%u exports; module %+lld bytes; %.3f s [%s]\n",
+                fi->out || !strcmp(r->mode, "forkinstr") ? "emitted" : "dry run",
+                r->fi_stage, fi->instrumented, fi->refused,
+                (unsigned long long)r->refused_estimate, (unsigned long long)fi->guard_bytes,
+                fi->untouched, fi->new_types, fi->new_globals, fi->new_functions,
+                (unsigned long long)fi->helper_bytes, fi->new_exports,
+                (long long)fi->module_bytes, fi->seconds, r->label);
+        fprintf(out, "code        %llu -> %llu bytes (%+lld, %+.1f%%; %llu of it module-level "
+                "and guards) [%s]\n", (unsigned long long)r->code_bytes_before,
+                (unsigned long long)r->code_bytes_after,
+                (long long)r->code_bytes_after - (long long)r->code_bytes_before,
+                100.0 * r->growth,
+                (unsigned long long)(r->code_bytes_after - r->code_bytes_before - r->terms.total),
+                r->label);
     } else {
         fprintf(out, "code        %llu -> %llu bytes (+%llu, +%.1f%%) [estimated]\n",
                 (unsigned long long)r->code_bytes_before, (unsigned long long)r->code_bytes_after,
                 (unsigned long long)r->terms.total, 100.0 * r->growth);
     }
-    fprintf(out, "terms       fixed %llu (%.1f%%), call-site %llu (%.1f%%), local %llu (%.1f%%) "
-            "[estimated]\n",
-            (unsigned long long)r->terms.fixed, pct(r->terms.fixed, r->terms.total),
-            (unsigned long long)r->terms.callsite, pct(r->terms.callsite, r->terms.total),
-            (unsigned long long)r->terms.local, pct(r->terms.local, r->terms.total));
+    if (r->fi_applied)
+        fprintf(out, "terms       fixed %llu (%.1f%%), call-site %llu (%.1f%%), local %llu (%.1f%%), "
+                "dispatch %llu (%.1f%%) [%s]\n",
+                (unsigned long long)r->terms.fixed, pct(r->terms.fixed, r->terms.total),
+                (unsigned long long)r->terms.callsite, pct(r->terms.callsite, r->terms.total),
+                (unsigned long long)r->terms.local, pct(r->terms.local, r->terms.total),
+                (unsigned long long)r->terms.dispatch, pct(r->terms.dispatch, r->terms.total),
+                r->label);
+    else
+        fprintf(out, "terms       fixed %llu (%.1f%%), call-site %llu (%.1f%%), local %llu (%.1f%%) "
+                "[estimated]\n",
+                (unsigned long long)r->terms.fixed, pct(r->terms.fixed, r->terms.total),
+                (unsigned long long)r->terms.callsite, pct(r->terms.callsite, r->terms.total),
+                (unsigned long long)r->terms.local, pct(r->terms.local, r->terms.total));
     if (r->has_fit) {
         static const char *const what[3] = { "per function", "per call site", "per local" };
         static const char *const sym[3] = { "A", "B", "C" };
@@ -74,6 +144,8 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
                 "be saved to linear memory; the local term counts only numeric locals\n",
                 r->unsaveable_functions, r->unsaveable_functions == 1 ? " has" : "s have");
 
+    stack_line(out, r);
+
     uint32_t *order = fs_report_order_by_cost(r);
     if (!order) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
@@ -84,19 +156,36 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
     uint32_t shown = r->nrows;
     if (top && top < shown)
         shown = top;
-    fprintf(out, "\n%s %u of %u functions (%u in the closure), by estimated cost:\n",
-            shown < r->nrows ? "top" : "all", shown, r->nrows, r->closure_functions);
+    fprintf(out, "\n%s %u of %u functions (%u in the closure), by %s cost:\n",
+            shown < r->nrows ? "top" : "all", shown, r->nrows, r->closure_functions,
+            r->fi_applied ? "exact" : "estimated");
     /* The label column is padded only when the measured column follows it. */
     int lw = r->applied ? 9 : 0;
-    fprintf(out, "%7s  %-32s %8s %3s %6s %6s %7s %9s %7s %7s  %-*s", "index", "name", "body",
-            "in", "sites", "locals", "fixed", "call-site", "local", "total", lw, "label");
+    if (r->fi_applied)
+        fprintf(out, "%7s  %-32s %8s %3s %6s %6s %7s %9s %7s %8s %7s  %s\n", "index", "name",
+                "body", "in", "sites", "locals", "fixed", "call-site", "local", "dispatch",
+                "total", "label");
+    else
+        fprintf(out, "%7s  %-32s %8s %3s %6s %6s %7s %9s %7s %7s  %-*s", "index", "name", "body",
+                "in", "sites", "locals", "fixed", "call-site", "local", "total", lw, "label");
     if (r->applied)
         fprintf(out, " %9s", "measured");
-    fputc('\n', out);
+    if (!r->fi_applied)
+        fputc('\n', out);
     char buf[64];
     for (uint32_t i = 0; i < shown; i++) {
         const fs_row *row = &r->rows[order[i]];
         fs_row_display_name(row, buf, sizeof buf);
+        if (r->fi_applied) {
+            fprintf(out, "%7u  %-32.32s %8u %3s %6u %6u %7llu %9llu %7llu %8llu %7llu  %s%s%s\n",
+                    row->index, buf, row->body_bytes, row->in_closure ? "yes" : "no",
+                    row->callsites, row->locals, (unsigned long long)row->cost.fixed,
+                    (unsigned long long)row->cost.callsite, (unsigned long long)row->cost.local,
+                    (unsigned long long)row->cost.dispatch, (unsigned long long)row->cost.total,
+                    row->label ? row->label : "-", row->refused ? ": refused, " : "",
+                    row->refused ? row->refused : "");
+            continue;
+        }
         fprintf(out, "%7u  %-32.32s %8u %3s %6u %6u %7llu %9llu %7llu %7llu  %-*s", row->index,
                 buf, row->body_bytes, row->in_closure ? "yes" : "no", row->callsites,
                 row->locals, (unsigned long long)row->cost.fixed,

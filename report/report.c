@@ -1,6 +1,8 @@
 /* report.c - builds the row model from the analyses. */
 #include "report.h"
 
+#include "stackbound.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +97,41 @@ static void collect_warnings(fs_report *r, const fs_wasm_module *m, const fs_rep
              r->unsaveable_functions == 1 ? " has" : "s have");
 }
 
+/* The stack bound, with row positions for the path and the cycle. */
+static int stack_bound(fs_report *r, const fs_report_input *in)
+{
+    const fs_wasm_module *m = in->m;
+    uint32_t *own = NULL;
+    const uint32_t *frames = in->frames;
+    r->stack_label = in->frames ? (in->frames_label ? in->frames_label : "measured") : "estimated";
+    if (!frames) {
+        own = malloc(((size_t)m->nfuncs + 1) * sizeof *own);
+        if (!own)
+            return FS_ERR_NOMEM;
+        fs_stack_frames_estimate(m, in->c, own);
+        frames = own;
+    }
+    fs_stack_bound b;
+    fs_error err;
+    int st = fs_stack_bound_compute(in->c, in->g, frames, &b, &err);
+    free(own);
+    if (st)
+        return st;
+    r->stack_unbounded = b.unbounded;
+    r->stack_bytes = b.bytes;
+    r->stack_entries = b.entries;
+    /* Only defined functions are on a path: row position = index - imports. */
+    for (uint32_t i = 0; i < b.npath; i++)
+        b.path[i] -= m->nfunc_imports;
+    for (uint32_t i = 0; i < b.ncycle; i++)
+        b.cycle[i] -= m->nfunc_imports;
+    r->stack_path = b.path;
+    r->nstack_path = b.npath;
+    r->stack_cycle = b.cycle;
+    r->nstack_cycle = b.ncycle;
+    return FS_OK;
+}
+
 int fs_format_parse(const char *s)
 {
     static const char *const names[] = { "text", "json", "csv", "md" };
@@ -102,6 +139,46 @@ int fs_format_parse(const char *s)
         if (!strcmp(s, names[i]))
             return i;
     return -1;
+}
+
+/* forkinstr: each instrumented function's cost is what the emitter
+ * wrote for it, term by term; a refused one keeps the model's estimate
+ * and says so.  The code section sizes are the emitter's own (real for
+ * forkinstr, counted for simulate: the same numbers). */
+static void apply_fi(fs_report *r, const fs_report_input *in)
+{
+    const fs_fi_result *fi = in->fi;
+    const fs_wasm_module *m = in->m;
+    r->fi_applied = 1;
+    r->fi = fi;
+    r->fi_stage = fs_fi_stage_name[fi->stage];
+    r->mode = in->fi_dry ? "simulate" : "forkinstr";
+    r->label = in->fi_dry ? "exact (dry run)" : "measured";
+    memset(&r->terms, 0, sizeof r->terms);
+    for (uint32_t i = 0; i < fi->nfuncs; i++) {
+        const fs_fi_func *ff = &fi->funcs[i];
+        fs_row *row = &r->rows[ff->func - m->nfunc_imports];
+        row->frame_bytes = ff->frame_bytes;
+        if (ff->refused) {
+            row->refused = ff->refused;
+            row->label = "estimated";
+            r->refused_estimate += row->cost.total;
+            continue;
+        }
+        row->label = r->label;
+        row->cost.fixed = ff->term[FS_FI_FIXED];
+        row->cost.callsite = ff->term[FS_FI_CALLSITE];
+        row->cost.local = ff->term[FS_FI_LOCAL];
+        row->cost.dispatch = ff->term[FS_FI_DISPATCH];
+        row->cost.total = ff->total;
+        r->terms.fixed += row->cost.fixed;
+        r->terms.callsite += row->cost.callsite;
+        r->terms.local += row->cost.local;
+        r->terms.dispatch += row->cost.dispatch;
+    }
+    r->terms.total = r->terms.fixed + r->terms.callsite + r->terms.local + r->terms.dispatch;
+    r->code_bytes_before = fi->code_before;
+    r->code_bytes_after = fi->code_after;
 }
 
 int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
@@ -199,6 +276,8 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
             snprintf(err->msg, sizeof err->msg, "out of memory fitting the measurements");
             return FS_ERR_NOMEM;
         }
+    } else if (in->fi) {
+        apply_fi(r, in);
     } else {
         /* The section's own count and sizes stay; the bodies grow by the
          * terms (the fixed term carries each body's size-LEB growth). */
@@ -207,6 +286,11 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
     }
     r->growth = r->code_bytes_before ? ((double)r->code_bytes_after - (double)r->code_bytes_before)
                                        / (double)r->code_bytes_before : 0.0;
+    if (stack_bound(r, in) != FS_OK) {
+        fs_report_free(r);
+        snprintf(err->msg, sizeof err->msg, "out of memory computing the stack bound");
+        return FS_ERR_NOMEM;
+    }
     collect_warnings(r, m, in);
     return FS_OK;
 }
@@ -217,6 +301,8 @@ void fs_report_free(fs_report *r)
     free(r->rows);
     free(r->warnings);
     free(r->fit_rows);
+    free(r->stack_path);
+    free(r->stack_cycle);
     memset(r, 0, sizeof *r);
 }
 

@@ -13,6 +13,7 @@
 #include "closure.h"
 #include "cost.h"
 #include "fit.h"
+#include "forkinstr.h"
 #include "measure.h"
 #include "sha256.h"
 
@@ -33,6 +34,8 @@ typedef struct fs_row {
     fs_cost     cost;
     const char *label;          /* "estimated" for closure members, else NULL */
     int         measured;       /* --apply asyncify: the function survived -O in both builds */
+    const char *refused;        /* --apply forkinstr/simulate: why it was left as is */
+    uint32_t    frame_bytes;    /* --apply forkinstr/simulate: its frame size */
     int64_t     delta;          /* its measured growth, B - A (bytes, with its size LEB) */
 } fs_row;
 
@@ -73,6 +76,11 @@ typedef struct fs_report {
     int         opt_level;
     double      peer_seconds[2];      /* baseline, asyncified */
     fs_measure  m;                    /* shallow copy; arrays owned by the analysis */
+    /* --apply forkinstr / simulate (mode "forkinstr" / "simulate") */
+    int         fi_applied;
+    const char *fi_stage;
+    const struct fs_fi_result *fi;    /* owned by the analysis */
+    uint64_t    refused_estimate;     /* the model's cost of the refused functions */
     /* The fit of measured growth over closure functions that survived -O:
      * delta = A + B*callsites + C*locals, and with C split by type. */
     int         has_fit;
@@ -84,6 +92,15 @@ typedef struct fs_report {
     double      growth;               /* (after - before) / before */
     fs_cost     terms;
     uint32_t    unsaveable_functions; /* closure members with reference locals */
+    /* Worst-case unwind save area along one call path (stackbound.h). */
+    int         stack_unbounded;      /* recursion through unwind-capable sites */
+    uint64_t    stack_bytes;          /* the bound when bounded, else 0 */
+    const char *stack_label;          /* "estimated" (model frames) or the frames' label */
+    uint32_t   *stack_path;           /* row positions, entry first (to the cycle when unbounded) */
+    uint32_t    nstack_path;
+    uint32_t   *stack_cycle;          /* row positions: the cycle, first node not repeated */
+    uint32_t    nstack_cycle;
+    uint32_t    stack_entries;        /* entry points (exports, start) in the closure */
     /* rows: every defined function, by index */
     fs_row     *rows;   uint32_t nrows;
     char      (*warnings)[320];       /* things the reader must know, in order */
@@ -106,9 +123,15 @@ typedef struct fs_report_input {
     const char            *sha256;
     const char            *tool_version;
     const fs_measure      *measure;      /* --apply asyncify, else NULL */
+    const struct fs_fi_result *fi;       /* --apply forkinstr/simulate, else NULL */
+    int                    fi_dry;       /* simulate: a dry run */
     const char            *apply;        /* the --apply mode asked for: "model" or "asyncify" */
     int                    opt_level;
     double                 peer_seconds[2];
+    /* Frame bytes per function for the stack bound (m->nfuncs entries) and
+     * their label; NULL: the model's estimate (fs_stack_frames_estimate). */
+    const uint32_t        *frames;
+    const char            *frames_label;
 } fs_report_input;
 
 #define FS_REPORT_MAX_WARNINGS 80

@@ -63,3 +63,44 @@ for m in "$@"; do
     printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %.1f | %.1f |\n", m, b / 1048576, fs,
            op, c, o, ratio, kb / 1024, (1.5 * b + 16 * 1048576) / 1048576 }'
 done
+
+# Instrumentation time: forksize instrument (forkinstr, all stages) beside
+# Binaryen's Asyncify pass on the same closure (every import a root, the
+# asyncify policy, which is Binaryen's own rule), without -O on either side.
+# Where Binaryen cannot run (php: exception handling aborts it; ruby: already
+# asyncified), its time is lg2's scaled by code-section size; target 1/10.
+code_bytes() {   # mawk has no strtonum: bash does the hex
+  local h
+  h=$(wasm-objdump -h "$1" | sed -n 's/^ *Code .*(size=0x\([0-9a-f]*\)).*/\1/p')
+  echo $((16#$h))
+}
+echo
+echo "| module | code MB | forksize instrument ms | Binaryen --asyncify ms | ratio |"
+echo "|---|---|---|---|---|"
+tmpd=$(mktemp -d)
+trap 'rm -rf "$tmpd"' EXIT
+lg2_ms= lg2_code=
+irruns=$runs
+ordered=()                      # lg2 first: the others may be scaled from it
+for m in "$@"; do case $(basename "$m") in lg2.wasm) ordered=("$m" "${ordered[@]}") ;; *) ordered+=("$m") ;; esac; done
+for m in "${ordered[@]}"; do
+  code=$(code_bytes "$m")
+  read -r fi_ms _ < <(measure "$forksize" instrument -q --root 'import:*' --indirect asyncify "$m" -o "$tmpd/fi.wasm")
+  runs=3
+  if BINARYEN_CORES=1 wasm-opt --all-features --asyncify "$m" -o "$tmpd/bn.wasm" >/dev/null 2>&1; then
+    read -r bn_ms _ < <(measure env BINARYEN_CORES=1 wasm-opt --all-features --asyncify "$m" -o "$tmpd/bn.wasm")
+    how=measured
+    case $(basename "$m") in lg2.wasm) lg2_ms=$bn_ms lg2_code=$code ;; esac
+  else
+    bn_ms=; how="fails here"
+  fi
+  runs=$irruns
+  if [ -z "$bn_ms" ] && [ -n "$lg2_ms" ]; then
+    bn_ms=$(awk -v t="$lg2_ms" -v c="$code" -v l="$lg2_code" 'BEGIN{printf "%.1f", t * c / l}')
+    how="lg2 scaled by code size"
+  fi
+  awk -v m="$(basename "$m")" -v c="$code" -v f="$fi_ms" -v b="${bn_ms:-0}" -v how="$how" 'BEGIN {
+    bs = (b > 0) ? sprintf("%.1f", b) : "-"
+    rs = (b > 0 && f > 0) ? sprintf("1/%.0f", b / f) : "-"
+    printf "| %s | %.1f | %.1f | %s (%s) | %s |\n", m, c / 1048576, f, bs, how, rs }'
+done
