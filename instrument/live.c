@@ -228,10 +228,28 @@ int fi_live(fi_plan *p, const fi_module *fm)
     memset(&g, 0, sizeof g);
     int st = FS_ERR_NOMEM;
     word *use = NULL, *def = NULL, *in = NULL;
+    uint32_t *dense = NULL;
     if (build(p, m, &g))
         goto out;
-    uint32_t nw = (p->nlocals + 63) / 64;
+    /* Only locals that are read somewhere can be live: the bit sets
+     * range over those alone. */
+    dense = malloc((p->nlocals + 1) * sizeof *dense);
+    if (!dense)
+        goto out;
+    for (uint32_t l = 0; l < p->nlocals; l++)
+        dense[l] = UINT32_MAX;
+    uint32_t nd = 0;
+    for (uint32_t i = 0; i < p->nins; i++) {
+        if (p->ins[i].op != FS_OP_LOCAL_GET)
+            continue;
+        const uint8_t *q = imm(p, m, &p->ins[i]);
+        uint32_t l = leb(&q);
+        if (l < p->nlocals && dense[l] == UINT32_MAX)
+            dense[l] = nd++;
+    }
+    uint32_t nw = (nd + 63) / 64;
     if (!nw) {
+        memset(p->save, 0, p->nlocals);
         st = FS_OK;
         goto out;
     }
@@ -251,6 +269,9 @@ int fi_live(fi_plan *p, const fi_module *fm)
             continue;
         const uint8_t *q = imm(p, m, &p->ins[i]);
         uint32_t l = leb(&q);
+        if (l >= p->nlocals || dense[l] == UINT32_MAX)
+            continue;                   /* never read: never live */
+        l = dense[l];
         word *u = use + (size_t)g.node[i] * nw, *d = def + (size_t)g.node[i] * nw;
         word bit = (word)1 << (l % 64);
         if (op == FS_OP_LOCAL_GET) {
@@ -285,18 +306,23 @@ int fi_live(fi_plan *p, const fi_module *fm)
         }
     }
     free(out);
-    /* what is live right after each site is what its frame keeps */
-    memset(p->save, 0, p->nlocals);
-    for (uint32_t i = 0; i < p->nins; i++) {
-        if (!(p->ins[i].flags & FI_SITE) || i + 1 >= p->nins)
+    /* what is live right after some site is what the frame keeps */
+    word *any = calloc(nw, sizeof *any);
+    if (!any)
+        goto out;
+    for (uint32_t i = 0; i + 1 < p->nins; i++) {
+        if (!(p->ins[i].flags & FI_SITE))
             continue;
         const word *li = in + (size_t)g.node[i + 1] * nw;
-        for (uint32_t l = 0; l < p->nlocals; l++)
-            if (li[l / 64] >> (l % 64) & 1)
-                p->save[l] = 1;
+        for (uint32_t k = 0; k < nw; k++)
+            any[k] |= li[k];
     }
+    for (uint32_t l = 0; l < p->nlocals; l++)
+        p->save[l] = dense[l] != UINT32_MAX && (any[dense[l] / 64] >> (dense[l] % 64) & 1);
+    free(any);
     st = FS_OK;
 out:
+    free(dense);
     free(use);
     free(def);
     free(in);

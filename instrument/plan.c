@@ -448,14 +448,19 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
 {
     uint8_t xcode = 0;
     int32_t xheap = 0;
-    for (size_t i = strlen(oi->pops); i-- > 0;) {
+    size_t np = 0;
+    while (oi->pops[np])
+        np++;
+    for (size_t i = np; i-- > 0;) {
         fi_val v = pop(w);
         if (oi->pops[i] == 'x' && v.code) {
             xcode = v.code;
             xheap = v.heap;
         }
     }
-    size_t n = strlen(oi->pushes);
+    size_t n = 0;
+    while (oi->pushes[n])
+        n++;
     for (size_t i = 0; i < n; i++) {
         char c = oi->pushes[i];
         if (c == 'x')
