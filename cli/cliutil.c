@@ -52,7 +52,9 @@ void fs_cli_analysis_init(fs_cli_analysis *a)
     memset(a, 0, sizeof *a);
     a->policy = FS_POLICY_TYPED;
     a->profile = fs_cost_seed;
-    a->apply = FS_APPLY_MODEL;
+    /* forkinstr's dry run is exact and cheap: the default way to price. */
+    a->apply = FS_APPLY_SIMULATE;
+    a->apply_default = 1;
     a->opt_level = 2;
 }
 
@@ -94,11 +96,15 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
     if ((accept & FS_CLI_MODEL) && fs_cli_is_opt(arg, "--model")) {
         if (!(v = fs_cli_value(argc, argv, i, "--model")))
             return bad(err, "--model needs A,B,C");
+        /* coefficients for the model: without --apply, price with it */
+        if (a->apply_default)
+            a->apply = FS_APPLY_MODEL;
         return fs_cost_parse_model(v, &a->profile, err) ? -1 : 1;
     }
     if ((accept & FS_CLI_APPLY) && fs_cli_is_opt(arg, "--apply")) {
         if (!(v = fs_cli_value(argc, argv, i, "--apply")))
             return bad(err, "--apply needs a MODE");
+        a->apply_default = 0;
         if (!strcmp(v, "model"))
             a->apply = FS_APPLY_MODEL;
         else if (!strcmp(v, "asyncify"))

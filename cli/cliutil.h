@@ -16,7 +16,8 @@ typedef struct fs_cli_analysis {
     int             roots_default;   /* no --root: the defaults were used */
     fs_policy       policy;          /* --indirect, default typed */
     fs_cost_profile profile;         /* --model, default the seed */
-    int             apply;           /* --apply: fs_apply, default model */
+    int             apply;           /* --apply: fs_apply, default simulate */
+    int             apply_default;   /* no --apply: simulate may fall back to model */
     int             opt_level;       /* -O N, default 2 */
     unsigned        stage;           /* --stages: FS_FI_* + 1; 0 = default (live) */
 } fs_cli_analysis;

@@ -459,7 +459,10 @@ int fs_cmd_culprits(int argc, char **argv)
     fs_analysis_opts ao = {
         .roots = o.an.roots, .nroots = o.an.nroots, .roots_default = o.an.roots_default,
         .policy = o.an.policy, .profile = &o.an.profile, .tool_version = FORKSIZE_VERSION,
-        .apply = (fs_apply)o.an.apply, .opt_level = o.an.opt_level,
+        /* culprits prices with the model (and, with --apply asyncify, the
+         * measured growth): the default dry run would only cost time. */
+        .apply = o.an.apply_default ? FS_APPLY_MODEL : (fs_apply)o.an.apply,
+        .opt_level = o.an.opt_level, .stage = o.an.stage,
     };
     double t0 = now_ms();
     st = fs_analysis_run(&a, o.module, &ao, &err);

@@ -228,7 +228,8 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
     fs_analysis_opts ao = {
         .roots = o->an.roots, .nroots = o->an.nroots, .roots_default = o->an.roots_default,
         .policy = o->an.policy, .profile = &o->an.profile, .tool_version = FORKSIZE_VERSION,
-        .apply = (fs_apply)o->an.apply, .opt_level = o->an.opt_level,
+        .apply = (fs_apply)o->an.apply, .opt_level = o->an.opt_level, .stage = o->an.stage,
+        .apply_default = o->an.apply_default,
     };
     st = fs_analysis_run(&a, path, &ao, &err);
     if (st == FS_ERR_UNSUPPORTED) {
@@ -319,7 +320,7 @@ static void emit_text(FILE *out, const fs_diff *d, int md)
 {
     const fs_diff_side *b = d->base, *n = d->new_;
     char lb[64], fb[600], c0[24], c1[24];
-    const char *est = d->measured ? "measured" : "estimated";
+    const char *est = d->measured ? "measured" : d->cost_label;
     fprintf(out, md ? "# forksize diff\n\n" : "forksize diff\n");
     side_line(out, md, md ? "base**" : "base:", b);
     side_line(out, md, md ? "new**" : "new: ", n);
@@ -338,7 +339,8 @@ static void emit_text(FILE *out, const fs_diff *d, int md)
                 n->tool_version);
     fprintf(out, "cost per function: %s\n", d->measured
             ? "delta_bytes (measured: --apply asyncify on both sides)"
-            : "cost.total (estimated by the model)");
+            : strcmp(d->cost_label, "estimated") ? "cost.total (forkinstr's exact bytes)"
+                                                 : "cost.total (estimated by the model)");
     fprintf(out, "functions: %u paired by name, %u by index, %u added, %u removed\n\n",
             d->by_name, d->by_index, d->added, d->removed);
 
@@ -358,11 +360,14 @@ static void emit_text(FILE *out, const fs_diff *d, int md)
     else
         fprintf(out, "%-22s %11.2f%% %11.2f%% %+7.2f pp  %s\n", "growth", b->growth * 100,
                 n->growth * 100, (n->growth - b->growth) * 100, lb);
-    triple(out, md, "terms: fixed", (int64_t)b->terms.fixed, (int64_t)n->terms.fixed, "estimated");
+    triple(out, md, "terms: fixed", (int64_t)b->terms.fixed, (int64_t)n->terms.fixed, d->cost_label);
     triple(out, md, "terms: callsite", (int64_t)b->terms.callsite, (int64_t)n->terms.callsite,
-           "estimated");
-    triple(out, md, "terms: local", (int64_t)b->terms.local, (int64_t)n->terms.local, "estimated");
-    triple(out, md, "terms: total", (int64_t)b->terms.total, (int64_t)n->terms.total, "estimated");
+           d->cost_label);
+    triple(out, md, "terms: local", (int64_t)b->terms.local, (int64_t)n->terms.local, d->cost_label);
+    if (strcmp(d->cost_label, "estimated"))
+        triple(out, md, "terms: dispatch", (int64_t)b->terms.dispatch, (int64_t)n->terms.dispatch,
+               d->cost_label);
+    triple(out, md, "terms: total", (int64_t)b->terms.total, (int64_t)n->terms.total, d->cost_label);
 
     fprintf(out, "\nclosure: %u -> %u functions (%+lld)\n", b->closure_functions,
             n->closure_functions, (long long)n->closure_functions - (long long)b->closure_functions);
@@ -373,8 +378,8 @@ static void emit_text(FILE *out, const fs_diff *d, int md)
     for (uint32_t i = 0; i < d->nleft; i++)
         fprintf(out, "%s%s\n", md ? "- " : "  ", fn_label(d, d->left[i], fb, sizeof fb));
 
-    fprintf(out, "\ncost changes (%s %s; terms estimated), largest first: %u\n",
-            d->measured ? "measured" : "estimated", d->measured ? "delta_bytes" : "cost.total",
+    fprintf(out, "\ncost changes (%s %s; terms %s), largest first: %u\n",
+            est, d->measured ? "delta_bytes" : "cost.total", d->cost_label,
             d->nchanges);
     if (d->nchanges) {
         if (md)
@@ -525,7 +530,7 @@ static char *emit_json(const fs_diff *d, const diff_opts *o, int tripped, const 
     }
     cJSON *cost = cJSON_AddObjectToObject(doc, "cost");
     cJSON_AddStringToObject(cost, "metric", d->measured ? "delta_bytes" : "cost.total");
-    cJSON_AddStringToObject(cost, "label", d->measured ? "measured" : "estimated");
+    cJSON_AddStringToObject(cost, "label", d->measured ? "measured" : d->cost_label);
     cJSON *mt = cJSON_AddObjectToObject(doc, "matching");
     cJSON_AddNumberToObject(mt, "by_name", d->by_name);
     cJSON_AddNumberToObject(mt, "by_index", d->by_index);
@@ -539,7 +544,7 @@ static char *emit_json(const fs_diff *d, const diff_opts *o, int tripped, const 
             (double)n->code_after - (double)n->code_before);
     jtriple(tot, "growth", b->growth, n->growth);
     cJSON *terms = cJSON_AddObjectToObject(doc, "terms");
-    cJSON_AddStringToObject(terms, "label", "estimated");
+    cJSON_AddStringToObject(terms, "label", d->cost_label);
     jtriple(terms, "fixed", (double)b->terms.fixed, (double)n->terms.fixed);
     jtriple(terms, "callsite", (double)b->terms.callsite, (double)n->terms.callsite);
     jtriple(terms, "local", (double)b->terms.local, (double)n->terms.local);

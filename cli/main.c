@@ -52,7 +52,7 @@ static int stats(const fs_options *o)
         .roots = an->roots, .nroots = an->nroots, .roots_default = an->roots_default,
         .policy = an->policy, .profile = &an->profile, .tool_version = FORKSIZE_VERSION,
         .apply = (fs_apply)an->apply, .opt_level = an->opt_level, .no_precheck = o->no_precheck,
-        .stage = an->stage, .progress = isatty(2) && !o->quiet ? progress : NULL,
+        .stage = an->stage, .apply_default = an->apply_default, .progress = isatty(2) && !o->quiet ? progress : NULL,
         .progress_ctx = (void *)o->module,
     };
     int st = fs_analysis_run(&a, o->module, &ao, &err);

@@ -253,8 +253,17 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
     if (applied && (st = apply_asyncify(a, o, err)))
         return st;
     int fi = (o->apply == FS_APPLY_FORKINSTR || o->apply == FS_APPLY_SIMULATE) && a->c.nroots;
-    if (fi && (st = apply_forkinstr(a, o, err)))
-        return st;
+    char fallback[300] = "";
+    if (fi && (st = apply_forkinstr(a, o, err))) {
+        if (st != FS_ERR_UNSUPPORTED || !o->apply_default)
+            return st;
+        /* The default mode on a module forkinstr refuses whole: say so
+         * and price it with the model. */
+        snprintf(fallback, sizeof fallback, "%.200s; priced with the model instead "
+                 "(--apply model)", err->msg);
+        fs_fi_free(&a->fi);
+        fi = 0;
+    }
     static const char *const apply_name[4] = { "model", "asyncify", "forkinstr", "simulate" };
     fs_report_input in = {
         .m = &a->m, .g = &a->g, .c = &a->c, .costs = a->costs, .unsaveable = a->unsaveable,
@@ -262,7 +271,8 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
         .roots_default = o->roots_default, .sha256 = job.hex, .tool_version = o->tool_version,
         .measure = applied ? &a->measure : NULL,
         .fi = fi ? &a->fi : NULL, .fi_dry = o->apply == FS_APPLY_SIMULATE,
-        .apply = apply_name[o->apply], .opt_level = o->opt_level,
+        .apply = apply_name[fallback[0] ? FS_APPLY_MODEL : o->apply], .opt_level = o->opt_level,
+        .fallback = fallback[0] ? fallback : NULL,
         .peer_seconds = { a->peer[0].seconds, a->peer[1].seconds },
         /* stack-bound frames: forkinstr's exact ones, else the model's */
         .frames = fi ? a->frames : NULL,

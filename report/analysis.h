@@ -25,6 +25,8 @@ typedef struct fs_analysis_opts {
     int                    opt_level;       /* -O N for --apply asyncify */
     int                    no_precheck;     /* call Binaryen even when we predict a failure */
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
+    int                    apply_default;   /* simulate was not asked for: a module
+                                               forkinstr refuses falls back to model */
     fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
     void                  *progress_ctx;
 } fs_analysis_opts;

@@ -150,6 +150,9 @@ static void jcost(jctx *c, const cJSON *o, fs_cost *out, const char *path)
     out->callsite = juint(c, o, "callsite", path);
     out->local = juint(c, o, "local", path);
     out->total = juint(c, o, "total", path);
+    /* forkinstr's fourth term; absent from the model's reports */
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "dispatch");
+    out->dispatch = cJSON_IsNumber(d) && d->valuedouble >= 0 ? (uint64_t)d->valuedouble : 0;
 }
 
 static void read_rows(jctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
@@ -526,6 +529,11 @@ int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *ne
     d->new_ = new_;
     d->top = top;
     d->measured = !strcmp(base->mode, "asyncify") && !strcmp(new_->mode, "asyncify");
+    /* cost.total and the terms are forkinstr's exact bytes when both sides
+     * ran it the same way, otherwise the model's estimate */
+    int fib = !strcmp(base->mode, "forkinstr") || !strcmp(base->mode, "simulate");
+    int fin = !strcmp(new_->mode, "forkinstr") || !strcmp(new_->mode, "simulate");
+    d->cost_label = fib && fin && !strcmp(base->label, new_->label) ? base->label : "estimated";
     d->identical_input = !strcmp(base->sha256, new_->sha256);
     d->tool_versions_differ = strcmp(base->tool_version, new_->tool_version) != 0;
     option_diffs(d);

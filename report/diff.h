@@ -113,6 +113,7 @@ typedef struct fs_diff_rank {
 typedef struct fs_diff {
     const fs_diff_side *base, *new_;
     int        measured;              /* metric is delta_bytes */
+    const char *cost_label;           /* of cost.total and the terms */
     int        identical_input;
     char       options_differ[1024];  /* "a vs b; c vs d", empty when equal */
     int        tool_versions_differ;

@@ -403,7 +403,6 @@ static cJSON *build(const fs_report *r)
         juint(ml, "function_bytes", fi->helper_bytes);
         juint(ml, "exports", fi->new_exports);
         num(ml, "module_bytes", (double)fi->module_bytes);
-        num(p, "seconds", fi->seconds);
         cJSON *ft = cJSON_AddObjectToObject(p, "terms");
         juint(ft, "fixed", r->terms.fixed);
         juint(ft, "callsite", r->terms.callsite);
@@ -449,6 +448,8 @@ static cJSON *build(const fs_report *r)
     num(timing, "decode_ms", r->decode_ms);
     num(timing, "hash_wait_ms", r->hash_wait_ms);
     num(timing, "graph_ms", r->graph_ms);
+    if (r->fi_applied)
+        num(timing, "forkinstr_ms", r->fi->seconds * 1000.0);
     return doc;
 }
 

@@ -85,13 +85,13 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
         const fs_fi_result *fi = r->fi;
         fprintf(out, "forkinstr   %s, stage %s: %u functions instrumented, %u refused (estimated "
                 "%llu bytes, guards %llu), %u with no reachable site; +%u types, +%u globals, "
-                "+%u functions (%llu bytes), +%u exports; module %+lld bytes; %.3f s [%s]\n",
+                "+%u functions (%llu bytes), +%u exports; module %+lld bytes [%s]\n",
                 fi->out || !strcmp(r->mode, "forkinstr") ? "emitted" : "dry run",
                 r->fi_stage, fi->instrumented, fi->refused,
                 (unsigned long long)r->refused_estimate, (unsigned long long)fi->guard_bytes,
                 fi->untouched, fi->new_types, fi->new_globals, fi->new_functions,
                 (unsigned long long)fi->helper_bytes, fi->new_exports,
-                (long long)fi->module_bytes, fi->seconds, r->label);
+                (long long)fi->module_bytes, r->label);
         fprintf(out, "code        %llu -> %llu bytes (%+lld, %+.1f%%; %llu of it module-level "
                 "and guards) [%s]\n", (unsigned long long)r->code_bytes_before,
                 (unsigned long long)r->code_bytes_after,

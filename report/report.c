@@ -70,6 +70,8 @@ static void collect_warnings(fs_report *r, const fs_wasm_module *m, const fs_rep
 {
     if (m->name_warning[0])
         warn(r, "%s", m->name_warning);
+    if (in->fallback)
+        warn(r, "%s", in->fallback);
     for (unsigned i = 0; i < in->nspecs; i++) {
         const fs_root_spec *s = &in->specs[i];
         uint32_t n = s->matched_no_import_calls;

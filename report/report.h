@@ -125,6 +125,7 @@ typedef struct fs_report_input {
     const fs_measure      *measure;      /* --apply asyncify, else NULL */
     const struct fs_fi_result *fi;       /* --apply forkinstr/simulate, else NULL */
     int                    fi_dry;       /* simulate: a dry run */
+    const char            *fallback;     /* why the default forkinstr gave way to the model */
     const char            *apply;        /* the --apply mode asked for: "model" or "asyncify" */
     int                    opt_level;
     double                 peer_seconds[2];

@@ -93,19 +93,29 @@ int main(int argc, char **argv)
     const cJSON *mode = field(doc, "instrumentation.mode", cJSON_String);
     const cJSON *label = field(doc, "instrumentation.label", cJSON_String);
     int applied = mode && !strcmp(mode->valuestring, "asyncify");
+    /* forkinstr (emitted) and simulate (dry run): exact per-term bytes */
+    int fi = mode && (!strcmp(mode->valuestring, "forkinstr") ||
+                      !strcmp(mode->valuestring, "simulate"));
+    const char *fil = fi && !strcmp(mode->valuestring, "forkinstr") ? "measured"
+                                                                      : "exact (dry run)";
     if (applied)
         check(label && !strcmp(label->valuestring, "measured"),
               "an applied instrumentation is labelled measured");
+    else if (fi)
+        check(label && !strcmp(label->valuestring, fil),
+              "forkinstr is labelled measured, simulate exact (dry run)");
     else
         check(mode && label && !strcmp(mode->valuestring, "model") &&
               !strcmp(label->valuestring, "estimated"), "a model's figures are labelled estimated");
     const cJSON *tlabel = field(doc, "terms.label", cJSON_String);
-    check(tlabel && !strcmp(tlabel->valuestring, "estimated"), "the term split is the estimate");
+    check(tlabel && !strcmp(tlabel->valuestring, fi ? fil : "estimated"),
+          "the term split is the estimate, or forkinstr's own");
     double before = numv(doc, "instrumentation.code_bytes_before");
     double after = numv(doc, "instrumentation.code_bytes_after");
     double growth = numv(doc, "instrumentation.growth");
     double tf = numv(doc, "terms.fixed"), tc = numv(doc, "terms.callsite");
     double tl = numv(doc, "terms.local"), tt = numv(doc, "terms.total");
+    double td = fi ? numv(doc, "terms.dispatch") : 0, sd = 0;
     numv(doc, "model.A");
     numv(doc, "model.B");
     numv(doc, "model.C");
@@ -125,7 +135,12 @@ int main(int argc, char **argv)
         numv(r, "body_bytes");
         numv(r, "callsites");
         numv(r, "locals");
-        rowsums &= ct == cf + cc + cl;
+        double cd = fi ? numv(r, "cost.dispatch") : 0;
+        rowsums &= ct == cf + cc + cl + cd;
+        const cJSON *refused = fi ? cJSON_GetObjectItemCaseSensitive(r, "refused") : NULL;
+        int is_refused = cJSON_IsString(refused);
+        if (fi)
+            check(is_refused || cJSON_IsNull(refused), "refused is a reason or null");
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(r, "delta_bytes");
         if (cJSON_IsNumber(d)) {
             deltas += d->valuedouble;
@@ -133,7 +148,15 @@ int main(int argc, char **argv)
         } else {
             check(cJSON_IsNull(d), "delta_bytes is a number or null");
         }
-        if (cJSON_IsTrue(inc)) {
+        if (cJSON_IsTrue(inc) && fi) {
+            in++;
+            /* a refused function keeps the model's estimate, apart */
+            if (!is_refused) {
+                sf += cf; sc += cc; sl += cl; st += ct; sd += cd;
+            }
+            labels &= cJSON_IsString(lab) &&
+                      !strcmp(lab->valuestring, is_refused ? "estimated" : fil);
+        } else if (cJSON_IsTrue(inc)) {
             in++;
             sf += cf; sc += cc; sl += cl; st += ct;
             labels &= cJSON_IsString(lab) && !strcmp(lab->valuestring, "estimated");
@@ -143,13 +166,25 @@ int main(int argc, char **argv)
     }
     check(n == nfuncs, "module.functions equals the number of rows");
     check(sorted, "rows are sorted by index");
-    check(rowsums, "each row's total is fixed + callsite + local");
+    check(rowsums, "each row's total is fixed + callsite + local (+ dispatch)");
     check(labels, "closure rows are estimated, the others null with zero cost");
     check(in == csize, "closure.functions equals the rows in the closure");
     check(nfuncs == 0 || fabs(frac - in / nfuncs) < 1e-12, "closure.fraction is members/functions");
-    check(sf == tf && sc == tc && sl == tl && st == tt, "terms are the sums of the rows");
-    check(tt == tf + tc + tl, "terms.total is fixed + callsite + local");
-    if (applied) {
+    check(sf == tf && sc == tc && sl == tl && st == tt && sd == td,
+          "terms are the sums of the (instrumented) rows");
+    check(tt == tf + tc + tl + td, "terms.total is fixed + callsite + local (+ dispatch)");
+    if (fi) {
+        /* the rest of the growth is module-level: the five runtime
+         * functions, refused functions' guards, the count LEB */
+        double guard = numv(doc, "instrumentation.forkinstr.guard_bytes");
+        double helpers = numv(doc, "instrumentation.forkinstr.module_level.function_bytes");
+        double nf = n, lebgrow = 0;
+        for (double v = nf + 5; v >= 128; v = floor(v / 128)) lebgrow++;
+        for (double v = nf; v >= 128; v = floor(v / 128)) lebgrow--;
+        check(before == code, "code_bytes_before is the code section size");
+        check(after - before == tt + guard + helpers + lebgrow,
+              "after - before is the terms plus guards, runtime functions and count LEB");
+    } else if (applied) {
         double mod = numv(doc, "instrumentation.binaryen.module_bytes");
         double measured = numv(doc, "instrumentation.binaryen.functions_measured");
         check(after - before == deltas + mod,

@@ -215,7 +215,7 @@ corpus)
         has "$work/out" "entered the closure: 0"
         has "$work/out" "left the closure: 0"
         has "$work/out" "largest first: 0"
-        has "$work/out" "top 20 by estimated cost: unchanged"
+        has "$work/out" "top 20 by exact (dry run) cost: unchanged"   # the default, forkinstr's dry run
         hasnt "$work/out" "warning"
     done
     ;;

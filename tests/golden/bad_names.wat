@@ -35,9 +35,9 @@
 ;;
 ;; WAT2WASM:
 ;; APPEND-HEX: 00 15 04 6e 61 6d 65 01 0e 02 01 04 6d 61 69 6e 09 05 67 68 6f 73 74
-;; RUN text: --top 0
-;; RUN json: --format json
-;; RUN funcroot: --top 0 --root func:main
+;; RUN text: --top 0 --apply model
+;; RUN json: --format json --apply model
+;; RUN funcroot: --top 0 --root func:main --apply model
 (module
   (import "env" "fork" (func (result i32)))
   (func (result i32)

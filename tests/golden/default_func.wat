@@ -27,9 +27,9 @@
 ;;   code section: 1 + (1+9) + (1+4) + (1+4) = 21 -> 21 + 276 = 297.
 ;;
 ;; WAT2WASM: --debug-names
-;; RUN text: --top 0
-;; RUN json: --format json
-;; RUN csv: --format csv
+;; RUN text: --top 0 --apply model
+;; RUN json: --format json --apply model
+;; RUN csv: --format csv --apply model
 (module
   (import "wasi" "proc_raise" (func $raise (param i32) (result i32)))
   (func $fork (result i32)

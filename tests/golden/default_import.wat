@@ -29,10 +29,10 @@
 ;;   (1) plus the body: 1+4 + 1+12 + 1+6.  After: 26 + 290 = 316 (+1115.4%).
 ;;
 ;; WAT2WASM: --debug-names
-;; RUN text: --top 0
-;; RUN json: --format json
-;; RUN csv: --format csv
-;; RUN md: --format md
+;; RUN text: --top 0 --apply model
+;; RUN json: --format json --apply model
+;; RUN csv: --format csv --apply model
+;; RUN md: --format md --apply model
 (module
   (import "env" "fork" (func $env_fork (result i32)))
   (import "env" "log" (func $env_log (param i32)))

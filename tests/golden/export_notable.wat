@@ -25,9 +25,9 @@
 ;;   local 14).
 ;;
 ;; WAT2WASM: --debug-names
-;; RUN typed: --top 0
-;; RUN typed-json: --format json
-;; RUN table-csv: --format csv --indirect table
+;; RUN typed: --top 0 --apply model
+;; RUN typed-json: --format json --apply model
+;; RUN table-csv: --format csv --indirect table --apply model
 (module
   (type $V (func))
   (type $I (func (param i32)))

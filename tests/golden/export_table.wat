@@ -27,9 +27,9 @@
 ;; Compare export_notable.wat: the same module without the table export.
 ;;
 ;; WAT2WASM: --debug-names
-;; RUN typed: --top 0
-;; RUN typed-json: --format json
-;; RUN typed-csv: --format csv
+;; RUN typed: --top 0 --apply model
+;; RUN typed-json: --format json --apply model
+;; RUN typed-csv: --format csv --apply model
 (module
   (type $V (func))
   (type $I (func (param i32)))

@@ -58,17 +58,17 @@
 ;; i32.const 2, call_indirect 3, end 1), call_b 7, main 10.
 ;;
 ;; WAT2WASM: --debug-names
-;; RUN asyncify: --top 0 --indirect asyncify
-;; RUN asyncify-csv: --format csv --indirect asyncify
-;; RUN table-csv: --format csv --indirect table
-;; RUN typed: --top 0
-;; RUN typed-json: --format json --indirect typed
-;; RUN typed-csv: --format csv --indirect typed
-;; RUN none-csv: --format csv --indirect none
-;; RUN b-asyncify-csv: --format csv --indirect asyncify --root func:b_forks
-;; RUN b-table-csv: --format csv --indirect table --root func:b_forks
-;; RUN b-typed-csv: --format csv --indirect typed --root func:b_forks
-;; RUN b-none-csv: --format csv --indirect none --root func:b_forks
+;; RUN asyncify: --top 0 --indirect asyncify --apply model
+;; RUN asyncify-csv: --format csv --indirect asyncify --apply model
+;; RUN table-csv: --format csv --indirect table --apply model
+;; RUN typed: --top 0 --apply model
+;; RUN typed-json: --format json --indirect typed --apply model
+;; RUN typed-csv: --format csv --indirect typed --apply model
+;; RUN none-csv: --format csv --indirect none --apply model
+;; RUN b-asyncify-csv: --format csv --indirect asyncify --root func:b_forks --apply model
+;; RUN b-table-csv: --format csv --indirect table --root func:b_forks --apply model
+;; RUN b-typed-csv: --format csv --indirect typed --root func:b_forks --apply model
+;; RUN b-none-csv: --format csv --indirect none --root func:b_forks --apply model
 (module
   (type $A (func))
   (type $B (func (result i32)))

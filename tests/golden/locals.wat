@@ -57,13 +57,13 @@
 ;;   terms: fixed 505, call-site 100, local 19146, total 19751.
 ;;
 ;; WAT2WASM: --debug-names
-;; RUN text: --top 0
-;; RUN json: --format json
-;; RUN csv: --format csv
-;; RUN md: --format md
-;; RUN model: --top 0 --model 100,20,10
-;; RUN model-csv: --format csv --model 100,20,10
-;; RUN model-json: --format json --model 100,20,10
+;; RUN text: --top 0 --apply model
+;; RUN json: --format json --apply model
+;; RUN csv: --format csv --apply model
+;; RUN md: --format md --apply model
+;; RUN model: --top 0 --model 100,20,10 --apply model
+;; RUN model-csv: --format csv --model 100,20,10 --apply model
+;; RUN model-json: --format json --model 100,20,10 --apply model
 (module
   (import "env" "fork" (func $env_fork (result i32)))
   (func $mixed (param i32 i64)

@@ -74,19 +74,19 @@
 ;;   +(1+7)+(1+9) = 58 -> 58 (+0).
 ;;
 ;; WAT2WASM: --debug-names
-;; RUN import: --top 0 --root import:env.wait*
-;; RUN import-json: --format json --root import:env.wait*
-;; RUN import-csv: --format csv --root import:env.wait*
-;; RUN func: --top 0 --root func:sys_*
-;; RUN export: --top 0 --root export:sys_*
-;; RUN export-noimport: --format csv --root export:run_*
-;; RUN index: --top 0 --root index:5
-;; RUN multi: --top 0 --root index:1 --root func:logger
-;; RUN multi-md: --format md --root index:1 --root func:logger
-;; RUN nomatch-default: --top 0
-;; RUN nomatch: --format json --root func:nothing
-;; RUN allow-empty: --top 0 --root func:nothing --allow-empty
-;; RUN allow-empty-json: --format json --root func:nothing --allow-empty
+;; RUN import: --top 0 --root import:env.wait* --apply model
+;; RUN import-json: --format json --root import:env.wait* --apply model
+;; RUN import-csv: --format csv --root import:env.wait* --apply model
+;; RUN func: --top 0 --root func:sys_* --apply model
+;; RUN export: --top 0 --root export:sys_* --apply model
+;; RUN export-noimport: --format csv --root export:run_* --apply model
+;; RUN index: --top 0 --root index:5 --apply model
+;; RUN multi: --top 0 --root index:1 --root func:logger --apply model
+;; RUN multi-md: --format md --root index:1 --root func:logger --apply model
+;; RUN nomatch-default: --top 0 --apply model
+;; RUN nomatch: --format json --root func:nothing --apply model
+;; RUN allow-empty: --top 0 --root func:nothing --allow-empty --apply model
+;; RUN allow-empty-json: --format json --root func:nothing --allow-empty --apply model
 (module
   (import "env" "wait4" (func $wait4 (param i32) (result i32)))
   (import "env" "waitpid" (func $waitpid (param i32) (result i32)))

@@ -32,9 +32,9 @@
 ;; binary would be needed; that belongs in the unit or malformed tests.
 ;;
 ;; WAT2WASM: --debug-names --enable-tail-call
-;; RUN typed: --top 0
-;; RUN typed-json: --format json
-;; RUN none-csv: --format csv --indirect none
+;; RUN typed: --top 0 --apply model
+;; RUN typed-json: --format json --apply model
+;; RUN none-csv: --format csv --indirect none --apply model
 (module
   (type $T (func (result i32)))
   (import "env" "fork" (func $env_fork (type $T)))
