@@ -268,12 +268,12 @@ static void open_wraps(em *e, uint32_t level)
     uint32_t n = 0;
     for (uint32_t it = l->first_item; it != FI_NONE; it = p->items[it].next)
         ids[n++] = it;
-    const fi_val *pv = p->tpool + l->params;
+    const fi_val *pv = AT(p->tpool, l->params);
     e->term = FS_FI_DISPATCH;
     uint32_t opened = 0;
     for (uint32_t j = n; j-- > 0;) {
         const fi_item *it = &p->items[ids[j]];
-        const fi_val *t = p->tpool + it->t;
+        const fi_val *t = AT(p->tpool, it->t);
         if (it->elide)
             continue;
         op_idx(e, 0x20, p->idx_local);

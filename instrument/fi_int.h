@@ -24,6 +24,10 @@
 
 #define FI_NONE UINT32_MAX
 
+/* BASE + OFF for arrays that may still be NULL when empty (NULL + 0 is
+ * undefined behaviour, and UBSan says so). */
+#define AT(base, off) ((base) ? (base) + (off) : (base))
+
 /* ---- output buffer (or counting sink) ------------------------------ */
 
 typedef struct fi_buf {

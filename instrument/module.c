@@ -33,6 +33,8 @@ void fi_buf_reserve(fi_buf *b, size_t more)
 
 void fi_put_bytes(fi_buf *b, const void *src, size_t n)
 {
+    if (!n)
+        return;
     if (!b->count_only) {
         fi_buf_reserve(b, n);
         if (b->oom)

@@ -160,7 +160,7 @@ static uint32_t tpool_add(walk *w, const fi_val *v, uint32_t n)
     GROW(w, p->tpool, p->ntpool, p->tpool_cap, n);
     uint32_t at = p->ntpool;
     if (n)
-        memcpy(p->tpool + at, v, n * sizeof *v);
+        memcpy(AT(p->tpool, at), v, n * sizeof *v);
     p->ntpool += n;
     return at;
 }
@@ -298,10 +298,10 @@ static void site(walk *w, uint32_t nargs, int indirect)
         it.t = tpool_add(w, w->runbuf, w->nrunbuf);
     } else {
         it.nt = nt;
-        it.t = tpool_add(w, w->st + f->base, nt);
+        it.t = tpool_add(w, AT(w->st, f->base), nt);
     }
-    check_dummies(w, p->tpool + it.t, it.nt);
-    it.slots = save_values(w, w->st + f->base, it.ns);
+    check_dummies(w, AT(p->tpool, it.t), it.nt);
+    it.slots = save_values(w, AT(w->st, f->base), it.ns);
     if (w->loops)
         p->ins[w->cur].flags |= FI_RESET;
     it.tidx_local = FI_NONE;
@@ -327,7 +327,7 @@ static void open_frame(walk *w, fs_op_id op)
     uint32_t pbase = parent->base;
     frame nf = { 0 };
     nf.nt = plive ? w->nst - pbase : 0;
-    nf.t = plive ? tpool_add(w, w->st + pbase, nf.nt) : 0;
+    nf.t = plive ? tpool_add(w, AT(w->st, pbase), nf.nt) : 0;
     nf.ns = plive ? nf.nt - np - (op == FS_OP_IF) : 0;
     if (plive && nf.nt < np + (op == FS_OP_IF))
         refuse(w, "the body does not type-check (block parameters)");
@@ -379,7 +379,7 @@ static void else_arm(walk *w)
     f->arm_start = w->cur + 1;
     /* The else arm starts from the same params the then arm got. */
     if (!f->dead && f->nt) {
-        const fi_val *pv = w->p->tpool + f->t + f->nt - 1 - f->np;
+        const fi_val *pv = AT(w->p->tpool, f->t + f->nt - 1 - f->np);
         for (uint32_t i = 0; i < f->np; i++) {
             uint32_t save = w->cur;
             w->cur = pv[i].prod;
@@ -419,9 +419,9 @@ static int end_frame(walk *w)
         it.t = f.t;
         it.ns = f.ns;
         it.tidx_local = FI_NONE;
-        check_dummies(w, w->p->tpool + f.t, f.nt);
+        check_dummies(w, AT(w->p->tpool, f.t), f.nt);
         /* save_values grows upool only, so the snapshot stays put. */
-        it.slots = save_values(w, w->p->tpool + f.t, f.ns);
+        it.slots = save_values(w, AT(w->p->tpool, f.t), f.ns);
         add_item(w, &w->fr[w->nfr - 1], &it);
     }
     return 0;
@@ -773,7 +773,8 @@ static void start_run(walk *w)
     const frame *f = &w->fr[w->nfr - 1];
     uint32_t n = w->nst - f->base;
     GROW(w, w->runbuf, w->nrunbuf, w->runbuf_cap, n);
-    memcpy(w->runbuf, w->st + f->base, n * sizeof *w->runbuf);
+    if (n)
+        memcpy(w->runbuf, AT(w->st, f->base), n * sizeof *w->runbuf);
     w->nrunbuf = n;
     w->run_start = w->cur + 1;
     w->run_min = w->nst;
