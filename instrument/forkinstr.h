@@ -73,8 +73,10 @@
  * can unwind, when a reference-typed value must be saved, or when a
  * multi-value result stays on the stack across a site.  Its sites get a
  * guard that traps if an unwind ever passes through it, so the output is
- * never silently wrong.  Modules without a memory, with memory64, or that
- * already export the asyncify_* names are refused whole.
+ * never silently wrong.  Modules without a memory or with memory64 are
+ * refused whole.  A module that already exports the asyncify_* names (it
+ * was built with Asyncify) gets forkinstr's exports in their place; its
+ * old runtime stays, unexported, and never leaves the normal state.
  */
 #ifndef FS_FORKINSTR_H
 #define FS_FORKINSTR_H
