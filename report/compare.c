@@ -96,6 +96,9 @@ static void take(fs_compare_row *row, const fs_report *r)
     row->share[1] = part(r->terms.callsite, r->terms.total);
     row->share[2] = part(r->terms.local, r->terms.total);
     row->share[3] = part(r->terms.dispatch, r->terms.total);
+    row->stack_unbounded = r->stack_unbounded;
+    row->stack_bytes = r->stack_bytes;
+    snprintf(row->stack_label, sizeof row->stack_label, "%s", r->stack_label ? r->stack_label : "");
     row->has_fit = r->has_fit;
     if (r->has_fit) {
         row->fit_nobs = r->fit.nobs;

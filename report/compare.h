@@ -61,6 +61,10 @@ typedef struct fs_compare_row {
     char      (*warnings)[320];
     unsigned    nwarnings;
     double      seconds;           /* wall clock of this module's analysis */
+    /* the worst-case unwind save area (stackbound.h), as the report has it */
+    int         stack_unbounded;
+    uint64_t    stack_bytes;       /* when bounded */
+    char        stack_label[32];
 } fs_compare_row;
 
 typedef struct fs_compare {

@@ -13,18 +13,18 @@
 #include <string.h>
 
 enum { C_MODULE, C_DEFINED, C_CLOSURE, C_SHARE, C_BEFORE, C_AFTER, C_GROWTH, C_LABEL,
-       C_FIXED, C_CALLSITE, C_LOCAL, C_DISPATCH, C_A, C_B, C_C, C_TIME, NCOL };
+       C_FIXED, C_CALLSITE, C_LOCAL, C_DISPATCH, C_A, C_B, C_C, C_STACK, C_TIME, NCOL };
 
 static const char *const text_head[NCOL] = {
     "module", "defined", "closure", "share", "before", "after", "growth", "label",
-    "fixed", "call-site", "local", "dispatch", "A", "B", "C", "time",
+    "fixed", "call-site", "local", "dispatch", "A", "B", "C", "stack", "time",
 };
 /* The terms' headers are "fixed [LABEL]" etc., built with the label of the
  * split (fs_compare_terms_label). */
 static const char *const md_head[NCOL] = {
     "module", "defined functions", "closure", "closure share", "code before [measured]",
     "code after", "growth", "label (after, growth)", NULL, NULL, NULL, NULL,
-    "A [fitted]", "B [fitted]", "C [fitted]", "time",
+    "A [fitted]", "B [fitted]", "C [fitted]", "unwind stack bound", "time",
 };
 
 /* Which columns are shown: the fit's only when some row can have one,
@@ -92,6 +92,12 @@ static int cell(const fs_compare_row *row, int k, char *b, size_t cap)
         else
             snprintf(b, cap, "%.2f", row->fit_coef[k - C_A]);
         break;
+    case C_STACK:
+        if (row->stack_unbounded)
+            snprintf(b, cap, "unbounded");
+        else
+            snprintf(b, cap, "%llu", (unsigned long long)row->stack_bytes);
+        break;
     }
     return 1;
 }
@@ -141,6 +147,12 @@ static void legend(FILE *out, const fs_compare *c, const int show[NCOL], const c
     if (show[C_A])
         fprintf(out, "%sA, B, C: measured growth = A + B*callsites + C*locals, least squares over "
                 "the measured closure functions [fitted]\n", lead);
+    const char *sl = "estimated";
+    for (unsigned i = c->nrows; i-- > 0;)
+        if (c->rows[i].status == FS_CMP_OK && c->rows[i].stack_label[0])
+            sl = c->rows[i].stack_label;
+    fprintf(out, "%sstack: worst-case unwind save area in bytes from an entry point, or "
+            "unbounded (recursion) [%s]\n", lead, sl);
     if (show[C_TIME])
         fprintf(out, "%stime: wall clock of the module's analysis\n", lead);
 }
@@ -316,7 +328,8 @@ static const char *const csv_head =
     "module,status,sha256,bytes,functions,closure_functions,closure_fraction,"
     "code_bytes_before,code_bytes_before_label,code_bytes_after,growth,after_label,"
     "fixed_bytes,callsite_bytes,local_bytes,dispatch_bytes,fixed_share,callsite_share,"
-    "local_share,dispatch_share,terms_label,fit_A,fit_B,fit_C,fit_label";
+    "local_share,dispatch_share,terms_label,fit_A,fit_B,fit_C,fit_label,"
+    "stack_bound_bytes,stack_unbounded,stack_label";
 
 int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *err)
 {
@@ -351,6 +364,9 @@ int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *er
         for (int k = 0; k < 3; k++)
             csv_num(out, N_REAL, r->fit_coef[k], ok && r->has_fit);
         fprintf(out, ",%s", ok && r->has_fit ? "fitted" : "");
+        csv_num(out, N_INT, (double)r->stack_bytes, ok && !r->stack_unbounded);
+        fprintf(out, ",%s,%s", ok ? (r->stack_unbounded ? "true" : "false") : "",
+                ok ? r->stack_label : "");
         if (timing)
             fprintf(out, ",%.3f", r->seconds);
         fputc(',', out);

@@ -117,6 +117,18 @@ static cJSON *module_obj(const fs_compare *c, const fs_compare_row *r, int timin
     else
         fig_u(o, "added_bytes", r->code_after - r->code_before, ok, r->label);
     fig_d(o, "growth", r->growth, ok, r->label);
+    /* the unwind stack bound: bytes, or null when recursion unbounds it */
+    if (ok) {
+        cJSON *sb = cJSON_AddObjectToObject(o, "stack_bound");
+        if (r->stack_unbounded)
+            cJSON_AddNullToObject(sb, "bytes");
+        else
+            cJSON_AddNumberToObject(sb, "bytes", (double)r->stack_bytes);
+        cJSON_AddBoolToObject(sb, "unbounded", r->stack_unbounded);
+        cJSON_AddStringToObject(sb, "label", r->stack_label);
+    } else {
+        cJSON_AddNullToObject(o, "stack_bound");
+    }
     if (ok) {
         /* The model's split, or forkinstr's measured one (with dispatch). */
         const char *tl = r->terms_label;

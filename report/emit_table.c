@@ -10,6 +10,10 @@ static const char *const columns[] = {
     "fixed", "callsite", "local", "total", "label", "body_offset", "delta_bytes",
 };
 #define NCOLS (sizeof columns / sizeof columns[0])
+/* forkinstr and simulate add these after the others (total includes
+ * dispatch there), so the model's columns keep their positions. */
+static const char *const fi_columns[] = { "dispatch", "frame_bytes", "refused" };
+#define NFICOLS (sizeof fi_columns / sizeof fi_columns[0])
 
 /* RFC 4180: quote a field holding a comma, quote or line break. */
 static void csv_name(FILE *out, const char *s, size_t len)
@@ -43,7 +47,7 @@ static void md_name(FILE *out, const char *s, size_t len)
     fputc('`', out);
 }
 
-static void row_fields(FILE *out, const fs_row *row, const char *sep, int md)
+static void row_fields(FILE *out, const fs_row *row, const char *sep, int md, int fi)
 {
     char buf[32];
     fprintf(out, "%u%s", row->index, sep);
@@ -62,6 +66,12 @@ static void row_fields(FILE *out, const fs_row *row, const char *sep, int md)
     fprintf(out, "%s%u%s", sep, row->body_offset, sep);
     if (row->measured)
         fprintf(out, "%lld", (long long)row->delta);
+    if (fi) {
+        fprintf(out, "%s%llu%s%u%s", sep, (unsigned long long)row->cost.dispatch, sep,
+                row->frame_bytes, sep);
+        if (row->refused)
+            (md ? md_name : csv_name)(out, row->refused, strlen(row->refused));
+    }
 }
 
 int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err)
@@ -69,9 +79,11 @@ int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err)
     (void)err;
     for (size_t i = 0; i < NCOLS; i++)
         fprintf(out, "%s%s", i ? "," : "", columns[i]);
+    for (size_t i = 0; r->fi_applied && i < NFICOLS; i++)
+        fprintf(out, ",%s", fi_columns[i]);
     fputc('\n', out);
     for (uint32_t i = 0; i < r->nrows; i++) {
-        row_fields(out, &r->rows[i], ",", 0);
+        row_fields(out, &r->rows[i], ",", 0, r->fi_applied);
         fputc('\n', out);
     }
     return ferror(out) ? FS_ERR_IO : FS_OK;
@@ -92,18 +104,25 @@ int fs_emit_md(const fs_report *r, FILE *out, fs_error *err)
     fprintf(out, "| code section after | %llu | %s |\n", (unsigned long long)r->code_bytes_after,
             r->label);
     fprintf(out, "| growth | +%.1f%% | %s |\n", 100.0 * r->growth, r->label);
-    fprintf(out, "| fixed / call-site / local | %llu / %llu / %llu | estimated |\n\n",
-            (unsigned long long)r->terms.fixed, (unsigned long long)r->terms.callsite,
-            (unsigned long long)r->terms.local);
-    for (size_t i = 0; i < NCOLS; i++)
-        fprintf(out, "| %s ", columns[i]);
+    if (r->fi_applied)
+        fprintf(out, "| fixed / call-site / local / dispatch | %llu / %llu / %llu / %llu | %s |\n\n",
+                (unsigned long long)r->terms.fixed, (unsigned long long)r->terms.callsite,
+                (unsigned long long)r->terms.local, (unsigned long long)r->terms.dispatch,
+                r->label);
+    else
+        fprintf(out, "| fixed / call-site / local | %llu / %llu / %llu | estimated |\n\n",
+                (unsigned long long)r->terms.fixed, (unsigned long long)r->terms.callsite,
+                (unsigned long long)r->terms.local);
+    size_t ncols = NCOLS + (r->fi_applied ? NFICOLS : 0);
+    for (size_t i = 0; i < ncols; i++)
+        fprintf(out, "| %s ", i < NCOLS ? columns[i] : fi_columns[i - NCOLS]);
     fprintf(out, "|\n");
-    for (size_t i = 0; i < NCOLS; i++)
+    for (size_t i = 0; i < ncols; i++)
         fprintf(out, "|---");
     fprintf(out, "|\n");
     for (uint32_t i = 0; i < r->nrows; i++) {
         fputs("| ", out);
-        row_fields(out, &r->rows[i], " | ", 1);
+        row_fields(out, &r->rows[i], " | ", 1, r->fi_applied);
         fputs(" |\n", out);
     }
     return ferror(out) ? FS_ERR_IO : FS_OK;

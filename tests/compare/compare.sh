@@ -175,7 +175,7 @@ asyncify)
         fail "a row is not labelled measured"
     has "$work/out" "(of Binaryen's baseline build at -O2)"
     has "$work/out" "[fitted]"
-    grep -qE '^module .* A +B +C +time$' "$work/out" || fail "no A B C columns"
+    grep -qE '^module .* A +B +C +stack +time$' "$work/out" || fail "no A B C columns"
     has "$work/err" "forksize: alpha.wasm: warning: no fit: no closure function survived -O2"
     # The same rows, warnings included, as one job in this process.
     "$FORKSIZE" compare "${A[@]}" --apply asyncify --format json --no-timing -j 1 >j1 2>e1

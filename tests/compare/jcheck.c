@@ -167,6 +167,14 @@ static void check_row(int i, cJSON *m, cJSON *s)
     int dispatch = at(s, "terms.dispatch") != NULL;
     if (!dispatch && at(m, "terms.dispatch"))
         bad(i, "terms.dispatch in compare, not in stats");
+    /* the stack bound is the stats report's */
+    cJSON *mb = at(m, "stack_bound.bytes"), *sb = at(s, "stack_bound.bytes");
+    if (!mb || !sb || cJSON_IsNull(mb) != cJSON_IsNull(sb) ||
+        (!cJSON_IsNull(mb) && cJSON_GetNumberValue(mb) != cJSON_GetNumberValue(sb)))
+        bad(i, "stack_bound.bytes differs from the stats report's");
+    if (cJSON_IsTrue(at(m, "stack_bound.unbounded")) != cJSON_IsTrue(at(s, "stack_bound.unbounded")))
+        bad(i, "stack_bound.unbounded differs from the stats report's");
+    same_str(i, "stack_bound.label", at(m, "stack_bound.label"), at(s, "stack_bound.label"));
     for (int k = 0; k < 5; k++) {
         if (k == 3 && !dispatch)
             continue;
