@@ -80,18 +80,6 @@ static const uint8_t store_op[5] = { 0x36, 0x37, 0x38, 0x39, 0x0B };
 static const uint8_t kalign[5]   = { 2, 3, 2, 3, 4 };
 static const uint8_t ksize[5]    = { 4, 8, 4, 8, 16 };
 
-static int kind_of(uint8_t code)
-{
-    switch (code) {
-    case 0x7F: return 0;
-    case 0x7E: return 1;
-    case 0x7D: return 2;
-    case 0x7C: return 3;
-    case 0x7B: return 4;
-    default:   return 5;
-    }
-}
-
 static void mem_op(em *e, int kind, int store, uint32_t offset)
 {
     if (kind == 4)
@@ -130,7 +118,7 @@ static uint32_t slot_local(const fi_plan *p, uint32_t slot)
 static uint8_t local_kind(const fi_plan *p, uint32_t l)
 {
     if (l < p->nlocals)
-        return (uint8_t)kind_of(p->local_code[l]);
+        return (uint8_t)fi_kind(p->local_code[l]);
     if (l == p->idx_local || l == p->fp_local || l == p->tidx_local)
         return 0;
     for (int k = 4; k >= 0; k--)
@@ -316,20 +304,6 @@ static void open_wraps(em *e, uint32_t level)
 
 /* ---- instructions ---------------------------------------------------- */
 
-static uint32_t read_leb(const uint8_t **pp)
-{
-    const uint8_t *q = *pp;
-    uint32_t v = 0;
-    unsigned shift = 0;
-    while (*q & 0x80) {
-        v |= (uint32_t)(*q++ & 0x7F) << shift;
-        shift += 7;
-    }
-    v |= (uint32_t)*q++ << shift;
-    *pp = q;
-    return v;
-}
-
 static uint32_t renumber(em *e, uint32_t d)
 {
     uint32_t k = e->norig - 1 - d;
@@ -345,12 +319,12 @@ static void branch(em *e, const uint8_t *at, uint32_t len)
     fi_put(e->b, at[0]);
     uint8_t op = at[0];
     if (op == 0x0E) {
-        uint32_t n = read_leb(&q);
+        uint32_t n = fi_read_leb(&q);
         fi_put_u32(e->b, n);
         for (uint32_t i = 0; i <= n; i++)
-            fi_put_u32(e->b, renumber(e, read_leb(&q)));
+            fi_put_u32(e->b, renumber(e, fi_read_leb(&q)));
     } else {
-        fi_put_u32(e->b, renumber(e, read_leb(&q)));
+        fi_put_u32(e->b, renumber(e, fi_read_leb(&q)));
     }
     e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
 }
@@ -443,7 +417,7 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
 {
     const fi_plan *p = e->p;
     const uint8_t *q = decl;
-    uint32_t nruns = read_leb(&q);
+    uint32_t nruns = fi_read_leb(&q);
     uint32_t n_i32 = 1 + (p->fp_local != FI_NONE) + (p->tidx_local != FI_NONE) + p->nscratch[0];
     uint32_t added = 1;
     for (int k = 1; k < 5; k++)

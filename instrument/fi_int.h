@@ -28,6 +28,38 @@
  * undefined behaviour, and UBSan says so). */
 #define AT(base, off) ((base) ? (base) + (off) : (base))
 
+/* An unsigned LEB128 from bytes the decoder has already validated. */
+static inline uint32_t fi_read_leb(const uint8_t **pp)
+{
+    const uint8_t *q = *pp;
+    uint32_t v = 0;
+    unsigned shift = 0;
+    while (*q & 0x80) {
+        v |= (uint32_t)(*q++ & 0x7F) << shift;
+        shift += 7;
+    }
+    v |= (uint32_t)*q++ << shift;
+    *pp = q;
+    return v;
+}
+
+/* Value kinds for slots and frames: i32 i64 f32 f64 v128, then any
+ * reference, then unknown (a polymorphic stack's values). */
+enum { FI_K_REF = 5, FI_K_UNKNOWN = 6 };
+
+static inline int fi_kind(uint8_t code)
+{
+    switch (code) {
+    case 0x7F: return 0;
+    case 0x7E: return 1;
+    case 0x7D: return 2;
+    case 0x7C: return 3;
+    case 0x7B: return 4;
+    case 0:    return FI_K_UNKNOWN;
+    default:   return FI_K_REF;
+    }
+}
+
 /* ---- output buffer (or counting sink) ------------------------------ */
 
 typedef struct fi_buf {

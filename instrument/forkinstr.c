@@ -53,20 +53,6 @@ static double now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static uint32_t leb_at(const uint8_t **pp)
-{
-    const uint8_t *p = *pp;
-    uint32_t v = 0;
-    unsigned shift = 0;
-    while (*p & 0x80) {
-        v |= (uint32_t)(*p++ & 0x7F) << shift;
-        shift += 7;
-    }
-    v |= (uint32_t)*p++ << shift;
-    *pp = p;
-    return v;
-}
-
 /* ---- the runtime functions -------------------------------------------- */
 
 /* Traps when data.current has passed data.end, as Asyncify does at every
@@ -155,7 +141,7 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
     fi_buf b = { 0 };
     b.count_only = bd->dry;
     const uint8_t *q = pl;
-    uint32_t n = pl ? leb_at(&q) : 0;
+    uint32_t n = pl ? fi_read_leb(&q) : 0;
     size_t rest = pl ? size - (size_t)(q - pl) : 0;
     switch (id) {
     case 1: {
@@ -199,11 +185,11 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         fi_put_u32(&b, kept + 5);
         for (uint32_t i = 0; i < n; i++) {
             const uint8_t *e0 = q;
-            uint32_t len = leb_at(&q);
+            uint32_t len = fi_read_leb(&q);
             const char *name = (const char *)q;
             q += len;
             uint8_t kind = *q++;
-            leb_at(&q);
+            fi_read_leb(&q);
             if (!(kind == FS_EXT_FUNC && is_abi_export(name, len)))
                 fi_put_bytes(&b, e0, (size_t)(q - e0));
         }

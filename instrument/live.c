@@ -39,20 +39,6 @@ static int is_control(uint16_t op)
     }
 }
 
-static uint32_t leb(const uint8_t **pp)
-{
-    const uint8_t *p = *pp;
-    uint32_t v = 0;
-    unsigned shift = 0;
-    while (*p & 0x80) {
-        v |= (uint32_t)(*p++ & 0x7F) << shift;
-        shift += 7;
-    }
-    v |= (uint32_t)*p++ << shift;
-    *pp = p;
-    return v;
-}
-
 /* The immediates after the opcode byte (label ops are one-byte opcodes). */
 static const uint8_t *imm(const fi_plan *p, const fs_wasm_module *m, const fi_ins *in)
 {
@@ -185,7 +171,7 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
             break;
         case FS_OP_BR: case FS_OP_BR_IF: case FS_OP_BR_ON_NULL: case FS_OP_BR_ON_NON_NULL: {
             const uint8_t *q = imm(p, m, in);
-            uint32_t t = label_target(p, g, i, leb(&q), open, nopen);
+            uint32_t t = label_target(p, g, i, fi_read_leb(&q), open, nopen);
             if (t != UINT32_MAX && add_succ(g, t))
                 goto oom;
             fall = in->op != FS_OP_BR;
@@ -193,9 +179,9 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
         }
         case FS_OP_BR_TABLE: {
             const uint8_t *q = imm(p, m, in);
-            uint32_t n = leb(&q);
+            uint32_t n = fi_read_leb(&q);
             for (uint32_t k = 0; k <= n; k++) {
-                uint32_t t = label_target(p, g, i, leb(&q), open, nopen);
+                uint32_t t = label_target(p, g, i, fi_read_leb(&q), open, nopen);
                 if (t != UINT32_MAX && add_succ(g, t))
                     goto oom;
             }
@@ -243,7 +229,7 @@ int fi_live(fi_plan *p, const fi_module *fm)
         if (p->ins[i].op != FS_OP_LOCAL_GET)
             continue;
         const uint8_t *q = imm(p, m, &p->ins[i]);
-        uint32_t l = leb(&q);
+        uint32_t l = fi_read_leb(&q);
         if (l < p->nlocals && dense[l] == UINT32_MAX)
             dense[l] = nd++;
     }
@@ -268,7 +254,7 @@ int fi_live(fi_plan *p, const fi_module *fm)
         if (op != FS_OP_LOCAL_GET && op != FS_OP_LOCAL_SET && op != FS_OP_LOCAL_TEE)
             continue;
         const uint8_t *q = imm(p, m, &p->ins[i]);
-        uint32_t l = leb(&q);
+        uint32_t l = fi_read_leb(&q);
         if (l >= p->nlocals || dense[l] == UINT32_MAX)
             continue;                   /* never read: never live */
         l = dense[l];

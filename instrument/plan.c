@@ -19,21 +19,6 @@
 #include "fi_int.h"
 #include "decode_int.h"
 
-/* Value kinds for slots: i32 i64 f32 f64 v128, then ref, then unknown. */
-enum { K_REF = 5, K_UNKNOWN = 6 };
-
-static int kind_of(uint8_t code)
-{
-    switch (code) {
-    case 0x7F: return 0;
-    case 0x7E: return 1;
-    case 0x7D: return 2;
-    case 0x7C: return 3;
-    case 0x7B: return 4;
-    case 0:    return K_UNKNOWN;
-    default:   return K_REF;
-    }
-}
 
 typedef struct frame {
     uint8_t  op;          /* FS_OP_BLOCK/LOOP/IF (ELSE after else), or 0xFF: function */
@@ -103,7 +88,7 @@ static _Noreturn void refuse(walk *w, const char *why)
 static void push(walk *w, uint8_t code, int32_t heap, int top)
 {
     GROW(w, w->st, w->nst, w->st_cap, 1);
-    int k = kind_of(code);
+    int k = fi_kind(code);
     fi_val v = { code, heap, w->cur, (uint8_t)top, w->kcount[k]++ };
     w->st[w->nst++] = v;
 }
@@ -118,7 +103,7 @@ static fi_val pop(walk *w)
         return u;
     }
     fi_val v = w->st[--w->nst];
-    w->kcount[kind_of(v.code)]--;
+    w->kcount[fi_kind(v.code)]--;
     if (w->nst < w->low)
         w->low = w->nst;
     return v;
@@ -134,7 +119,7 @@ static void pop_n(walk *w, uint32_t n)
 static void truncate_to(walk *w, uint32_t h)
 {
     while (w->nst > h)
-        w->kcount[kind_of(w->st[--w->nst].code)]--;
+        w->kcount[fi_kind(w->st[--w->nst].code)]--;
     if (w->nst < w->low)
         w->low = w->nst;
 }
@@ -226,10 +211,10 @@ static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
     uint32_t at = p->nupool;
     for (uint32_t i = 0; i < ns; i++) {
         const fi_val *v = &s[i];
-        int k = kind_of(v->code);
-        if (k == K_REF)
+        int k = fi_kind(v->code);
+        if (k == FI_K_REF)
             refuse(w, "a reference-typed value is on the operand stack at an unwind point");
-        if (k == K_UNKNOWN || v->prod == FI_NONE)
+        if (k == FI_K_UNKNOWN || v->prod == FI_NONE)
             refuse(w, "a loop parameter is on the operand stack at an unwind point");
         if (!v->top)
             refuse(w, "a multi-value result stays on the operand stack across an unwind point");
@@ -246,7 +231,7 @@ static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
 static void check_dummies(walk *w, const fi_val *v, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (kind_of(v[i].code) >= K_REF)
+        if (fi_kind(v[i].code) >= FI_K_REF)
             refuse(w, "a reference-typed value is on the operand stack at an unwind point "
                       "(as an operand, argument or block parameter)");
 }
@@ -888,7 +873,7 @@ static int read_locals(fi_plan *p, const fs_wasm_module *m)
 static const char *check_saves(const fi_plan *p)
 {
     for (uint32_t i = 0; i < p->nlocals; i++)
-        if (p->save[i] && kind_of(p->local_code[i]) == K_REF)
+        if (p->save[i] && fi_kind(p->local_code[i]) == FI_K_REF)
             return "a reference-typed local would have to be saved";
     return NULL;
 }
