@@ -28,7 +28,6 @@
 typedef struct em {
     const fi_plan   *p;
     fi_module       *fm;
-    unsigned         stage;
     fi_buf          *b;
     int              term;
     uint64_t         cnt[FS_FI_NTERMS];
@@ -438,8 +437,7 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
         }
 }
 
-int fi_emit_function(const fi_plan *p, fi_module *fm, unsigned stage, fi_buf *out,
-                     fs_fi_func *fr)
+int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *fr)
 {
     const fs_wasm_module *m = fm->m;
     const uint8_t *body_bytes = m->bytes + p->body_off;
@@ -463,7 +461,6 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, unsigned stage, fi_buf *ou
     memset(&e, 0, sizeof e);
     e.p = p;
     e.fm = fm;
-    e.stage = stage;
     e.b = &tmp;
     if (p->refused) {
         fi_put_bytes(&tmp, body_bytes, p->locals_bytes);

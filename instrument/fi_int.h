@@ -120,7 +120,6 @@ typedef struct fi_ins {
     uint32_t site;       /* FI_SITE: its number K, from 1 */
     uint32_t tee_local;  /* FI_TEE: scratch local index */
     uint32_t level;      /* FI_LEVEL: the level starting here */
-    uint32_t depth;      /* control frames open before it (original) */
 } fi_ins;
 
 /* A level is the body of one construct arm (the function body, a block,
@@ -135,9 +134,9 @@ typedef struct fi_level {
 typedef enum { FI_ITEM_CALL, FI_ITEM_CALL_INDIRECT, FI_ITEM_BLOCK, FI_ITEM_IF } fi_item_kind;
 
 typedef struct fi_item {
-    uint32_t ins;          /* the call or construct opcode */
-    uint32_t cut;          /* where its wrap ends: ins, or the start of the
-                              safe run computing a direct call's arguments */
+    uint32_t cut;          /* where its wrap ends: the call or construct
+                              opcode, or the start of the safe run computing
+                              a direct call's arguments */
     uint8_t  elide;        /* first item, cut at the level's start: no wrap */
     uint8_t  kind;
     uint32_t a, b;         /* its sites: K in [a, b] */
@@ -214,9 +213,9 @@ void fi_plan_free(fi_plan *p);
 int  fi_live(fi_plan *p, const fi_module *fm);
 
 /* emit.c: writes the instrumented body (size LEB included) into OUT and
- * the bytes added per term into FR.  Refused plans get guards only. */
-int  fi_emit_function(const fi_plan *p, fi_module *fm, unsigned stages, fi_buf *out,
-                      fs_fi_func *fr);
+ * the bytes added per term into FR.  Refused plans get guards only.  The
+ * stage is already in the plan ($fp, the saved locals). */
+int  fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *fr);
 
 /* module.c: a block type for params -> results, as an s33 (a value type
  * byte, 0x40, or an appended type index). */

@@ -237,14 +237,12 @@ static int assemble(const build *bd, fi_buf *out)
         } else {
             /* copied as is, header included */
             const uint8_t *h = m->bytes + sec->offset;
-            size_t hl = 1 + fi_leb_size(sec->size);
-            /* the header may use a padded LEB: find its real start */
+            /* the header's size LEB may be padded: walk back to its id */
             const uint8_t *start = h - 1;
             while (start > m->bytes && (start[-1] & 0x80))
                 start--;
             start--;
-            hl = (size_t)(h - start);
-            fi_put_bytes(out, start, hl + sec->size);
+            fi_put_bytes(out, start, (size_t)(h - start) + sec->size);
         }
     }
     return out->oom ? FS_ERR_NOMEM : FS_OK;
@@ -296,7 +294,7 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
         if ((st = fi_plan_function(&p, &fm, f, stage)))
             break;
         fs_fi_func *ff = &r->funcs[r->nfuncs++];
-        if ((st = fi_emit_function(&p, &fm, stage, &code, ff)))
+        if ((st = fi_emit_function(&p, &fm, &code, ff)))
             break;
         if (ff->refused) {
             r->refused++;

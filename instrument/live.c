@@ -97,15 +97,11 @@ static int structure(const fi_plan *p, graph *g)
     return 0;
 }
 
-/* The instruction a branch of depth D from instruction I goes to, or
- * UINT32_MAX for the function's exit. */
-static uint32_t label_target(const fi_plan *p, const graph *g, uint32_t i, uint32_t d,
-                             uint32_t *open, uint32_t nopen)
+/* The instruction a branch of depth D goes to, or UINT32_MAX for the
+ * function's exit (structure() gave every open construct its target). */
+static uint32_t label_target(const graph *g, uint32_t d, const uint32_t *open, uint32_t nopen)
 {
-    (void)p;
-    if (d >= nopen)
-        return UINT32_MAX;
-    return g->target[open[nopen - 1 - d]] == UINT32_MAX ? i : g->target[open[nopen - 1 - d]];
+    return d >= nopen ? UINT32_MAX : g->target[open[nopen - 1 - d]];
 }
 
 static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
@@ -128,12 +124,10 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
     /* nodes */
     uint32_t nb = 0;
     for (uint32_t i = 0; i < nins; i++) {
-        int ctl = is_control(p->ins[i].op) || (p->ins[i].flags & FI_SITE);
         int prev_ends = i == 0 || is_control(p->ins[i - 1].op) || (p->ins[i - 1].flags & FI_SITE);
         if (is_control(p->ins[i].op) || prev_ends)
             g->first[nb++] = i;
         g->node[i] = nb - 1;
-        (void)ctl;
     }
     g->first[nb] = nins;
     g->nb = nb;
@@ -171,7 +165,7 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
             break;
         case FS_OP_BR: case FS_OP_BR_IF: case FS_OP_BR_ON_NULL: case FS_OP_BR_ON_NON_NULL: {
             const uint8_t *q = imm(p, m, in);
-            uint32_t t = label_target(p, g, i, fi_read_leb(&q), open, nopen);
+            uint32_t t = label_target(g, fi_read_leb(&q), open, nopen);
             if (t != UINT32_MAX && add_succ(g, t))
                 goto oom;
             fall = in->op != FS_OP_BR;
@@ -181,7 +175,7 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
             const uint8_t *q = imm(p, m, in);
             uint32_t n = fi_read_leb(&q);
             for (uint32_t k = 0; k <= n; k++) {
-                uint32_t t = label_target(p, g, i, fi_read_leb(&q), open, nopen);
+                uint32_t t = label_target(g, fi_read_leb(&q), open, nopen);
                 if (t != UINT32_MAX && add_succ(g, t))
                     goto oom;
             }

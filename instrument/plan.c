@@ -268,7 +268,7 @@ static void site(walk *w, uint32_t nargs, int indirect)
     if (nt < nargs)
         refuse(w, "the body does not type-check (call arguments)");
     fi_item it = { 0 };
-    it.ins = it.cut = w->cur;
+    it.cut = w->cur;
     it.kind = indirect ? FI_ITEM_CALL_INDIRECT : FI_ITEM_CALL;
     it.a = it.b = ++p->nsites;
     it.ns = nt - nargs;
@@ -292,7 +292,7 @@ static void site(walk *w, uint32_t nargs, int indirect)
     it.tidx_local = FI_NONE;
     if (indirect) {
         p->ins[w->cur].flags |= FI_TEE_TIDX;
-        p->tidx_local = 0;   /* assigned in finish() */
+        p->tidx_local = 0;   /* its index is assigned in assign_locals() */
     }
     p->ins[w->cur].flags |= FI_SITE;
     p->ins[w->cur].site = it.a;
@@ -395,7 +395,7 @@ static int end_frame(walk *w)
     w->nrp = f.res;
     if (w->p->nsites > f.k0) {
         fi_item it = { 0 };
-        it.ins = it.cut = f.ins;
+        it.cut = f.ins;
         it.kind = (f.op == FS_OP_IF || f.op == FS_OP_ELSE) ? FI_ITEM_IF : FI_ITEM_BLOCK;
         it.a = f.k0 + 1;
         it.b = w->p->nsites;
@@ -515,7 +515,6 @@ static int step1(walk *w)
     memset(in, 0, sizeof *in);
     in->off = (uint32_t)(at - m->bytes) - p->code_off;
     in->op = (uint16_t)id;
-    in->depth = w->nfr;
     w->cur = p->nins++;
     int done = 0;
 
