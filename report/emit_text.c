@@ -86,7 +86,7 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
         fprintf(out, "forkinstr   %s, stage %s: %u functions instrumented, %u refused (estimated "
                 "%llu bytes, guards %llu), %u with no reachable site; +%u types, +%u globals, "
                 "+%u functions (%llu bytes), +%u exports; module %+lld bytes [%s]\n",
-                fi->out || !strcmp(r->mode, "forkinstr") ? "emitted" : "dry run",
+                !strcmp(r->mode, "forkinstr") ? "emitted" : "dry run",
                 r->fi_stage, fi->instrumented, fi->refused,
                 (unsigned long long)r->refused_estimate, (unsigned long long)fi->guard_bytes,
                 fi->untouched, fi->new_types, fi->new_globals, fi->new_functions,
