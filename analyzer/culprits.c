@@ -448,10 +448,7 @@ static int policy_decisions(const ctx *x, fs_culprits *cu, fs_error *err)
     }
     int st = FS_OK;
     for (int p = (int)x->c->policy + 1; p <= FS_POLICY_NONE && st == FS_OK; p++) {
-        for (unsigned i = 0; i < in->nspecs; i++) {
-            specs[i] = in->specs[i];
-            specs[i].pattern = specs[i].text + (in->specs[i].pattern - in->specs[i].text);
-        }
+        fs_roots_copy(specs, in->specs, in->nspecs);
         fs_closure c2;
         if ((st = fs_closure_compute(&c2, x->g, specs, in->nspecs, (fs_policy)p, err)))
             break;
@@ -597,8 +594,8 @@ static int layout(ctx *x)
     for (unsigned i = 0; i < x->in->nspecs; i++) {
         if (x->in->specs[i].kind != FS_ROOT_CALL)
             continue;
-        fs_root_spec one = x->in->specs[i];
-        one.pattern = one.text + (x->in->specs[i].pattern - x->in->specs[i].text);
+        fs_root_spec one;
+        fs_roots_copy(&one, &x->in->specs[i], 1);
         if (!(x->spec_sites[i] = calloc((size_t)m->ncalls + 1, 1)))
             return -1;
         if (fs_roots_match_sites(m, &one, 1, x->spec_sites[i]) == UINT32_MAX)

@@ -14,6 +14,15 @@ const char *const fs_roots_default[] = {
 };
 const unsigned fs_roots_ndefault = sizeof fs_roots_default / sizeof fs_roots_default[0];
 
+void fs_roots_copy(fs_root_spec *dst, const fs_root_spec *src, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        dst[i] = src[i];
+        if (src[i].pattern)
+            dst[i].pattern = dst[i].text + (src[i].pattern - src[i].text);
+    }
+}
+
 int fs_roots_parse(const char *text, fs_root_spec *out, fs_error *err)
 {
     static const struct { const char *prefix; fs_root_kind kind; } kinds[] = {

@@ -43,6 +43,10 @@ typedef struct fs_root_spec {
 extern const char *const fs_roots_default[];
 extern const unsigned fs_roots_ndefault;
 
+/* Copies N specs.  A spec's pattern points into its own text, so each
+ * copy's pattern is re-pointed into the copy. */
+void fs_roots_copy(fs_root_spec *dst, const fs_root_spec *src, unsigned n);
+
 /* Parses one spec; FS_ERR_USAGE with a message when it is not valid. */
 int fs_roots_parse(const char *text, fs_root_spec *out, fs_error *err);
 

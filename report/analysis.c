@@ -234,10 +234,7 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
         snprintf(err->msg, sizeof err->msg, "too many roots");
         return FS_ERR_USAGE;
     }
-    memcpy(a->roots, o->roots, o->nroots * sizeof *o->roots);
-    /* pattern points into text: re-point it into our own copy. */
-    for (unsigned i = 0; i < o->nroots; i++)
-        a->roots[i].pattern = a->roots[i].text + (o->roots[i].pattern - o->roots[i].text);
+    fs_roots_copy(a->roots, o->roots, o->nroots);
     a->nroots = o->nroots;
     if ((st = fs_graph_build(&a->g, &a->m, err)))
         return st;

@@ -8,12 +8,12 @@
 static int one(const fs_wasm_module *m, const fs_graph *g, const fs_root_spec *specs,
                unsigned nspecs, fs_policy policy, int stage, fs_whatif_step *s, fs_error *err)
 {
+    /* the closure fills the specs' counters: work on a copy (the analysis
+     * holds at most 64 specs, fs_analysis.roots) */
     fs_root_spec own[64];
     if (nspecs > 64)
         nspecs = 64;
-    memcpy(own, specs, nspecs * sizeof *own);
-    for (unsigned i = 0; i < nspecs; i++)
-        own[i].pattern = own[i].text + (specs[i].pattern - specs[i].text);
+    fs_roots_copy(own, specs, nspecs);
     fs_closure c;
     memset(&c, 0, sizeof c);
     int st = fs_closure_compute(&c, g, own, nspecs, policy, err);

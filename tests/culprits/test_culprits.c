@@ -248,8 +248,8 @@ static int run(const char *path, fs_policy policy, uint32_t stride, char **roots
     for (int i = 0; i < nroots; i++) {
         if (specs[i].kind != FS_ROOT_CALL)
             continue;
-        fs_root_spec one = specs[i];
-        one.pattern = one.text + (specs[i].pattern - specs[i].text);
+        fs_root_spec one;
+        fs_roots_copy(&one, &specs[i], 1);
         memset(mark, 0, m.ncalls);
         fs_roots_match_sites(&m, &one, 1, mark);
         skip k = no_skip;
