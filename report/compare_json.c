@@ -220,15 +220,5 @@ static cJSON *build(const fs_compare *c, int timing)
 
 int fs_compare_emit_json(const fs_compare *c, int timing, FILE *out, fs_error *err)
 {
-    cJSON *doc = build(c, timing);
-    char *text = doc ? cJSON_Print(doc) : NULL;
-    cJSON_Delete(doc);
-    if (!text) {
-        snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
-        return FS_ERR_NOMEM;
-    }
-    fputs(text, out);
-    fputc('\n', out);
-    cJSON_free(text);
-    return ferror(out) ? FS_ERR_IO : FS_OK;
+    return fs_json_print(build(c, timing), out, err);
 }

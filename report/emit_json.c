@@ -453,6 +453,20 @@ static cJSON *build(const fs_report *r)
     return doc;
 }
 
+int fs_json_print(cJSON *doc, FILE *out, fs_error *err)
+{
+    char *text = doc ? cJSON_Print(doc) : NULL;
+    cJSON_Delete(doc);
+    if (!text) {
+        snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
+        return FS_ERR_NOMEM;
+    }
+    fputs(text, out);
+    fputc('\n', out);
+    cJSON_free(text);
+    return ferror(out) ? FS_ERR_IO : FS_OK;
+}
+
 /* Below this many rows a second printing thread is not worth starting. */
 #define PARALLEL_ROWS 4096u
 

@@ -60,14 +60,9 @@ int fs_emit_opcodes(const fs_wasm_module *m, fs_format fmt, FILE *out, fs_error 
             if (body[order[i]])
                 cJSON_AddNumberToObject(cb, fs_op_rows[order[i]].text, (double)body[order[i]]);
         }
-        char *text = cJSON_Print(doc);
-        cJSON_Delete(doc);
-        if (!text) {
-            snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
-            return FS_ERR_NOMEM;
-        }
-        fprintf(out, "%s\n", text);
-        cJSON_free(text);
+        int st = fs_json_print(doc, out, err);
+        if (st)
+            return st;
     } else {
         fprintf(out, "Total opcodes: %llu\n\nOpcode counts:\n", (unsigned long long)total);
         for (uint32_t i = 0; i < n; i++)

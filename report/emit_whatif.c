@@ -72,16 +72,7 @@ static int json(const fs_whatif *w, const fs_report *r, FILE *out, fs_error *err
         cJSON_AddStringToObject(o, "label", s->label);
         cJSON_AddItemToArray(steps, o);
     }
-    char *text = cJSON_Print(doc);
-    cJSON_Delete(doc);
-    if (!text) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-        return FS_ERR_NOMEM;
-    }
-    fputs(text, out);
-    fputc('\n', out);
-    cJSON_free(text);
-    return FS_OK;
+    return fs_json_print(doc, out, err);
 }
 
 int fs_emit_whatif(const fs_whatif *w, const struct fs_report *r, int f, FILE *out,

@@ -153,6 +153,12 @@ uint32_t *fs_report_order_by_cost(const fs_report *r);
  * always list every function. */
 int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err);
 int fs_emit_json(const fs_report *r, FILE *out, fs_error *err);
+
+/* Prints a whole cJSON document (and a newline) to OUT and deletes it;
+ * for the small documents (compare, what-if, culprits, opcodes).  A NULL
+ * DOC is out of memory. */
+struct cJSON;
+int fs_json_print(struct cJSON *doc, FILE *out, fs_error *err);
 int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err);
 int fs_emit_md(const fs_report *r, FILE *out, fs_error *err);
 
