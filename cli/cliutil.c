@@ -2,6 +2,7 @@
 #include "cliutil.h"
 #include "forkinstr.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,17 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
     return 0;
 }
 
+fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
+{
+    fs_analysis_opts o = {
+        .roots = a->roots, .nroots = a->nroots, .roots_default = a->roots_default,
+        .policy = a->policy, .profile = &a->profile, .tool_version = FORKSIZE_VERSION,
+        .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
+        .apply_default = a->apply_default,
+    };
+    return o;
+}
+
 void fs_cli_analysis_finish(fs_cli_analysis *a)
 {
     if (a->nroots)
@@ -146,4 +158,35 @@ void fs_cli_analysis_finish(fs_cli_analysis *a)
     a->roots_default = 1;
     for (unsigned k = 0; k < fs_roots_ndefault; k++)
         fs_roots_parse(fs_roots_default[k], &a->roots[a->nroots++], &ignored);
+}
+
+int fs_cli_read_file(const char *path, char **text, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "forksize: %s: cannot open: %s\n", path, strerror(errno));
+        return 1;
+    }
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + n, 1, cap - n, fp)) > 0;) {
+        n += got;
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    int oom = !buf, bad = oom || ferror(fp);
+    int e = errno;
+    fclose(fp);
+    if (bad) {
+        free(buf);
+        fprintf(stderr, "forksize: %s: cannot read: %s\n", path, oom ? "out of memory" : strerror(e));
+        return 1;
+    }
+    *text = buf;
+    *len = n;
+    return 0;
 }

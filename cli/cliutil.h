@@ -2,11 +2,17 @@
 #ifndef FS_CLIUTIL_H
 #define FS_CLIUTIL_H
 
+#include "analysis.h"
 #include "closure.h"
 #include "cost.h"
 #include "wasm.h"
 
 #define FS_MAX_ROOTS 64
+
+/* CMake passes the project version; a build without it says 0.0.0. */
+#ifndef FORKSIZE_VERSION
+#define FORKSIZE_VERSION "0.0.0"
+#endif
 
 /* The options that say how a module is analyzed, shared by stats, closure
  * and diff so that they mean the same everywhere. */
@@ -36,6 +42,10 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
 /* After parsing: the default roots when no --root was given. */
 void fs_cli_analysis_finish(fs_cli_analysis *a);
 
+/* The pipeline options these mean (commands add progress, precheck...).
+ * A points into the result (roots, profile): it must outlive it. */
+fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a);
+
 /* Prints "forksize: PATH: offset 0x..: MSG" (or without offset / path)
  * on stderr and returns STATUS, the caller's exit status. */
 int fs_cli_fail(const char *path, const fs_error *err, int status);
@@ -44,6 +54,11 @@ int fs_cli_fail(const char *path, const fs_error *err, int status);
  * "forksize CMD --help" on stderr; returns 2, the usage exit status. */
 __attribute__((format(printf, 2, 3)))
 int fs_cli_usage(const char *cmd, const char *fmt, ...);
+
+/* Reads the whole of PATH (a list, a saved report) into a malloc'd
+ * buffer.  On failure prints "forksize: PATH: cannot ..." and returns
+ * nonzero. */
+int fs_cli_read_file(const char *path, char **text, size_t *len);
 
 /* Is ARG the option NAME, alone or as "NAME=value"? */
 int fs_cli_is_opt(const char *arg, const char *name);

@@ -22,10 +22,6 @@
 #include "output.h"
 #include "paths.h"
 
-#ifndef FORKSIZE_VERSION
-#define FORKSIZE_VERSION "0.0.0"
-#endif
-
 enum { EXIT_MISSING = 1, EXIT_BAD = 2, EXIT_NO_ROOT = 3 };
 
 static const char closure_usage[] =
@@ -127,10 +123,11 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
 static int analyze(const cmd_opts *o, fs_analysis *a)
 {
     fs_error err;
-    fs_analysis_opts ao = {
-        .roots = o->an.roots, .nroots = o->an.nroots, .roots_default = o->an.roots_default,
-        .policy = o->an.policy, .profile = &fs_cost_seed, .tool_version = FORKSIZE_VERSION,
-    };
+    /* the closure needs no pricing: the model, with the seed profile */
+    fs_analysis_opts ao = fs_cli_analysis_opts(&o->an);
+    ao.profile = &fs_cost_seed;
+    ao.apply = FS_APPLY_MODEL;
+    ao.apply_default = 0;
     if (fs_analysis_run(a, o->module, &ao, &err))
         return fs_cli_fail(o->module, &err, EXIT_BAD);
     if (!o->quiet)
@@ -472,38 +469,6 @@ int fs_cmd_closure(int argc, char **argv)
 
 /* ------------------------------------------------------- check-onlylist */
 
-static int read_file(const char *path, char **text, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "forksize: %s: cannot open: %s\n", path, strerror(errno));
-        return EXIT_BAD;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    for (size_t got; buf && (got = fread(buf + n, 1, cap - n, fp)) > 0;) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = nb;
-        }
-    }
-    int bad = !buf || ferror(fp);
-    fclose(fp);
-    if (bad) {
-        free(buf);
-        fprintf(stderr, "forksize: %s: cannot read the list\n", path);
-        return EXIT_BAD;
-    }
-    *text = buf;
-    *len = n;
-    return -1;
-}
-
 /* A list entry for people: control bytes (a line break in an entry that
  * spans lines, or in a name) as \XX, like names. */
 static void print_bytes(const char *text, size_t len)
@@ -523,9 +488,9 @@ static int check(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
     const fs_closure *c = &a->c;
     char *text;
     size_t len;
-    int st = read_file(o->list, &text, &len);
-    if (st >= 0)
-        return st;
+    if (fs_cli_read_file(o->list, &text, &len))
+        return EXIT_BAD;
+    int st;
     fs_bn_list l;
     fs_error err;
     st = fs_bn_list_parse(text, len, &l, &err);

@@ -20,10 +20,6 @@
 #include "compare.h"
 #include "output.h"
 
-#ifndef FORKSIZE_VERSION
-#define FORKSIZE_VERSION "0.0.0"
-#endif
-
 enum { EXIT_BAD = 2 };
 #define MAX_JOBS 256
 
@@ -170,12 +166,8 @@ static int run(const compare_opts *o)
     if (output_is_input(o))
         return EXIT_BAD;
     const fs_cli_analysis *an = &o->an;
-    fs_analysis_opts ao = {
-        .roots = an->roots, .nroots = an->nroots, .roots_default = an->roots_default,
-        .policy = an->policy, .profile = &an->profile, .tool_version = FORKSIZE_VERSION,
-        .apply = (fs_apply)an->apply, .opt_level = an->opt_level, .no_precheck = o->no_precheck,
-        .stage = an->stage, .apply_default = an->apply_default,
-    };
+    fs_analysis_opts ao = fs_cli_analysis_opts(an);
+    ao.no_precheck = o->no_precheck;
     int live = !o->quiet && isatty(2);
     fs_compare c;
     fs_error err;

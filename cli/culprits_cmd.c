@@ -16,10 +16,6 @@
 #include "output.h"
 #include "paths.h"
 
-#ifndef FORKSIZE_VERSION
-#define FORKSIZE_VERSION "0.0.0"
-#endif
-
 enum { EXIT_BAD = 2, EXIT_NO_ROOT = 3, EXIT_CANNOT_APPLY = 4 };
 
 static const char culprits_usage[] =
@@ -433,16 +429,7 @@ static int emit_json(const view *v, FILE *out, fs_error *err)
     cJSON_AddNumberToObject(timing, "culprits_ms", v->culprits_ms);
     jnum(timing, "nodes", cu->nodes);
     jnum(timing, "edges", cu->edges);
-    char *text = cJSON_Print(doc);
-    cJSON_Delete(doc);
-    if (!text) {
-        snprintf(err->msg, sizeof err->msg, "out of memory writing JSON");
-        return FS_ERR_NOMEM;
-    }
-    fputs(text, out);
-    fputc('\n', out);
-    cJSON_free(text);
-    return ferror(out) ? FS_ERR_IO : FS_OK;
+    return fs_json_print(doc, out, err);
 }
 
 /* ---- command -------------------------------------------------------- */
@@ -456,14 +443,13 @@ int fs_cmd_culprits(int argc, char **argv)
     fs_error err;
     memset(&err, 0, sizeof err);
     fs_analysis a;
-    fs_analysis_opts ao = {
-        .roots = o.an.roots, .nroots = o.an.nroots, .roots_default = o.an.roots_default,
-        .policy = o.an.policy, .profile = &o.an.profile, .tool_version = FORKSIZE_VERSION,
-        /* culprits prices with the model (and, with --apply asyncify, the
-         * measured growth): the default dry run would only cost time. */
-        .apply = o.an.apply_default ? FS_APPLY_MODEL : (fs_apply)o.an.apply,
-        .opt_level = o.an.opt_level, .stage = o.an.stage,
-    };
+    fs_analysis_opts ao = fs_cli_analysis_opts(&o.an);
+    /* culprits prices with the model (and, with --apply asyncify, the
+     * measured growth): the default dry run would only cost time. */
+    if (o.an.apply_default) {
+        ao.apply = FS_APPLY_MODEL;
+        ao.apply_default = 0;
+    }
     double t0 = now_ms();
     st = fs_analysis_run(&a, o.module, &ao, &err);
     if (st == FS_ERR_UNSUPPORTED) {

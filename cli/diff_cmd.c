@@ -21,10 +21,6 @@
 #include "options.h"
 #include "output.h"
 
-#ifndef FORKSIZE_VERSION
-#define FORKSIZE_VERSION "0.0.0"
-#endif
-
 enum { EXIT_GATE = 1, EXIT_BAD = 2, EXIT_NO_ROOT = 3, EXIT_CANNOT_APPLY = 4 };
 enum { F_TEXT, F_JSON, F_MD };
 
@@ -151,36 +147,6 @@ static int parse(diff_opts *o, int argc, char **argv)
     return -1;
 }
 
-static int read_all(const char *path, char **text, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "forksize: %s: cannot open: %s\n", path, strerror(errno));
-        return EXIT_BAD;
-    }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    for (size_t got; buf && (got = fread(buf + n, 1, cap - n, fp)) > 0;) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-        }
-    }
-    int bad = !buf || ferror(fp);
-    fclose(fp);
-    if (bad) {
-        free(buf);
-        fprintf(stderr, "forksize: %s: cannot read: %s\n", path, buf ? strerror(errno) : "out of memory");
-        return EXIT_BAD;
-    }
-    *text = buf;
-    *len = n;
-    return -1;
-}
-
 /* Is PATH a module?  By content: "\0asm" first; a report starts with '{'. */
 static int sniff(const char *path, int *is_wasm)
 {
@@ -218,19 +184,14 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
     if (!is_wasm) {
         char *text;
         size_t len;
-        if ((st = read_all(path, &text, &len)) >= 0)
-            return st;
+        if (fs_cli_read_file(path, &text, &len))
+            return EXIT_BAD;
         st = fs_diff_side_from_json(s, path, text, len, &err);
         free(text);
         return st ? fs_cli_fail(path, &err, EXIT_BAD) : -1;
     }
     fs_analysis a;
-    fs_analysis_opts ao = {
-        .roots = o->an.roots, .nroots = o->an.nroots, .roots_default = o->an.roots_default,
-        .policy = o->an.policy, .profile = &o->an.profile, .tool_version = FORKSIZE_VERSION,
-        .apply = (fs_apply)o->an.apply, .opt_level = o->an.opt_level, .stage = o->an.stage,
-        .apply_default = o->an.apply_default,
-    };
+    fs_analysis_opts ao = fs_cli_analysis_opts(&o->an);
     st = fs_analysis_run(&a, path, &ao, &err);
     if (st == FS_ERR_UNSUPPORTED) {
         fprintf(stderr, "forksize: %s: %s\n", path, err.msg);

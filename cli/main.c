@@ -22,10 +22,6 @@
 #include "output.h"
 #include "whatif.h"
 
-#ifndef FORKSIZE_VERSION
-#define FORKSIZE_VERSION "0.0.0"
-#endif
-
 enum { EXIT_BAD_INPUT = 2, EXIT_NO_ROOT = 3, EXIT_CANNOT_APPLY = 4 };
 
 /* Binaryen at -O2 takes minutes on large modules: a live line on a
@@ -48,13 +44,10 @@ static int stats(const fs_options *o)
     fs_analysis a;
     fs_error err;
     const fs_cli_analysis *an = &o->an;
-    fs_analysis_opts ao = {
-        .roots = an->roots, .nroots = an->nroots, .roots_default = an->roots_default,
-        .policy = an->policy, .profile = &an->profile, .tool_version = FORKSIZE_VERSION,
-        .apply = (fs_apply)an->apply, .opt_level = an->opt_level, .no_precheck = o->no_precheck,
-        .stage = an->stage, .apply_default = an->apply_default, .progress = isatty(2) && !o->quiet ? progress : NULL,
-        .progress_ctx = (void *)o->module,
-    };
+    fs_analysis_opts ao = fs_cli_analysis_opts(an);
+    ao.no_precheck = o->no_precheck;
+    ao.progress = isatty(2) && !o->quiet ? progress : NULL;
+    ao.progress_ctx = (void *)o->module;
     int st = fs_analysis_run(&a, o->module, &ao, &err);
     if (ao.progress)
         fputs("\r\033[K", stderr);
