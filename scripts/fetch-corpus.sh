@@ -7,22 +7,16 @@
 #
 # Why npm pack: it is the one registry client that reaches these artifacts here,
 # and it gives the exact tarball a user would install. Large binaries never
-# enter git; only their names and hashes do (in this file).
+# enter git; only their names and hashes do (in corpus/modules.list).
 set -euo pipefail
 
 dir=${FORKSIZE_CORPUS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/forksize/corpus}
 if [ "${1:-}" = "--print-dir" ]; then echo "$dir"; exit 0; fi
 mkdir -p "$dir"
 
-# name|npm spec|path inside the tarball|sha256
-MODULES='
-php_8_3.wasm|@php-wasm/node-8-3@3.1.54|package/jspi/8_3_33/php_8_3.wasm|7a99d38c7b816498f427533947a9164b2e2e9fefff81f6cf44bdecaae52d26fb
-ruby.wasm|@ruby/3.4-wasm-wasi@2.10.1|package/dist/ruby.debug+stdlib.wasm|22fe0f3bafa09c96f055819919cf0534711834a67347eb9969f0050559680d04
-lg2.wasm|wasm-git@0.0.17|package/lg2.wasm|5cd5df122c066f63c1a940e66fb126a0a35f44b7c0f1c9801b1c1007078eb0f9
-lg2_async.wasm|wasm-git@0.0.17|package/lg2_async.wasm|390a8baf2f50352b33e3aafdef7393ae7eb9b278077979289e2ce809639e73b7
-sqlite3.wasm|@sqlite.org/sqlite-wasm@3.41.2|package/sqlite-wasm/jswasm/sqlite3.wasm|2d34bf9279985db154f98bfab9ffa289b014821873ed188b67e3a4c5d1b7faec
-glue.wasm|wasmoon@1.16.0|package/dist/glue.wasm|95f3f19ddb740125883bc41d5ec670cd0828e7b58c8bdad385323cbff497b55c
-'
+# One list of modules for every script and test: corpus/modules.list.
+list="$(cd "$(dirname "$0")/.." && pwd)/corpus/modules.list"
+MODULES=$(grep -v '^[[:space:]]*#' "$list")
 
 have_sha() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
