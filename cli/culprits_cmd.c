@@ -129,10 +129,8 @@ static const char *fname(const fs_wasm_module *m, uint32_t f, char *buf, size_t 
     const fs_func *fn = &m->funcs[f];
     if (fn->import != UINT32_MAX)
         fs_wasm_import_name(m, f, buf, cap);
-    else if (fn->name)
-        snprintf(buf, cap, "%.*s", (int)fn->name_len, fn->name);
     else
-        snprintf(buf, cap, "func[%u]", f);
+        fs_func_display_name(fn->name, fn->name_len, f, buf, cap);
     return buf;
 }
 

@@ -126,10 +126,8 @@ int fs_cmd_instrument(int argc, char **argv)
             if (r.funcs[i].refused) {
                 char name[64];
                 const fs_func *fn = &m.funcs[r.funcs[i].func];
-                if (fn->name)
-                    snprintf(name, sizeof name, "%.*s", (int)(fn->name_len > 60 ? 60 : fn->name_len), fn->name);
-                else
-                    snprintf(name, sizeof name, "func[%u]", r.funcs[i].func);
+                fs_func_display_name(fn->name, fn->name_len > 60 ? 60 : fn->name_len,
+                                     r.funcs[i].func, name, sizeof name);
                 fprintf(stderr, "forksize: %s: not instrumented: %s: %s\n", module, name,
                         r.funcs[i].refused);
             }

@@ -56,11 +56,8 @@ static int asyncify_precheck(const fs_analysis *a, fs_error *err)
                 continue;
             if (shown < 3) {
                 char one[48];
-                if (fn->name)
-                    snprintf(one, sizeof one, "%.*s", (int)(fn->name_len < 40 ? fn->name_len : 40),
-                             fn->name);
-                else
-                    snprintf(one, sizeof one, "func[%u]", f);
+                fs_func_display_name(fn->name, fn->name_len < 40 ? fn->name_len : 40, f, one,
+                                     sizeof one);
                 snprintf(names + nl, sizeof names - nl, "%s%s", shown ? ", " : "", one);
                 nl = strlen(names);
                 shown++;

@@ -403,8 +403,7 @@ const char *fs_diff_fn_name(const fs_diff *d, fs_diff_fn f, char *buf, size_t ca
         return rn->name;
     if (rb && rb->name)
         return rb->name;
-    snprintf(buf, cap, "func[%u]", rn ? rn->index : rb->index);
-    return buf;
+    return fs_func_display_name(NULL, 0, rn ? rn->index : rb->index, buf, cap);
 }
 
 static const fs_diff *sort_ctx;   /* qsort has no context argument in C11 */
