@@ -4,8 +4,10 @@
  * module analyzed now (fs_diff_side_from_report) or from a saved
  * `--format json` report (fs_diff_side_from_json, schema forksize/stats@1).
  * fs_diff_compute pairs the functions of two sides and lists what changed;
- * the CLI (cli/diff_cmd.c) decides how to show it and what exit status a
- * gate yields.
+ * fs_diff_emit (emit_diff.c) writes it as text, Markdown or JSON to the
+ * FILE it is given; the CLI (cli/diff_cmd.c) decides what exit status a
+ * gate yields.  The reader of saved reports lives beside their writer
+ * (stats_json.c), so the stats@1 field names are spelled once.
  *
  * Pairing.  When both sides have names, a name that occurs at most once
  * on each side is a key: rows with a key pair by name (or are added /
@@ -18,7 +20,7 @@
  * either build has none and counts as 0, flagged unmeasured); otherwise it
  * is the model's `cost.total`, labelled "estimated".
  *
- * JSON output, schema "forksize/diff@1" (written by cli/diff_cmd.c):
+ * JSON output, schema "forksize/diff@1" (written by emit_diff.c):
  *
  *   schema            "forksize/diff@1"
  *   tool              {name: "forksize", version}
@@ -140,6 +142,20 @@ void fs_diff_free(fs_diff *d);
 /* Display name of a diff function: its name, or "func[N]" (the new
  * side's index when present) in buf. */
 const char *fs_diff_fn_name(const fs_diff *d, fs_diff_fn f, char *buf, size_t cap);
+
+/* The gate as the output records it: the limits (< 0: not set) and what
+ * fs_diff_gate decided. */
+typedef struct fs_diff_gate_view {
+    double      fail_pct;
+    int64_t     fail_bytes;
+    int         tripped;
+    const char *reason;     /* when tripped */
+} fs_diff_gate_view;
+
+/* Writes D to OUT as FS_FMT_TEXT, FS_FMT_MD or FS_FMT_JSON (forksize/diff@1,
+ * with TOOL_VERSION and the gate).  Prints nothing else. */
+int  fs_diff_emit(const fs_diff *d, fs_format fmt, const fs_diff_gate_view *gate,
+                  const char *tool_version, FILE *out, fs_error *err);
 
 /* The gate.  Added bytes are code_after - code_before on each side.
  * fail_pct < 0 / fail_bytes < 0 mean "not set".  Returns 1 when tripped
