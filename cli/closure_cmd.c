@@ -10,7 +10,6 @@
 #include "cliutil.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +17,7 @@
 #include "analysis.h"
 #include "closure_report.h"
 #include "names_bn.h"
-#include "options.h"
 #include "output.h"
-
-enum { FS_EXIT_OK = 0, FS_EXIT_MISSING = 1, FS_EXIT_BAD = 2, FS_EXIT_NO_ROOT = 3 };
 
 static const char closure_usage[] =
 "usage: forksize closure MODULE.wasm [--root SPEC]... [--indirect POLICY]\n"
@@ -32,6 +28,7 @@ static const char closure_usage[] =
 "the defaults are the same).\n"
 "  (no option)        one function per line, by index (\"func[N]\" when unnamed)\n"
 "  --format json      [{index, name, binaryen_name, list_entry, via, next}...]\n"
+"  -o FILE            write the list (text or json) to FILE, atomically\n"
 "  --onlylist FILE    write FILE (atomically) for wasm-opt --asyncify\n"
 "                     --pass-arg=asyncify-onlylist@@FILE: Binaryen 108 then\n"
 "                     instruments exactly the closure.  The file is one line of\n"
@@ -48,10 +45,14 @@ static const char closure_usage[] =
 "both: --allow-empty (go on when no root matched, else exit 3), -q (no warnings).\n";
 
 typedef struct cmd_opts {
-    const char  *module, *list, *onlylist, *why, *output;
-    int          json, allow_empty, quiet;
-    fs_cli_analysis an;     /* --root, --indirect (and for diff --model, --apply, -O) */
+    const char  *module, *list, *onlylist, *why;
+    int          allow_empty, quiet;
+    fs_cli_out_opts out;    /* --format text|json, -o (closure only) */
+    fs_cli_analysis an;     /* --root, --indirect */
 } cmd_opts;
+
+static const fs_cli_format formats[] = { { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON } };
+static const fs_cli_out_spec out_spec = { "closure", formats, 2, 1, 0 };
 
 #define usage(...) fs_cli_usage("closure", __VA_ARGS__)
 
@@ -77,13 +78,15 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
             only_files = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(closure_usage, stdout);
-            return 0;
+            return FS_EXIT_OK;
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY, argc, argv, &i,
-                                                 &err)) != 0) {
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY, argc, argv,
+                                                &i, &err)) != 0 ||
+                   (!check && (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i,
+                                                      &err)) != 0)) {
             if (st < 0)
                 return usage("%s", err.msg);
         } else if (!check && fs_cli_is_opt(a, "--onlylist")) {
@@ -94,16 +97,6 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
             if (!(v = fs_cli_value(argc, argv, &i, "--why")))
                 return usage("%s", "--why needs a function (a name, or index:N)");
             o->why = v;
-        } else if (!check && fs_cli_is_opt(a, "--format")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--format")))
-                return usage("%s", "--format needs text or json");
-            if (strcmp(v, "text") && strcmp(v, "json"))
-                return usage("closure writes text or json, not '%.100s'", v);
-            o->json = !strcmp(v, "json");
-        } else if (!check && (!strcmp(a, "-o") || fs_cli_is_opt(a, "--output"))) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--output")))
-                return usage("%s needs a FILE", a);
-            o->output = v;
         } else {
             return usage("unknown option '%.200s' for %s", a, argv[0]);
         }
@@ -112,7 +105,8 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
         return usage("%s", "no module given");
     if (check && !o->list)
         return usage("%s", "check-onlylist needs a MODULE and a LIST file");
-    if ((o->onlylist != NULL) + (o->why != NULL) + (o->json || o->output) > 1)
+    if ((o->onlylist != NULL) + (o->why != NULL) +
+        (o->out.format == FS_FMT_JSON || o->out.output) > 1)
         return usage("%s", "--onlylist, --why and --format/-o do not go together");
     fs_cli_analysis_finish(&o->an);
     return -1;
@@ -121,26 +115,15 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
 /* Runs the analysis and applies the no-root rule.  -1: go on. */
 static int analyze(const cmd_opts *o, fs_analysis *a)
 {
-    fs_error err;
     /* the closure needs no pricing: the model, with the seed profile */
     fs_analysis_opts ao = fs_cli_analysis_opts(&o->an);
     ao.profile = &fs_cost_seed;
     ao.apply = FS_APPLY_MODEL;
     ao.apply_default = 0;
-    if (fs_analysis_run(a, o->module, &ao, &err))
-        return fs_cli_fail(o->module, &err, FS_EXIT_BAD);
-    if (!o->quiet)
-        for (unsigned i = 0; i < a->report.nwarnings; i++)
-            fprintf(stderr, "forksize: %s: warning: %s\n", o->module, a->report.warnings[i]);
-    if (!a->c.nroots && !o->allow_empty) {
-        fprintf(stderr, "forksize: %s: no root matched (", o->module);
-        for (unsigned i = 0; i < a->nroots; i++)
-            fprintf(stderr, "%s%s", i ? ", " : "", a->roots[i].text);
-        fprintf(stderr, "%s): the fork path is not active in this module; name a root with "
-                "--root, or pass --allow-empty\n", o->an.roots_default ? " are the defaults" : "");
-        return FS_EXIT_NO_ROOT;
-    }
-    return -1;
+    int st = fs_cli_analyze(a, o->module, &ao, !o->quiet);
+    if (st < 0 && !a->c.nroots && !o->allow_empty)
+        st = fs_cli_no_root(o->module, a, o->an.roots_default, FS_CLI_NO_ROOT_ADVICE);
+    return st;
 }
 
 static int names(const cmd_opts *o, const fs_analysis *a, fs_bn_names *bn)
@@ -263,23 +246,17 @@ static int write_onlylist(const cmd_opts *o, const fs_analysis *a, const fs_bn_n
                 l.nover > 20 ? " ..." : "");
     }
     fs_bn_listing_free(&l);
-    return 0;
+    return FS_EXIT_OK;
 }
 
 static int print_list(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
 {
     fs_error err;
     fs_out out;
-    if (fs_out_open(&out, o->output, o->module, &err))
-        return fs_cli_fail(o->output, &err, FS_EXIT_BAD);
-    int st = fs_closure_emit_list(a, bn, o->json ? FS_FMT_JSON : FS_FMT_TEXT, out.fp, &err);
-    if (st && st != FS_ERR_IO) {
-        fs_out_abort(&out);
-        return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
-    }
-    if (fs_out_commit(&out, &err))
-        return fs_cli_fail(o->output ? o->output : "stdout", &err, FS_EXIT_BAD);
-    return FS_EXIT_OK;
+    if (fs_out_open(&out, o->out.output, o->module, &err))
+        return fs_cli_fail(o->out.output, &err, FS_EXIT_BAD);
+    int st = fs_closure_emit_list(a, bn, (fs_format)o->out.format, out.fp, &err);
+    return fs_cli_finish(&out, st, &err, o->out.output);
 }
 
 int fs_cmd_closure(int argc, char **argv)

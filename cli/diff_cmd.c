@@ -20,7 +20,6 @@
 #include "options.h"
 #include "output.h"
 
-enum { EXIT_GATE = 1, EXIT_BAD = 2, EXIT_NO_ROOT = 3, EXIT_CANNOT_APPLY = 4 };
 
 static const char diff_usage[] =
 "usage: forksize diff BASE NEW [options]\n"
@@ -30,33 +29,39 @@ static const char diff_usage[] =
 "closure, per-function cost changes (largest first), the change in totals and\n"
 "cost terms, and how the --top set of most expensive functions moved.  The\n"
 "cost is the measured delta_bytes when both sides ran --apply asyncify, else\n"
-"the model's estimated cost.total.\n"
+"cost.total: forkinstr's exact bytes when both sides priced with forkinstr the\n"
+"same way (the default), otherwise the model's estimate.\n"
 "\n"
-"  --root SPEC, --indirect POLICY, --model A,B,C, --apply MODE, -O N\n"
-"                        how a .wasm side is analyzed (as forksize --stats)\n"
+"  --root SPEC, --indirect POLICY, --model A,B,C, --apply MODE, -O N,\n"
+"  --stages LIST         how a .wasm side is analyzed (as forksize --stats)\n"
 "  --top N               size of the most-expensive set compared (default 20,\n"
 "                        0 = every closure function)\n"
 "  --format text|json|md output format (json: schema forksize/diff@1)\n"
-"  -o FILE               write the output to FILE (atomically)\n"
+"  -o, --output FILE     write the output to FILE (atomically)\n"
 "  --fail-above PCT      exit 1 when NEW's added bytes exceed BASE's by more\n"
 "                        than PCT percent\n"
 "  --fail-above-bytes N  exit 1 when NEW's added bytes exceed BASE's by more\n"
 "                        than N bytes\n"
 "  --force               compare results made with different options\n"
 "  --allow-empty         go on when a side has no root matched (else exit 3)\n"
-"  -q                    no warnings\n"
+"  -q, --quiet           no warnings\n"
+"  -h, --help            this text\n"
 "Exit status: 0 ok, 1 a gate tripped, 2 bad input or different options,\n"
 "3 no root matched, 4 --apply asyncify refused.\n";
 
 typedef struct diff_opts {
-    const char  *path[2], *output;
-    fs_format    format;
+    const char  *path[2];
     int          force, allow_empty, quiet;
-    unsigned     top;
+    fs_cli_out_opts out;    /* --format text|json|md, -o, --top */
     double       fail_pct;
     int64_t      fail_bytes;
-    fs_cli_analysis an;     /* --root, --indirect (and for diff --model, --apply, -O) */
+    fs_cli_analysis an;     /* --root, --indirect, --model, --apply, -O, --stages */
 } diff_opts;
+
+static const fs_cli_format formats[] = {
+    { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON }, { "md", FS_FMT_MD },
+};
+static const fs_cli_out_spec out_spec = { "diff", formats, 3, 1, 1 };
 
 #define usage(...) fs_cli_usage("diff", __VA_ARGS__)
 
@@ -76,7 +81,7 @@ static int parse(diff_opts *o, int argc, char **argv)
 {
     memset(o, 0, sizeof *o);
     fs_cli_analysis_init(&o->an);
-    o->top = 20;
+    o->out.top = 20;
     o->fail_pct = -1;
     o->fail_bytes = -1;
     unsigned nfiles = 0;
@@ -93,22 +98,19 @@ static int parse(diff_opts *o, int argc, char **argv)
             only_files = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(diff_usage, stdout);
-            return 0;
+            return FS_EXIT_OK;
         } else if (!strcmp(a, "--force")) {
             o->force = 1;
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_MODEL | FS_CLI_APPLY, argc, argv, &i,
-                                                 &err)) != 0) {
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
+                                                FS_CLI_MODEL | FS_CLI_APPLY, argc, argv, &i,
+                                                &err)) != 0 ||
+                   (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, &err)) != 0) {
             if (st < 0)
                 return usage("%s", err.msg);
-        } else if (fs_cli_is_opt(a, "--top")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--top")) || parse_num(v, &num) ||
-                num != floor(num) || num > 1e9)
-                return usage("%s", "--top needs a whole number (0 = all)");
-            o->top = (unsigned)num;
         } else if (fs_cli_is_opt(a, "--fail-above")) {
             if (!(v = fs_cli_value(argc, argv, &i, "--fail-above")) || parse_num(v, &num))
                 return usage("%s", "--fail-above needs a non-negative PCT");
@@ -118,21 +120,6 @@ static int parse(diff_opts *o, int argc, char **argv)
                 parse_num(v, &num) || num != floor(num) || num > 9e15)
                 return usage("%s", "--fail-above-bytes needs a whole number of bytes");
             o->fail_bytes = (int64_t)num;
-        } else if (fs_cli_is_opt(a, "--format")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--format")))
-                return usage("%s", "--format needs text, json or md");
-            if (!strcmp(v, "text"))
-                o->format = FS_FMT_TEXT;
-            else if (!strcmp(v, "json"))
-                o->format = FS_FMT_JSON;
-            else if (!strcmp(v, "md"))
-                o->format = FS_FMT_MD;
-            else
-                return usage("diff writes text, json or md, not '%.100s'", v);
-        } else if (!strcmp(a, "-o") || fs_cli_is_opt(a, "--output")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--output")))
-                return usage("%s needs a FILE", a);
-            o->output = v;
         } else {
             return usage("unknown option '%.200s' for diff", a);
         }
@@ -152,7 +139,7 @@ static int sniff(const char *path, int *is_wasm)
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         fprintf(stderr, "forksize: %s: cannot open: %s\n", path, strerror(errno));
-        return EXIT_BAD;
+        return FS_EXIT_BAD;
     }
     unsigned char head[4] = { 0 };
     size_t got = fread(head, 1, 4, fp);
@@ -169,7 +156,7 @@ static int sniff(const char *path, int *is_wasm)
     if (!*is_wasm && c != '{') {
         fprintf(stderr, "forksize: %s: offset 0x0: neither a WebAssembly module (\\0asm) nor "
                 "a forksize --format json report\n", path);
-        return EXIT_BAD;
+        return FS_EXIT_BAD;
     }
     return -1;
 }
@@ -184,31 +171,21 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
         char *text;
         size_t len;
         if (fs_cli_read_file(path, &text, &len))
-            return EXIT_BAD;
+            return FS_EXIT_BAD;
         st = fs_diff_side_from_json(s, path, text, len, &err);
         free(text);
-        return st ? fs_cli_fail(path, &err, EXIT_BAD) : -1;
+        return st ? fs_cli_fail(path, &err, FS_EXIT_BAD) : -1;
     }
     fs_analysis a;
     fs_analysis_opts ao = fs_cli_analysis_opts(&o->an);
-    st = fs_analysis_run(&a, path, &ao, &err);
-    if (st == FS_ERR_UNSUPPORTED) {
-        fprintf(stderr, "forksize: %s: %s\n", path, err.msg);
-        fs_analysis_free(&a);
-        return EXIT_CANNOT_APPLY;
+    if ((st = fs_cli_analyze(&a, path, &ao, !o->quiet)) < 0) {
+        if (fs_diff_side_from_report(s, &a.report, &err))
+            st = fs_cli_fail(path, &err, FS_EXIT_BAD);
+        else
+            s->roots_matched = a.c.nroots;
     }
-    if (st) {
-        fs_analysis_free(&a);
-        return fs_cli_fail(path, &err, EXIT_BAD);
-    }
-    if (!o->quiet)
-        for (unsigned i = 0; i < a.report.nwarnings; i++)
-            fprintf(stderr, "forksize: %s: warning: %s\n", path, a.report.warnings[i]);
-    st = fs_diff_side_from_report(s, &a.report, &err);
-    if (!st)
-        s->roots_matched = a.c.nroots;
     fs_analysis_free(&a);
-    return st ? fs_cli_fail(path, &err, EXIT_BAD) : -1;
+    return st;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -222,7 +199,7 @@ static int no_root(const diff_opts *o, const fs_diff_side *s)
         fprintf(stderr, "%s%s", i ? ", " : "", s->roots[i]);
     fprintf(stderr, "): the fork path is not active in this module; name a root with --root, "
             "or pass --allow-empty\n");
-    return EXIT_NO_ROOT;
+    return FS_EXIT_NO_ROOT;
 }
 
 static int run(const diff_opts *o, fs_diff_side side[2])
@@ -236,13 +213,13 @@ static int run(const diff_opts *o, fs_diff_side side[2])
         if ((st = no_root(o, &side[k])) >= 0)
             return st;
     fs_diff d;
-    if (fs_diff_compute(&d, &side[0], &side[1], o->top, &err))
-        return fs_cli_fail(NULL, &err, EXIT_BAD);
+    if (fs_diff_compute(&d, &side[0], &side[1], o->out.top, &err))
+        return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
     if (d.options_differ[0] && !o->force) {
         fprintf(stderr, "forksize: %s vs %s: options differ: %s (compare anyway with --force)\n",
                 o->path[0], o->path[1], d.options_differ);
         fs_diff_free(&d);
-        return EXIT_BAD;
+        return FS_EXIT_BAD;
     }
     if (!o->quiet && d.options_differ[0])
         fprintf(stderr, "forksize: warning: options differ: %s\n", d.options_differ);
@@ -251,31 +228,28 @@ static int run(const diff_opts *o, fs_diff_side side[2])
                 side[0].tool_version, side[1].tool_version);
     char reason[512] = "";
     int tripped = fs_diff_gate(&d, o->fail_pct, o->fail_bytes, reason, sizeof reason);
+    const char *output = o->out.output;
     fs_out out;
-    if (fs_out_open(&out, o->output, o->path[0], &err)) {
+    if (fs_out_open(&out, output, o->path[0], &err)) {
         fs_diff_free(&d);
-        return fs_cli_fail(o->output, &err, EXIT_BAD);
+        return fs_cli_fail(output, &err, FS_EXIT_BAD);
     }
-    if (o->output && !strcmp(o->output, o->path[1])) {
+    if (output && !strcmp(output, o->path[1])) {
         fs_out_abort(&out);
         fs_diff_free(&d);
-        fprintf(stderr, "forksize: %s: the output may not be an input\n", o->output);
-        return EXIT_BAD;
+        fprintf(stderr, "forksize: %s: the output may not be an input\n", output);
+        return FS_EXIT_BAD;
     }
     fs_diff_gate_view gate = { o->fail_pct, o->fail_bytes, tripped, reason };
-    st = fs_diff_emit(&d, o->format, &gate, FORKSIZE_VERSION, out.fp, &err);
+    st = fs_diff_emit(&d, (fs_format)o->out.format, &gate, FORKSIZE_VERSION, out.fp, &err);
     fs_diff_free(&d);
-    if (st && st != FS_ERR_IO) {
-        fs_out_abort(&out);
-        return fs_cli_fail(NULL, &err, EXIT_BAD);
-    }
-    if (fs_out_commit(&out, &err))
-        return fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD);
+    if ((st = fs_cli_finish(&out, st, &err, output)) != FS_EXIT_OK)
+        return st;
     if (tripped) {
         fprintf(stderr, "forksize: %s\n", reason);
-        return EXIT_GATE;
+        return FS_EXIT_GATE;
     }
-    return 0;
+    return FS_EXIT_OK;
 }
 
 int fs_cmd_diff(int argc, char **argv)

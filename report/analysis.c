@@ -193,9 +193,12 @@ static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *
     int st = fs_fi_run(&a->m, &a->g, &a->c, stage, o->apply == FS_APPLY_SIMULATE, &a->fi, err);
     if (st)
         return st;
-    /* The report needs the sizes, not the module (30 MB for php). */
-    free(a->fi.out);
-    a->fi.out = NULL;
+    /* The report needs the sizes, not the module (30 MB for php), unless
+     * the caller writes it out. */
+    if (!o->keep_module) {
+        free(a->fi.out);
+        a->fi.out = NULL;
+    }
     a->frames = calloc((size_t)a->m.nfuncs + 1, sizeof *a->frames);
     if (!a->frames) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
