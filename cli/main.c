@@ -27,8 +27,8 @@ static const struct command {
 } commands[] = {
     { "stats", "[stats | --stats] MODULE.wasm [options]", cmd_stats },
     { "opcodes", "opcodes MODULE.wasm [--format text|json] [-o FILE]", cmd_opcodes },
-    { "closure", "closure MODULE.wasm [--onlylist FILE | --why FUNC | --format F [-o FILE]] "
-      "[options]", fs_cmd_closure },
+    { "closure", "closure MODULE.wasm [--onlylist FILE | --why FUNC |\n"
+      "                        --format text|json [-o FILE]] [options]", fs_cmd_closure },
     { "check-onlylist", "check-onlylist MODULE.wasm LIST [options]", fs_cmd_check_onlylist },
     { "diff", "diff BASE NEW [--fail-above PCT] [--fail-above-bytes N] [options]", fs_cmd_diff },
     { "compare", "compare MODULE.wasm... [-j N] [--format text|md|csv|json|svg] [options]",
