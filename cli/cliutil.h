@@ -25,8 +25,8 @@ typedef enum fs_exit {
 #define FORKSIZE_VERSION "0.0.0"
 #endif
 
-/* The options that say how a module is analyzed, shared by stats, closure
- * and diff so that they mean the same everywhere. */
+/* The options that say how a module is analyzed, shared by every command
+ * that analyzes one, so that they mean the same everywhere. */
 typedef struct fs_cli_analysis {
     fs_root_spec    roots[FS_MAX_ROOTS];
     unsigned        nroots;
@@ -51,8 +51,8 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
                            fs_error *err);
 
 /* --format, -o and --top, parsed the same way by every command that takes
- * them.  A command names the formats it writes (the first is the
- * default's name in messages only: the caller sets the default value). */
+ * them.  A command lists the formats it writes, in the order its messages
+ * name them; it sets the defaults (format, top) before parsing. */
 typedef struct fs_cli_format {
     const char *name;
     int         value;

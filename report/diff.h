@@ -18,14 +18,17 @@
  * Cost.  When both sides are measured (--apply asyncify) the per-function
  * cost is the measured `delta_bytes` (a function Binaryen's -O removed in
  * either build has none and counts as 0, flagged unmeasured); otherwise it
- * is the model's `cost.total`, labelled "estimated".
+ * is `cost.total`: forkinstr's exact bytes, with its label, when both sides
+ * ran forkinstr (simulate or forkinstr) with the same label, else the
+ * model's, labelled "estimated".
  *
  * JSON output, schema "forksize/diff@1" (written by emit_diff.c):
  *
  *   schema            "forksize/diff@1"
  *   tool              {name: "forksize", version}
  *   base, new         {source: "wasm"|"report", path, sha256, tool_version,
- *                      mode: "model"|"asyncify", label: "estimated"|"measured",
+ *                      mode: "model"|"asyncify"|"forkinstr"|"simulate",
+ *                      label: "estimated"|"measured"|"exact (dry run)",
  *                      roots_matched}
  *   identical_input   true when both sides have the same module sha256
  *   options           the base side's {roots[], indirect, apply, opt_level?,
@@ -34,14 +37,18 @@
  *                      let different options through
  *   warnings          strings (e.g. different tool versions)
  *   cost              {metric: "cost.total"|"delta_bytes",
- *                      label: "estimated"|"measured"}
+ *                      label: "measured" for delta_bytes; for cost.total
+ *                      forkinstr's label ("exact (dry run)" or "measured") when
+ *                      both sides ran it the same way, else "estimated"}
  *   matching          {by_name, by_index, added, removed}: pair counts
- *   totals            {label (of code_bytes_after, added_bytes, growth:
- *                      "measured" only when both sides are), code_bytes_before,
+ *   totals            {label (of code_bytes_after, added_bytes, growth: the
+ *                      sides' instrumentation label when they agree, else
+ *                      "base L1, new L2"), code_bytes_before,
  *                      code_bytes_after, added_bytes, growth}; each a triple
  *                      {base, new, change}; added_bytes = after - before;
  *                      growth is a fraction, its change in fraction points
- *   terms             {label: "estimated", fixed, callsite, local, total}, triples
+ *   terms             {label: cost.total's label (above), fixed, callsite, local,
+ *                      total}, triples
  *   closure           {functions: triple, entered: [fn], left: [fn]}
  *   changes           [{fn, cost: triple, measured: [bool base, bool new],
  *                      total, fixed, callsite, local: triples}], the largest
