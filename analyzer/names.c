@@ -105,3 +105,13 @@ void fs_decode_names(fs_wasm_module *m, const fs_section *s)
     }
     m->has_names = 1;
 }
+
+const char *fs_func_display_name(const char *name, size_t len, uint32_t index, char *buf,
+                                 size_t cap)
+{
+    if (name)
+        snprintf(buf, cap, "%.*s", (int)len, name);
+    else
+        snprintf(buf, cap, "func[%u]", index);
+    return buf;
+}

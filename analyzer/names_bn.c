@@ -601,7 +601,7 @@ void fs_bn_display(const fs_wasm_module *m, uint32_t f, char *buf, size_t cap)
     if (!cap)
         return;
     if (f >= m->nfuncs) {
-        snprintf(buf, cap, "func[%u]", f);
+        fs_func_display_name(NULL, 0, f, buf, cap);
         return;
     }
     const fs_func *fn = &m->funcs[f];
@@ -610,7 +610,7 @@ void fs_bn_display(const fs_wasm_module *m, uint32_t f, char *buf, size_t cap)
         return;
     }
     if (!fn->name) {
-        snprintf(buf, cap, "func[%u]", f);
+        fs_func_display_name(NULL, 0, f, buf, cap);
         return;
     }
     size_t o = 0;

@@ -215,6 +215,13 @@ static inline uint32_t fs_wasm_ndefined(const fs_wasm_module *m)
 /* Writes "module.field" of a function import into buf (truncated to cap). */
 void fs_wasm_import_name(const fs_wasm_module *m, uint32_t func, char *buf, size_t cap);
 
+/* How every output shows a function: NAME (LEN bytes, not NUL-terminated)
+ * when it has one, else "func[INDEX]".  Written to BUF (truncated to CAP,
+ * which must be at least 1); returns BUF.  The one place that spells the
+ * unnamed form, so that lists, reports and diffs agree on it. */
+const char *fs_func_display_name(const char *name, size_t len, uint32_t index, char *buf,
+                                 size_t cap);
+
 /* Iso-recursive type equality with declared subtyping: may a function of
  * type SUB be called through a reference or table slot of type SUPER? */
 int  fs_wasm_type_matches(const fs_wasm_module *m, uint32_t sub, uint32_t super);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "output.h"
 
 int fs_cli_fail(const char *path, const fs_error *err, int status)
 {
@@ -30,7 +31,7 @@ int fs_cli_usage(const char *cmd, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "\n(forksize %s --help)\n", cmd);
-    return 2;
+    return FS_EXIT_BAD;
 }
 
 int fs_cli_is_opt(const char *arg, const char *name)
@@ -139,6 +140,61 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
     return 0;
 }
 
+static int parse_uint(const char *s, unsigned *out)
+{
+    char *end;
+    if (!*s || *s == '-')
+        return -1;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*end || v > 1000000000ul)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* "text, json or md" */
+static void format_list(const fs_cli_out_spec *spec, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (unsigned k = 0; k < spec->nformats && o < cap; k++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s%s",
+                              !k ? "" : k + 1 == spec->nformats ? " or " : ", ",
+                              spec->formats[k].name);
+}
+
+int fs_cli_out_option(fs_cli_out_opts *o, const fs_cli_out_spec *spec, int argc, char **argv,
+                      int *i, fs_error *err)
+{
+    const char *arg = argv[*i], *v;
+    if (spec->formats && fs_cli_is_opt(arg, "--format")) {
+        char list[128];
+        format_list(spec, list, sizeof list);
+        if (!(v = fs_cli_value(argc, argv, i, "--format")))
+            return spec->cmd ? bad(err, "--format needs %s", list)
+                             : bad(err, "%s needs a format", "--format");
+        for (unsigned k = 0; k < spec->nformats; k++)
+            if (!strcmp(v, spec->formats[k].name)) {
+                o->format = spec->formats[k].value;
+                return 1;
+            }
+        return spec->cmd ? bad(err, "%s writes %s, not '%.100s'", spec->cmd, list, v)
+                         : bad(err, "unknown --format '%.100s' (%s)", v, list);
+    }
+    if (spec->output && (!strcmp(arg, "-o") || fs_cli_is_opt(arg, "--output"))) {
+        if (!(v = fs_cli_value(argc, argv, i, "--output")))
+            return bad(err, "%s needs a FILE", arg);
+        o->output = v;
+        return 1;
+    }
+    if (spec->top && fs_cli_is_opt(arg, "--top")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--top")) || parse_uint(v, &o->top))
+            return bad(err, "%s", "--top needs a whole number (0 = all)");
+        return 1;
+    }
+    return 0;
+}
+
 fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
 {
     fs_analysis_opts o = {
@@ -189,4 +245,43 @@ int fs_cli_read_file(const char *path, char **text, size_t *len)
     *text = buf;
     *len = n;
     return 0;
+}
+
+int fs_cli_analyze(fs_analysis *a, const char *path, const fs_analysis_opts *ao, int warn)
+{
+    fs_error err;
+    int st = fs_analysis_run(a, path, ao, &err);
+    if (ao->progress)
+        fputs("\r\033[K", stderr);
+    if (st == FS_ERR_UNSUPPORTED) {
+        fprintf(stderr, "forksize: %s: %s\n", path, err.msg);
+        return FS_EXIT_CANNOT_APPLY;
+    }
+    if (st)
+        return fs_cli_fail(path, &err, FS_EXIT_BAD);
+    for (unsigned i = 0; warn && i < a->report.nwarnings; i++)
+        fprintf(stderr, "forksize: %s: warning: %s\n", path, a->report.warnings[i]);
+    return -1;
+}
+
+int fs_cli_no_root(const char *path, const fs_analysis *a, int roots_default, const char *advice)
+{
+    fprintf(stderr, "forksize: %s: no root matched (", path);
+    for (unsigned i = 0; i < a->nroots; i++)
+        fprintf(stderr, "%s%s", i ? ", " : "", a->roots[i].text);
+    fprintf(stderr, "%s): %s\n", roots_default ? " are the defaults" : "", advice);
+    return FS_EXIT_NO_ROOT;
+}
+
+int fs_cli_finish(fs_out *out, int st, const fs_error *err, const char *output)
+{
+    const char *where = output ? output : "stdout";
+    if (st && st != FS_ERR_IO) {
+        fs_out_abort(out);
+        return fs_cli_fail(where, err, FS_EXIT_BAD);
+    }
+    fs_error e;
+    if (fs_out_commit(out, &e))
+        return fs_cli_fail(where, &e, FS_EXIT_BAD);
+    return FS_EXIT_OK;
 }

@@ -9,20 +9,15 @@
 #include "closure_cmd.h"
 #include "cliutil.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
+#include "closure_report.h"
 #include "names_bn.h"
-#include "options.h"
 #include "output.h"
-#include "paths.h"
-
-enum { EXIT_MISSING = 1, EXIT_BAD = 2, EXIT_NO_ROOT = 3 };
 
 static const char closure_usage[] =
 "usage: forksize closure MODULE.wasm [--root SPEC]... [--indirect POLICY]\n"
@@ -33,6 +28,7 @@ static const char closure_usage[] =
 "the defaults are the same).\n"
 "  (no option)        one function per line, by index (\"func[N]\" when unnamed)\n"
 "  --format json      [{index, name, binaryen_name, list_entry, via, next}...]\n"
+"  -o FILE            write the list (text or json) to FILE, atomically\n"
 "  --onlylist FILE    write FILE (atomically) for wasm-opt --asyncify\n"
 "                     --pass-arg=asyncify-onlylist@@FILE: Binaryen 108 then\n"
 "                     instruments exactly the closure.  The file is one line of\n"
@@ -49,10 +45,14 @@ static const char closure_usage[] =
 "both: --allow-empty (go on when no root matched, else exit 3), -q (no warnings).\n";
 
 typedef struct cmd_opts {
-    const char  *module, *list, *onlylist, *why, *output;
-    int          json, allow_empty, quiet;
-    fs_cli_analysis an;     /* --root, --indirect (and for diff --model, --apply, -O) */
+    const char  *module, *list, *onlylist, *why;
+    int          allow_empty, quiet;
+    fs_cli_out_opts out;    /* --format text|json, -o (closure only) */
+    fs_cli_analysis an;     /* --root, --indirect */
 } cmd_opts;
+
+static const fs_cli_format formats[] = { { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON } };
+static const fs_cli_out_spec out_spec = { "closure", formats, 2, 1, 0 };
 
 #define usage(...) fs_cli_usage("closure", __VA_ARGS__)
 
@@ -78,13 +78,15 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
             only_files = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(closure_usage, stdout);
-            return 0;
+            return FS_EXIT_OK;
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY, argc, argv, &i,
-                                                 &err)) != 0) {
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY, argc, argv,
+                                                &i, &err)) != 0 ||
+                   (!check && (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i,
+                                                      &err)) != 0)) {
             if (st < 0)
                 return usage("%s", err.msg);
         } else if (!check && fs_cli_is_opt(a, "--onlylist")) {
@@ -95,16 +97,6 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
             if (!(v = fs_cli_value(argc, argv, &i, "--why")))
                 return usage("%s", "--why needs a function (a name, or index:N)");
             o->why = v;
-        } else if (!check && fs_cli_is_opt(a, "--format")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--format")))
-                return usage("%s", "--format needs text or json");
-            if (strcmp(v, "text") && strcmp(v, "json"))
-                return usage("closure writes text or json, not '%.100s'", v);
-            o->json = !strcmp(v, "json");
-        } else if (!check && (!strcmp(a, "-o") || fs_cli_is_opt(a, "--output"))) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--output")))
-                return usage("%s needs a FILE", a);
-            o->output = v;
         } else {
             return usage("unknown option '%.200s' for %s", a, argv[0]);
         }
@@ -113,7 +105,8 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
         return usage("%s", "no module given");
     if (check && !o->list)
         return usage("%s", "check-onlylist needs a MODULE and a LIST file");
-    if ((o->onlylist != NULL) + (o->why != NULL) + (o->json || o->output) > 1)
+    if ((o->onlylist != NULL) + (o->why != NULL) +
+        (o->out.format == FS_FMT_JSON || o->out.output) > 1)
         return usage("%s", "--onlylist, --why and --format/-o do not go together");
     fs_cli_analysis_finish(&o->an);
     return -1;
@@ -122,103 +115,25 @@ static int parse(cmd_opts *o, int argc, char **argv, int check)
 /* Runs the analysis and applies the no-root rule.  -1: go on. */
 static int analyze(const cmd_opts *o, fs_analysis *a)
 {
-    fs_error err;
     /* the closure needs no pricing: the model, with the seed profile */
     fs_analysis_opts ao = fs_cli_analysis_opts(&o->an);
     ao.profile = &fs_cost_seed;
     ao.apply = FS_APPLY_MODEL;
     ao.apply_default = 0;
-    if (fs_analysis_run(a, o->module, &ao, &err))
-        return fs_cli_fail(o->module, &err, EXIT_BAD);
-    if (!o->quiet)
-        for (unsigned i = 0; i < a->report.nwarnings; i++)
-            fprintf(stderr, "forksize: %s: warning: %s\n", o->module, a->report.warnings[i]);
-    if (!a->c.nroots && !o->allow_empty) {
-        fprintf(stderr, "forksize: %s: no root matched (", o->module);
-        for (unsigned i = 0; i < a->nroots; i++)
-            fprintf(stderr, "%s%s", i ? ", " : "", a->roots[i].text);
-        fprintf(stderr, "%s): the fork path is not active in this module; name a root with "
-                "--root, or pass --allow-empty\n", o->an.roots_default ? " are the defaults" : "");
-        return EXIT_NO_ROOT;
-    }
-    return -1;
+    int st = fs_cli_analyze(a, o->module, &ao, !o->quiet);
+    if (st < 0 && !a->c.nroots && !o->allow_empty)
+        st = fs_cli_no_root(o->module, a, o->an.roots_default, FS_CLI_NO_ROOT_ADVICE);
+    return st;
 }
 
 static int names(const cmd_opts *o, const fs_analysis *a, fs_bn_names *bn)
 {
     fs_error err;
     if (fs_bn_names_build(bn, &a->m, &err))
-        return fs_cli_fail(o->module, &err, EXIT_BAD);
+        return fs_cli_fail(o->module, &err, FS_EXIT_BAD);
     if (bn->unreadable && !o->quiet)
         fprintf(stderr, "forksize: %s: warning: %s\n", o->module, bn->problem);
     return -1;
-}
-
-static const char *via_word(uint8_t via)
-{
-    switch ((fs_via)via) {
-    case FS_VIA_ROOT:     return "root";
-    case FS_VIA_CALL:     return "call";
-    case FS_VIA_INDIRECT: return "indirect";
-    case FS_VIA_POLICY:   return "policy";
-    default:              return "none";
-    }
-}
-
-/* "indirect (type 3: (i32 i32) -> i32)" or "direct", for call site S. */
-static void edge_text(const fs_wasm_module *m, uint32_t s, char *buf, size_t cap)
-{
-    const fs_call *call = &m->calls[s];
-    if (!fs_call_is_indirect(call->kind)) {
-        snprintf(buf, cap, "%s", fs_path_call_kind(call->kind));
-        return;
-    }
-    char sig[256];
-    fs_path_type_sig(m, call->target, sig, sizeof sig);
-    snprintf(buf, cap, "%s (type %u: %s)", fs_path_call_kind(call->kind), call->target, sig);
-}
-
-/* The path on one line: "a -> [indirect (type 2: ...)] b -> env.fork". */
-static void print_path_line(FILE *out, const fs_analysis *a, const fs_path *p)
-{
-    char name[512], edge[320];
-    for (uint32_t i = 0; i < p->n; i++) {
-        const fs_path_step *s = &p->steps[i];
-        fs_bn_display(&a->m, s->func, name, sizeof name);
-        fputs(name, out);
-        if (s->site == UINT32_MAX)
-            break;
-        edge_text(&a->m, s->site, edge, sizeof edge);
-        if (i + 1 == p->n) {    /* policy end */
-            fprintf(out, " -> [%s, may unwind by itself under --indirect asyncify]", edge);
-            break;
-        }
-        if (a->m.calls[s->site].kind == FS_CALL_DIRECT)
-            fputs(" -> ", out);
-        else
-            fprintf(out, " -> [%s] ", edge);
-    }
-    fputc('\n', out);
-}
-
-/* The root specs that match function F, comma-separated. */
-static void root_specs(const fs_analysis *a, uint32_t f, char *buf, size_t cap)
-{
-    size_t o = 0;
-    buf[0] = 0;
-    uint8_t *mark = calloc((size_t)a->m.nfuncs + 1, 1);
-    if (!mark)
-        return;
-    for (unsigned i = 0; i < a->nroots && o < cap; i++) {
-        fs_root_spec one = a->roots[i];
-        /* analysis.c copied the specs: their pattern still points into ours. */
-        one.pattern = strchr(one.text, ':') + 1;
-        memset(mark, 0, a->m.nfuncs);
-        fs_roots_match(&a->m, &one, 1, mark);
-        if (mark[f])
-            o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? ", " : "", one.text);
-    }
-    free(mark);
 }
 
 /* Does function F answer to NAME (name section, Binaryen's name, or the
@@ -250,7 +165,7 @@ static int resolve(const fs_analysis *a, const fs_bn_names *bn, const char *s, u
         if (v >= m->nfuncs) {
             fprintf(stderr, "forksize: %s: no function %s (the module has %u)\n", m->path, s,
                     m->nfuncs);
-            return EXIT_BAD;
+            return FS_EXIT_BAD;
         }
         *out = (uint32_t)v;
         return -1;
@@ -264,71 +179,26 @@ static int resolve(const fs_analysis *a, const fs_bn_names *bn, const char *s, u
         return -1;
     if (!count) {
         fprintf(stderr, "forksize: %s: no function named '%s' (try index:N)\n", m->path, s);
-        return EXIT_BAD;
+        return FS_EXIT_BAD;
     }
     fprintf(stderr, "forksize: %s: '%s' names %u functions:", m->path, s, count);
     for (uint32_t f = 0; f < m->nfuncs; f++)
         if (answers_to(m, bn, f, s, len))
             fprintf(stderr, " index:%u", f);
     fprintf(stderr, "; name one by its index\n");
-    return EXIT_BAD;
+    return FS_EXIT_BAD;
 }
 
 static int why(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
 {
-    const fs_wasm_module *m = &a->m;
-    const fs_closure *c = &a->c;
     uint32_t f = 0;
-    int st = resolve(a, bn, o->why, &f);
+    int in = 0, st = resolve(a, bn, o->why, &f);
     if (st >= 0)
         return st;
-    char name[512], edge[320], specs[512];
-    const char *policy = fs_policy_name[c->policy];
-    fs_bn_display(m, f, name, sizeof name);
-    if (!c->in[f]) {
-        if (f < m->nfunc_imports)
-            printf("%s [%u] is an import, never instrumented: not in the closure%s\n", name, f,
-                   c->is_root[f] ? " (it is a root)" : "");
-        else if (c->runtime[f] == FS_RUNTIME_BOTTOM && c->unwinds[f])
-            printf("%s [%u] is not in the closure: it calls asyncify.start_unwind or "
-                   "asyncify.stop_rewind, so it is Asyncify's runtime and never rewritten\n",
-                   name, f);
-        else
-            printf("%s [%u] is not in the fork-path closure (--indirect %s)\n", name, f, policy);
-        return EXIT_MISSING;
-    }
-    fs_path p;
     fs_error err;
-    if (fs_path_find(c, &a->g, f, &p, &err))
-        return fs_cli_fail(o->module, &err, EXIT_BAD);
-    uint32_t calls = p.n - 1;
-    printf("%s [%u] is in the closure (--indirect %s): ", name, f, policy);
-    if (p.policy_end && !calls)
-        printf("it holds an indirect call, which may unwind by itself\n");
-    else if (p.policy_end)
-        printf("%u call%s to a function holding an indirect call, which may unwind by itself\n",
-               calls, calls == 1 ? "" : "s");
-    else if (calls)
-        printf("%u call%s from a root\n", calls, calls == 1 ? "" : "s");
-    else
-        printf("it is a root\n");
-    for (uint32_t i = 0; i < p.n; i++) {
-        const fs_path_step *s = &p.steps[i];
-        fs_bn_display(m, s->func, name, sizeof name);
-        printf("  %s [%u]", name, s->func);
-        if (s->site == UINT32_MAX) {
-            root_specs(a, s->func, specs, sizeof specs);
-            printf(": root (%s)\n", specs);
-            break;
-        }
-        if (c->runtime[s->func] == FS_RUNTIME_BOTTOM)
-            printf(" (Asyncify runtime, not rewritten)");
-        edge_text(m, s->site, edge, sizeof edge);
-        printf("\n    -> %s at offset 0x%x%s\n", edge, m->calls[s->site].offset,
-               i + 1 == p.n ? ": may unwind by itself under --indirect asyncify" : "");
-    }
-    fs_path_free(&p);
-    return 0;
+    if ((st = fs_closure_emit_why(a, f, stdout, &in, &err)) && st != FS_ERR_IO)
+        return fs_cli_fail(o->module, &err, FS_EXIT_BAD);
+    return in ? FS_EXIT_OK : FS_EXIT_MISSING;
 }
 
 static int write_onlylist(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
@@ -336,21 +206,21 @@ static int write_onlylist(const cmd_opts *o, const fs_analysis *a, const fs_bn_n
     fs_bn_listing l;
     fs_error err;
     if (fs_bn_listing_build(bn, a->c.in, &l, &err))
-        return fs_cli_fail(o->module, &err, EXIT_BAD);
+        return fs_cli_fail(o->module, &err, FS_EXIT_BAD);
     fs_out out;
     if (fs_out_open(&out, o->onlylist, o->module, &err)) {
         fs_bn_listing_free(&l);
-        return fs_cli_fail(o->onlylist, &err, EXIT_BAD);
+        return fs_cli_fail(o->onlylist, &err, FS_EXIT_BAD);
     }
     if (fwrite(l.text, 1, l.len, out.fp) != l.len) {
         fs_out_abort(&out);
         fs_bn_listing_free(&l);
         fprintf(stderr, "forksize: %s: write failed: %s\n", o->onlylist, strerror(errno));
-        return EXIT_BAD;
+        return FS_EXIT_BAD;
     }
     if (fs_out_commit(&out, &err)) {
         fs_bn_listing_free(&l);
-        return fs_cli_fail(o->onlylist, &err, EXIT_BAD);
+        return fs_cli_fail(o->onlylist, &err, FS_EXIT_BAD);
     }
     if (!o->quiet && a->m.name_warning[0])
         fprintf(stderr, "forksize: %s: warning: the list names functions as Binaryen does "
@@ -376,73 +246,17 @@ static int write_onlylist(const cmd_opts *o, const fs_analysis *a, const fs_bn_n
                 l.nover > 20 ? " ..." : "");
     }
     fs_bn_listing_free(&l);
-    return 0;
+    return FS_EXIT_OK;
 }
 
 static int print_list(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
 {
-    const fs_wasm_module *m = &a->m;
     fs_error err;
     fs_out out;
-    if (fs_out_open(&out, o->output, o->module, &err))
-        return fs_cli_fail(o->output, &err, EXIT_BAD);
-    int st = 0;
-    if (!o->json) {
-        char name[4096];
-        for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
-            if (a->c.in[f]) {
-                fs_bn_display(m, f, name, sizeof name);
-                fprintf(out.fp, "%s\n", name);
-            }
-    } else {
-        cJSON *arr = cJSON_CreateArray();
-        st = !arr;
-        for (uint32_t f = m->nfunc_imports; f < m->nfuncs && !st; f++) {
-            if (!a->c.in[f])
-                continue;
-            cJSON *e = cJSON_CreateObject();
-            char *entry = NULL, *raw = NULL;
-            size_t elen;
-            int pat;
-            if (!e || fs_bn_entry(bn, f, &entry, &elen, &pat) || !cJSON_AddItemToArray(arr, e)) {
-                cJSON_Delete(e);
-                free(entry);
-                st = 1;
-                break;
-            }
-            const fs_func *fn = &m->funcs[f];
-            if (fn->name && (raw = malloc((size_t)fn->name_len + 1))) {
-                memcpy(raw, fn->name, fn->name_len);
-                raw[fn->name_len] = 0;
-            }
-            uint8_t via = a->c.via[f];
-            st = !cJSON_AddNumberToObject(e, "index", f) ||
-                 !(raw ? cJSON_AddStringToObject(e, "name", raw) : cJSON_AddNullToObject(e, "name")) ||
-                 !cJSON_AddStringToObject(e, "binaryen_name", fs_bn_name(bn, f)) ||
-                 !cJSON_AddStringToObject(e, "list_entry", entry) ||
-                 !cJSON_AddStringToObject(e, "via", via_word(via)) ||
-                 !(via == FS_VIA_CALL || via == FS_VIA_INDIRECT
-                       ? cJSON_AddNumberToObject(e, "next", a->c.next[f])
-                       : cJSON_AddNullToObject(e, "next"));
-            free(raw);
-            free(entry);
-        }
-        char *text = st ? NULL : cJSON_Print(arr);
-        cJSON_Delete(arr);
-        if (text)
-            fprintf(out.fp, "%s\n", text);
-        else
-            st = 1;
-        cJSON_free(text);
-    }
-    if (st) {
-        fs_out_abort(&out);
-        fprintf(stderr, "forksize: out of memory writing JSON\n");
-        return EXIT_BAD;
-    }
-    if (fs_out_commit(&out, &err))
-        return fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD);
-    return 0;
+    if (fs_out_open(&out, o->out.output, o->module, &err))
+        return fs_cli_fail(o->out.output, &err, FS_EXIT_BAD);
+    int st = fs_closure_emit_list(a, bn, (fs_format)o->out.format, out.fp, &err);
+    return fs_cli_finish(&out, st, &err, o->out.output);
 }
 
 int fs_cmd_closure(int argc, char **argv)
@@ -469,129 +283,25 @@ int fs_cmd_closure(int argc, char **argv)
 
 /* ------------------------------------------------------- check-onlylist */
 
-/* A list entry for people: control bytes (a line break in an entry that
- * spans lines, or in a name) as \XX, like names. */
-static void print_bytes(const char *text, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c == 0x7f)
-            printf("\\%02x", c);
-        else
-            putchar(c);
-    }
-}
-
 static int check(const cmd_opts *o, const fs_analysis *a, const fs_bn_names *bn)
 {
-    const fs_wasm_module *m = &a->m;
-    const fs_closure *c = &a->c;
     char *text;
     size_t len;
     if (fs_cli_read_file(o->list, &text, &len))
-        return EXIT_BAD;
-    int st;
+        return FS_EXIT_BAD;
     fs_bn_list l;
     fs_error err;
-    st = fs_bn_list_parse(text, len, &l, &err);
+    int st = fs_bn_list_parse(text, len, &l, &err);
     free(text);
     if (st)
-        return fs_cli_fail(o->list, &err, EXIT_BAD);
-    uint8_t *listed = calloc((size_t)m->nfuncs + 1, 1);
-    if (!listed) {
-        fs_bn_list_free(&l);
-        fprintf(stderr, "forksize: out of memory\n");
-        return EXIT_BAD;
-    }
-    fs_bn_list_match(&l, bn, listed);
-
-    uint32_t missing = 0, outside = 0, unmatched = 0, imports = 0;
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        missing += c->in[f] && !listed[f];
-        outside += listed[f] && !c->in[f];
-    }
-    for (uint32_t i = 0; i < l.n; i++) {
-        unmatched += !l.items[i].nmatched && !l.items[i].import;
-        imports += l.items[i].import;
-    }
-    printf("module:  %s\n", o->module);
-    printf("list:    %s: %u entr%s, %u pattern%s\n", o->list, l.n, l.n == 1 ? "y" : "ies",
-           l.npatterns, l.npatterns == 1 ? "" : "s");
-    printf("closure: %u function%s (--indirect %s; roots:", c->size, c->size == 1 ? "" : "s",
-           fs_policy_name[c->policy]);
-    for (unsigned i = 0; i < a->nroots; i++)
-        printf("%s %s", i ? "," : "", a->roots[i].text);
-    printf(")\n");
-    if (!l.n)
-        printf("the list has no entry: wasm-opt 108 then ignores it and instruments every "
-               "function\n");
-
-    char name[512];
-    printf("missing from the list: %u\n", missing);
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-        if (!c->in[f] || listed[f])
-            continue;
-        char *entry = NULL;
-        size_t elen;
-        int pat = 0;
-        fs_bn_display(m, f, name, sizeof name);
-        printf("  %s [%u]", name, f);
-        if (!fs_bn_entry(bn, f, &entry, &elen, &pat)) {
-            printf("  list entry: ");
-            print_bytes(entry, elen);
-            printf("%s", pat ? " (a pattern)" : "");
-        }
-        free(entry);
-        fs_path p;
-        if (fs_path_find(c, &a->g, f, &p, &err)) {
-            printf("\n    (no path: %s)\n", err.msg);
-            continue;
-        }
-        printf("\n    ");
-        print_path_line(stdout, a, &p);
-        fs_path_free(&p);
-    }
-    printf("entries matching no function: %u\n", unmatched);
-    for (uint32_t i = 0; i < l.n; i++) {
-        const fs_bn_item *it = &l.items[i];
-        if (it->nmatched || it->import)
-            continue;
-        printf("  line %u: ", it->line);
-        print_bytes(it->text, it->len);
-        printf("%s\n", it->multiline ? "  (spans lines: wasm-opt 108 separates entries by "
-                                       "commas only, never by newlines)" : "");
-    }
-    if (imports) {
-        printf("entries naming an import (wasm-opt 108 aborts on them): %u\n", imports);
-        for (uint32_t i = 0; i < l.n; i++)
-            if (l.items[i].import) {
-                printf("  line %u: ", l.items[i].line);
-                print_bytes(l.items[i].text, l.items[i].len);
-                printf("\n");
-            }
-    }
-    printf("listed outside the closure: %u\n", outside);
-    uint32_t shown = 0;
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs && outside; f++) {
-        if (!listed[f] || c->in[f])
-            continue;
-        if (shown++ == 20) {
-            printf("  ... %u more\n", outside - 20);
-            break;
-        }
-        fs_bn_display(m, f, name, sizeof name);
-        printf("  %s [%u]\n", name, f);
-    }
-    if (imports)
-        printf("result: unusable (wasm-opt would abort)\n");
-    else if (missing)
-        printf("result: incomplete (%u closure function%s missing)\n", missing,
-               missing == 1 ? "" : "s");
-    else
-        printf("result: complete\n");
-    free(listed);
+        return fs_cli_fail(o->list, &err, FS_EXIT_BAD);
+    fs_list_verdict v = FS_LIST_COMPLETE;
+    st = fs_closure_emit_check(a, bn, &l, o->module, o->list, stdout, &v, &err);
     fs_bn_list_free(&l);
-    return imports ? EXIT_BAD : missing ? EXIT_MISSING : 0;
+    if (st && st != FS_ERR_IO)
+        return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
+    return v == FS_LIST_UNUSABLE ? FS_EXIT_BAD : v == FS_LIST_INCOMPLETE ? FS_EXIT_MISSING
+                                                                           : FS_EXIT_OK;
 }
 
 int fs_cmd_check_onlylist(int argc, char **argv)

@@ -20,7 +20,6 @@
 #include "compare.h"
 #include "output.h"
 
-enum { EXIT_BAD = 2 };
 #define MAX_JOBS 256
 
 static const char compare_usage[] =
@@ -58,11 +57,17 @@ static const char compare_usage[] =
 typedef struct compare_opts {
     const char    **paths;
     unsigned        npaths;
-    const char     *output;
-    int             format, timing, quiet, no_precheck;
+    fs_cli_out_opts out;     /* --format (fs_compare_format), -o */
+    int             timing, quiet, no_precheck;
     unsigned        jobs;
     fs_cli_analysis an;
 } compare_opts;
+
+static const fs_cli_format formats[] = {
+    { "text", FS_CMP_FMT_TEXT }, { "md", FS_CMP_FMT_MD }, { "csv", FS_CMP_FMT_CSV },
+    { "json", FS_CMP_FMT_JSON }, { "svg", FS_CMP_FMT_SVG },
+};
+static const fs_cli_out_spec out_spec = { "compare", formats, 5, 1, 0 };
 
 #define usage(...) fs_cli_usage("compare", __VA_ARGS__)
 
@@ -86,7 +91,7 @@ static int parse(compare_opts *o, int argc, char **argv)
     o->paths = calloc((size_t)argc, sizeof *o->paths);
     if (!o->paths) {
         fprintf(stderr, "forksize: out of memory\n");
-        return EXIT_BAD;
+        return FS_EXIT_BAD;
     }
     int only_files = 0, st;
     for (int i = 1; i < argc; i++) {
@@ -100,7 +105,7 @@ static int parse(compare_opts *o, int argc, char **argv)
             only_files = 1;
         } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             fputs(compare_usage, stdout);
-            return 0;
+            return FS_EXIT_OK;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
         } else if (!strcmp(a, "--no-timing")) {
@@ -109,7 +114,8 @@ static int parse(compare_opts *o, int argc, char **argv)
             o->no_precheck = 1;
         } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
                                                 FS_CLI_MODEL | FS_CLI_APPLY, argc, argv, &i,
-                                                &err)) != 0) {
+                                                &err)) != 0 ||
+                   (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, &err)) != 0) {
             if (st < 0)
                 return usage("%s", err.msg);
         } else if (!strncmp(a, "-j", 2) && strncmp(a, "--", 2)) {
@@ -120,15 +126,6 @@ static int parse(compare_opts *o, int argc, char **argv)
         } else if (fs_cli_is_opt(a, "--jobs")) {
             if (parse_jobs(fs_cli_value(argc, argv, &i, "--jobs"), &o->jobs))
                 return usage("--jobs needs a number of jobs from 1 to %d", MAX_JOBS);
-        } else if (fs_cli_is_opt(a, "--format")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--format")))
-                return usage("%s", "--format needs text, md, csv, json or svg");
-            if ((o->format = fs_compare_format_parse(v)) < 0)
-                return usage("compare writes text, md, csv, json or svg, not '%.100s'", v);
-        } else if (!strcmp(a, "-o") || fs_cli_is_opt(a, "--output")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--output")))
-                return usage("%s needs a FILE", a);
-            o->output = v;
         } else {
             return usage("unknown option '%.200s' for compare", a);
         }
@@ -143,12 +140,13 @@ static int parse(compare_opts *o, int argc, char **argv)
 static int output_is_input(const compare_opts *o)
 {
     struct stat so, si;
-    if (!o->output || !strcmp(o->output, "-") || stat(o->output, &so) != 0)
+    const char *output = o->out.output;
+    if (!output || !strcmp(output, "-") || stat(output, &so) != 0)
         return 0;
     for (unsigned i = 0; i < o->npaths; i++)
         if (stat(o->paths[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
             fprintf(stderr, "forksize: %s: refusing to write over the input module\n",
-                    o->output);
+                    output);
             return 1;
         }
     return 0;
@@ -164,7 +162,7 @@ static void progress(void *ctx, unsigned done, unsigned total)
 static int run(const compare_opts *o)
 {
     if (output_is_input(o))
-        return EXIT_BAD;
+        return FS_EXIT_BAD;
     const fs_cli_analysis *an = &o->an;
     fs_analysis_opts ao = fs_cli_analysis_opts(an);
     ao.no_precheck = o->no_precheck;
@@ -177,31 +175,27 @@ static int run(const compare_opts *o)
         fputs("\r\033[K", stderr);
     if (st) {
         fs_compare_free(&c);
-        return fs_cli_fail(NULL, &err, EXIT_BAD);
+        return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
     }
     /* Diagnostics in the order of the modules, whatever finished first. */
     for (unsigned i = 0; i < c.nrows; i++) {
         const fs_compare_row *row = &c.rows[i];
         if (row->status == FS_CMP_ERROR)
-            fs_cli_fail(row->path, &row->err, EXIT_BAD);
+            fs_cli_fail(row->path, &row->err, FS_EXIT_BAD);
         for (unsigned w = 0; !o->quiet && w < row->nwarnings; w++)
             fprintf(stderr, "forksize: %s: warning: %s\n", row->path, row->warnings[w]);
     }
     fs_out out;
-    if (fs_out_open(&out, o->output, o->paths[0], &err)) {
+    if (fs_out_open(&out, o->out.output, o->paths[0], &err)) {
         fs_compare_free(&c);
-        return fs_cli_fail(o->output, &err, EXIT_BAD);
+        return fs_cli_fail(o->out.output, &err, FS_EXIT_BAD);
     }
-    if ((st = fs_compare_emit(&c, (fs_compare_format)o->format, o->timing, out.fp, &err))) {
-        fs_out_abort(&out);
-        fs_compare_free(&c);
-        return fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD);
-    }
+    st = fs_compare_emit(&c, (fs_compare_format)o->out.format, o->timing, out.fp, &err);
     unsigned nerror = c.nerror;
     fs_compare_free(&c);
-    if (fs_out_commit(&out, &err))
-        return fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD);
-    return nerror ? EXIT_BAD : 0;
+    if ((st = fs_cli_finish(&out, st, &err, o->out.output)) != FS_EXIT_OK)
+        return st;
+    return nerror ? FS_EXIT_BAD : FS_EXIT_OK;
 }
 
 int fs_cmd_compare(int argc, char **argv)

@@ -11,24 +11,15 @@
 #include <string.h>
 
 const char fs_usage_text[] =
-"usage: forksize [stats | --stats] MODULE.wasm [options]\n"
-"       forksize opcodes MODULE.wasm [--format text|json] [-o FILE]\n"
-"       forksize closure MODULE.wasm [--onlylist FILE | --why FUNC] [options]\n"
-"       forksize check-onlylist MODULE.wasm LIST [options]\n"
-"       forksize diff BASE NEW [--fail-above PCT] [--fail-above-bytes N] [options]\n"
-"       forksize compare MODULE.wasm... [-j N] [--format text|md|csv|json|svg] [options]\n"
-"       forksize culprits MODULE.wasm [--format text|json] [-o FILE] [--top N] [options]\n"
-"       forksize instrument MODULE.wasm -o OUT.wasm [--stages LIST] [options]\n"
-"       forksize --help | --version\n"
 "\n"
 "Reports what fork-style (Asyncify-like unwind/rewind) instrumentation costs\n"
 "MODULE in bytes, per function, split into fixed, per-call-site and per-local\n"
 "terms.  The functions instrumented are the fork-path closure: every function\n"
 "from which a root can be reached through calls, tail calls and indirect calls.\n"
 "\n"
-"options:\n"
-"  --stats               report per-function cost (the default command)\n"
-"\n"
+"commands (each but stats and opcodes has its own: forksize COMMAND --help):\n"
+"  stats, --stats        report per-function cost (the default command; the\n"
+"                        options below are its options)\n"
 "  closure               list the closure, write it as an Asyncify onlylist\n"
 "                        (--onlylist FILE), or show why a function is in it\n"
 "                        (--why FUNC: a shortest path to a root, edge by edge);\n"
@@ -42,14 +33,19 @@ const char fs_usage_text[] =
 "                        a CI gate (exit 1); see forksize diff --help\n"
 "  instrument            write the forkinstr-instrumented module (Asyncify ABI);\n"
 "                        see forksize instrument --help\n"
+"  compare               analyze several modules with the same options, in\n"
+"                        parallel, one row each (text, md, csv, json or an SVG\n"
+"                        chart); see forksize compare --help\n"
 "  culprits              rank what pulls functions into the closure (roots,\n"
 "                        indirect types, caller->callee edges, stricter\n"
 "                        policies, call-site roots) by the bytes each alone\n"
 "                        accounts for; see forksize culprits --help\n"
 "  opcodes               count every instruction of the module (function bodies\n"
 "                        and constant expressions) per opcode, as WABT's\n"
-"                        wasm-opcodecnt does: a check of the decoder\n"
+"                        wasm-opcodecnt does: a check of the decoder;\n"
+"                        --format text|json and -o only\n"
 "\n"
+"options:\n"
 "  --root SPEC           where an unwind begins; repeatable:\n"
 "                          import:GLOB   imports whose \"module.field\" matches\n"
 "                          func:GLOB     functions whose name-section name matches\n"
@@ -106,9 +102,11 @@ const char fs_usage_text[] =
 "emits are \"measured\"; --apply simulate's are \"exact (dry run)\" (the same\n"
 "bytes as forkinstr's); the fit over measurements is \"fitted\".\n"
 "\n"
-"exit status: 0 success, 2 bad input or usage, 3 no root matched,\n"
-"4 the instrumentation cannot be applied to this module (--apply asyncify, or\n"
-"an explicit --apply forkinstr|simulate on a module without memory).\n";
+"exit status: 0 success, 1 a finding (diff: a gate tripped; check-onlylist: a\n"
+"closure function is missing from the list; closure --why: not in the closure),\n"
+"2 bad input or usage, 3 no root matched, 4 the instrumentation cannot be\n"
+"applied to this module (--apply asyncify, or an explicit --apply\n"
+"forkinstr|simulate, or instrument, on a module without memory).\n";
 
 __attribute__((format(printf, 2, 3)))
 static int usage(fs_error *err, const char *fmt, ...)
@@ -121,36 +119,21 @@ static int usage(fs_error *err, const char *fmt, ...)
     return FS_ERR_USAGE;
 }
 
-static int parse_uint(const char *s, unsigned *out)
-{
-    char *end;
-    if (!*s || *s == '-')
-        return -1;
-    unsigned long v = strtoul(s, &end, 10);
-    if (*end || v > 1000000000ul)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
+static const fs_cli_format formats[] = {
+    { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON }, { "csv", FS_FMT_CSV }, { "md", FS_FMT_MD },
+};
+static const fs_cli_out_spec out_spec = { NULL, formats, 4, 1, 1 };
 
-int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
+int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, fs_error *err)
 {
     memset(o, 0, sizeof *o);
-    o->command = FS_CMD_STATS;
-    o->format = FS_FMT_TEXT;
-    o->top = 20;
+    o->command = command;
+    o->out.format = FS_FMT_TEXT;
+    o->out.top = 20;
     fs_cli_analysis_init(&o->an);
-    int i = 1;
-    if (i < argc && !strcmp(argv[i], "stats")) {
-        i++;
-    } else if (i < argc && !strcmp(argv[i], "opcodes")) {
-        o->command = FS_CMD_OPCODES;
-        i++;
-    }
     int only_files = 0, st;
-    for (; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *v;
         if (only_files || a[0] != '-') {
             if (o->module)
                 return usage(err, "more than one module given ('%.200s'); %s takes one", a,
@@ -179,30 +162,18 @@ int fs_options_parse(fs_options *o, int argc, char **argv, fs_error *err)
             o->quiet = 1;
         } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
                                                  FS_CLI_MODEL | FS_CLI_APPLY,
-                                                 argc, argv, &i, err)) != 0) {
+                                                 argc, argv, &i, err)) != 0 ||
+                   (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, err)) != 0) {
             if (st < 0)
                 return FS_ERR_USAGE;
-        } else if (fs_cli_is_opt(a, "--format")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--format")))
-                return usage(err, "%s needs a format", "--format");
-            int f = fs_format_parse(v);
-            if (f < 0)
-                return usage(err, "unknown --format '%.100s' (text, json, csv or md)", v);
-            o->format = (fs_format)f;
-        } else if (!strcmp(a, "-o") || fs_cli_is_opt(a, "--output")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--output")))
-                return usage(err, "%s needs a FILE", a);
-            o->output = v;
-        } else if (fs_cli_is_opt(a, "--top")) {
-            if (!(v = fs_cli_value(argc, argv, &i, "--top")) || parse_uint(v, &o->top))
-                return usage(err, "%s needs a whole number (0 = all)", "--top");
         } else {
             return usage(err, "unknown option '%.200s' (see forksize --help)", a);
         }
     }
     if (!o->module)
         return usage(err, "%s", "no module given (see forksize --help)");
-    if (o->command == FS_CMD_OPCODES && o->format != FS_FMT_TEXT && o->format != FS_FMT_JSON)
+    if (o->command == FS_CMD_OPCODES && o->out.format != FS_FMT_TEXT &&
+        o->out.format != FS_FMT_JSON)
         return usage(err, "%s", "opcodes writes text or json");
     fs_cli_analysis_finish(&o->an);
     return FS_OK;

@@ -56,11 +56,8 @@ static int asyncify_precheck(const fs_analysis *a, fs_error *err)
                 continue;
             if (shown < 3) {
                 char one[48];
-                if (fn->name)
-                    snprintf(one, sizeof one, "%.*s", (int)(fn->name_len < 40 ? fn->name_len : 40),
-                             fn->name);
-                else
-                    snprintf(one, sizeof one, "func[%u]", f);
+                fs_func_display_name(fn->name, fn->name_len < 40 ? fn->name_len : 40, f, one,
+                                     sizeof one);
                 snprintf(names + nl, sizeof names - nl, "%s%s", shown ? ", " : "", one);
                 nl = strlen(names);
                 shown++;
@@ -196,9 +193,12 @@ static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *
     int st = fs_fi_run(&a->m, &a->g, &a->c, stage, o->apply == FS_APPLY_SIMULATE, &a->fi, err);
     if (st)
         return st;
-    /* The report needs the sizes, not the module (30 MB for php). */
-    free(a->fi.out);
-    a->fi.out = NULL;
+    /* The report needs the sizes, not the module (30 MB for php), unless
+     * the caller writes it out. */
+    if (!o->keep_module) {
+        free(a->fi.out);
+        a->fi.out = NULL;
+    }
     a->frames = calloc((size_t)a->m.nfuncs + 1, sizeof *a->frames);
     if (!a->frames) {
         snprintf(err->msg, sizeof err->msg, "out of memory");

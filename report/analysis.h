@@ -1,6 +1,7 @@
 /* analysis.h - one module through the whole pipeline:
- * decode -> graph -> closure -> cost -> report.  Returns data, prints
- * nothing; the CLI (and later compare/diff) decide what to show. */
+ * decode -> graph -> closure -> cost -> (asyncify | forkinstr) -> report.
+ * Returns data, prints nothing; every command (stats, diff, compare,
+ * culprits, closure, instrument) runs it and decides what to show. */
 #ifndef FS_ANALYSIS_H
 #define FS_ANALYSIS_H
 
@@ -27,6 +28,8 @@ typedef struct fs_analysis_opts {
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
     int                    apply_default;   /* simulate was not asked for: a module
                                                forkinstr refuses falls back to model */
+    int                    keep_module;     /* --apply forkinstr: keep the emitted module
+                                               in fi.out (forksize instrument) */
     fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
     void                  *progress_ctx;
 } fs_analysis_opts;

@@ -1,7 +1,6 @@
 /* diff.c - two forksize results compared (diff.h).  Prints nothing. */
 #include "diff.h"
 
-#include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,186 +94,6 @@ int fs_diff_side_from_report(fs_diff_side *s, const fs_report *r, fs_error *err)
     if (bad) {
         fs_diff_side_free(s);
         return fail(err, FS_ERR_NOMEM, "out of memory");
-    }
-    return FS_OK;
-}
-
-/* ---------------------------------------------------------- JSON reports */
-
-typedef struct jctx {
-    const char *what;    /* the first missing or mistyped field */
-} jctx;
-
-static const cJSON *jget(jctx *c, const cJSON *o, const char *k, const char *path)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    if (!v && !c->what)
-        c->what = path;
-    return v;
-}
-
-static char *jstr(jctx *c, const cJSON *o, const char *k, const char *path)
-{
-    const cJSON *v = jget(c, o, k, path);
-    if (v && cJSON_IsString(v))
-        return dup_str(v->valuestring);
-    if (!c->what)
-        c->what = path;
-    return NULL;
-}
-
-static double jnum(jctx *c, const cJSON *o, const char *k, const char *path)
-{
-    const cJSON *v = jget(c, o, k, path);
-    if (v && cJSON_IsNumber(v))
-        return v->valuedouble;
-    if (!c->what)
-        c->what = path;
-    return 0;
-}
-
-static uint64_t juint(jctx *c, const cJSON *o, const char *k, const char *path)
-{
-    double v = jnum(c, o, k, path);
-    if (v < 0 || v != v || v > 9007199254740992.0) {
-        if (!c->what)
-            c->what = path;
-        return 0;
-    }
-    return (uint64_t)v;
-}
-
-static void jcost(jctx *c, const cJSON *o, fs_cost *out, const char *path)
-{
-    out->fixed = juint(c, o, "fixed", path);
-    out->callsite = juint(c, o, "callsite", path);
-    out->local = juint(c, o, "local", path);
-    out->total = juint(c, o, "total", path);
-    /* forkinstr's fourth term; absent from the model's reports */
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "dispatch");
-    out->dispatch = cJSON_IsNumber(d) && d->valuedouble >= 0 ? (uint64_t)d->valuedouble : 0;
-}
-
-static void read_rows(jctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
-{
-    int n = cJSON_GetArraySize(fns);
-    if (!(s->rows = calloc((size_t)n + 1, sizeof *s->rows))) {
-        *nomem = 1;
-        return;
-    }
-    const cJSON *f;
-    cJSON_ArrayForEach(f, fns) {
-        fs_diff_row *d = &s->rows[s->nrows++];
-        const cJSON *nm = jget(c, f, "name", "functions[].name");
-        if (cJSON_IsString(nm)) {
-            if (!(d->name = dup_str(nm->valuestring)))
-                *nomem = 1;
-        } else if (!cJSON_IsNull(nm) && !c->what) {
-            c->what = "functions[].name";
-        }
-        uint64_t idx = juint(c, f, "index", "functions[].index");
-        d->index = idx > UINT32_MAX ? 0 : (uint32_t)idx;
-        d->in_closure = cJSON_IsTrue(jget(c, f, "in_closure", "functions[].in_closure"));
-        const cJSON *cost = jget(c, f, "cost", "functions[].cost");
-        if (cost)
-            jcost(c, cost, &d->cost, "functions[].cost");
-        const cJSON *dl = cJSON_GetObjectItemCaseSensitive(f, "delta_bytes");
-        if (cJSON_IsNumber(dl)) {
-            d->measured = 1;
-            d->delta = (int64_t)dl->valuedouble;
-        }
-        if (c->what)
-            return;
-    }
-}
-
-int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, size_t len,
-                           fs_error *err)
-{
-    memset(s, 0, sizeof *s);
-    cJSON *doc = cJSON_ParseWithLength(text, len);
-    if (!doc || !cJSON_IsObject(doc)) {
-        const char *at = cJSON_GetErrorPtr();
-        int has = doc == NULL && at && at >= text && at <= text + len;
-        cJSON_Delete(doc);
-        int st = fail(err, FS_ERR_MALFORMED, "not a JSON object (forksize/stats@1 report)");
-        if (has) {
-            err->has_offset = 1;
-            err->offset = (uint64_t)(at - text);
-        }
-        return st;
-    }
-    jctx c = { NULL };
-    int nomem = 0;
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, "schema");
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, FS_STATS_SCHEMA)) {
-        int st = fail(err, FS_ERR_MALFORMED, "not a %s report (schema %s%.60s%s)",
-                      FS_STATS_SCHEMA, cJSON_IsString(schema) ? "\"" : "missing",
-                      cJSON_IsString(schema) ? schema->valuestring : "",
-                      cJSON_IsString(schema) ? "\"" : "");
-        cJSON_Delete(doc);    /* after the message: it reads the schema string */
-        return st;
-    }
-    s->from_json = 1;
-    s->path = dup_str(path);
-    const cJSON *tool = jget(&c, doc, "tool", "tool");
-    const cJSON *opt = jget(&c, doc, "options", "options");
-    const cJSON *mod = jget(&c, doc, "module", "module");
-    const cJSON *ins = jget(&c, doc, "instrumentation", "instrumentation");
-    const cJSON *terms = jget(&c, doc, "terms", "terms");
-    const cJSON *cl = jget(&c, doc, "closure", "closure");
-    const cJSON *roots = jget(&c, doc, "roots", "roots");
-    const cJSON *fns = jget(&c, doc, "functions", "functions");
-    if (!c.what) {
-        s->tool_version = jstr(&c, tool, "version", "tool.version");
-        s->sha256 = jstr(&c, mod, "sha256", "module.sha256");
-        s->mode = jstr(&c, ins, "mode", "instrumentation.mode");
-        s->label = jstr(&c, ins, "label", "instrumentation.label");
-        s->code_before = juint(&c, ins, "code_bytes_before", "instrumentation.code_bytes_before");
-        s->code_after = juint(&c, ins, "code_bytes_after", "instrumentation.code_bytes_after");
-        s->growth = jnum(&c, ins, "growth", "instrumentation.growth");
-        jcost(&c, terms, &s->terms, "terms");
-        s->closure_functions = (uint32_t)juint(&c, cl, "functions", "closure.functions");
-        s->indirect = jstr(&c, opt, "indirect", "options.indirect");
-        s->apply = jstr(&c, opt, "apply", "options.apply");
-        const cJSON *ol = cJSON_GetObjectItemCaseSensitive(opt, "opt_level");
-        if ((s->has_opt_level = cJSON_IsNumber(ol)))
-            s->opt_level = ol->valueint;
-        const cJSON *mdl = jget(&c, opt, "model", "options.model");
-        if (!cJSON_IsArray(mdl) || cJSON_GetArraySize(mdl) != 3) {
-            if (!c.what)
-                c.what = "options.model";
-        } else {
-            for (int k = 0; k < 3; k++)
-                s->model[k] = cJSON_GetArrayItem(mdl, k)->valuedouble;
-        }
-        const cJSON *ors = jget(&c, opt, "roots", "options.roots");
-        int nr = cJSON_GetArraySize(ors);
-        if (!(s->roots = calloc((size_t)nr + 1, sizeof *s->roots)))
-            nomem = 1;
-        const cJSON *e;
-        cJSON_ArrayForEach(e, ors) {
-            if (nomem || !cJSON_IsString(e))
-                break;
-            if (!(s->roots[s->nroots++] = dup_str(e->valuestring)))
-                nomem = 1;
-        }
-        cJSON_ArrayForEach(e, roots)
-            s->roots_matched += juint(&c, e, "matched", "roots[].matched");
-        if (!cJSON_IsArray(fns) && !c.what)
-            c.what = "functions";
-        if (!c.what && !nomem)
-            read_rows(&c, s, fns, &nomem);
-    }
-    cJSON_Delete(doc);
-    if (nomem || (!c.what && !s->path)) {
-        fs_diff_side_free(s);
-        return fail(err, FS_ERR_NOMEM, "out of memory");
-    }
-    if (c.what) {
-        fs_diff_side_free(s);
-        return fail(err, FS_ERR_MALFORMED, "not a usable %s report: %s is missing or mistyped",
-                    FS_STATS_SCHEMA, c.what);
     }
     return FS_OK;
 }
@@ -403,8 +222,7 @@ const char *fs_diff_fn_name(const fs_diff *d, fs_diff_fn f, char *buf, size_t ca
         return rn->name;
     if (rb && rb->name)
         return rb->name;
-    snprintf(buf, cap, "func[%u]", rn ? rn->index : rb->index);
-    return buf;
+    return fs_func_display_name(NULL, 0, rn ? rn->index : rb->index, buf, cap);
 }
 
 static const fs_diff *sort_ctx;   /* qsort has no context argument in C11 */

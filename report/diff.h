@@ -4,8 +4,10 @@
  * module analyzed now (fs_diff_side_from_report) or from a saved
  * `--format json` report (fs_diff_side_from_json, schema forksize/stats@1).
  * fs_diff_compute pairs the functions of two sides and lists what changed;
- * the CLI (cli/diff_cmd.c) decides how to show it and what exit status a
- * gate yields.
+ * fs_diff_emit (emit_diff.c) writes it as text, Markdown or JSON to the
+ * FILE it is given; the CLI (cli/diff_cmd.c) decides what exit status a
+ * gate yields.  The reader of saved reports lives beside their writer
+ * (stats_json.c), so the stats@1 field names are spelled once.
  *
  * Pairing.  When both sides have names, a name that occurs at most once
  * on each side is a key: rows with a key pair by name (or are added /
@@ -16,14 +18,17 @@
  * Cost.  When both sides are measured (--apply asyncify) the per-function
  * cost is the measured `delta_bytes` (a function Binaryen's -O removed in
  * either build has none and counts as 0, flagged unmeasured); otherwise it
- * is the model's `cost.total`, labelled "estimated".
+ * is `cost.total`: forkinstr's exact bytes, with its label, when both sides
+ * ran forkinstr (simulate or forkinstr) with the same label, else the
+ * model's, labelled "estimated".
  *
- * JSON output, schema "forksize/diff@1" (written by cli/diff_cmd.c):
+ * JSON output, schema "forksize/diff@1" (written by emit_diff.c):
  *
  *   schema            "forksize/diff@1"
  *   tool              {name: "forksize", version}
  *   base, new         {source: "wasm"|"report", path, sha256, tool_version,
- *                      mode: "model"|"asyncify", label: "estimated"|"measured",
+ *                      mode: "model"|"asyncify"|"forkinstr"|"simulate",
+ *                      label: "estimated"|"measured"|"exact (dry run)",
  *                      roots_matched}
  *   identical_input   true when both sides have the same module sha256
  *   options           the base side's {roots[], indirect, apply, opt_level?,
@@ -32,14 +37,18 @@
  *                      let different options through
  *   warnings          strings (e.g. different tool versions)
  *   cost              {metric: "cost.total"|"delta_bytes",
- *                      label: "estimated"|"measured"}
+ *                      label: "measured" for delta_bytes; for cost.total
+ *                      forkinstr's label ("exact (dry run)" or "measured") when
+ *                      both sides ran it the same way, else "estimated"}
  *   matching          {by_name, by_index, added, removed}: pair counts
- *   totals            {label (of code_bytes_after, added_bytes, growth:
- *                      "measured" only when both sides are), code_bytes_before,
+ *   totals            {label (of code_bytes_after, added_bytes, growth: the
+ *                      sides' instrumentation label when they agree, else
+ *                      "base L1, new L2"), code_bytes_before,
  *                      code_bytes_after, added_bytes, growth}; each a triple
  *                      {base, new, change}; added_bytes = after - before;
  *                      growth is a fraction, its change in fraction points
- *   terms             {label: "estimated", fixed, callsite, local, total}, triples
+ *   terms             {label: cost.total's label (above), fixed, callsite, local,
+ *                      total}, triples
  *   closure           {functions: triple, entered: [fn], left: [fn]}
  *   changes           [{fn, cost: triple, measured: [bool base, bool new],
  *                      total, fixed, callsite, local: triples}], the largest
@@ -140,6 +149,20 @@ void fs_diff_free(fs_diff *d);
 /* Display name of a diff function: its name, or "func[N]" (the new
  * side's index when present) in buf. */
 const char *fs_diff_fn_name(const fs_diff *d, fs_diff_fn f, char *buf, size_t cap);
+
+/* The gate as the output records it: the limits (< 0: not set) and what
+ * fs_diff_gate decided. */
+typedef struct fs_diff_gate_view {
+    double      fail_pct;
+    int64_t     fail_bytes;
+    int         tripped;
+    const char *reason;     /* when tripped */
+} fs_diff_gate_view;
+
+/* Writes D to OUT as FS_FMT_TEXT, FS_FMT_MD or FS_FMT_JSON (forksize/diff@1,
+ * with TOOL_VERSION and the gate).  Prints nothing else. */
+int  fs_diff_emit(const fs_diff *d, fs_format fmt, const fs_diff_gate_view *gate,
+                  const char *tool_version, FILE *out, fs_error *err);
 
 /* The gate.  Added bytes are code_after - code_before on each side.
  * fail_pct < 0 / fail_bytes < 0 mean "not set".  Returns 1 when tripped

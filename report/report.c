@@ -336,11 +336,7 @@ uint32_t *fs_report_order_by_cost(const fs_report *r)
 
 const char *fs_row_display_name(const fs_row *row, char *buf, size_t cap)
 {
-    if (row->name)
-        snprintf(buf, cap, "%.*s", (int)row->name_len, row->name);
-    else
-        snprintf(buf, cap, "func[%u]", row->index);
-    return buf;
+    return fs_func_display_name(row->name, row->name_len, row->index, buf, cap);
 }
 
 int fs_emit(const fs_report *r, fs_format fmt, unsigned top, FILE *out, fs_error *err)

@@ -68,8 +68,8 @@ typedef struct fs_report {
     uint64_t    closure_callsites;
     uint64_t    closure_locals;
     /* instrumentation */
-    const char *mode;                 /* "model" or "asyncify" */
-    const char *label;                /* "estimated" or "measured" */
+    const char *mode;                 /* "model", "asyncify", "forkinstr" or "simulate" */
+    const char *label;                /* "estimated", "measured" or "exact (dry run)" */
     /* --apply asyncify (mode "asyncify"): the A/B measurement */
     int         applied;
     const char *apply_requested;      /* --apply as given (recorded in JSON options) */
@@ -126,7 +126,8 @@ typedef struct fs_report_input {
     const struct fs_fi_result *fi;       /* --apply forkinstr/simulate, else NULL */
     int                    fi_dry;       /* simulate: a dry run */
     const char            *fallback;     /* why the default forkinstr gave way to the model */
-    const char            *apply;        /* the --apply mode asked for: "model" or "asyncify" */
+    const char            *apply;        /* the --apply mode in effect: "model", "asyncify",
+                                              "forkinstr" or "simulate" */
     int                    opt_level;
     double                 peer_seconds[2];
     /* Frame bytes per function for the stack bound (m->nfuncs entries) and
@@ -155,8 +156,8 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err);
 int fs_emit_json(const fs_report *r, FILE *out, fs_error *err);
 
 /* Prints a whole cJSON document (and a newline) to OUT and deletes it;
- * for the small documents (compare, what-if, culprits, opcodes).  A NULL
- * DOC is out of memory. */
+ * for the small documents (compare, what-if, culprits, opcodes, diff,
+ * closure).  A NULL DOC is out of memory. */
 struct cJSON;
 int fs_json_print(struct cJSON *doc, FILE *out, fs_error *err);
 int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err);

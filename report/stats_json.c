@@ -1,4 +1,6 @@
-/* emit_json.c - the forksize/stats@1 document (docs/json-schema.md).
+/* stats_json.c - the forksize/stats@1 document (docs/json-schema.md):
+ * written here (fs_emit_json) and read back here (fs_diff_side_from_json,
+ * for forksize diff), so both sides spell the schema from one set of names.
  *
  * Everything is written by cJSON, but not as one tree: the summary is one
  * cJSON document, and each function row is printed by cJSON from a row
@@ -12,12 +14,48 @@
  */
 #include "report.h"
 
+#include "diff.h"
 #include "stackbound.h"
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The members forksize itself reads back: the writer and the reader below
+ * both use these names, so neither can be renamed alone. */
+#define K_SCHEMA     "schema"
+#define K_TOOL       "tool"
+#define K_VERSION    "version"
+#define K_OPTIONS    "options"
+#define K_ROOTS      "roots"          /* options.roots (specs) and roots[] (matches) */
+#define K_INDIRECT   "indirect"
+#define K_APPLY      "apply"
+#define K_OPT_LEVEL  "opt_level"
+#define K_MODEL      "model"
+#define K_MODULE     "module"
+#define K_SHA256     "sha256"
+#define K_MATCHED    "matched"
+#define K_CLOSURE    "closure"
+#define K_FUNCTIONS  "functions"      /* closure.functions and the rows array */
+#define K_INS        "instrumentation"
+#define K_MODE       "mode"
+#define K_LABEL      "label"
+#define K_BEFORE     "code_bytes_before"
+#define K_AFTER      "code_bytes_after"
+#define K_GROWTH     "growth"
+#define K_TERMS      "terms"
+#define K_FIXED      "fixed"          /* terms and each row's cost */
+#define K_CALLSITE   "callsite"
+#define K_LOCAL      "local"
+#define K_DISPATCH   "dispatch"
+#define K_TOTAL      "total"
+#define K_INDEX      "index"          /* a row's members */
+#define K_NAME       "name"
+#define K_IN_CLOSURE "in_closure"
+#define K_COST       "cost"
+#define K_DELTA      "delta_bytes"
 
 /* cJSON reports allocation failure by returning NULL from every adder;
  * one check at the end (and cJSON_Delete of the partial tree) covers it. */
@@ -64,24 +102,24 @@ static int tpl_init(row_tpl *t, int fi)
     memset(t, 0, sizeof *t);
     t->fi = fi;
     cJSON *o = t->obj = cJSON_CreateObject();
-    t->num[R_INDEX] = raw(o, "index");
-    t->name = cJSON_AddStringToObject(o, "name", "");
+    t->num[R_INDEX] = raw(o, K_INDEX);
+    t->name = cJSON_AddStringToObject(o, K_NAME, "");
     t->num[R_BODY] = raw(o, "body_bytes");
     t->num[R_OFFSET] = raw(o, "body_offset");
-    t->in_closure = cJSON_AddFalseToObject(o, "in_closure");
+    t->in_closure = cJSON_AddFalseToObject(o, K_IN_CLOSURE);
     t->num[R_CALLSITES] = raw(o, "callsites");
     t->num[R_CALLS] = raw(o, "calls");
     t->num[R_LOCALS] = raw(o, "locals");
     cJSON *k = cJSON_AddObjectToObject(o, "locals_by_type");
     for (int i = 0; i < FS_VK_COUNT; i++)
         t->num[R_KIND0 + i] = raw(k, fs_valkind_name[i]);
-    cJSON *c = cJSON_AddObjectToObject(o, "cost");
-    t->num[R_FIXED] = raw(c, "fixed");
-    t->num[R_CALLSITE] = raw(c, "callsite");
-    t->num[R_LOCAL] = raw(c, "local");
+    cJSON *c = cJSON_AddObjectToObject(o, K_COST);
+    t->num[R_FIXED] = raw(c, K_FIXED);
+    t->num[R_CALLSITE] = raw(c, K_CALLSITE);
+    t->num[R_LOCAL] = raw(c, K_LOCAL);
     if (fi)
-        t->num[R_DISPATCH] = raw(c, "dispatch");
-    t->num[R_TOTAL] = raw(c, "total");
+        t->num[R_DISPATCH] = raw(c, K_DISPATCH);
+    t->num[R_TOTAL] = raw(c, K_TOTAL);
     t->label = cJSON_AddStringToObject(o, "label", "");
     if (fi) {
         t->num[R_FRAME] = raw(o, "frame_bytes");
@@ -91,7 +129,7 @@ static int tpl_init(row_tpl *t, int fi)
         t->refused_own = t->refused->valuestring;
     }
     /* measured growth (--apply asyncify), null when not measured; signed */
-    t->num[R_DELTA] = cJSON_AddRawToObject(o, "delta_bytes", "-9223372036854775808");
+    t->num[R_DELTA] = cJSON_AddRawToObject(o, K_DELTA, "-9223372036854775808");
     for (int i = 0; i < R_NUMS; i++)
         if (!t->num[i] && (fi || i < R_DISPATCH))
             return -1;
@@ -321,29 +359,29 @@ static void stack_obj(cJSON *doc, const fs_report *r)
 static cJSON *build(const fs_report *r)
 {
     cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "schema", FS_STATS_SCHEMA);
-    cJSON *tool = cJSON_AddObjectToObject(doc, "tool");
+    cJSON_AddStringToObject(doc, K_SCHEMA, FS_STATS_SCHEMA);
+    cJSON *tool = cJSON_AddObjectToObject(doc, K_TOOL);
     cJSON_AddStringToObject(tool, "name", "forksize");
-    cJSON_AddStringToObject(tool, "version", r->tool_version);
+    cJSON_AddStringToObject(tool, K_VERSION, r->tool_version);
 
     /* What produced these numbers: reports made with different options
      * are not comparable (forksize diff refuses them without --force). */
-    cJSON *opt = cJSON_AddObjectToObject(doc, "options");
-    cJSON *ors = cJSON_AddArrayToObject(opt, "roots");
+    cJSON *opt = cJSON_AddObjectToObject(doc, K_OPTIONS);
+    cJSON *ors = cJSON_AddArrayToObject(opt, K_ROOTS);
     for (unsigned i = 0; i < r->nroots; i++)
         cJSON_AddItemToArray(ors, cJSON_CreateString(r->roots[i].spec));
-    cJSON_AddStringToObject(opt, "indirect", r->policy);
-    cJSON_AddStringToObject(opt, "apply", r->apply_requested);
+    cJSON_AddStringToObject(opt, K_INDIRECT, r->policy);
+    cJSON_AddStringToObject(opt, K_APPLY, r->apply_requested);
     if (!strcmp(r->apply_requested, "asyncify"))
-        num(opt, "opt_level", r->opt_level);
-    cJSON *mdl = cJSON_AddArrayToObject(opt, "model");
+        num(opt, K_OPT_LEVEL, r->opt_level);
+    cJSON *mdl = cJSON_AddArrayToObject(opt, K_MODEL);
     cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.fixed));
     cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.callsite));
     cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.local_i32));
 
-    cJSON *mod = cJSON_AddObjectToObject(doc, "module");
+    cJSON *mod = cJSON_AddObjectToObject(doc, K_MODULE);
     cJSON_AddStringToObject(mod, "path", r->path);
-    cJSON_AddStringToObject(mod, "sha256", r->sha256);
+    cJSON_AddStringToObject(mod, K_SHA256, r->sha256);
     juint(mod, "bytes", r->bytes);
     juint(mod, "code_section_bytes", r->code_section_bytes);
     juint(mod, "functions", r->functions);
@@ -351,28 +389,28 @@ static cJSON *build(const fs_report *r)
     juint(mod, "address_taken", r->address_taken);
     juint(mod, "indirect_call_sites", r->indirect_sites);
 
-    cJSON *roots = cJSON_AddArrayToObject(doc, "roots");
+    cJSON *roots = cJSON_AddArrayToObject(doc, K_ROOTS);
     for (unsigned i = 0; i < r->nroots; i++) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "spec", r->roots[i].spec);
-        juint(o, "matched", r->roots[i].matched);
+        juint(o, K_MATCHED, r->roots[i].matched);
         cJSON_AddBoolToObject(o, "default", r->roots_default);
         cJSON_AddItemToArray(roots, o);
     }
 
-    cJSON *cl = cJSON_AddObjectToObject(doc, "closure");
+    cJSON *cl = cJSON_AddObjectToObject(doc, K_CLOSURE);
     cJSON_AddStringToObject(cl, "policy", r->policy);
-    juint(cl, "functions", r->closure_functions);
+    juint(cl, K_FUNCTIONS, r->closure_functions);
     num(cl, "fraction", r->closure_fraction);
     juint(cl, "callsites", r->closure_callsites);
     juint(cl, "locals", r->closure_locals);
 
-    cJSON *ins = cJSON_AddObjectToObject(doc, "instrumentation");
-    cJSON_AddStringToObject(ins, "mode", r->mode);
-    cJSON_AddStringToObject(ins, "label", r->label);
-    juint(ins, "code_bytes_before", r->code_bytes_before);
-    juint(ins, "code_bytes_after", r->code_bytes_after);
-    num(ins, "growth", r->growth);
+    cJSON *ins = cJSON_AddObjectToObject(doc, K_INS);
+    cJSON_AddStringToObject(ins, K_MODE, r->mode);
+    cJSON_AddStringToObject(ins, K_LABEL, r->label);
+    juint(ins, K_BEFORE, r->code_bytes_before);
+    juint(ins, K_AFTER, r->code_bytes_after);
+    num(ins, K_GROWTH, r->growth);
     if (r->applied) {
         /* A/B through Binaryen: what was measured and how. */
         cJSON *p = cJSON_AddObjectToObject(ins, "binaryen");
@@ -423,13 +461,13 @@ static cJSON *build(const fs_report *r)
     cJSON_AddBoolToObject(model, "leb_aware", 1);
     cJSON_AddStringToObject(model, "label", "estimated");
 
-    cJSON *terms = cJSON_AddObjectToObject(doc, "terms");
-    juint(terms, "fixed", r->terms.fixed);
-    juint(terms, "callsite", r->terms.callsite);
-    juint(terms, "local", r->terms.local);
-    juint(terms, "total", r->terms.total);
+    cJSON *terms = cJSON_AddObjectToObject(doc, K_TERMS);
+    juint(terms, K_FIXED, r->terms.fixed);
+    juint(terms, K_CALLSITE, r->terms.callsite);
+    juint(terms, K_LOCAL, r->terms.local);
+    juint(terms, K_TOTAL, r->terms.total);
     if (r->fi_applied)
-        juint(terms, "dispatch", r->terms.dispatch);
+        juint(terms, K_DISPATCH, r->terms.dispatch);
     /* the model's split in model and asyncify modes; forkinstr's own */
     cJSON_AddStringToObject(terms, "label", r->fi_applied ? r->label : "estimated");
     juint(terms, "unpriced_ref_local_functions", r->unsaveable_functions);
@@ -485,7 +523,7 @@ int fs_emit_json(const fs_report *r, FILE *out, fs_error *err)
     }
     fwrite(text, 1, len - 2, out);
     cJSON_free(text);
-    fputs(",\n\t\"functions\": [", out);
+    fputs(",\n\t\"" K_FUNCTIONS "\": [", out);
     /* Large reports print their second half on another thread into memory;
      * it is written after the first half, so the bytes are the same. */
     rows_job job = { r, r->nrows / 2, r->nrows, NULL, 0, 0 };
@@ -506,4 +544,200 @@ int fs_emit_json(const fs_report *r, FILE *out, fs_error *err)
     }
     fputs(r->nrows ? "\n\t]\n}\n" : "]\n}\n", out);
     return ferror(out) ? FS_ERR_IO : FS_OK;
+}
+
+/* ------------------------------------------------- reading a saved report */
+
+/* A saved report is read back (forksize diff) with the same member names
+ * the writer above uses (the K_ constants); the paths in messages are
+ * spelled from them too. */
+typedef struct rd_ctx {
+    const char *what;    /* the first missing or mistyped field */
+} rd_ctx;
+
+static const cJSON *rd_get(rd_ctx *c, const cJSON *o, const char *k, const char *path)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    if (!v && !c->what)
+        c->what = path;
+    return v;
+}
+
+static char *rd_str(rd_ctx *c, const cJSON *o, const char *k, const char *path)
+{
+    const cJSON *v = rd_get(c, o, k, path);
+    if (v && cJSON_IsString(v))
+        return strdup(v->valuestring);
+    if (!c->what)
+        c->what = path;
+    return NULL;
+}
+
+static double rd_num(rd_ctx *c, const cJSON *o, const char *k, const char *path)
+{
+    const cJSON *v = rd_get(c, o, k, path);
+    if (v && cJSON_IsNumber(v))
+        return v->valuedouble;
+    if (!c->what)
+        c->what = path;
+    return 0;
+}
+
+static uint64_t rd_uint(rd_ctx *c, const cJSON *o, const char *k, const char *path)
+{
+    double v = rd_num(c, o, k, path);
+    if (v < 0 || v != v || v > 9007199254740992.0) {
+        if (!c->what)
+            c->what = path;
+        return 0;
+    }
+    return (uint64_t)v;
+}
+
+static void rd_cost(rd_ctx *c, const cJSON *o, fs_cost *out, const char *path)
+{
+    out->fixed = rd_uint(c, o, K_FIXED, path);
+    out->callsite = rd_uint(c, o, K_CALLSITE, path);
+    out->local = rd_uint(c, o, K_LOCAL, path);
+    out->total = rd_uint(c, o, K_TOTAL, path);
+    /* forkinstr's fourth term; absent from the model's reports */
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, K_DISPATCH);
+    out->dispatch = cJSON_IsNumber(d) && d->valuedouble >= 0 ? (uint64_t)d->valuedouble : 0;
+}
+
+#define ROW_PATH(k) K_FUNCTIONS "[]." k
+
+static void rd_rows(rd_ctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
+{
+    int n = cJSON_GetArraySize(fns);
+    if (!(s->rows = calloc((size_t)n + 1, sizeof *s->rows))) {
+        *nomem = 1;
+        return;
+    }
+    const cJSON *f;
+    cJSON_ArrayForEach(f, fns) {
+        fs_diff_row *d = &s->rows[s->nrows++];
+        const cJSON *nm = rd_get(c, f, K_NAME, ROW_PATH(K_NAME));
+        if (cJSON_IsString(nm)) {
+            if (!(d->name = strdup(nm->valuestring)))
+                *nomem = 1;
+        } else if (!cJSON_IsNull(nm) && !c->what) {
+            c->what = ROW_PATH(K_NAME);
+        }
+        uint64_t idx = rd_uint(c, f, K_INDEX, ROW_PATH(K_INDEX));
+        d->index = idx > UINT32_MAX ? 0 : (uint32_t)idx;
+        d->in_closure = cJSON_IsTrue(rd_get(c, f, K_IN_CLOSURE, ROW_PATH(K_IN_CLOSURE)));
+        const cJSON *cost = rd_get(c, f, K_COST, ROW_PATH(K_COST));
+        if (cost)
+            rd_cost(c, cost, &d->cost, ROW_PATH(K_COST));
+        const cJSON *dl = cJSON_GetObjectItemCaseSensitive(f, K_DELTA);
+        if (cJSON_IsNumber(dl)) {
+            d->measured = 1;
+            d->delta = (int64_t)dl->valuedouble;
+        }
+        if (c->what)
+            return;
+    }
+}
+
+__attribute__((format(printf, 3, 4)))
+static int rd_fail(fs_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    memset(err, 0, sizeof *err);
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, size_t len,
+                           fs_error *err)
+{
+    memset(s, 0, sizeof *s);
+    cJSON *doc = cJSON_ParseWithLength(text, len);
+    if (!doc || !cJSON_IsObject(doc)) {
+        const char *at = cJSON_GetErrorPtr();
+        int has = doc == NULL && at && at >= text && at <= text + len;
+        cJSON_Delete(doc);
+        int st = rd_fail(err, FS_ERR_MALFORMED, "not a JSON object (%s report)", FS_STATS_SCHEMA);
+        if (has) {
+            err->has_offset = 1;
+            err->offset = (uint64_t)(at - text);
+        }
+        return st;
+    }
+    rd_ctx c = { NULL };
+    int nomem = 0;
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, K_SCHEMA);
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, FS_STATS_SCHEMA)) {
+        int st = rd_fail(err, FS_ERR_MALFORMED, "not a %s report (schema %s%.60s%s)",
+                         FS_STATS_SCHEMA, cJSON_IsString(schema) ? "\"" : "missing",
+                         cJSON_IsString(schema) ? schema->valuestring : "",
+                         cJSON_IsString(schema) ? "\"" : "");
+        cJSON_Delete(doc);    /* after the message: it reads the schema string */
+        return st;
+    }
+    s->from_json = 1;
+    s->path = strdup(path);
+    const cJSON *tool = rd_get(&c, doc, K_TOOL, K_TOOL);
+    const cJSON *opt = rd_get(&c, doc, K_OPTIONS, K_OPTIONS);
+    const cJSON *mod = rd_get(&c, doc, K_MODULE, K_MODULE);
+    const cJSON *ins = rd_get(&c, doc, K_INS, K_INS);
+    const cJSON *terms = rd_get(&c, doc, K_TERMS, K_TERMS);
+    const cJSON *cl = rd_get(&c, doc, K_CLOSURE, K_CLOSURE);
+    const cJSON *roots = rd_get(&c, doc, K_ROOTS, K_ROOTS);
+    const cJSON *fns = rd_get(&c, doc, K_FUNCTIONS, K_FUNCTIONS);
+    if (!c.what) {
+        s->tool_version = rd_str(&c, tool, K_VERSION, K_TOOL "." K_VERSION);
+        s->sha256 = rd_str(&c, mod, K_SHA256, K_MODULE "." K_SHA256);
+        s->mode = rd_str(&c, ins, K_MODE, K_INS "." K_MODE);
+        s->label = rd_str(&c, ins, K_LABEL, K_INS "." K_LABEL);
+        s->code_before = rd_uint(&c, ins, K_BEFORE, K_INS "." K_BEFORE);
+        s->code_after = rd_uint(&c, ins, K_AFTER, K_INS "." K_AFTER);
+        s->growth = rd_num(&c, ins, K_GROWTH, K_INS "." K_GROWTH);
+        rd_cost(&c, terms, &s->terms, K_TERMS);
+        s->closure_functions = (uint32_t)rd_uint(&c, cl, K_FUNCTIONS, K_CLOSURE "." K_FUNCTIONS);
+        s->indirect = rd_str(&c, opt, K_INDIRECT, K_OPTIONS "." K_INDIRECT);
+        s->apply = rd_str(&c, opt, K_APPLY, K_OPTIONS "." K_APPLY);
+        const cJSON *ol = cJSON_GetObjectItemCaseSensitive(opt, K_OPT_LEVEL);
+        if ((s->has_opt_level = cJSON_IsNumber(ol)))
+            s->opt_level = ol->valueint;
+        const cJSON *mdl = rd_get(&c, opt, K_MODEL, K_OPTIONS "." K_MODEL);
+        if (!cJSON_IsArray(mdl) || cJSON_GetArraySize(mdl) != 3) {
+            if (!c.what)
+                c.what = K_OPTIONS "." K_MODEL;
+        } else {
+            for (int k = 0; k < 3; k++)
+                s->model[k] = cJSON_GetArrayItem(mdl, k)->valuedouble;
+        }
+        const cJSON *ors = rd_get(&c, opt, K_ROOTS, K_OPTIONS "." K_ROOTS);
+        int nr = cJSON_GetArraySize(ors);
+        if (!(s->roots = calloc((size_t)nr + 1, sizeof *s->roots)))
+            nomem = 1;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, ors) {
+            if (nomem || !cJSON_IsString(e))
+                break;
+            if (!(s->roots[s->nroots++] = strdup(e->valuestring)))
+                nomem = 1;
+        }
+        cJSON_ArrayForEach(e, roots)
+            s->roots_matched += rd_uint(&c, e, K_MATCHED, K_ROOTS "[]." K_MATCHED);
+        if (!cJSON_IsArray(fns) && !c.what)
+            c.what = K_FUNCTIONS;
+        if (!c.what && !nomem)
+            rd_rows(&c, s, fns, &nomem);
+    }
+    cJSON_Delete(doc);
+    if (nomem || (!c.what && !s->path)) {
+        fs_diff_side_free(s);
+        return rd_fail(err, FS_ERR_NOMEM, "out of memory");
+    }
+    if (c.what) {
+        fs_diff_side_free(s);
+        return rd_fail(err, FS_ERR_MALFORMED, "not a usable %s report: %s is missing or mistyped",
+                       FS_STATS_SCHEMA, c.what);
+    }
+    return FS_OK;
 }
