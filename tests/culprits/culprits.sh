@@ -2,9 +2,9 @@
 # culprits.sh TEST - forksize culprits, call-site roots and the stack bound
 # on fixtures whose answers are derived by hand in their comments
 # (tests/culprits/fixtures/*.wat).  Environment: FORKSIZE, CUL_FIX (the
-# assembled fixtures), CFLAT (JSON -> path=value lines), FORKSIZE_CORPUS_DIR.
+# assembled fixtures), JFLAT (tests/lib/jflat.c: JSON -> path=value lines), FORKSIZE_CORPUS_DIR.
 set -euo pipefail
-: "${FORKSIZE:?}" "${CUL_FIX:?}" "${CFLAT:?}"
+: "${FORKSIZE:?}" "${CUL_FIX:?}" "${JFLAT:?}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fails=0 passes=0
@@ -14,11 +14,11 @@ bad()  { echo "FAIL: $*"; fails=$((fails + 1)); }
 same() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', want '$2'"; fi; }
 
 # field FILE KEY: the value of path KEY in the flattened JSON FILE.
-field() { "$CFLAT" "$1" | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'; }
+field() { "$JFLAT" "$1" | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'; }
 
 # The item of SECTION whose KEY is VALUE, as "functions bytes sites".
 item() {
-    "$CFLAT" "$1" | awk -v s="$2" -v k="$3" -v v="$4" '
+    "$JFLAT" "$1" | awk -v s="$2" -v k="$3" -v v="$4" '
         index($0, s "[") == 1 {
             eq = index($0, "="); p = substr($0, 1, eq - 1); val = substr($0, eq + 1)
             rest = substr(p, length(s) + 2); rb = index(rest, "]")
@@ -129,7 +129,7 @@ stack() {
     same "$(field "$work/s.json" stack_bound.fits_default)" true "fits"
     "$FORKSIZE" "$w" -q --indirect none --format json -o "$work/n.json"
     same "$(field "$work/n.json" stack_bound.bytes)" 64 "none bytes"
-    same "$("$CFLAT" "$work/n.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
+    same "$("$JFLAT" "$work/n.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
         "main mid leaf " "none path"
 }
 
@@ -140,9 +140,9 @@ recurse() {
     "$FORKSIZE" "$w" -q --format json -o "$work/r.json"
     same "$(field "$work/r.json" stack_bound.bytes)" null "bytes null"
     same "$(field "$work/r.json" stack_bound.unbounded)" true "unbounded"
-    same "$("$CFLAT" "$work/r.json" | awk -F= '/^stack_bound.cycle\[/ { printf "%s ", $2 }')" \
+    same "$("$JFLAT" "$work/r.json" | awk -F= '/^stack_bound.cycle\[/ { printf "%s ", $2 }')" \
         "a b " "cycle"
-    same "$("$CFLAT" "$work/r.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
+    same "$("$JFLAT" "$work/r.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
         "main a " "path"
     same "$(field "$work/r.json" stack_bound.fits_default)" false "does not fit"
 }
