@@ -2,14 +2,13 @@
 # compare.sh MODE - the forksize compare tests (see CMakeLists.txt here).
 # Env: FORKSIZE, WASM_OBJDUMP, JCHECK, CMP_FIX (built fixtures), CMP_SRC
 # (this folder), FORKSIZE_BUNDLED, FORKSIZE_CORPUS_DIR, CORPUS_MODULES,
-# CHROMIUM, NODE; FORKSIZE_REGEN_GOLDEN=1 rewrites expected/.
+# CHROMIUM, NODE; FORKSIZE_REGEN_GOLDEN=1 (and only 1) rewrites expected/.
 set -u
 mode=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok()   { echo "ok: $*"; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "compare.sh $mode"
 has()   { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
 hasnt() { ! grep -qF -- "$2" "$1" || fail "$1 should not contain: $2"; }
 
@@ -102,7 +101,7 @@ golden() {
     local fmt=$1 exp="$CMP_SRC/expected/fixtures.$1"
     run 2 "${G[@]}" "${M[@]}" --no-timing --format "$fmt" || return
     [ "$(cat "$work/err")" = "$TRUNC_ERR" ] || { fail "stderr is not the one error line:"; cat "$work/err"; }
-    if [ -n "${FORKSIZE_REGEN_GOLDEN:-}" ]; then
+    if t_regen; then
         unfill "$fmt" <"$work/out" >"$exp" && ok "regenerated $exp"
         return
     fi
@@ -149,10 +148,16 @@ crosscheck)
     # forkinstr's dry run: its own terms (with dispatch) and label
     S=("$FORKSIZE_BUNDLED")
     crosscheck S --apply simulate
-    # forkinstr on threads: the same rows for any number of jobs
+    # forkinstr on threads: the same rows for any number of jobs.  alpha and
+    # beta have no memory, which forkinstr needs: two error rows, exit 2.
     S=("$FORKSIZE_BUNDLED" alpha.wasm "$FORKSIZE_BUNDLED" beta.wasm)
     "$FORKSIZE" compare "${S[@]}" --apply simulate --no-timing --format json -j 1 >j1 2>e1
+    s1=$?
     "$FORKSIZE" compare "${S[@]}" --apply simulate --no-timing --format json -j 4 >j4 2>e4
+    s4=$?
+    [ $s1 = 2 ] && [ $s4 = 2 ] || fail "simulate: exit $s1 and $s4, want 2 (two error rows)"
+    has e1 "forksize: alpha.wasm: forkinstr needs a linear memory for the unwind frames, and the module has none"
+    [ "$(wc -l <e1)" = 2 ] || fail "simulate: stderr is not the two error lines: $(cat e1)"
     cmp -s j1 j4 && cmp -s e1 e4 && ok "simulate: -j 1 and -j 4 identical" ||
         fail "simulate: -j 1 and -j 4 differ"
     # a defined root that calls no import: a warning the row must carry
@@ -190,7 +195,7 @@ corpus)
     L=()
     for m in $CORPUS_MODULES; do
         f="$FORKSIZE_CORPUS_DIR/$m.wasm"
-        [ -f "$f" ] || { fail "$f missing: run scripts/fetch-corpus.sh"; continue; }
+        t_module "$f"
         L+=("$f")
     done
     L+=("$FORKSIZE_BUNDLED")
@@ -199,7 +204,8 @@ corpus)
 jobs)
     L=(alpha.wasm beta.wasm noroot.wasm truncated.wasm "$FORKSIZE_BUNDLED" beta.wasm alpha.wasm)
     for m in lg2 glue sqlite3; do
-        [ -f "$FORKSIZE_CORPUS_DIR/$m.wasm" ] && L+=("$FORKSIZE_CORPUS_DIR/$m.wasm")
+        t_module "$FORKSIZE_CORPUS_DIR/$m.wasm"
+        L+=("$FORKSIZE_CORPUS_DIR/$m.wasm")
     done
     for fmt in text md csv json svg; do
         "$FORKSIZE" compare "${L[@]}" --apply model --no-timing --format $fmt -j 1 >"$work/j1" \
@@ -406,5 +412,4 @@ svg)
     echo "unknown mode $mode"; exit 2 ;;
 esac
 
-[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all ok"
+t_done

@@ -1,7 +1,8 @@
 /* test_culprits.c - every culprit against brute force.
  *
- * usage: test_culprits MODULE POLICY STRIDE ROOT...   (a missing MODULE is
- * skipped with a note; STRIDE > 1 checks every STRIDE-th edge candidate)
+ * usage: test_culprits MODULE POLICY STRIDE ROOT...   (a missing MODULE
+ * fails, naming scripts/fetch-corpus.sh; STRIDE > 1 checks every
+ * STRIDE-th edge candidate)
  *
  * The oracle recomputes the closure here, independently of closure.c and
  * culprits.c: a worklist over call sites where an indirect site of type T
@@ -318,8 +319,8 @@ int main(int argc, char **argv)
     }
     FILE *fp = fopen(argv[1], "rb");
     if (!fp) {
-        printf("skip: %s is not there\n", argv[1]);
-        return 0;
+        printf("FAIL: %s is missing: run scripts/fetch-corpus.sh\n", argv[1]);
+        return 1;
     }
     fclose(fp);
     int p = fs_policy_parse(argv[2]);

@@ -1,6 +1,7 @@
 /* test_paths.c - --why's paths are shortest, and Binaryen's rules in C.
  *
- * usage: test_paths MODULE...   (missing modules are skipped)
+ * usage: test_paths MODULE...   (a missing module fails, naming
+ * scripts/fetch-corpus.sh)
  *
  * For every module, root set and policy, distances to the roots are
  * computed here independently of closure.c: Bellman-Ford style relaxation
@@ -241,7 +242,7 @@ int main(int argc, char **argv)
     static const char *const all[] = { "import:*" };
     for (int i = 1; i < argc; i++) {
         if (access(argv[i], R_OK) != 0) {
-            printf("  skip %s (missing)\n", argv[i]);
+            CHECK_MSG(0, "%s is missing: run scripts/fetch-corpus.sh", argv[i]);
             continue;
         }
         fs_wasm_module m;
