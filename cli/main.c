@@ -6,6 +6,7 @@
  * cannot be applied (--apply asyncify on a module Binaryen refuses).
  * closure and check-onlylist add 1: something is missing from a list.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,10 @@ static int stats(const fs_options *o)
     else
         st = fs_emit(&a.report, o->format, o->top, out.fp, &err);
     if (st) {
+        /* The emitters see a failed write as ferror() and return FS_ERR_IO
+         * without a message (-o /dev/full printed "forksize: /dev/full: "). */
+        if (st == FS_ERR_IO)
+            snprintf(err.msg, sizeof err.msg, "write error: %s", strerror(errno));
         fs_out_abort(&out);
         fs_analysis_free(&a);
         return fs_cli_fail(o->output ? o->output : "stdout", &err, EXIT_BAD_INPUT);
