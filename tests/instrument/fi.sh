@@ -89,7 +89,8 @@ STAGES="naive cse live"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/forksize-fi.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-fail() { echo "fi: FAIL: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/lib.sh"
+t_init fi --fatal
 note() { echo "fi: $*"; }
 
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"

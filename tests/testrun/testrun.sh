@@ -12,10 +12,9 @@ runs=$TESTRUN_DIR/runs
 fx=$TESTRUN_DIR/fixtures
 work=$(mktemp -d "$TESTRUN_DIR/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok()   { echo "ok: $*"; }
-finish() { [ "$fails" = 0 ] && { echo "testrun.$mode: passed"; exit 0; }; echo "testrun.$mode: $fails failures"; exit 1; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "testrun.$mode"
+finish() { t_done; }
 
 # jget FILE PATH: the value of one leaf, as jflat --mask prints it.
 jget() { "$JFLAT" --mask "$1" | awk -v p="$2=" 'index($0, p) == 1 { print substr($0, length(p) + 1) }'; }
@@ -103,7 +102,7 @@ repro)
   cmp -s <("$JFLAT" --mask "$work/t.json") <("$JFLAT" --mask "$work/time.json") || fail "jflat --mask sees a changed analyze_ms"
   cmp -s <("$TESTRUN_SCRIPT" --mask "$work/t.json") <("$TESTRUN_SCRIPT" --mask "$work/time.json") ||
     fail "--mask sees a changed analyze_ms"
-  [ "$fails" = 0 ] && ok "masks: a changed byte count is a difference, a changed time is not"
+  [ "$T_FAILS" = 0 ] && ok "masks: a changed byte count is a difference, a changed time is not"
   ;;
 
 content)
@@ -158,7 +157,7 @@ content)
   done
   grep -q '^<svg' "$r/compare-forkinstr.svg" && grep -q '</svg>' "$r/compare-forkinstr.svg" ||
     fail "compare-forkinstr.svg is not an SVG document"
-  [ "$fails" = 0 ] && ok "outputs agree with wasm-objdump, sha256sum and the fixtures"
+  [ "$T_FAILS" = 0 ] && ok "outputs agree with wasm-objdump, sha256sum and the fixtures"
   ;;
 
 manifest)
@@ -198,7 +197,7 @@ manifest)
   nl=$(grep -c '^\[ *[0-9.]* s\] forksize ' "$runs/r1/log.txt")
   [ "$nc" = "$nl" ] && [ "$nc" = $((7 + 3 * 7 + 2)) ] && ok "commands.sh: $nc commands, all logged" ||
     fail "commands.sh has $nc commands, log.txt $nl lines, want $((7 + 3 * 7 + 2))"
-  [ "$fails" = 0 ] && ok "manifest agrees with sha256sum, the tools and git"
+  [ "$T_FAILS" = 0 ] && ok "manifest agrees with sha256sum, the tools and git"
   ;;
 
 rerun)
