@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # regen-golden.sh [BUILD_DIR]
 #
-# Rewrites tests/golden/expected/*.golden from the current forksize:
-# configures BUILD_DIR (default: a temporary directory, removed after)
-# with -DFORKSIZE_REGEN_GOLDEN=ON, builds forksize and the fixtures, runs
-# the golden tests (which then write instead of compare), and finally
-# switches BUILD_DIR back to compare mode and runs them once more.
+# Rewrites every golden file from the current forksize: the tests labelled
+# `golden` (tests/golden/expected/*.golden, tests/compare/expected/,
+# tests/diff/expected/base_new.txt, tests/onlylist/expected/).  It
+# configures BUILD_DIR (default: a temporary directory, removed after) with
+# -DFORKSIZE_REGEN_GOLDEN=ON, the one switch (ctest then passes
+# FORKSIZE_REGEN_GOLDEN=1 to those tests, which write instead of compare),
+# builds, runs them, and finally switches BUILD_DIR back to compare mode
+# and runs them once more.
 #
-# Stale expectations are removed first, so a renamed variant leaves no
-# orphan.  A regenerated file is only as right as forksize: read `git
-# diff tests/golden/expected` and check each changed number against the
+# Stale tests/golden expectations are removed first, so a renamed variant
+# leaves no orphan.  A regenerated file is only as right as forksize: read
+# `git diff tests/*/expected` and check each changed number against the
 # hand derivation in the fixture's comment before committing.
 set -euo pipefail
 
@@ -28,11 +31,10 @@ cmake -S "$root" -B "$build" -DFORKSIZE_REGEN_GOLDEN=ON >/dev/null
 cmake --build "$build" -j "$jobs" >/dev/null
 
 rm -f "$root"/tests/golden/expected/*.golden
-(cd "$build" && ctest -R '^golden\.' -E '^golden\.orphans$' --output-on-failure)
+(cd "$build" && ctest -L golden -E '^golden\.orphans$' --no-tests=error --output-on-failure)
 
 # Never leave a build directory that silently rewrites goldens.
 cmake -S "$root" -B "$build" -DFORKSIZE_REGEN_GOLDEN=OFF >/dev/null
-(cd "$build" && ctest -R '^golden\.' --output-on-failure)
+(cd "$build" && ctest -L golden --no-tests=error --output-on-failure)
 
-n=$(ls "$root"/tests/golden/expected/*.golden | wc -l)
-echo "regen-golden: $n expected files written; review: git diff -- tests/golden/expected"
+echo "regen-golden: golden files rewritten; review: git diff -- tests/*/expected"

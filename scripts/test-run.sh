@@ -33,8 +33,8 @@ usage: scripts/test-run.sh NAME [options]
        scripts/test-run.sh --from RUN/manifest.txt [--out DIR] [--forksize BIN]
        scripts/test-run.sh --mask FILE.json
 
-Runs forksize over the corpus (scripts/fetch-corpus.sh's modules plus
-corpus/forksh.wasm) and writes test-runs/<UTC date>-NAME/.
+Runs forksize over the corpus (the modules of corpus/modules.list, which
+scripts/fetch-corpus.sh fetches, plus corpus/forksh.wasm) and writes test-runs/<UTC date>-NAME/.
 
   --module FILE        analyse FILE instead of the corpus (repeatable); the
                        module is named by its file name without .wasm
@@ -181,10 +181,13 @@ else
   [ -n "$name" ] || { usage >&2; exit 2; }
   case $name in *[!A-Za-z0-9_.-]*) die "NAME may only hold letters, digits, '_', '.' and '-'" ;; esac
   if [ ${#modules[@]} -eq 0 ]; then
-    for m in php_8_3 ruby lg2 lg2_async sqlite3 glue; do
-      [ -f "$corpus_dir/$m.wasm" ] || die "$corpus_dir/$m.wasm is missing: run scripts/fetch-corpus.sh"
-      modules+=("$corpus_dir/$m.wasm")
-    done
+    # The corpus: corpus/modules.list, the list scripts/fetch-corpus.sh fetches.
+    while IFS='|' read -r file _; do
+      [ -n "$file" ] || continue
+      [ -f "$corpus_dir/$file" ] || die "$corpus_dir/$file is missing: run scripts/fetch-corpus.sh"
+      modules+=("$corpus_dir/$file")
+    done < <(grep -v '^[[:space:]]*#' "$repo/corpus/modules.list")
+    [ ${#modules[@]} -gt 0 ] || die "corpus/modules.list lists no module"
     modules+=("$repo/corpus/forksh.wasm")
   fi
   for m in "${modules[@]}"; do add_module "$m"; done

@@ -9,8 +9,11 @@
 #  5. build (only) with gcc at -O0 with sanitizers, for its own warnings
 #
 # Build trees: build-test-gcc/ and build-test-asan/ (FORKSIZE_TEST_BUILDS
-# moves them).  Extra arguments go to ctest, e.g. scripts/test.sh -R oracle.
+# moves them).  Extra arguments go to both ctest runs, e.g.
+# scripts/test.sh -R oracle.  ctest runs with --no-tests=error, so a
+# selection that matches nothing fails instead of passing empty.
 set -euo pipefail
+ctest_args=("$@")
 cd "$(dirname "$0")/.."
 root=$(pwd)
 builds=${FORKSIZE_TEST_BUILDS:-$root}
@@ -27,7 +30,8 @@ run() {
   cmake -S "$root" -B "$dir" "$@" >/dev/null
   cmake --build "$dir" -j"$jobs"
   echo "== $name: ctest" >&2
-  if ! (cd "$dir" && ctest --output-on-failure -j"$jobs" ${CTEST_ARGS:-}); then
+  if ! (cd "$dir" && ctest --output-on-failure --no-tests=error -j"$jobs" \
+          ${ctest_args[@]+"${ctest_args[@]}"}); then
     status=1
   fi
 }

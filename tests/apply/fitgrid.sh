@@ -10,7 +10,8 @@ set -euo pipefail
 : "${FORKSIZE:?}" "${WAT2WASM:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "fitgrid.sh: FAILED: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init fitgrid.sh --fatal
 
 {
   echo '(module'

@@ -30,12 +30,11 @@ set -euo pipefail
 : "${FORKSIZE:?}" "${WASM_OBJDUMP:?}"
 dir=$1
 plain=$dir/lg2.wasm async=$dir/lg2_async.wasm
-for m in "$plain" "$async"; do
-  [ -f "$m" ] || { echo "lg2_real.sh: missing $m: run scripts/fetch-corpus.sh" >&2; exit 1; }
-done
+. "$(dirname "$0")/../lib/lib.sh"
+t_init lg2_real.sh --fatal
+for m in "$plain" "$async"; do t_module "$m"; done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "lg2_real.sh: FAILED: $*" >&2; exit 1; }
 ROOTS=(--root import:a.C --root import:a.T --root import:a.d)
 OPT=-O3   # wasm-git's release builds are -O3 (README of the package)
 

@@ -46,9 +46,12 @@
 #
 # CLOSURE_OUT_DIR=DIR: also leave the sets there (f.rows, f.set, b.set, b.map).
 #
-# Exit: 0 same set, 1 the sets differ, 2 a tool failed or usage error,
-# 77 MODULE does not exist (a corpus module not fetched: skipped).
+# Exit: 0 same set, 1 the sets differ or MODULE does not exist (a corpus
+# module not fetched fails, naming scripts/fetch-corpus.sh), 2 a tool
+# failed or usage error.
 set -u
+. "$(dirname "$0")/../lib/lib.sh"
+t_init closure.sh --fatal
 export BINARYEN_CORES=1
 FORKSIZE=${FORKSIZE:-forksize}
 WASM_OPT=${WASM_OPT:-wasm-opt}
@@ -62,8 +65,7 @@ full=0
 if [ "${1:-}" = --full ]; then full=1; shift; fi
 [ $# -ge 1 ] || die "usage: closure.sh [--full] MODULE [wasm-opt flags...]"
 module=$1; shift
-# A corpus module that was never fetched is a skip (ctest SKIP_RETURN_CODE).
-[ -e "$module" ] || { echo "skip: $module does not exist"; exit 77; }
+t_module "$module"
 [ -r "$module" ] || die "$module: not readable"
 
 # Translate Asyncify's options into forksize's.  Binaryen 108 matches each

@@ -7,14 +7,17 @@
 # the closure.sh options) and succeeds.  When Binaryen is upgraded and the
 # pass succeeds, this fails: compare the module with closure.sh instead.
 #
-# Exit 0 as described, 1 otherwise, 77 MODULE does not exist (skipped).
+# Exit 0 as described, 1 otherwise (a missing MODULE fails too, naming
+# scripts/fetch-corpus.sh).
 set -u
+. "$(dirname "$0")/../lib/lib.sh"
+t_init expect-abort.sh --fatal
 FORKSIZE=${FORKSIZE:-forksize}
 WASM_OPT=${WASM_OPT:-wasm-opt}
 export BINARYEN_CORES=1
 [ $# -ge 2 ] || { echo "usage: expect-abort.sh MODULE REGEX [wasm-opt flags...]" >&2; exit 2; }
 module=$1 regex=$2; shift 2
-[ -e "$module" ] || { echo "skip: $module does not exist"; exit 77; }
+t_module "$module"
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 start=$(date +%s.%N)

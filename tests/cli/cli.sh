@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # CLI behaviour: exit codes, messages, atomic output, formats agreeing.
-# Usage: cli.sh CASE   (env: FORKSIZE, JSONCHECK, MODULE = a module with a fork root)
+# Usage: cli.sh CASE   (env: FORKSIZE, JSONCHECK, WAT2WASM, MODULE = a module
+# with a fork root; progress: GLUE = the corpus module glue.wasm)
 set -euo pipefail
 : "${FORKSIZE:?}" "${MODULE:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "cli.sh: FAILED: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "cli.sh $1" --fatal
 
 # expect STATUS PATTERN -- command...: exit status and a stderr regex
 # (PATTERN EMPTY: stderr must be empty)
@@ -104,6 +106,121 @@ formats)
   defined=$(($(wc -l <"$tmp/r.csv") - 1))
   mdrows=$(grep -c '^| [0-9]' "$tmp/r.md")
   [ "$mdrows" = "$defined" ] || fail "md rows $mdrows != functions $defined"
+  ;;
+keep)
+  # docs/cli.md: with -o FILE (or --onlylist FILE), exit statuses 2, 3 and 4
+  # leave an existing FILE untouched and no temporary behind.  Every command
+  # that writes a file, with every status it can end in.
+  : "${WAT2WASM:?}"
+  cd "$tmp"
+  cp "$MODULE" m.wasm
+  head -c 40 m.wasm >trunc.wasm                                   # malformed: 2
+  printf '(module (import "env" "fork" (func $f)) (func $b (call $f)))' >nomem.wat
+  "$WAT2WASM" nomem.wat -o nomem.wasm                             # forkinstr refuses: 4
+  printf '(module (import "env" "fork" (func $f)) (memory 1) (func $b (return_call $f)))' >tail.wat
+  "$WAT2WASM" --enable-tail-call tail.wat -o tail.wasm            # Asyncify refuses: 4
+  N=(--root import:env.nothing)                                   # no root: 3
+  A=(--root 'import:*' --apply asyncify)
+  n=0
+  # keep STATUS FLAG ARGS...: forksize ARGS FLAG o.out must exit STATUS and
+  # leave o.out as it was.
+  keep() {
+    local want=$1 flag=$2 got=0; shift 2
+    printf 'kept %s\n' "$n" >o.out
+    "$FORKSIZE" "$@" "$flag" o.out >/dev/null 2>err || got=$?
+    [ "$got" = "$want" ] || fail "forksize $* $flag o.out: exit $got, want $want: $(head -c 300 err)"
+    [ "$(cat o.out)" = "kept $n" ] || fail "forksize $* $flag o.out (exit $got) changed o.out"
+    [ -z "$(ls | grep '\.tmp\.')" ] || fail "forksize $* $flag o.out left a temporary file"
+    n=$((n + 1))
+  }
+  keep 2 -o trunc.wasm;                              keep 3 -o m.wasm "${N[@]}"
+  keep 4 -o tail.wasm "${A[@]}";                     keep 4 -o nomem.wasm --apply forkinstr
+  keep 2 -o --format json trunc.wasm;                keep 4 -o --format json tail.wasm "${A[@]}"
+  keep 3 -o --stats --whatif m.wasm "${N[@]}";       keep 2 -o --stats --whatif trunc.wasm
+  keep 2 -o closure trunc.wasm;                      keep 3 -o closure m.wasm "${N[@]}"
+  keep 2 --onlylist closure trunc.wasm;              keep 3 --onlylist closure m.wasm "${N[@]}"
+  keep 2 -o opcodes trunc.wasm
+  keep 2 -o culprits trunc.wasm;                     keep 3 -o culprits m.wasm "${N[@]}"
+  keep 2 -o diff trunc.wasm m.wasm;                  keep 3 -o diff m.wasm m.wasm "${N[@]}"
+  keep 4 -o diff m.wasm tail.wasm "${A[@]}"
+  keep 2 -o compare m.wasm --indirect nope           # an error row still writes the table
+  keep 2 -o instrument trunc.wasm;                   keep 3 -o instrument m.wasm "${N[@]}"
+  keep 4 -o instrument nomem.wasm
+  # The same commands succeed and replace the file: the -o above was used.
+  for c in "" "closure" "opcodes" "culprits" "compare" "instrument"; do
+    echo stale >o.out
+    # shellcheck disable=SC2086
+    "$FORKSIZE" $c m.wasm -o o.out 2>/dev/null || fail "forksize $c m.wasm -o o.out failed"
+    [ "$(cat o.out)" != stale ] || fail "forksize $c m.wasm -o o.out did not write"
+  done
+  echo "cli.sh keep: $n failing commands kept o.out"
+  ;;
+devfull)
+  # A write error is exit 2 with a message naming the file and the error,
+  # for every command and format that writes a report.
+  cd "$tmp"
+  cp "$MODULE" m.wasm
+  full() {
+    local got=0
+    "$FORKSIZE" "$@" >/dev/null 2>err || got=$?
+    [ "$got" = 2 ] || fail "forksize $*: exit $got, want 2"
+    grep -Eq '^forksize: /dev/full: (write error|write failed|cannot write the output)' err &&
+      [ "$(wc -l <err)" = 1 ] || fail "forksize $*: stderr: $(head -c 300 err)"
+    grep -q 'No space left on device' err || echo "  note: forksize $*: $(cat err)"
+  }
+  for f in text json csv md; do
+    full m.wasm --format $f -o /dev/full
+    full --stats --whatif m.wasm --format $f -o /dev/full
+  done
+  for f in text json; do
+    full closure m.wasm --format $f -o /dev/full
+    full opcodes m.wasm --format $f -o /dev/full
+    full culprits m.wasm --format $f -o /dev/full
+  done
+  full closure m.wasm --onlylist /dev/full
+  for f in text json md; do full diff m.wasm m.wasm --format $f -o /dev/full; done
+  for f in text md csv json svg; do full compare m.wasm --format $f -o /dev/full; done
+  full instrument m.wasm -o /dev/full
+  ;;
+progress)
+  # Progress lines on a terminal (docs/cli.md): run under a pty (script).
+  # --apply asyncify rewrites "Binaryen running ..., N s" once a second and
+  # erases it before the report; compare counts the modules done; -q and a
+  # stderr that is not a terminal show none.  glue.wasm: Binaryen takes
+  # several seconds on it, so at least one line is due.
+  : "${GLUE:?}"
+  t_module "$GLUE"
+  cd "$tmp"
+  cp "$GLUE" glue.wasm
+  cp "$MODULE" m.wasm
+  st=0
+  script -qec "'$FORKSIZE' --stats glue.wasm --root 'import:*' --indirect asyncify --apply asyncify --top 3" \
+    /dev/null >tty.txt || st=$?
+  [ "$st" = 0 ] || fail "stats under a pty: exit $st"
+  # The pty writes \r\n for \n; progress lines start with \r.
+  awk 'BEGIN { RS = "\r"; n = 0; ok = 1 }
+       /^forksize: glue\.wasm: Binaryen running \(baseline and asyncify\), [0-9]+ s $/ { n++; next }
+       NR == 1 && $0 == "" { next }
+       /^\033\[K/ { erased = 1; sub(/^\033\[K/, ""); if ($0 !~ /^forksize [0-9.]+  glue\.wasm$/) ok = 0; exit }
+       { ok = 0; exit }
+       END { exit !(ok && erased && n >= 1) }' tty.txt ||
+    fail "stats: progress lines, then an erase, then the report: $(head -c 600 tty.txt | cat -A)"
+  [ "$(grep -c '^roots ' tty.txt)" = 1 ] || fail "the report is not on the terminal once"
+  script -qec "'$FORKSIZE' --stats glue.wasm --root 'import:*' --indirect asyncify --apply asyncify -q -o r.txt" \
+    /dev/null >tty.txt || fail "stats -q under a pty failed"
+  [ ! -s tty.txt ] || fail "-q still wrote: $(head -c 300 tty.txt | cat -A)"
+  grep -q '^closure ' r.txt || fail "-q -o r.txt: no report"
+  # compare: "K of N modules done", one line rewritten, erased at the end.
+  script -qec "'$FORKSIZE' compare m.wasm m.wasm m.wasm --apply model -j 1 -o c.txt" /dev/null >tty.txt ||
+    fail "compare under a pty failed"
+  [ "$(printf '\rforksize: compare: 1 of 3 modules done \rforksize: compare: 2 of 3 modules done \rforksize: compare: 3 of 3 modules done \r\033[K')" = "$(cat tty.txt)" ] ||
+    fail "compare progress: $(cat -A tty.txt)"
+  script -qec "'$FORKSIZE' compare m.wasm m.wasm --apply model -q -o c.txt" /dev/null >tty.txt ||
+    fail "compare -q under a pty failed"
+  [ ! -s tty.txt ] || fail "compare -q still wrote: $(cat -A tty.txt)"
+  # Not a terminal: no progress, even without -q.
+  "$FORKSIZE" compare m.wasm m.wasm --apply model -o c.txt 2>err
+  [ ! -s err ] || fail "compare wrote progress to a file: $(cat -A err)"
   ;;
 *)
   fail "unknown case $1"

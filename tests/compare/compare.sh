@@ -2,14 +2,13 @@
 # compare.sh MODE - the forksize compare tests (see CMakeLists.txt here).
 # Env: FORKSIZE, WASM_OBJDUMP, JCHECK, CMP_FIX (built fixtures), CMP_SRC
 # (this folder), FORKSIZE_BUNDLED, FORKSIZE_CORPUS_DIR, CORPUS_MODULES,
-# CHROMIUM, NODE; FORKSIZE_REGEN_GOLDEN=1 rewrites expected/.
+# CHROMIUM, NODE; FORKSIZE_REGEN_GOLDEN=1 (and only 1) rewrites expected/.
 set -u
 mode=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok()   { echo "ok: $*"; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "compare.sh $mode"
 has()   { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
 hasnt() { ! grep -qF -- "$2" "$1" || fail "$1 should not contain: $2"; }
 
@@ -102,7 +101,7 @@ golden() {
     local fmt=$1 exp="$CMP_SRC/expected/fixtures.$1"
     run 2 "${G[@]}" "${M[@]}" --no-timing --format "$fmt" || return
     [ "$(cat "$work/err")" = "$TRUNC_ERR" ] || { fail "stderr is not the one error line:"; cat "$work/err"; }
-    if [ -n "${FORKSIZE_REGEN_GOLDEN:-}" ]; then
+    if t_regen; then
         unfill "$fmt" <"$work/out" >"$exp" && ok "regenerated $exp"
         return
     fi
@@ -131,6 +130,74 @@ crosscheck() {
     else fail "compare rows differ from stats ($*)"; fi
 }
 
+# svg_geometry SVG: every bar's length is in proportion to its row's growth
+# (the "+G% label" text at its end), the same scale for every row, and each
+# term's rect is its share of the row: its bytes (from its title) over the
+# row's bytes.  Prints one line per row.
+svg_geometry() {
+    awk -F'"' '
+        /<rect .*<title>/ {
+            y = $4 + 0; w = $6 + 0; t = $0; sub(/.*\(/, "", t); sub(/ bytes.*/, "", t)
+            if (!(y in rw)) ys[++ny] = y
+            rw[y] += w; rb[y] += t; n[y]++; rect_w[y, n[y]] = w; rect_b[y, n[y]] = t
+        }
+        /<text [^>]*>[+-][0-9.]+% [a-z]/ {
+            g = $0; sub(/^[^>]*>/, "", g); sub(/%.*/, "", g); growth[$4 - 13] = g + 0
+        }
+        END {
+            bad = 0; scale = 0
+            for (k = 1; k <= ny; k++) {
+                y = ys[k]
+                if (!(y in growth)) { print "row at y=" y ": no growth label"; bad = 1; continue }
+                s = rw[y] / growth[y]
+                if (scale == 0) scale = s
+                if (s < scale * 0.995 || s > scale * 1.005) { print "row at y=" y ": scale " s ", first row " scale; bad = 1 }
+                for (i = 1; i <= n[y]; i++)
+                    if (rb[y] > 0 && (rect_w[y, i] / rw[y] - rect_b[y, i] / rb[y]) ^ 2 > 0.001 ^ 2) {
+                        print "row at y=" y ", rect " i ": width share " rect_w[y, i] / rw[y] ", bytes share " rect_b[y, i] / rb[y]; bad = 1 }
+                print "  row at y=" y ": " n[y] " terms, " rb[y] " bytes, growth " growth[y] "%, " rw[y] " px"
+            }
+            if (ny == 0) { print "no bars"; bad = 1 }
+            exit bad
+        }' "$1"
+}
+
+# svg_render SVG: headless Chromium draws it; every term colour covers about
+# its rects' area below the legend, and a blank page of the same size fails
+# the same check.
+svg_render() {
+    local svg=$1 h colours=() want=() line
+    h=$(sed -n 's/^<svg [^>]* height="\([0-9]*\)".*/\1/p' "$svg")
+    while read -r line; do colours+=("${line% *}"); want+=("${line#* }"); done < <(
+        awk -F'"' '/<rect .*<title>/ { a[$10] += $6 * $8; n++ } END { for (c in a) print c, a[c] }' "$svg" | sort)
+    local nrects; nrects=$(grep -c '<rect .*<title>' "$svg")
+    local png=${svg%.svg}.png blank=${svg%.svg}-blank
+    printf '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="960" height="%s"><rect width="960" height="%s" fill="#ffffff"/></svg>\n' "$h" "$h" >"$blank.svg"
+    local f got
+    for f in "$svg" "$blank.svg"; do
+        rm -f "${f%.svg}.png"
+        timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
+            --force-device-scale-factor=1 --user-data-dir="$work/chrome" \
+            --screenshot="${f%.svg}.png" --window-size=960,"$h" "file://$work/$f" >/dev/null 2>&1
+        [ -s "${f%.svg}.png" ] || { fail "chromium wrote no ${f%.svg}.png"; return; }
+    done
+    for f in "$png" "$blank.png"; do
+        got=$("$NODE" "$CMP_SRC/pngcount.js" "$f" --from-y 120 "${colours[@]}") || { fail "pngcount $f"; continue; }
+        echo "  $f: $got (want ${want[*]} for ${colours[*]})"
+        if awk -v got="$got" -v want="${want[*]}" -v n="$nrects" 'BEGIN {
+                split(got, g, " "); k = split(want, w, " "); slack = 2 * 18 * n; tot = 0
+                for (i = 1; i <= k; i++) {
+                    tot += w[i]
+                    if ((g[3 + i] - w[i]) ^ 2 > (0.15 * w[i] + slack) ^ 2) exit 1
+                }
+                exit !(g[3] >= tot && tot > 0) }'; then
+            [ "$f" = "$png" ] && ok "chromium draws every term of $svg" || fail "a blank page passes the check"
+        else
+            [ "$f" = "$png" ] && fail "the rendered $svg is blank or wrong" || ok "a blank page fails the check"
+        fi
+    done
+}
+
 case $mode in
 golden-text)
     golden text
@@ -149,10 +216,16 @@ crosscheck)
     # forkinstr's dry run: its own terms (with dispatch) and label
     S=("$FORKSIZE_BUNDLED")
     crosscheck S --apply simulate
-    # forkinstr on threads: the same rows for any number of jobs
+    # forkinstr on threads: the same rows for any number of jobs.  alpha and
+    # beta have no memory, which forkinstr needs: two error rows, exit 2.
     S=("$FORKSIZE_BUNDLED" alpha.wasm "$FORKSIZE_BUNDLED" beta.wasm)
     "$FORKSIZE" compare "${S[@]}" --apply simulate --no-timing --format json -j 1 >j1 2>e1
+    s1=$?
     "$FORKSIZE" compare "${S[@]}" --apply simulate --no-timing --format json -j 4 >j4 2>e4
+    s4=$?
+    [ $s1 = 2 ] && [ $s4 = 2 ] || fail "simulate: exit $s1 and $s4, want 2 (two error rows)"
+    has e1 "forksize: alpha.wasm: forkinstr needs a linear memory for the unwind frames, and the module has none"
+    [ "$(wc -l <e1)" = 2 ] || fail "simulate: stderr is not the two error lines: $(cat e1)"
     cmp -s j1 j4 && cmp -s e1 e4 && ok "simulate: -j 1 and -j 4 identical" ||
         fail "simulate: -j 1 and -j 4 differ"
     # a defined root that calls no import: a warning the row must carry
@@ -190,7 +263,7 @@ corpus)
     L=()
     for m in $CORPUS_MODULES; do
         f="$FORKSIZE_CORPUS_DIR/$m.wasm"
-        [ -f "$f" ] || { fail "$f missing: run scripts/fetch-corpus.sh"; continue; }
+        t_module "$f"
         L+=("$f")
     done
     L+=("$FORKSIZE_BUNDLED")
@@ -199,7 +272,8 @@ corpus)
 jobs)
     L=(alpha.wasm beta.wasm noroot.wasm truncated.wasm "$FORKSIZE_BUNDLED" beta.wasm alpha.wasm)
     for m in lg2 glue sqlite3; do
-        [ -f "$FORKSIZE_CORPUS_DIR/$m.wasm" ] && L+=("$FORKSIZE_CORPUS_DIR/$m.wasm")
+        t_module "$FORKSIZE_CORPUS_DIR/$m.wasm"
+        L+=("$FORKSIZE_CORPUS_DIR/$m.wasm")
     done
     for fmt in text md csv json svg; do
         "$FORKSIZE" compare "${L[@]}" --apply model --no-timing --format $fmt -j 1 >"$work/j1" \
@@ -402,9 +476,41 @@ svg)
     render blank.svg blank.png || exit 1
     if check_png blank.png; then fail "a blank chart passes the check"; else ok "a blank chart fails the check"; fi
     ;;
+svg-forkinstr|svg-measured)
+    # The other two kinds of chart: forkinstr's measured four-term split
+    # (dispatch included), and Binaryen's measured bars with the model's
+    # split.  Fixtures with memory: tests/testrun's chain and indirect.
+    [ -x "${CHROMIUM:-}" ] || { echo "FAIL: chromium not found (scripts/deps.sh test installs it)"; exit 1; }
+    [ -x "${NODE:-}" ] || { echo "FAIL: node not found"; exit 1; }
+    cp "$CMP_FIX"/chain.wasm "$CMP_FIX"/indirect.wasm . || exit 1
+    if [ "$mode" = svg-forkinstr ]; then
+        args=(indirect.wasm chain.wasm --root 'import:*' --apply forkinstr --no-timing)
+        run 0 "${args[@]}" --format svg -o chart.svg || exit 1
+        has chart.svg "Bar length: code growth, MEASURED (--apply forkinstr)."
+        has chart.svg "Split by term: each term's share of the added bytes, MEASURED."
+        has chart.svg "dispatch (rewind re-entry)"
+        has chart.svg "indirect.wasm: dispatch "
+        [ "$(grep -c '<rect .*<title>' chart.svg)" = 8 ] || fail "not four terms for each of two modules"
+    else
+        args=(indirect.wasm "$FORKSIZE_BUNDLED" --root 'import:*' --apply asyncify --no-timing -q)
+        run 0 "${args[@]}" --format svg -o chart.svg || exit 1
+        has chart.svg "Bar length: code growth, MEASURED (Binaryen's Asyncify run for real, -O2 A/B)."
+        has chart.svg "Split by term: each term's share of the added bytes, ESTIMATED (the model's split)."
+        hasnt chart.svg "dispatch"
+        [ "$(grep -c '<rect .*<title>' chart.svg)" = 6 ] || fail "not three terms for each of two modules"
+    fi
+    # The bar labels are the rows' growth as compare's JSON has it (whose rows
+    # the crosscheck and asyncify modes check against --stats).
+    run 0 "${args[@]}" --format json -q -o chart.json || exit 1
+    "$JFLAT" chart.json | awk -F= '/^modules\[[0-9]+\]\.growth\.(value|label)=/ { print $2 }' |
+        paste - - | awk '{ printf ">%+.1f%% %s<\n", 100 * $1, $2 }' >labels
+    [ "$(wc -l <labels)" = 2 ] || fail "JSON: not two rows with a growth"
+    while read -r l; do has chart.svg "$l"; done <labels
+    if svg_geometry chart.svg; then ok "bar lengths and splits match the rows"; else fail "chart geometry"; fi
+    svg_render chart.svg
+    ;;
 *)
     echo "unknown mode $mode"; exit 2 ;;
 esac
 
-[ $fails = 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all ok"
+t_done

@@ -2,23 +2,20 @@
 # culprits.sh TEST - forksize culprits, call-site roots and the stack bound
 # on fixtures whose answers are derived by hand in their comments
 # (tests/culprits/fixtures/*.wat).  Environment: FORKSIZE, CUL_FIX (the
-# assembled fixtures), CFLAT (JSON -> path=value lines), FORKSIZE_CORPUS_DIR.
+# assembled fixtures), JFLAT (tests/lib/jflat.c: JSON -> path=value lines), FORKSIZE_CORPUS_DIR.
 set -euo pipefail
-: "${FORKSIZE:?}" "${CUL_FIX:?}" "${CFLAT:?}"
+: "${FORKSIZE:?}" "${CUL_FIX:?}" "${JFLAT:?}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0 passes=0
-
-ok()   { passes=$((passes + 1)); }
-bad()  { echo "FAIL: $*"; fails=$((fails + 1)); }
-same() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', want '$2'"; fi; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "culprits.sh $1"
 
 # field FILE KEY: the value of path KEY in the flattened JSON FILE.
-field() { "$CFLAT" "$1" | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'; }
+field() { "$JFLAT" "$1" | awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }'; }
 
 # The item of SECTION whose KEY is VALUE, as "functions bytes sites".
 item() {
-    "$CFLAT" "$1" | awk -v s="$2" -v k="$3" -v v="$4" '
+    "$JFLAT" "$1" | awk -v s="$2" -v k="$3" -v v="$4" '
         index($0, s "[") == 1 {
             eq = index($0, "="); p = substr($0, 1, eq - 1); val = substr($0, eq + 1)
             rest = substr(p, length(s) + 2); rb = index(rest, "]")
@@ -67,9 +64,9 @@ rank() {
         "policy suggestion"
     # Text: ranked by bytes, the biggest edge first.
     "$FORKSIZE" culprits "$w" "${r[@]}" --top 1 >"$work/r.txt"
-    grep -q "top 1 of 5:" "$work/r.txt" && ok || bad "text: --top 1 of 5 edges"
+    grep -q "top 1 of 5:" "$work/r.txt" && ok || fail "text: --top 1 of 5 edges"
     grep -A2 '^edges' "$work/r.txt" | grep -q '`spawn -> env.fork` (1 site)' && ok ||
-        bad "text: spawn -> env.fork first"
+        fail "text: spawn -> env.fork first"
     # --indirect table: the same dominators (cb_fork is the only unwinding
     # address-taken function); none has no type culprit at all.
     "$FORKSIZE" culprits "$w" "${r[@]}" --indirect none --format json -o "$work/n.json"
@@ -100,7 +97,7 @@ syscall() {
         -o "$work/i.csv"
     same "$(awk -F, '$2 == "_start" { print $5 }' "$work/i.csv")" 3 "import root: _start sites"
     grep -q 'call:_Fork->env.syscall=1' <("$FORKSIZE" "$CUL_FIX/syscall.wasm" \
-        --root 'call:_Fork->env.syscall') && ok || bad "roots line counts sites"
+        --root 'call:_Fork->env.syscall') && ok || fail "roots line counts sites"
     # culprits suggests the call-site root, with exactly what leaves.
     "$FORKSIZE" culprits "$CUL_FIX/syscall.wasm" --root import:env.syscall --format json \
         -o "$work/c.json"
@@ -111,13 +108,15 @@ syscall() {
     local st=0
     "$FORKSIZE" "$CUL_FIX/syscall.wasm" --root 'call:_Fork' 2>"$work/e" || st=$?
     same "$st" 2 "call: without ->"
-    grep -q "must be call:CALLER->CALLEE" "$work/e" && ok || bad "message for call: without ->"
+    grep -q "must be call:CALLER->CALLEE" "$work/e" && ok || fail "message for call: without ->"
 }
 
 stack() {
     local w=$CUL_FIX/stack.wasm
-    "$FORKSIZE" "$w" -q | grep '^stack' >"$work/t" || true
-    same "$(cat "$work/t")" "stack       unwind save area <= 80 bytes along via_tab -> leaf (2 frames); fits Emscripten's default 4096 [estimated]" "typed text"
+    local st=0
+    "$FORKSIZE" "$w" -q >"$work/out" || st=$?
+    same "$st" 0 "typed text: exit status"
+    same "$(grep '^stack' "$work/out")" "stack       unwind save area <= 80 bytes along via_tab -> leaf (2 frames); fits Emscripten's default 4096 [estimated]" "typed text"
     "$FORKSIZE" "$w" -q --format json -o "$work/s.json"
     same "$(field "$work/s.json" stack_bound.bytes)" 80 "typed bytes"
     same "$(field "$work/s.json" stack_bound.unbounded)" false "typed bounded"
@@ -129,20 +128,22 @@ stack() {
     same "$(field "$work/s.json" stack_bound.fits_default)" true "fits"
     "$FORKSIZE" "$w" -q --indirect none --format json -o "$work/n.json"
     same "$(field "$work/n.json" stack_bound.bytes)" 64 "none bytes"
-    same "$("$CFLAT" "$work/n.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
+    same "$("$JFLAT" "$work/n.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
         "main mid leaf " "none path"
 }
 
 recurse() {
     local w=$CUL_FIX/recurse.wasm
-    "$FORKSIZE" "$w" -q | grep '^stack' >"$work/t" || true
-    same "$(cat "$work/t")" "stack       unbounded: recursion can unwind at any depth, cycle a -> b -> a (path from an entry: main -> a); no fixed save area fits [estimated]" "text"
+    local st=0
+    "$FORKSIZE" "$w" -q >"$work/out" || st=$?
+    same "$st" 0 "text: exit status"
+    same "$(grep '^stack' "$work/out")" "stack       unbounded: recursion can unwind at any depth, cycle a -> b -> a (path from an entry: main -> a); no fixed save area fits [estimated]" "text"
     "$FORKSIZE" "$w" -q --format json -o "$work/r.json"
     same "$(field "$work/r.json" stack_bound.bytes)" null "bytes null"
     same "$(field "$work/r.json" stack_bound.unbounded)" true "unbounded"
-    same "$("$CFLAT" "$work/r.json" | awk -F= '/^stack_bound.cycle\[/ { printf "%s ", $2 }')" \
+    same "$("$JFLAT" "$work/r.json" | awk -F= '/^stack_bound.cycle\[/ { printf "%s ", $2 }')" \
         "a b " "cycle"
-    same "$("$CFLAT" "$work/r.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
+    same "$("$JFLAT" "$work/r.json" | awk -F= '/^stack_bound.path\[/ { printf "%s ", $2 }')" \
         "main a " "path"
     same "$(field "$work/r.json" stack_bound.fits_default)" false "does not fit"
 }
@@ -156,9 +157,9 @@ cli() {
     st=0; "$FORKSIZE" culprits "$w" --root func:nothing 2>"$work/e" || st=$?
     same "$st" 3 "no root matched"
     st=0; "$FORKSIZE" culprits "$work/missing.wasm" 2>/dev/null || st=$?; same "$st" 2 "missing file"
-    "$FORKSIZE" culprits --help | grep -q '^usage: forksize culprits' && ok || bad "--help"
+    "$FORKSIZE" culprits --help | grep -q '^usage: forksize culprits' && ok || fail "--help"
     "$FORKSIZE" culprits "$w" --root import:env.fork -o "$work/o.txt"
-    grep -q '^roots (what leaves without each root), 1 of 1:' "$work/o.txt" && ok || bad "-o text"
+    grep -q '^roots (what leaves without each root), 1 of 1:' "$work/o.txt" && ok || fail "-o text"
     same "$(ls "$work" | grep -c '^\.\?o\.txt\.' || true)" 0 "no temporary left"
     "$FORKSIZE" culprits "$w" --root import:env.fork --format json -o "$work/o.json"
     same "$(field "$work/o.json" schema)" forksize/culprits@1 "schema"
@@ -169,18 +170,17 @@ cli() {
 corpus() {
     local d=${FORKSIZE_CORPUS_DIR:-}
     for m in php_8_3 ruby; do
-        if [ ! -f "$d/$m.wasm" ]; then echo "skip: $m.wasm not fetched"; continue; fi
+        t_module "$d/$m.wasm"
         "$FORKSIZE" culprits "$d/$m.wasm" --root 'import:*' --format json -o "$work/$m.json" \
             2>"$work/$m.err"
-        grep -q 'disagrees' "$work/$m.err" && bad "$m: culprit graph disagrees" || ok
+        grep -q 'disagrees' "$work/$m.err" && fail "$m: culprit graph disagrees" || ok
         local n
         n=$(field "$work/$m.json" totals.roots)
-        [ "${n:-0}" -gt 0 ] && ok || bad "$m: no root culprits"
+        [ "${n:-0}" -gt 0 ] && ok || fail "$m: no root culprits"
         echo "$m: culprits $(field "$work/$m.json" timing.culprits_ms) ms," \
              "analysis $(field "$work/$m.json" timing.analysis_ms) ms"
     done
 }
 
 "$1"
-echo "$passes passed, $fails failed"
-[ "$fails" -eq 0 ]
+t_done

@@ -1,7 +1,8 @@
 /* test_culprits.c - every culprit against brute force.
  *
- * usage: test_culprits MODULE POLICY STRIDE ROOT...   (a missing MODULE is
- * skipped with a note; STRIDE > 1 checks every STRIDE-th edge candidate)
+ * usage: test_culprits MODULE POLICY STRIDE ROOT...   (a missing MODULE
+ * fails, naming scripts/fetch-corpus.sh; STRIDE > 1 checks every
+ * STRIDE-th edge candidate)
  *
  * The oracle recomputes the closure here, independently of closure.c and
  * culprits.c: a worklist over call sites where an indirect site of type T
@@ -26,21 +27,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+
 #include "culprits.h"
 
-static unsigned npass, nfail;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (cond) {                                        \
-            npass++;                                       \
-        } else {                                           \
-            nfail++;                                       \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);    \
-            printf(__VA_ARGS__);                           \
-            printf("\n");                                  \
-        }                                                  \
-    } while (0)
 
 #define NONE UINT32_MAX
 
@@ -185,10 +175,10 @@ static void expect(const fs_culprits *cu, int kind, uint32_t a, uint32_t b, uint
 {
     const fs_culprit *x = find(cu, kind, a, b);
     if (!x) {
-        CHECK(!n && !must_exist, "%s %u/%u: brute force drops %u, no culprit", what, a, b, n);
+        CHECK_MSG(!n && !must_exist, "%s %u/%u: brute force drops %u, no culprit", what, a, b, n);
         return;
     }
-    CHECK(x->functions == n && x->bytes == bytes, "%s %u/%u: culprit %u functions %lld bytes, "
+    CHECK_MSG(x->functions == n && x->bytes == bytes, "%s %u/%u: culprit %u functions %lld bytes, "
           "brute force %u %lld", what, a, b, x->functions, (long long)x->bytes, n,
           (long long)bytes);
 }
@@ -219,17 +209,17 @@ static int run(const char *path, fs_policy policy, uint32_t stride, char **roots
         w[f] = costs[f].total;
     fs_culprits cu;
     fs_culprits_input in = { &g, &c, specs, (unsigned)nroots, w, &fs_cost_seed, NULL, NULL };
-    CHECK(fs_culprits_compute(&in, &cu, &err) == FS_OK, "compute: %s", err.msg);
-    CHECK(cu.mismatch == 0, "%s: culprit graph disagrees with the closure on %u", path,
+    CHECK_MSG(fs_culprits_compute(&in, &cu, &err) == FS_OK, "compute: %s", err.msg);
+    CHECK_MSG(cu.mismatch == 0, "%s: culprit graph disagrees with the closure on %u", path,
           cu.mismatch);
 
     oracle o = { &m, policy, c.is_root, c.site_root, calloc(m.nfuncs + 1, 1), calloc(m.nfuncs + 1, 1),
                  calloc(m.ntypes + 1, 1), calloc(m.nfuncs + 1, 1) };
     classify(&o);
     uint32_t size = closure(&o, &no_skip);
-    CHECK(size == c.size, "%s: oracle closure %u, closure.c %u", path, size, c.size);
+    CHECK_MSG(size == c.size, "%s: oracle closure %u, closure.c %u", path, size, c.size);
     for (uint32_t f = 0; f < m.nfuncs; f++)
-        CHECK(!!o.unw[f] == !!c.unwinds[f], "%s: function %u unwinds: oracle %d, closure %d",
+        CHECK_MSG(!!o.unw[f] == !!c.unwinds[f], "%s: function %u unwinds: oracle %d, closure %d",
               path, f, o.unw[f], c.unwinds[f]);
     const uint8_t *base = c.in;
     uint32_t n, checked = 0;
@@ -329,8 +319,8 @@ int main(int argc, char **argv)
     }
     FILE *fp = fopen(argv[1], "rb");
     if (!fp) {
-        printf("skip: %s is not there\n", argv[1]);
-        return 0;
+        printf("FAIL: %s is missing: run scripts/fetch-corpus.sh\n", argv[1]);
+        return 1;
     }
     fclose(fp);
     int p = fs_policy_parse(argv[2]);
@@ -340,6 +330,5 @@ int main(int argc, char **argv)
         return 2;
     }
     run(argv[1], (fs_policy)p, stride, argv + 4, argc - 4);
-    printf("%u passed, %u failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return t_summary();
 }

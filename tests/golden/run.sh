@@ -8,8 +8,8 @@
 # (split on spaces; no quoting, and globs are passed through literally).
 # The status, stderr and stdout are written into one text and compared
 # with EXPECTED_DIR/FIXTURE.VARIANT.golden (diff -u; exit 1 on mismatch).
-# With FORKSIZE_REGEN_GOLDEN set to anything but "" / OFF / 0, the
-# expected file is rewritten instead.
+# With FORKSIZE_REGEN_GOLDEN=1 (only that value; ctest passes 0 or 1 from
+# -DFORKSIZE_REGEN_GOLDEN), the expected file is rewritten instead.
 #
 # Reproducibility: the module is named by a relative path, so the path
 # in the output does not depend on the build directory, and the members
@@ -89,15 +89,13 @@ status=0
 } > "$work/actual"
 
 expected="$expdir/$fixture.$variant.golden"
-case ${FORKSIZE_REGEN_GOLDEN:-} in
-''|OFF|off|0|FALSE|false|NO|no) ;;
-*)
+. "$(dirname "$0")/../lib/lib.sh"
+if t_regen; then
     mkdir -p "$expdir"
     cp "$work/actual" "$expected"
     echo "run.sh: wrote $expected"
     exit 0
-    ;;
-esac
+fi
 
 if [ ! -f "$expected" ]; then
     echo "run.sh: $expected is missing; run scripts/regen-golden.sh and check it by hand" >&2

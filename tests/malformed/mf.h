@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "wasm.h"
+#include "wasmbytes.h"
 
 /* ---- pass/fail accounting ------------------------------------------ */
 extern unsigned mf_passed, mf_failed;
@@ -19,28 +20,19 @@ extern unsigned mf_passed, mf_failed;
 int mf_check(int ok, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* ---- a growable byte buffer ----------------------------------------- */
-typedef struct mf_buf {
-    uint8_t *b;
-    size_t   n, cap;
-} mf_buf;
-
-void mf_put(mf_buf *b, const void *p, size_t n);
-void mf_buf_free(mf_buf *b);
-#define MF_BYTES(...) (const uint8_t[]){ __VA_ARGS__ }
-#define MF_PUT(buf, ...) \
-    mf_put((buf), MF_BYTES(__VA_ARGS__), sizeof(MF_BYTES(__VA_ARGS__)))
-
-void mf_leb(mf_buf *b, uint64_t v);      /* minimal unsigned LEB128 */
-void mf_header(mf_buf *b);               /* "\0asm" + version 1 */
-
-/* Appends section ID with PAYLOAD; returns the file offset of the payload
- * (so payload position P is at file offset return + P). */
-size_t mf_section(mf_buf *out, uint8_t id, const mf_buf *payload);
-
-/* Appends one function body (its size, then BODY) to a code-section
- * payload; returns the position of BODY's first byte in that payload. */
-size_t mf_body(mf_buf *code, const mf_buf *body);
+/* ---- a growable byte buffer: tests/lib/wasmbytes.h under mf_ names
+ * (this header stays the include of every malformed-input test) ---- */
+typedef tb_buf mf_buf;
+#define mf_put       tb_put
+#define mf_buf_free  tb_free
+#define mf_leb       tb_leb      /* minimal unsigned LEB128 */
+#define mf_header    tb_header   /* "\0asm" + version 1 */
+/* mf_section(out, id, payload): returns the file offset of the payload. */
+#define mf_section   tb_section
+/* mf_body(code, body): returns the position of BODY in the code payload. */
+#define mf_body      tb_body
+#define MF_BYTES     TB_BYTES
+#define MF_PUT       TB_PUT
 
 /* ---- decoding with the checks every test shares --------------------- */
 

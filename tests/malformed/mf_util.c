@@ -36,68 +36,6 @@ int mf_check(int ok, const char *name, const char *fmt, ...)
     return 0;
 }
 
-/* ---- buffer --------------------------------------------------------- */
-
-void mf_put(mf_buf *b, const void *p, size_t n)
-{
-    if (n == 0)
-        return;
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + n)
-            cap *= 2;
-        uint8_t *nb = realloc(b->b, cap);
-        if (!nb) {
-            fprintf(stderr, "out of memory in the test itself\n");
-            exit(1);
-        }
-        b->b = nb;
-        b->cap = cap;
-    }
-    memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
-
-void mf_buf_free(mf_buf *b)
-{
-    free(b->b);
-    memset(b, 0, sizeof *b);
-}
-
-void mf_leb(mf_buf *b, uint64_t v)
-{
-    do {
-        uint8_t byte = v & 0x7F;
-        v >>= 7;
-        if (v)
-            byte |= 0x80;
-        mf_put(b, &byte, 1);
-    } while (v);
-}
-
-void mf_header(mf_buf *b)
-{
-    MF_PUT(b, 0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00);
-}
-
-size_t mf_section(mf_buf *out, uint8_t id, const mf_buf *payload)
-{
-    mf_put(out, &id, 1);
-    mf_leb(out, payload->n);
-    size_t at = out->n;
-    if (payload->n)
-        mf_put(out, payload->b, payload->n);
-    return at;
-}
-
-size_t mf_body(mf_buf *code, const mf_buf *body)
-{
-    mf_leb(code, body->n);
-    size_t at = code->n;
-    mf_put(code, body->b, body->n);
-    return at;
-}
-
 /* ---- decoding ------------------------------------------------------- */
 
 static double now_s(void)

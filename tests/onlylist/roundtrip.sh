@@ -28,8 +28,11 @@
 #   ;; expect-decoy POLICY               the list ends on a no-such-function entry
 # where POLICY is the --indirect value.
 #
-# Exit: 0 pass, 1 mismatch, 2 a tool failed, 77 MODULE missing (skip).
+# Exit: 0 pass, 1 mismatch or MODULE missing (naming scripts/fetch-corpus.sh),
+# 2 a tool failed.
 set -u
+. "$(dirname "$0")/../lib/lib.sh"
+t_init roundtrip.sh --fatal
 export BINARYEN_CORES=1
 FORKSIZE=${FORKSIZE:-forksize}
 WASM_OPT=${WASM_OPT:-wasm-opt}
@@ -48,7 +51,7 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 1 ] || die "usage: roundtrip.sh [--full] [--expect WAT] MODULE [closure options...]"
 module=$1; shift
-[ -e "$module" ] || { echo "skip: $module does not exist"; exit 77; }
+t_module "$module"
 opts=("$@")
 [ ${#opts[@]} -gt 0 ] || opts=(--root 'import:*' --indirect asyncify)
 policy=typed

@@ -1,6 +1,7 @@
 /* test_paths.c - --why's paths are shortest, and Binaryen's rules in C.
  *
- * usage: test_paths MODULE...   (missing modules are skipped)
+ * usage: test_paths MODULE...   (a missing module fails, naming
+ * scripts/fetch-corpus.sh)
  *
  * For every module, root set and policy, distances to the roots are
  * computed here independently of closure.c: Bellman-Ford style relaxation
@@ -22,25 +23,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "check.h"
 #include <unistd.h>
 
 #include "closure.h"
 #include "names_bn.h"
 #include "paths.h"
 
-static unsigned npass, nfail;
-
-#define CHECK(cond, ...)                                   \
-    do {                                                   \
-        if (cond) {                                        \
-            npass++;                                       \
-        } else {                                           \
-            nfail++;                                       \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);    \
-            printf(__VA_ARGS__);                           \
-            printf("\n");                                  \
-        }                                                  \
-    } while (0)
 
 #define INF UINT32_MAX
 
@@ -48,7 +38,7 @@ static void check_escape(const char *in, size_t len, const char *want)
 {
     char out[64];
     fs_bn_escape(in, len, out);
-    CHECK(!strcmp(out, want), "escape -> \"%s\", want \"%s\"", out, want);
+    CHECK_MSG(!strcmp(out, want), "escape -> \"%s\", want \"%s\"", out, want);
 }
 
 static void check_parse(const char *text, size_t len, int want_st, uint32_t n, const char *first)
@@ -56,12 +46,12 @@ static void check_parse(const char *text, size_t len, int want_st, uint32_t n, c
     fs_bn_list l;
     fs_error err;
     int st = fs_bn_list_parse(text, len, &l, &err);
-    CHECK(st == want_st, "parse status %d, want %d (%s)", st, want_st, err.msg);
+    CHECK_MSG(st == want_st, "parse status %d, want %d (%s)", st, want_st, err.msg);
     if (st)
         return;
-    CHECK(l.n == n, "parse gave %u entries, want %u", l.n, n);
+    CHECK_MSG(l.n == n, "parse gave %u entries, want %u", l.n, n);
     if (first && l.n)
-        CHECK(!strcmp(l.items[0].text, first), "first entry \"%s\", want \"%s\"",
+        CHECK_MSG(!strcmp(l.items[0].text, first), "first entry \"%s\", want \"%s\"",
               l.items[0].text, first);
     fs_bn_list_free(&l);
 }
@@ -76,15 +66,15 @@ static void names_unit(void)
     check_escape("ok:<>*'|~", 9, "ok:<>*'|~");
     check_escape("semi;[]{}", 9, "semi\\3b\\5b\\5d\\7b\\7d");
 
-    CHECK(fs_bn_wildcard("p*q", 3, "pXq", 3), "p*q ~ pXq");
-    CHECK(fs_bn_wildcard("p*q", 3, "p*q", 3), "p*q ~ p*q");
-    CHECK(fs_bn_wildcard("*", 1, "", 0), "* ~ empty");
-    CHECK(fs_bn_wildcard("a*b*c", 5, "a\\2cb\\28c", 9), "a*b*c ~ a\\2cb\\28c");
-    CHECK(fs_bn_wildcard("x*y", 3, "xy", 2), "x*y ~ xy");
-    CHECK(!fs_bn_wildcard("x*y", 3, "xya", 3), "x*y !~ xya");
-    CHECK(!fs_bn_wildcard("", 0, "a", 1), "empty !~ a");
-    CHECK(fs_bn_wildcard("a**", 3, "a", 1), "a** ~ a");
-    CHECK(!fs_bn_wildcard("*ab", 3, "aab b", 5), "*ab !~ aab b");
+    CHECK_MSG(fs_bn_wildcard("p*q", 3, "pXq", 3), "p*q ~ pXq");
+    CHECK_MSG(fs_bn_wildcard("p*q", 3, "p*q", 3), "p*q ~ p*q");
+    CHECK_MSG(fs_bn_wildcard("*", 1, "", 0), "* ~ empty");
+    CHECK_MSG(fs_bn_wildcard("a*b*c", 5, "a\\2cb\\28c", 9), "a*b*c ~ a\\2cb\\28c");
+    CHECK_MSG(fs_bn_wildcard("x*y", 3, "xy", 2), "x*y ~ xy");
+    CHECK_MSG(!fs_bn_wildcard("x*y", 3, "xya", 3), "x*y !~ xya");
+    CHECK_MSG(!fs_bn_wildcard("", 0, "a", 1), "empty !~ a");
+    CHECK_MSG(fs_bn_wildcard("a**", 3, "a", 1), "a** ~ a");
+    CHECK_MSG(!fs_bn_wildcard("*ab", 3, "aab b", 5), "*ab !~ aab b");
 
     check_parse("a\n,b", 4, FS_OK, 2, "a\n");           /* only the file's end is trimmed */
     check_parse("a\nb\n", 4, FS_OK, 1, "a\nb");         /* newlines do not separate */
@@ -175,7 +165,7 @@ static void check_closure(const char *path, const fs_wasm_module *m, const fs_gr
         fs_roots_parse(roots[i], &specs[i], &err);
     fs_closure c;
     if (fs_closure_compute(&c, g, specs, nroots, policy, &err)) {
-        CHECK(0, "%s: closure failed: %s", path, err.msg);
+        CHECK_MSG(0, "%s: closure failed: %s", path, err.msg);
         return;
     }
     uint32_t *dist = malloc(((size_t)m->nfuncs + 1) * sizeof *dist);
@@ -236,9 +226,9 @@ static void check_closure(const char *path, const fs_wasm_module *m, const fs_gr
             longest = p.n - 1;
         fs_path_free(&p);
     }
-    CHECK(!bad_members, "%s %s (%s...): %u functions in one set only", path,
+    CHECK_MSG(!bad_members, "%s %s (%s...): %u functions in one set only", path,
           fs_policy_name[policy], roots[0], bad_members);
-    CHECK(!bad_paths, "%s %s (%s...): %u bad paths", path, fs_policy_name[policy], roots[0],
+    CHECK_MSG(!bad_paths, "%s %s (%s...): %u bad paths", path, fs_policy_name[policy], roots[0],
           bad_paths);
     printf("  %-40s %-8s %-12s closure %6u, paths checked %6u, longest %u\n", path,
            fs_policy_name[policy], roots[0], c.size, checked, longest);
@@ -252,14 +242,14 @@ int main(int argc, char **argv)
     static const char *const all[] = { "import:*" };
     for (int i = 1; i < argc; i++) {
         if (access(argv[i], R_OK) != 0) {
-            printf("  skip %s (missing)\n", argv[i]);
+            CHECK_MSG(0, "%s is missing: run scripts/fetch-corpus.sh", argv[i]);
             continue;
         }
         fs_wasm_module m;
         fs_graph g;
         fs_error err;
         if (fs_wasm_load(&m, argv[i], &err) || fs_graph_build(&g, &m, &err)) {
-            CHECK(0, "%s: %s", argv[i], err.msg);
+            CHECK_MSG(0, "%s: %s", argv[i], err.msg);
             fs_wasm_free(&m);
             continue;
         }
@@ -270,6 +260,5 @@ int main(int argc, char **argv)
         fs_graph_free(&g);
         fs_wasm_free(&m);
     }
-    printf("%u passed, %u failed\n", npass, nfail);
-    return nfail ? 1 : 0;
+    return t_summary();
 }

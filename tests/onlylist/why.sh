@@ -13,7 +13,10 @@
 #     callee is the next function on the path, and an indirect call's type
 #     immediate is the type shown;
 #   - its exit status.
+# With FORKSIZE_REGEN_GOLDEN=1 (only 1) EXPECTED_OUTPUT is rewritten from
+# the output first (the other checks still run): check it by hand.
 set -u
+. "$(dirname "$0")/../lib/lib.sh"
 FORKSIZE=${FORKSIZE:-forksize}
 WASM_OBJDUMP=${WASM_OBJDUMP:-wasm-objdump}
 [ $# -ge 3 ] || { echo "usage: why.sh MODULE EXPECTED_OUTPUT EXPECTED_STATUS [options...]" >&2; exit 2; }
@@ -27,6 +30,9 @@ st=$?
 status=0
 
 cat "$tmp/out" "$tmp/err" | sed 's/at offset 0x[0-9a-f]*/at offset 0x?/' >"$tmp/got"
+if t_regen; then
+    cp "$tmp/got" "$golden" && echo "why.sh: wrote $golden"
+fi
 if ! diff -u "$golden" "$tmp/got"; then
     echo "FAIL: output differs from $golden"; status=1
 fi

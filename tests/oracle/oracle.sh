@@ -40,7 +40,8 @@ corpus_dir=${FORKSIZE_CORPUS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/forksize/corpu
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/forksize-oracle.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-fail() { echo "oracle: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init oracle --fatal
 
 # The call instructions, by WABT's names; forksize's `calls` column counts
 # exactly these kinds.

@@ -10,7 +10,8 @@
 set -euo pipefail
 : "${RT_OUT:?}" "${RT_SRC:?}" "${NODE:?}"
 case_=$1
-fail() { echo "runtime/hostcheck.sh: $case_: FAILED: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "runtime/hostcheck.sh: $case_" --fatal
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 host=$RT_SRC/host.mjs

@@ -22,7 +22,8 @@
 set -euo pipefail
 : "${RT_OUT:?}" "${RT_SRC:?}" "${NODE:?}"
 mode=$1 prog=$2
-fail() { echo "runtime/run.sh: $mode.$prog: FAILED: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "runtime/run.sh: $mode.$prog" --fatal
 
 in=$RT_OUT/wasm/$prog.wasm
 native=$RT_OUT/native/$prog

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # testrun.sh MODE - the tests of scripts/test-run.sh (tests/testrun/CMakeLists.txt).
-# Env: FORKSIZE, WASM_OBJDUMP, WASM_OPT, JMASK (jmask.c), TESTRUN_SCRIPT,
+# Env: FORKSIZE, WASM_OBJDUMP, WASM_OPT, JFLAT (tests/lib/jflat.c, run with --mask), TESTRUN_SCRIPT,
 # TESTRUN_DIR (this binary folder: fixtures/ holds chain.wasm and
 # indirect.wasm; runs go to runs/), FORKSIZE_BUNDLED (corpus/forksh.wasm).
 #
-# Masked as wall-clock times (jmask.c and the script's --mask): members
+# Masked as wall-clock times (jflat --mask and the script's --mask): members
 # named timing (whole), *_ms, seconds* and wall_seconds.  Nothing else.
 set -u
 mode=$1
@@ -12,13 +12,12 @@ runs=$TESTRUN_DIR/runs
 fx=$TESTRUN_DIR/fixtures
 work=$(mktemp -d "$TESTRUN_DIR/work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ok()   { echo "ok: $*"; }
-finish() { [ "$fails" = 0 ] && { echo "testrun.$mode: passed"; exit 0; }; echo "testrun.$mode: $fails failures"; exit 1; }
+. "$(dirname "$0")/../lib/lib.sh"
+t_init "testrun.$mode"
+finish() { t_done; }
 
-# jget FILE PATH: the value of one leaf, as jmask prints it.
-jget() { "$JMASK" "$1" | awk -v p="$2=" 'index($0, p) == 1 { print substr($0, length(p) + 1) }'; }
+# jget FILE PATH: the value of one leaf, as jflat --mask prints it.
+jget() { "$JFLAT" --mask "$1" | awk -v p="$2=" 'index($0, p) == 1 { print substr($0, length(p) + 1) }'; }
 # The code section payload by wasm-objdump -h, in decimal.
 code_size() {
   local hex
@@ -58,13 +57,13 @@ repro)
     case $f in
       *.json)
         njson=$((njson + 1))
-        "$JMASK" "$runs/r1/$f" >"$work/a" || fail "$f: jmask failed"
-        "$JMASK" "$runs/r2/$f" >"$work/b"
+        "$JFLAT" --mask "$runs/r1/$f" >"$work/a" || fail "$f: jflat --mask failed"
+        "$JFLAT" --mask "$runs/r2/$f" >"$work/b"
         [ -s "$work/a" ] || fail "$f: empty after masking"
         cmp -s "$work/a" "$work/b" || { fail "$f differs between the runs (timings masked)"; diff "$work/a" "$work/b" | head; }
         # The script's own mask (line-based) must agree.
         cmp -s <("$TESTRUN_SCRIPT" --mask "$runs/r1/$f") <("$TESTRUN_SCRIPT" --mask "$runs/r2/$f") ||
-          fail "$f: the script's --mask sees a difference that jmask does not"
+          fail "$f: the script's --mask sees a difference that jflat --mask does not"
         ;;
       *.md | *.svg | *.stderr)
         cmp -s "$runs/r1/$f" "$runs/r2/$f" || fail "$f is not byte-identical between the runs" ;;
@@ -76,19 +75,19 @@ repro)
   [ "$njson" = $((3 + 3 * 3 + 2)) ] && ok "$njson JSON documents equal apart from timings" || fail "only $njson JSON documents"
   # Timing is really there and really masked: stats (timing, seconds),
   # asyncify (seconds_baseline/asyncify), compare (timing), culprits (timing).
-  "$JMASK" -m "$runs/r1/chain/asyncify.json" >"$work/m"
+  "$JFLAT" --masked "$runs/r1/chain/asyncify.json" >"$work/m"
   for p in timing instrumentation.binaryen.seconds_baseline instrumentation.binaryen.seconds_asyncify; do
     grep -qx "$p" "$work/m" || fail "chain/asyncify.json: $p was not masked"
   done
-  grep -qx 'timing' <("$JMASK" -m "$runs/r1/chain/stats.json") || fail "chain/stats.json: timing was not masked"
+  grep -qx 'timing' <("$JFLAT" --masked "$runs/r1/chain/stats.json") || fail "chain/stats.json: timing was not masked"
   # No member with a masked name survives anywhere, whatever its place.
   while read -r f; do
     case $f in *.json) ;; *) continue ;; esac
-    if "$JMASK" "$runs/r1/$f" | grep -E '(^|[.])(timing|wall_seconds|seconds[A-Za-z0-9_]*|[A-Za-z0-9_]*_ms)(=|[.[])'; then
+    if "$JFLAT" --mask "$runs/r1/$f" | grep -E '(^|[.])(timing|wall_seconds|seconds[A-Za-z0-9_]*|[A-Za-z0-9_]*_ms)(=|[.[])'; then
       fail "$f: a time survived the mask"
     fi
   done <"$work/f1"
-  grep -qx 'modules\[0\].timing' <("$JMASK" -m "$runs/r1/compare-forkinstr.json") ||
+  grep -qx 'modules\[0\].timing' <("$JFLAT" --masked "$runs/r1/compare-forkinstr.json") ||
     fail "compare-forkinstr.json: modules[0].timing was not masked"
   # Negative controls: a changed byte figure is seen by both masks, a
   # changed time by neither.
@@ -97,13 +96,13 @@ repro)
   sed 's/"analyze_ms":\([^0-9]*\)[0-9.e+-]*/"analyze_ms":\199999/' "$work/t.json" >"$work/time.json"
   cmp -s "$work/t.json" "$work/num.json" && fail "negative control: sed changed nothing"
   cmp -s "$work/t.json" "$work/time.json" && fail "negative control: sed changed no time"
-  cmp -s <("$JMASK" "$work/t.json") <("$JMASK" "$work/num.json") && fail "jmask misses a changed code_bytes_after"
+  cmp -s <("$JFLAT" --mask "$work/t.json") <("$JFLAT" --mask "$work/num.json") && fail "jflat --mask misses a changed code_bytes_after"
   cmp -s <("$TESTRUN_SCRIPT" --mask "$work/t.json") <("$TESTRUN_SCRIPT" --mask "$work/num.json") &&
     fail "--mask misses a changed code_bytes_after"
-  cmp -s <("$JMASK" "$work/t.json") <("$JMASK" "$work/time.json") || fail "jmask sees a changed analyze_ms"
+  cmp -s <("$JFLAT" --mask "$work/t.json") <("$JFLAT" --mask "$work/time.json") || fail "jflat --mask sees a changed analyze_ms"
   cmp -s <("$TESTRUN_SCRIPT" --mask "$work/t.json") <("$TESTRUN_SCRIPT" --mask "$work/time.json") ||
     fail "--mask sees a changed analyze_ms"
-  [ "$fails" = 0 ] && ok "masks: a changed byte count is a difference, a changed time is not"
+  [ "$T_FAILS" = 0 ] && ok "masks: a changed byte count is a difference, a changed time is not"
   ;;
 
 content)
@@ -136,7 +135,7 @@ content)
   # Default roots (import:*fork, ...): chain imports env.fork, indirect has no fork root.
   [ "$(jget "$r/compare-default-roots.json" 'modules[0].closure_functions.value')" = 2 ] || fail "default roots: chain's closure is not 2"
   [ "$(jget "$r/compare-default-roots.json" 'modules[1].status')" = no_root ] || fail "default roots: indirect has a root"
-  steps=$("$JMASK" "$r/indirect/whatif.json" | sed -n 's/^steps\[[0-9]*\]\.closure=//p' | tr '\n' ' ')
+  steps=$("$JFLAT" --mask "$r/indirect/whatif.json" | sed -n 's/^steps\[[0-9]*\]\.closure=//p' | tr '\n' ' ')
   [ "$steps" = "4 4 4 4 3 3 " ] && ok "indirect what-if closures: $steps" || fail "indirect what-if closures are '$steps', want 4 4 4 4 3 3"
   [ "$(jget "$r/indirect/whatif.json" 'steps[0].indirect')" = asyncify ] || fail "the what-if does not start from asyncify"
   # Asyncify A/B where asked, and nowhere else.
@@ -158,7 +157,7 @@ content)
   done
   grep -q '^<svg' "$r/compare-forkinstr.svg" && grep -q '</svg>' "$r/compare-forkinstr.svg" ||
     fail "compare-forkinstr.svg is not an SVG document"
-  [ "$fails" = 0 ] && ok "outputs agree with wasm-objdump, sha256sum and the fixtures"
+  [ "$T_FAILS" = 0 ] && ok "outputs agree with wasm-objdump, sha256sum and the fixtures"
   ;;
 
 manifest)
@@ -198,7 +197,7 @@ manifest)
   nl=$(grep -c '^\[ *[0-9.]* s\] forksize ' "$runs/r1/log.txt")
   [ "$nc" = "$nl" ] && [ "$nc" = $((7 + 3 * 7 + 2)) ] && ok "commands.sh: $nc commands, all logged" ||
     fail "commands.sh has $nc commands, log.txt $nl lines, want $((7 + 3 * 7 + 2))"
-  [ "$fails" = 0 ] && ok "manifest agrees with sha256sum, the tools and git"
+  [ "$T_FAILS" = 0 ] && ok "manifest agrees with sha256sum, the tools and git"
   ;;
 
 rerun)
@@ -208,7 +207,7 @@ rerun)
   n=0
   while read -r f; do
     n=$((n + 1))
-    cmp -s <("$JMASK" "$runs/r1/$f") <("$JMASK" "$runs/r3/$f") || fail "commands.sh: $f differs"
+    cmp -s <("$JFLAT" --mask "$runs/r1/$f") <("$JFLAT" --mask "$runs/r3/$f") || fail "commands.sh: $f differs"
   done < <(cd "$runs/r1" && find . -name '*.json')
   ok "commands.sh reproduced $n JSON documents"
   if FORKSIZE=$FORKSIZE "$TESTRUN_SCRIPT" --from "$runs/r1/manifest.txt" --out "$runs/r4" 2>"$work/err"; then

@@ -20,7 +20,7 @@ static void check_valid(const wb *w, const char *what)
         return;
     char path[] = "/tmp/fs_unit_XXXXXX";
     int fd = mkstemp(path);
-    if (fd < 0 || write(fd, w->b, w->len) != (ssize_t)w->len) {
+    if (fd < 0 || write(fd, w->b, w->n) != (ssize_t)w->n) {
         CHECK(!"cannot write a temp module");
         return;
     }
@@ -116,7 +116,7 @@ static void test_types(void)
      * (rec groups, sub types) and rejects 0x4E as a type form. */
     fs_wasm_module m;
     fs_error err;
-    int st = fs_wasm_decode(&m, w.b, w.len, "types", &err);
+    int st = fs_wasm_decode(&m, w.b, w.n, "types", &err);
     CHECK_EQ(st, FS_OK);
     if (st == FS_OK) {
         CHECK_EQ(m.ntypes, 10);
@@ -198,8 +198,8 @@ static void closure_module(wb *w, uint32_t table0)
     }
     wb_str(&s, "name");
     wb_u8(&s, 1);
-    wb_u32(&s, (uint32_t)sub.len);
-    wb_bytes(&s, sub.b, sub.len);
+    wb_u32(&s, (uint32_t)sub.n);
+    wb_bytes(&s, sub.b, sub.n);
     free(sub.b);
     wb_section(w, 0, &s);
 }
@@ -244,27 +244,27 @@ static void test_closure(void)
     check_valid(&w2, "closure");
     unsigned base = BIT(2) | BIT(3) | BIT(8);
     uint32_t cs = 0;
-    CHECK_EQ(closure_mask(w1.b, w1.len, "import:env.fork", FS_POLICY_NONE, NULL), base);
-    CHECK_EQ(closure_mask(w1.b, w1.len, "import:env.fork", FS_POLICY_TYPED, &cs), base | BIT(4));
+    CHECK_EQ(closure_mask(w1.b, w1.n, "import:env.fork", FS_POLICY_NONE, NULL), base);
+    CHECK_EQ(closure_mask(w1.b, w1.n, "import:env.fork", FS_POLICY_TYPED, &cs), base | BIT(4));
     CHECK_EQ(cs, 1);
-    CHECK_EQ(closure_mask(w1.b, w1.len, "import:env.fork", FS_POLICY_TABLE, NULL),
+    CHECK_EQ(closure_mask(w1.b, w1.n, "import:env.fork", FS_POLICY_TABLE, NULL),
              base | BIT(4) | BIT(6));
-    CHECK_EQ(closure_mask(w1.b, w1.len, "import:env.fork", FS_POLICY_ASYNCIFY, NULL),
+    CHECK_EQ(closure_mask(w1.b, w1.n, "import:env.fork", FS_POLICY_ASYNCIFY, NULL),
              base | BIT(4) | BIT(6));
-    CHECK_EQ(closure_mask(w2.b, w2.len, "import:env.fork", FS_POLICY_TYPED, NULL), base);
-    CHECK_EQ(closure_mask(w2.b, w2.len, "import:env.fork", FS_POLICY_TABLE, NULL), base);
-    CHECK_EQ(closure_mask(w2.b, w2.len, "import:env.fork", FS_POLICY_ASYNCIFY, NULL),
+    CHECK_EQ(closure_mask(w2.b, w2.n, "import:env.fork", FS_POLICY_TYPED, NULL), base);
+    CHECK_EQ(closure_mask(w2.b, w2.n, "import:env.fork", FS_POLICY_TABLE, NULL), base);
+    CHECK_EQ(closure_mask(w2.b, w2.n, "import:env.fork", FS_POLICY_ASYNCIFY, NULL),
              base | BIT(4) | BIT(6));
     /* Every import a root: lone joins, and through the table ind1 (typed). */
-    CHECK_EQ(closure_mask(w2.b, w2.len, "import:*", FS_POLICY_TYPED, NULL),
+    CHECK_EQ(closure_mask(w2.b, w2.n, "import:*", FS_POLICY_TYPED, NULL),
              base | BIT(7) | BIT(4));
-    CHECK_EQ(closure_mask(w2.b, w2.len, "import:*", FS_POLICY_TABLE, NULL),
+    CHECK_EQ(closure_mask(w2.b, w2.n, "import:*", FS_POLICY_TABLE, NULL),
              base | BIT(7) | BIT(4) | BIT(6));
     /* func: roots match name-section names; a defined root is a member. */
-    CHECK_EQ(closure_mask(w1.b, w1.len, "func:b", FS_POLICY_NONE, NULL), BIT(3) | BIT(8));
-    CHECK_EQ(closure_mask(w1.b, w1.len, "func:l*", FS_POLICY_NONE, NULL), BIT(7));
-    CHECK_EQ(closure_mask(w1.b, w1.len, "index:5", FS_POLICY_NONE, NULL), BIT(5));
-    CHECK_EQ(closure_mask(w1.b, w1.len, "import:env.nothing", FS_POLICY_ASYNCIFY, NULL),
+    CHECK_EQ(closure_mask(w1.b, w1.n, "func:b", FS_POLICY_NONE, NULL), BIT(3) | BIT(8));
+    CHECK_EQ(closure_mask(w1.b, w1.n, "func:l*", FS_POLICY_NONE, NULL), BIT(7));
+    CHECK_EQ(closure_mask(w1.b, w1.n, "index:5", FS_POLICY_NONE, NULL), BIT(5));
+    CHECK_EQ(closure_mask(w1.b, w1.n, "import:env.nothing", FS_POLICY_ASYNCIFY, NULL),
              BIT(4) | BIT(6));
     free(w1.b);
     free(w2.b);
@@ -305,7 +305,7 @@ static void test_cost(void)
     fs_closure c;
     fs_error err;
     fs_root_spec spec;
-    CHECK_EQ(fs_wasm_decode(&m, w.b, w.len, "cost", &err), FS_OK);
+    CHECK_EQ(fs_wasm_decode(&m, w.b, w.n, "cost", &err), FS_OK);
     fs_roots_parse("import:env.fork", &spec, &err);
     fs_graph_build(&g, &m, &err);
     fs_closure_compute(&c, &g, &spec, 1, FS_POLICY_TYPED, &err);

@@ -16,11 +16,6 @@
 
 #include "wasmbuild.h"
 
-#define CHECK_NEAR(a, b, tol) do { double a_ = (a), b_ = (b); \
-    if (fabs(a_ - b_) <= (tol)) t_pass++; else { t_fail++; \
-    fprintf(stderr, "%s:%d: FAILED: %s ~ %s (%.17g vs %.17g, tol %g)\n", \
-            __FILE__, __LINE__, #a, #b, a_, b_, (double)(tol)); } } while (0)
-
 /* Deterministic pseudo-noise: a 64-bit LCG (Knuth's MMIX constants),
  * top 53 bits as a double in [0, 1). */
 static uint64_t lcg_state;

@@ -1,15 +1,18 @@
-/* jmask.c - prints a JSON document as one "path=value" line per leaf,
- * leaving out the wall-clock times, so that two test runs can be compared
- * with cmp (no jq on a fresh machine).  This is the independent check of
- * scripts/test-run.sh's own line-based mask: it parses the JSON, so it
- * does not depend on how the document is laid out.
+/* jflat.c - prints a JSON document as one "path=value" line per leaf, so
+ * that the script tests can read fields with grep and awk, and compare two
+ * documents with cmp (no jq on a fresh machine).  The one JSON reader of
+ * the diff, culprits, testrun and apply tests.
  *
- * Masked members (at any depth): "timing" (the whole value), any name
- * ending in "_ms", any name beginning with "seconds" (seconds,
- * seconds_baseline, seconds_asyncify) and "wall_seconds".
+ * With --mask it leaves out the wall-clock times: the independent check of
+ * scripts/test-run.sh's own line-based mask (it parses the JSON, so it
+ * does not depend on how the document is laid out).  Masked members (at
+ * any depth): "timing" (the whole value), any name ending in "_ms", any
+ * name beginning with "seconds" (seconds, seconds_baseline,
+ * seconds_asyncify) and "wall_seconds".
  *
- *   jmask FILE       the unmasked leaves, in document order
- *   jmask -m FILE    the paths of the masked members, one per line
+ *   jflat FILE            every leaf, in document order
+ *   jflat --mask FILE     the leaves outside the masked members
+ *   jflat --masked FILE   the paths of the masked members, one per line
  *
  * Paths: a.b[0].c; strings bare, numbers with %.17g (integers without a
  * fraction), true/false, null; empty arrays and objects as [] and {}.
@@ -20,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int list_masked;
+static int mask, list_masked;
 
 static int masked(const char *name)
 {
@@ -64,10 +67,10 @@ static void walk(const cJSON *j, char *path, size_t len, size_t cap)
                                  : snprintf(path + len, cap - len, "%s%s", len ? "." : "",
                                             c->string);
         if (n < 0 || (size_t)n >= cap - len) {
-            fprintf(stderr, "jmask: path too long\n");
+            fprintf(stderr, "jflat: path too long\n");
             exit(2);
         }
-        if (cJSON_IsObject(j) && masked(c->string)) {
+        if (mask && cJSON_IsObject(j) && masked(c->string)) {
             if (list_masked)
                 printf("%s\n", path);
         } else {
@@ -80,16 +83,19 @@ static void walk(const cJSON *j, char *path, size_t len, size_t cap)
 int main(int argc, char **argv)
 {
     const char *file = argv[1];
-    if (argc == 3 && strcmp(argv[1], "-m") == 0) {
-        list_masked = 1;
+    if (argc == 3 && strcmp(argv[1], "--mask") == 0) {
+        mask = 1;
         file = argv[2];
-    } else if (argc != 2) {
-        fprintf(stderr, "usage: jmask [-m] FILE.json\n");
+    } else if (argc == 3 && strcmp(argv[1], "--masked") == 0) {
+        mask = list_masked = 1;
+        file = argv[2];
+    } else if (argc != 2 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: jflat [--mask | --masked] FILE.json\n");
         return 2;
     }
     FILE *fp = fopen(file, "rb");
     if (!fp) {
-        fprintf(stderr, "jmask: %s: cannot open\n", file);
+        fprintf(stderr, "jflat: %s: cannot open\n", file);
         return 2;
     }
     size_t cap = 1 << 16, n = 0;
@@ -109,13 +115,13 @@ int main(int argc, char **argv)
     }
     fclose(fp);
     if (!buf) {
-        fprintf(stderr, "jmask: out of memory\n");
+        fprintf(stderr, "jflat: out of memory\n");
         return 2;
     }
     cJSON *doc = cJSON_ParseWithLength(buf, n);
     free(buf);
     if (!doc) {
-        fprintf(stderr, "jmask: %s: not JSON\n", file);
+        fprintf(stderr, "jflat: %s: not JSON\n", file);
         return 1;
     }
     static char path[8192];
