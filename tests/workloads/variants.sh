@@ -12,7 +12,9 @@
 #
 # Usage: variants.sh IN.wasm OUTDIR
 # Env:   FORKSIZE (forksize binary), WASM_OPT (default wasm-opt),
-#        WASM_VALIDATE (default wasm-validate), WL_STAGES (default naive cse live)
+#        WASM_VALIDATE (default wasm-validate), WL_STAGES (default naive cse live),
+#        WL_TIMES (a file: each instrumenting command appends a line
+#        "VARIANT SECONDS PEAK_RSS_KB", from /usr/bin/time)
 # Roots: import:* with --indirect asyncify.  That is plain `wasm-opt
 # --asyncify`: any import may unwind and indirect calls reach every table
 # function, which is the only closure Asyncify can be told without a list.
@@ -26,15 +28,26 @@ mkdir -p "$out"
 fail() { echo "variants.sh: $(basename "$in"): $*" >&2; exit 1; }
 [ -f "$in" ] || fail "missing module $in: run scripts/fetch-corpus.sh"
 
+# timed VARIANT CMD...: run CMD, and with WL_TIMES record its wall time and
+# peak RSS (what the benchmark reports as instrumentation cost).
+timed() {
+  local v=$1; shift
+  if [ -n "${WL_TIMES:-}" ]; then
+    /usr/bin/time -f "$v %e %M" -a -o "$WL_TIMES" "$@"
+  else
+    "$@"
+  fi
+}
+
 cp "$in" "$out/original.wasm"
 # --all-features: these modules carry no target_features section, and
 # Binaryen must accept whatever they use; -O2 adds no feature on its own.
-"$wasm_opt" --all-features -O2 "$in" -o "$out/o2.wasm" || fail "wasm-opt -O2 failed"
-"$wasm_opt" --all-features --asyncify -O2 "$in" -o "$out/asyncify-o2.wasm" \
+timed o2 "$wasm_opt" --all-features -O2 "$in" -o "$out/o2.wasm" || fail "wasm-opt -O2 failed"
+timed asyncify-o2 "$wasm_opt" --all-features --asyncify -O2 "$in" -o "$out/asyncify-o2.wasm" \
   || fail "wasm-opt --asyncify -O2 failed"
 for s in $stages; do
   o=$out/forkinstr-$s.wasm
-  "$FORKSIZE" instrument "$in" -o "$o" --root 'import:*' --indirect asyncify --stages "$s" \
+  timed "forkinstr-$s" "$FORKSIZE" instrument "$in" -o "$o" --root 'import:*' --indirect asyncify --stages "$s" \
     || fail "forksize instrument --stages $s failed"
   "$wasm_validate" --enable-all "$o" || fail "forkinstr-$s output does not validate (WABT)"
 done
