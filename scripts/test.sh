@@ -21,6 +21,7 @@ jobs=$(nproc)
 
 scripts/deps.sh test
 scripts/fetch-corpus.sh
+scripts/npm-deps.sh
 
 status=0
 run() {
