@@ -42,6 +42,7 @@ clangrt-wasm32|libclang-rt-14-dev-wasm32
 clangrt-asan|libclang-rt-14-dev
 file:/usr/lib/llvm-14/bin/llvm-symbolizer|llvm-14
 chromium|chromium
+script|bsdutils
 '
 
 have() {

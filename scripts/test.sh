@@ -2,7 +2,8 @@
 # README command 2: the whole test suite, as CI runs it.
 #
 #  1. install what is missing (scripts/deps.sh test)
-#  2. fetch the real corpus into the cache (scripts/fetch-corpus.sh)
+#  2. fetch the real corpus into the cache (scripts/fetch-corpus.sh) and
+#     install the workloads' npm packages with npm ci (scripts/npm-deps.sh)
 #  3. build with gcc (Release) and run every test
 #  4. build with clang-14 under AddressSanitizer + UndefinedBehaviorSanitizer
 #     and run every test again
