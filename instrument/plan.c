@@ -615,6 +615,12 @@ static int step1(walk *w)
         return done;
     }
 
+    /* The decoder skips local and global indices unchecked (it does not
+     * validate); the typed walk below indexes its tables with them. */
+    if ((oi->imm == FS_IMM_LOCAL && idx >= p->nlocals) ||
+        (oi->imm == FS_IMM_GLOBAL && idx >= m->nglobal_types))
+        refuse(w, "the body does not type-check (local or global index out of range)");
+
     if (oi->pops[0] != '*') {
         uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? idx2 : 0);
         if (oi->imm == FS_IMM_TABLECOPY)
