@@ -525,8 +525,10 @@ static int step1(walk *w)
     case FS_IMM_LABEL: idx = fs_read_u32(r); break;
     case FS_IMM_BR_TABLE: {
         uint32_t n = fs_read_u32(r);
-        for (uint32_t i = 0; i <= n; i++)
-            fs_read_u32(r);
+        for (uint32_t i = 0; i <= n; i++) {
+            uint32_t d = fs_read_u32(r);
+            idx = d > idx ? d : idx;       /* the deepest label, checked below */
+        }
         break;
     }
     case FS_IMM_FUNC: case FS_IMM_LOCAL: case FS_IMM_GLOBAL: case FS_IMM_TABLE:
@@ -620,6 +622,10 @@ static int step1(walk *w)
     if ((oi->imm == FS_IMM_LOCAL && idx >= p->nlocals) ||
         (oi->imm == FS_IMM_GLOBAL && idx >= m->nglobal_types))
         refuse(w, "the body does not type-check (local or global index out of range)");
+    /* Nor does it check branch depths, which the emitter renumbers. */
+    if ((oi->imm == FS_IMM_LABEL || oi->imm == FS_IMM_BR_TABLE) && id != FS_OP_DELEGATE &&
+        idx >= w->nfr)
+        refuse(w, "the body does not type-check (branch depth out of range)");
 
     if (oi->pops[0] != '*') {
         uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? idx2 : 0);
