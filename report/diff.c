@@ -173,7 +173,9 @@ static void read_rows(jctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
             c->what = "functions[].name";
         }
         uint64_t idx = juint(c, f, "index", "functions[].index");
-        d->index = idx > UINT32_MAX ? 0 : (uint32_t)idx;
+        if (idx > UINT32_MAX && !c->what)
+            c->what = "functions[].index";
+        d->index = (uint32_t)idx;
         d->in_closure = cJSON_IsTrue(jget(c, f, "in_closure", "functions[].in_closure"));
         const cJSON *cost = jget(c, f, "cost", "functions[].cost");
         if (cost)
@@ -186,6 +188,32 @@ static void read_rows(jctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
         if (c->what)
             return;
     }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A report lists each function once; a repeated index would pair as an
+ * added and a removed function.  Returns the repeated index, or NONE
+ * (also without memory: the caller then fails for that). */
+static uint32_t repeated_index(const fs_diff_side *s, int *nomem)
+{
+    uint32_t *v = malloc(((size_t)s->nrows + 1) * sizeof *v), dup = NONE;
+    if (!v) {
+        *nomem = 1;
+        return NONE;
+    }
+    for (uint32_t i = 0; i < s->nrows; i++)
+        v[i] = s->rows[i].index;
+    qsort(v, s->nrows, sizeof *v, cmp_u32);
+    for (uint32_t i = 1; i < s->nrows && dup == NONE; i++)
+        if (v[i] == v[i - 1])
+            dup = v[i];
+    free(v);
+    return dup;
 }
 
 int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, size_t len,
@@ -267,6 +295,12 @@ int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, 
             read_rows(&c, s, fns, &nomem);
     }
     cJSON_Delete(doc);
+    uint32_t dup = !c.what && !nomem ? repeated_index(s, &nomem) : NONE;
+    if (dup != NONE) {
+        fs_diff_side_free(s);
+        return fail(err, FS_ERR_MALFORMED, "not a usable %s report: function index %u is "
+                    "listed twice", FS_STATS_SCHEMA, dup);
+    }
     if (nomem || (!c.what && !s->path)) {
         fs_diff_side_free(s);
         return fail(err, FS_ERR_NOMEM, "out of memory");
