@@ -601,7 +601,11 @@ static int step1(walk *w)
                 fs_decode_valtype(r, m);
             break;
         }
-        case FS_OP_REF_NULL: fs_decode_heaptype(r, m); break;
+        /* every heap-type immediate, or the walk reads it as opcodes */
+        case FS_OP_REF_NULL: case FS_OP_REF_TEST: case FS_OP_REF_TEST_NULL:
+        case FS_OP_REF_CAST: case FS_OP_REF_CAST_NULL:
+            fs_decode_heaptype(r, m);
+            break;
         case FS_OP_CALL: case FS_OP_CALL_INDIRECT: case FS_OP_CALL_REF: {
             uint32_t c = next_call(w, at);
             if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
