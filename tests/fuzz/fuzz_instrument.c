@@ -23,6 +23,7 @@
 #include "graph.h"
 #include "roots.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,6 @@
 static size_t input_size;
 
 __attribute__((format(printf, 1, 2), noreturn))
-static void die(const char *fmt, ...);
-
-#include <stdarg.h>
 static void die(const char *fmt, ...)
 {
     va_list ap;
