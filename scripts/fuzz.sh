@@ -140,14 +140,14 @@ for t in "${targets[@]}"; do
     if [[ $t == instrument ]]; then
         # WABT's validator, outside the hot loop, on the sampled outputs.
         nv=0 nbad=0
-        for in in "$saved"/*.in.wasm; do
-            [[ -e $in ]] || break
-            out=${in%.in.wasm}.out.wasm
-            wasm-validate --enable-all "$in" >/dev/null 2>&1 || continue
+        for src in "$saved"/*.in.wasm; do
+            [[ -e $src ]] || break
+            out=${src%.in.wasm}.out.wasm
+            wasm-validate --enable-all "$src" >/dev/null 2>&1 || continue
             nv=$((nv + 1))
             if ! wasm-validate --enable-all "$out" >"$out.txt" 2>&1; then
                 nbad=$((nbad + 1))
-                cp "$in" "$out" "$out.txt" "$crashes/"
+                cp "$src" "$out" "$out.txt" "$crashes/"
             fi
         done
         line="$line; wasm-validate: $nv sampled outputs of valid inputs, $nbad rejected"
