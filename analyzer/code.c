@@ -227,6 +227,13 @@ void fs_decode_code(fs_reader *r, fs_wasm_module *m)
         m->funcs[sa->refs[i]].flags |= FS_FUNC_REF_FUNC | FS_FUNC_ADDRESS_TAKEN;
     free(sa->refs);
     free(sa);
+    /* The bodies must fill the section: bytes after the last one are a
+     * size mismatch, not padding. */
+    const uint8_t *last = n ? m->bytes + m->funcs[m->nfuncs - 1].body_off +
+                              m->funcs[m->nfuncs - 1].body_size : first;
+    if (last != sec_end)
+        fs_reader_fail(r, last, "section 10 ends %zu bytes before its declared size",
+                       (size_t)(sec_end - last));
     r->p = sec_end;
 }
 

@@ -41,7 +41,7 @@ int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m)
     if (ht >= 0) {
         if ((uint64_t)ht >= m->ntypes)
             fs_reader_fail(r, at, "heap type index %lld out of range", (long long)ht);
-    } else if (!fs_abstract_heaptype_ok(ht)) {
+    } else if (!fs_abstract_heaptype_ok(ht, (size_t)(r->p - at))) {
         fs_reader_fail(r, at, "invalid heap type %lld", (long long)ht);
     }
     return (int32_t)ht;
@@ -67,6 +67,42 @@ fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m)
     }
 }
 
+fs_valtype fs_decode_reftype(fs_reader *r, const fs_wasm_module *m)
+{
+    const uint8_t *at = r->p;
+    fs_valtype t = fs_decode_valtype(r, m);
+    if (fs_wasm_valkind(t) != FS_VK_REF)
+        fs_reader_fail(r, at, "element type 0x%02x is not a reference type", t.code);
+    return t;
+}
+
+void fs_check_utf8(fs_reader *r, const uint8_t *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint8_t b = s[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        /* lead byte: sequence length and the smallest code point it may
+         * encode (anything smaller is an over-long form) */
+        size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 :
+                   b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+        uint32_t cp = n == 2 ? b & 0x1F : n == 3 ? b & 0x0F : b & 0x07;
+        int ok = n != 0 && i + n <= len;
+        for (size_t k = 1; ok && k < n; k++) {
+            ok = (s[i + k] & 0xC0) == 0x80;
+            cp = cp << 6 | (s[i + k] & 0x3F);
+        }
+        if (ok)
+            ok = !(n == 3 && cp < 0x800) && !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
+                 !(cp >= 0xD800 && cp <= 0xDFFF);
+        if (!ok)
+            fs_reader_fail(r, s + i, "name is not valid UTF-8 (byte 0x%02x)", b);
+        i += n;
+    }
+}
+
 fs_valkind fs_wasm_valkind(fs_valtype t)
 {
     switch (t.code) {
@@ -83,7 +119,9 @@ fs_valkind fs_wasm_valkind(fs_valtype t)
 static const char *name(fs_reader *r, uint32_t *len)
 {
     *len = fs_read_u32(r);
-    return (const char *)fs_read_bytes(r, *len);
+    const uint8_t *s = fs_read_bytes(r, *len);
+    fs_check_utf8(r, s, *len);
+    return (const char *)s;
 }
 
 /* Limits; returns the flags byte.  ALLOW are the flag bits permitted. */
@@ -263,7 +301,7 @@ static void elems(fs_reader *r, fs_wasm_module *m)
             fs_decode_expr(r, m, NULL, UINT32_MAX);
         if (flags & 4) {
             if (flags & 3)
-                fs_decode_valtype(r, m);    /* reftype */
+                fs_decode_reftype(r, m);
             elem_exprs(r, m);
         } else {
             if (flags & 3) {

@@ -19,11 +19,22 @@ void *fs_decode_alloc(fs_reader *r, size_t n, size_t size);
 fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m);
 
 /* Abstract heap types are one-byte s7 values, 0x74 (noexn) down to 0x69
- * (exn): -12 .. -23 as signed numbers. */
-static inline int fs_abstract_heaptype_ok(int64_t ht)
+ * (exn): -12 .. -23 as signed numbers.  LEN is how many bytes the s33 took:
+ * the binary format spells an abstract heap type as that one byte, so a
+ * padded s33 of the same value (f0 7f for func) is malformed. */
+static inline int fs_abstract_heaptype_ok(int64_t ht, size_t len)
 {
-    return ht >= -23 && ht <= -12;
+    return ht >= -23 && ht <= -12 && len == 1;
 }
+
+/* Reads a reference type (a value type that is a reference), as element
+ * segments declare it. */
+fs_valtype fs_decode_reftype(fs_reader *r, const fs_wasm_module *m);
+
+/* Checks that a name (import, export, custom section) is UTF-8, as the
+ * binary format requires: no over-long forms, surrogates or code points
+ * past U+10FFFF.  Fails at the first byte of the bad sequence. */
+void fs_check_utf8(fs_reader *r, const uint8_t *s, size_t len);
 
 /* Reads an s33 heap type: abstract (negative) or a type index. */
 int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m);

@@ -70,8 +70,9 @@ static void put_typeref(typectx *c, const uint8_t *at, int64_t idx)
     put(c, &v, sizeof v);
 }
 
-/* A value or storage type, stored into OUT when given. */
-static void valtype_key(typectx *c, fs_valtype *out)
+/* A value type, or with PACKED a storage type (i8 and i16 exist only in
+ * struct and array fields); stored into OUT when given. */
+static void valtype_key(typectx *c, fs_valtype *out, int packed)
 {
     const uint8_t *at = c->r->p;
     uint8_t b = fs_read_u8(c->r);
@@ -79,7 +80,10 @@ static void valtype_key(typectx *c, fs_valtype *out)
     fs_valtype t = { b, 0 };
     switch (b) {
     case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B:   /* numeric, v128 */
+        break;
     case 0x78: case 0x77:                                    /* packed i8, i16 */
+        if (!packed)
+            fs_reader_fail(c->r, at, "packed type 0x%02x outside a struct or array field", b);
         break;
     case 0x70: case 0x6F: case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A:
     case 0x69: case 0x71: case 0x72: case 0x73: case 0x74:   /* abstract ref shorthands */
@@ -92,7 +96,7 @@ static void valtype_key(typectx *c, fs_valtype *out)
             put_typeref(c, hat, ht);
             t.heap = (int32_t)ht;
         } else {
-            if (!fs_abstract_heaptype_ok(ht))
+            if (!fs_abstract_heaptype_ok(ht, (size_t)(c->r->p - hat)))
                 fs_reader_fail(c->r, hat, "invalid heap type %lld", (long long)ht);
             put_u8(c, (uint8_t)(ht & 0x7F));
             t.heap = (int32_t)ht;
@@ -109,7 +113,7 @@ static void valtype_key(typectx *c, fs_valtype *out)
 /* A field type (struct field or array element): storage type + mutability. */
 static void field_key(typectx *c)
 {
-    valtype_key(c, NULL);
+    valtype_key(c, NULL, 1);
     uint8_t mut = fs_read_u8(c->r);
     if (mut > 1)
         fs_reader_fail(c->r, c->r->p - 1, "invalid mutability 0x%02x", mut);
@@ -132,7 +136,7 @@ static void comptype(typectx *c, fs_type *t)
             if (part == 0)
                 t->params = m->nvaltypes;
             for (uint32_t i = 0; i < n; i++)
-                valtype_key(c, &m->valtypes[m->nvaltypes++]);
+                valtype_key(c, &m->valtypes[m->nvaltypes++], 0);
             if (part == 0)
                 t->nparams = n;
             else
@@ -152,6 +156,8 @@ static void comptype(typectx *c, fs_type *t)
         t->kind = FS_COMP_ARRAY;
         field_key(c);
         break;
+    case 0x5D:   /* well-formed under stack switching, which forksize does not decode */
+        fs_reader_fail(r, at, "continuation types (0x5d, stack switching) are not supported");
     default:
         fs_reader_fail(r, at, "invalid type form 0x%02x", form);
     }

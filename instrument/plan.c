@@ -525,8 +525,10 @@ static int step1(walk *w)
     case FS_IMM_LABEL: idx = fs_read_u32(r); break;
     case FS_IMM_BR_TABLE: {
         uint32_t n = fs_read_u32(r);
-        for (uint32_t i = 0; i <= n; i++)
-            fs_read_u32(r);
+        for (uint32_t i = 0; i <= n; i++) {
+            uint32_t d = fs_read_u32(r);
+            idx = d > idx ? d : idx;       /* the deepest label, checked below */
+        }
         break;
     }
     case FS_IMM_FUNC: case FS_IMM_LOCAL: case FS_IMM_GLOBAL: case FS_IMM_TABLE:
@@ -599,7 +601,11 @@ static int step1(walk *w)
                 fs_decode_valtype(r, m);
             break;
         }
-        case FS_OP_REF_NULL: fs_decode_heaptype(r, m); break;
+        /* every heap-type immediate, or the walk reads it as opcodes */
+        case FS_OP_REF_NULL: case FS_OP_REF_TEST: case FS_OP_REF_TEST_NULL:
+        case FS_OP_REF_CAST: case FS_OP_REF_CAST_NULL:
+            fs_decode_heaptype(r, m);
+            break;
         case FS_OP_CALL: case FS_OP_CALL_INDIRECT: case FS_OP_CALL_REF: {
             uint32_t c = next_call(w, at);
             if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
@@ -614,6 +620,16 @@ static int step1(walk *w)
         p->ins[w->cur].len = (uint32_t)(r->p - at);
         return done;
     }
+
+    /* The decoder skips local and global indices unchecked (it does not
+     * validate); the typed walk below indexes its tables with them. */
+    if ((oi->imm == FS_IMM_LOCAL && idx >= p->nlocals) ||
+        (oi->imm == FS_IMM_GLOBAL && idx >= m->nglobal_types))
+        refuse(w, "the body does not type-check (local or global index out of range)");
+    /* Nor does it check branch depths, which the emitter renumbers. */
+    if ((oi->imm == FS_IMM_LABEL || oi->imm == FS_IMM_BR_TABLE) && id != FS_OP_DELEGATE &&
+        idx >= w->nfr)
+        refuse(w, "the body does not type-check (branch depth out of range)");
 
     if (oi->pops[0] != '*') {
         uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? idx2 : 0);

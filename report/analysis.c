@@ -209,14 +209,10 @@ static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *
     return FS_OK;
 }
 
-int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o, fs_error *err)
+/* The pipeline from bytes already in a->m (mapped or in memory). */
+static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_error *err)
 {
-    memset(a, 0, sizeof *a);
-    double t0 = now_ms();
-    /* Map first (no decoding), so the hash thread can start at once. */
-    int st = fs_wasm_map(&a->m, path, err);
-    if (st)
-        return st;
+    int st;
     hash_job job = { a->m.bytes, a->m.size, { 0 } };
     pthread_t th;
     int threaded = pthread_create(&th, NULL, hash_thread, &job) == 0;
@@ -287,6 +283,26 @@ int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o,
     a->report.hash_wait_ms = t_hashed - t_decoded;
     a->report.graph_ms = t_end - t_hashed;
     return FS_OK;
+}
+
+int fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o, fs_error *err)
+{
+    memset(a, 0, sizeof *a);
+    double t0 = now_ms();
+    /* Map first (no decoding), so the hash thread can start at once. */
+    int st = fs_wasm_map(&a->m, path, err);
+    return st ? st : run_loaded(a, o, t0, err);
+}
+
+int fs_analysis_run_bytes(fs_analysis *a, const uint8_t *bytes, size_t size, const char *path,
+                          const fs_analysis_opts *o, fs_error *err)
+{
+    memset(a, 0, sizeof *a);
+    memset(err, 0, sizeof *err);
+    a->m.path = path;
+    a->m.bytes = bytes;   /* not mapped: fs_wasm_free leaves them alone */
+    a->m.size = size;
+    return run_loaded(a, o, now_ms(), err);
 }
 
 void fs_analysis_free(fs_analysis *a)

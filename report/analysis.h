@@ -52,6 +52,10 @@ typedef struct fs_analysis {
 /* Runs the pipeline on PATH.  On failure err names the problem (with the
  * byte offset for malformed input); a is always safe to free. */
 int  fs_analysis_run(fs_analysis *a, const char *path, const fs_analysis_opts *o, fs_error *err);
+/* The same on an in-memory image (not copied; must outlive a), for
+ * callers that have no file, such as the fuzz targets (tests/fuzz/). */
+int  fs_analysis_run_bytes(fs_analysis *a, const uint8_t *bytes, size_t size, const char *path,
+                           const fs_analysis_opts *o, fs_error *err);
 void fs_analysis_free(fs_analysis *a);
 
 #endif

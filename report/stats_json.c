@@ -625,7 +625,9 @@ static void rd_rows(rd_ctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
             c->what = ROW_PATH(K_NAME);
         }
         uint64_t idx = rd_uint(c, f, K_INDEX, ROW_PATH(K_INDEX));
-        d->index = idx > UINT32_MAX ? 0 : (uint32_t)idx;
+        if (idx > UINT32_MAX && !c->what)
+            c->what = ROW_PATH(K_INDEX);
+        d->index = (uint32_t)idx;
         d->in_closure = cJSON_IsTrue(rd_get(c, f, K_IN_CLOSURE, ROW_PATH(K_IN_CLOSURE)));
         const cJSON *cost = rd_get(c, f, K_COST, ROW_PATH(K_COST));
         if (cost)
@@ -638,6 +640,35 @@ static void rd_rows(rd_ctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
         if (c->what)
             return;
     }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* A report lists each function once; a repeated index would pair as an
+ * added and a removed function (a report diffed against itself would show
+ * changes).  Returns 1 and the index in *dup when one repeats. */
+static int rd_repeated_index(const fs_diff_side *s, uint32_t *dup, int *nomem)
+{
+    uint32_t *v = malloc(((size_t)s->nrows + 1) * sizeof *v);
+    int found = 0;
+    if (!v) {
+        *nomem = 1;
+        return 0;
+    }
+    for (uint32_t i = 0; i < s->nrows; i++)
+        v[i] = s->rows[i].index;
+    qsort(v, s->nrows, sizeof *v, cmp_u32);
+    for (uint32_t i = 1; i < s->nrows && !found; i++)
+        if (v[i] == v[i - 1]) {
+            *dup = v[i];
+            found = 1;
+        }
+    free(v);
+    return found;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -730,6 +761,12 @@ int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, 
             rd_rows(&c, s, fns, &nomem);
     }
     cJSON_Delete(doc);
+    uint32_t dup = 0;
+    if (!c.what && !nomem && rd_repeated_index(s, &dup, &nomem)) {
+        fs_diff_side_free(s);
+        return rd_fail(err, FS_ERR_MALFORMED, "not a usable %s report: function index %u is "
+                       "listed twice", FS_STATS_SCHEMA, dup);
+    }
     if (nomem || (!c.what && !s->path)) {
         fs_diff_side_free(s);
         return rd_fail(err, FS_ERR_NOMEM, "out of memory");
