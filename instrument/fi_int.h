@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "forkinstr.h"
+#include "leb.h"
 
 #define FI_NONE UINT32_MAX
 
@@ -28,36 +29,14 @@
  * undefined behaviour, and UBSan says so). */
 #define AT(base, off) ((base) ? (base) + (off) : (base))
 
-/* An unsigned LEB128 from bytes the decoder has already validated. */
-static inline uint32_t fi_read_leb(const uint8_t **pp)
-{
-    const uint8_t *q = *pp;
-    uint32_t v = 0;
-    unsigned shift = 0;
-    while (*q & 0x80) {
-        v |= (uint32_t)(*q++ & 0x7F) << shift;
-        shift += 7;
-    }
-    v |= (uint32_t)*q++ << shift;
-    *pp = q;
-    return v;
-}
-
-/* Value kinds for slots and frames: i32 i64 f32 f64 v128, then any
- * reference, then unknown (a polymorphic stack's values). */
-enum { FI_K_REF = 5, FI_K_UNKNOWN = 6 };
+/* Value kinds for slots and frames: i32 i64 f32 f64 v128 and any
+ * reference as fs_wasm_valkind numbers them, then unknown (a polymorphic
+ * stack's values, type code 0). */
+enum { FI_K_REF = FS_VK_REF, FI_K_UNKNOWN = FS_VK_COUNT };
 
 static inline int fi_kind(uint8_t code)
 {
-    switch (code) {
-    case 0x7F: return 0;
-    case 0x7E: return 1;
-    case 0x7D: return 2;
-    case 0x7C: return 3;
-    case 0x7B: return 4;
-    case 0:    return FI_K_UNKNOWN;
-    default:   return FI_K_REF;
-    }
+    return code ? (int)fs_wasm_valkind((fs_valtype){ code, 0 }) : FI_K_UNKNOWN;
 }
 
 /* ---- output buffer (or counting sink) ------------------------------ */
@@ -87,7 +66,19 @@ void fi_put_bytes(fi_buf *b, const void *src, size_t n);
 void fi_put_u32(fi_buf *b, uint32_t v);         /* unsigned LEB128 */
 void fi_put_s64(fi_buf *b, int64_t v);          /* signed LEB128 */
 void fi_put_valtype(fi_buf *b, uint8_t code, int32_t heap);
-unsigned fi_leb_size(uint64_t v);
+
+/* An opcode, encoded from its opcodes.def row: the byte, or the prefix
+ * and the code as a u32 LEB. */
+static inline void fi_put_op(fi_buf *b, fs_op_id id)
+{
+    const fs_op_info *o = &fs_op_rows[id];
+    if (o->prefix) {
+        fi_put(b, (uint8_t)o->prefix);
+        fi_put_u32(b, o->code);
+    } else {
+        fi_put(b, (uint8_t)o->code);
+    }
+}
 
 /* ---- the plan of one function -------------------------------------- */
 

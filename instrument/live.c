@@ -165,7 +165,7 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
             break;
         case FS_OP_BR: case FS_OP_BR_IF: case FS_OP_BR_ON_NULL: case FS_OP_BR_ON_NON_NULL: {
             const uint8_t *q = imm(p, m, in);
-            uint32_t t = label_target(g, fi_read_leb(&q), open, nopen);
+            uint32_t t = label_target(g, fs_leb_u32(&q), open, nopen);
             if (t != UINT32_MAX && add_succ(g, t))
                 goto oom;
             fall = in->op != FS_OP_BR;
@@ -173,9 +173,9 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
         }
         case FS_OP_BR_TABLE: {
             const uint8_t *q = imm(p, m, in);
-            uint32_t n = fi_read_leb(&q);
+            uint32_t n = fs_leb_u32(&q);
             for (uint32_t k = 0; k <= n; k++) {
-                uint32_t t = label_target(g, fi_read_leb(&q), open, nopen);
+                uint32_t t = label_target(g, fs_leb_u32(&q), open, nopen);
                 if (t != UINT32_MAX && add_succ(g, t))
                     goto oom;
             }
@@ -223,7 +223,7 @@ int fi_live(fi_plan *p, const fi_module *fm)
         if (p->ins[i].op != FS_OP_LOCAL_GET)
             continue;
         const uint8_t *q = imm(p, m, &p->ins[i]);
-        uint32_t l = fi_read_leb(&q);
+        uint32_t l = fs_leb_u32(&q);
         if (l < p->nlocals && dense[l] == UINT32_MAX)
             dense[l] = nd++;
     }
@@ -248,7 +248,7 @@ int fi_live(fi_plan *p, const fi_module *fm)
         if (op != FS_OP_LOCAL_GET && op != FS_OP_LOCAL_SET && op != FS_OP_LOCAL_TEE)
             continue;
         const uint8_t *q = imm(p, m, &p->ins[i]);
-        uint32_t l = fi_read_leb(&q);
+        uint32_t l = fs_leb_u32(&q);
         if (l >= p->nlocals || dense[l] == UINT32_MAX)
             continue;                   /* never read: never live */
         l = dense[l];

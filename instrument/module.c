@@ -68,18 +68,8 @@ void fi_put_s64(fi_buf *b, int64_t v)
 void fi_put_valtype(fi_buf *b, uint8_t code, int32_t heap)
 {
     fi_put(b, code);
-    if (code == 0x63 || code == 0x64)
+    if (code == FS_VT_REF_NULL || code == FS_VT_REF)
         fi_put_s64(b, heap);
-}
-
-unsigned fi_leb_size(uint64_t v)
-{
-    unsigned n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
 }
 
 /* ---- the signature table ------------------------------------------------- */
@@ -100,7 +90,7 @@ static int same(const fs_valtype *a, const fs_valtype *b, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         if (a[i].code != b[i].code ||
-            ((a[i].code == 0x63 || a[i].code == 0x64) && a[i].heap != b[i].heap))
+            ((a[i].code == FS_VT_REF_NULL || a[i].code == FS_VT_REF) && a[i].heap != b[i].heap))
             return 0;
     return 1;
 }
@@ -222,10 +212,11 @@ int fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val 
                  uint32_t nr, int64_t *out)
 {
     if (!np && !nr) {
-        *out = -64;                             /* 0x40 */
+        *out = (int64_t)FS_BT_EMPTY_BYTE - 128; /* the empty block type as an s7 */
         return FS_OK;
     }
-    if (!np && nr == 1 && results[0].code != 0x63 && results[0].code != 0x64) {
+    if (!np && nr == 1 && results[0].code != FS_VT_REF_NULL &&
+        results[0].code != FS_VT_REF) {
         *out = (int64_t)results[0].code - 128;  /* the value type byte as an s7 */
         return FS_OK;
     }
