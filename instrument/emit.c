@@ -28,6 +28,7 @@
 typedef struct em {
     const fi_plan   *p;
     fi_module       *fm;
+    fi_misses       *miss;      /* frozen type table: where missing types go */
     fi_buf          *b;
     int              term;
     uint64_t         cnt[FS_FI_NTERMS];
@@ -252,9 +253,9 @@ static void blocktype(em *e, const fi_val *params, uint32_t np, const fi_val *re
                       uint32_t nr)
 {
     int64_t bt;
-    if (fi_blocktype(e->fm, params, np, results, nr, &bt)) {
+    if (fi_blocktype(e->fm, e->miss, params, np, results, nr, &bt)) {
         e->err = FS_ERR_NOMEM;
-        bt = -64;
+        bt = (int64_t)FS_BT_EMPTY_BYTE - 128;
     }
     put_s64(e, bt);
 }
@@ -453,7 +454,8 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
         }
 }
 
-int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *fr)
+int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *out,
+                     fs_fi_func *fr)
 {
     const fs_wasm_module *m = fm->m;
     const uint8_t *body_bytes = m->bytes + p->body_off;
@@ -477,6 +479,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *f
     memset(&e, 0, sizeof e);
     e.p = p;
     e.fm = fm;
+    e.miss = miss;
     e.b = &tmp;
     if (p->refused) {
         fi_put_bytes(&tmp, body_bytes, p->locals_bytes);

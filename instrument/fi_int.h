@@ -111,6 +111,8 @@ typedef struct fi_ins {
     uint32_t site;       /* FI_SITE: its number K, from 1 */
     uint32_t tee_local;  /* FI_TEE: scratch local index */
     uint32_t level;      /* FI_LEVEL: the level starting here */
+    uint32_t idx;        /* the first index immediate (fs_instr.idx): the
+                            local of local.*, the label of br, br_if, br_on_* */
 } fi_ins;
 
 /* A level is the body of one construct arm (the function body, a block,
@@ -186,7 +188,30 @@ typedef struct fi_module {
     fs_valtype *sigvals;  uint32_t nsigvals, sigvals_cap;
     uint32_t   *hash;     uint32_t hash_cap;         /* type index + 1, 0 = empty */
     uint32_t    first_new;                           /* = m->ntypes */
+    /* Set while worker threads share the table: fi_functype does not
+     * append a type that is not there yet but returns FI_MISSING. */
+    int         frozen;
 } fi_module;
+
+#define FI_MISSING (-1)
+
+/* Types a function needed while the table was frozen, in the order it
+ * asked for them (funcs.c appends them afterwards, in function order).
+ * Meanwhile the emitter writes the index the type would get if it were
+ * the next one appended, so its bytes are final unless the real index
+ * needs a longer LEB. */
+typedef struct fi_miss {
+    uint32_t func;
+    uint32_t np, nr, vals;      /* the signature, in fi_misses.vals */
+    uint32_t guess;             /* the index written meanwhile */
+} fi_miss;
+
+typedef struct fi_misses {
+    uint32_t    func;           /* the function being emitted */
+    fi_miss    *e;     uint32_t n, cap;
+    fs_valtype *vals;  uint32_t nvals, vals_cap;
+    int         oom;
+} fi_misses;
 
 int  fi_module_init(fi_module *fm, const fs_wasm_module *m, const fs_graph *g,
                     const fs_closure *c);
@@ -205,12 +230,22 @@ int  fi_live(fi_plan *p, const fi_module *fm);
 
 /* emit.c: writes the instrumented body (size LEB included) into OUT and
  * the bytes added per term into FR.  Refused plans get guards only.  The
- * stage is already in the plan ($fp, the saved locals). */
-int  fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *fr);
+ * stage is already in the plan ($fp, the saved locals).  MISS: as for
+ * fi_blocktype. */
+int  fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *out,
+                      fs_fi_func *fr);
 
 /* module.c: a block type for params -> results, as an s33 (a value type
- * byte, 0x40, or an appended type index). */
-int  fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val *results,
-                  uint32_t nr, int64_t *out);
+ * byte, 0x40, or an appended type index).  With the table frozen, a type
+ * not there yet is recorded in MISS (not NULL) and guessed. */
+int  fi_blocktype(fi_module *fm, fi_misses *miss, const fi_val *params, uint32_t np,
+                  const fi_val *results, uint32_t nr, int64_t *out);
+
+/* funcs.c: plans and emits every defined function in index order into
+ * CODE (closure members instrumented, the others copied), filling
+ * r->funcs and the per-function sums of R; on THREADS threads (0: one
+ * per core), with results identical to a single-threaded run. */
+int  fi_run_funcs(fi_module *fm, unsigned stage, fi_buf *code, fs_fi_result *r,
+                  unsigned threads);
 
 #endif

@@ -273,6 +273,13 @@ static int assemble(const build *bd, fi_buf *out)
 int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
               int dry_run, fs_fi_result *r, fs_error *err)
 {
+    return fs_fi_run_threads(m, g, c, stage, dry_run, 0, r, err);
+}
+
+int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
+                      unsigned stage, int dry_run, unsigned threads, fs_fi_result *r,
+                      fs_error *err)
+{
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
     r->stage = stage;
@@ -291,8 +298,6 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
     if (fi_module_init(&fm, m, g, c))
         return FS_ERR_NOMEM;
     int st = FS_OK;
-    fi_plan p;
-    memset(&p, 0, sizeof p);
     fi_buf code = { 0 };
     code.count_only = dry_run;
     fi_buf out = { 0 };
@@ -304,32 +309,7 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
         goto done;
     }
     fi_put_u32(&code, ndef + 5);
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs && !st; f++) {
-        const fs_func *fn = &m->funcs[f];
-        if (!c->in[f]) {
-            fi_put_u32(&code, fn->body_size);
-            fi_put_bytes(&code, m->bytes + fn->body_off, fn->body_size);
-            continue;
-        }
-        if ((st = fi_plan_function(&p, &fm, f, stage)))
-            break;
-        fs_fi_func *ff = &r->funcs[r->nfuncs++];
-        if ((st = fi_emit_function(&p, &fm, &code, ff)))
-            break;
-        if (ff->refused) {
-            r->refused++;
-            r->guard_bytes += ff->guard;
-        } else if (!ff->sites) {
-            r->untouched++;
-        } else {
-            r->instrumented++;
-            r->sites += ff->sites;
-            r->wraps += ff->wraps;
-            r->levels += ff->levels;
-            for (int t = 0; t < FS_FI_NTERMS; t++)
-                r->term[t] += ff->term[t];
-        }
-    }
+    st = fi_run_funcs(&fm, stage, &code, r, threads);
     if (st)
         goto done;
     build bd = { m, &fm, &code, { 0 }, dry_run };
@@ -368,7 +348,6 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
 done:
     free(code.p);
     free(out.p);
-    fi_plan_free(&p);
     fi_module_free(&fm);
     if (st == FS_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory while instrumenting");

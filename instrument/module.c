@@ -202,14 +202,49 @@ int fi_functype(fi_module *fm, const fs_valtype *params, uint32_t np,
             return FS_OK;
         }
     }
+    if (fm->frozen)                 /* workers only read the table */
+        return FI_MISSING;
     if (add_sig(fm, params, np, results, nr, 1))
         return FS_ERR_NOMEM;
     *out = fm->nsigs - 1;
     return FS_OK;
 }
 
-int fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val *results,
-                 uint32_t nr, int64_t *out)
+static int miss_add(fi_misses *ms, const fs_valtype *v, uint32_t np, uint32_t nr,
+                    uint32_t guess)
+{
+    if (ms->n == ms->cap) {
+        uint32_t cap = ms->cap ? ms->cap * 2 : 16;
+        fi_miss *e = realloc(ms->e, cap * sizeof *e);
+        if (!e)
+            return FS_ERR_NOMEM;
+        ms->e = e;
+        ms->cap = cap;
+    }
+    if (ms->nvals + np + nr > ms->vals_cap) {
+        uint32_t cap = ms->vals_cap ? ms->vals_cap * 2 : 64;
+        while (cap < ms->nvals + np + nr)
+            cap *= 2;
+        fs_valtype *nv = realloc(ms->vals, cap * sizeof *nv);
+        if (!nv)
+            return FS_ERR_NOMEM;
+        ms->vals = nv;
+        ms->vals_cap = cap;
+    }
+    fi_miss *e = &ms->e[ms->n++];
+    e->func = ms->func;
+    e->np = np;
+    e->nr = nr;
+    e->vals = ms->nvals;
+    e->guess = guess;
+    if (np + nr)
+        memcpy(ms->vals + ms->nvals, v, (np + nr) * sizeof *v);
+    ms->nvals += np + nr;
+    return FS_OK;
+}
+
+int fi_blocktype(fi_module *fm, fi_misses *miss, const fi_val *params, uint32_t np,
+                 const fi_val *results, uint32_t nr, int64_t *out)
 {
     if (!np && !nr) {
         *out = (int64_t)FS_BT_EMPTY_BYTE - 128; /* the empty block type as an s7 */
@@ -230,6 +265,10 @@ int fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val 
         v[np + i] = (fs_valtype){ results[i].code, results[i].heap };
     uint32_t t;
     int st = fi_functype(fm, v, np, v + np, nr, &t);
+    if (st == FI_MISSING && miss) {
+        t = fm->nsigs;              /* the next index: the smallest it can get */
+        st = miss_add(miss, v, np, nr, t);
+    }
     if (v != small)
         free(v);
     *out = t;
