@@ -149,6 +149,7 @@ typedef struct fi_plan {
     uint32_t nlocals;               /* params + declared */
     uint8_t *local_code;            /* per local: value type byte */
     int32_t *local_heap;
+    uint32_t locals_cap;            /* allocated entries of local_code, _heap, save */
     uint32_t body_off, body_size;   /* as in fs_func */
     uint32_t code_off;              /* first instruction (file offset) */
     uint32_t locals_bytes;          /* bytes of the local declarations */

@@ -638,6 +638,7 @@ static int step(void *ctx, const fs_instr *in)
     ins->off = in->offset - p->code_off;
     ins->len = in->len;
     ins->op = (uint16_t)in->op;
+    ins->idx = in->idx;
     w->cur = p->nins++;
     if (w->guard_only) {
         guard_step(w, in);
@@ -720,14 +721,20 @@ static int read_locals(fi_plan *p, const fs_wasm_module *m)
     p->nparams = t->nparams;
     p->nresults = t->nresults;
     p->nlocals = fn->nlocals;
-    free(p->local_code);
-    free(p->local_heap);
-    free(p->save);
-    p->local_code = malloc(p->nlocals + 1);
-    p->local_heap = malloc((p->nlocals + 1) * sizeof *p->local_heap);
-    p->save = malloc(p->nlocals + 1);
-    if (!p->local_code || !p->local_heap || !p->save)
-        return FS_ERR_NOMEM;
+    /* the arrays are kept from one function to the next, grown as needed */
+    if (p->nlocals + 1 > p->locals_cap) {
+        free(p->local_code);
+        free(p->local_heap);
+        free(p->save);
+        p->locals_cap = p->nlocals + 1;
+        p->local_code = malloc(p->locals_cap);
+        p->local_heap = malloc(p->locals_cap * sizeof *p->local_heap);
+        p->save = malloc(p->locals_cap);
+        if (!p->local_code || !p->local_heap || !p->save) {
+            p->locals_cap = 0;
+            return FS_ERR_NOMEM;
+        }
+    }
     fs_walk_locals(m, p->func, local_run, p);
     p->locals_bytes = fn->code_off - fn->locals_off;
     return FS_OK;
