@@ -1,18 +1,21 @@
 /* body.c - one pass over a function body or constant expression.
  *
  * Decoding is driven entirely by opcodes.def: the opcode picks a row, the
- * row's immediate kind says how many bytes follow.  Only the few opcodes
- * the call graph needs (calls, ref.func) and the structured-control ones
- * (to find the final `end`) are looked at by id.  Nothing is allocated
- * per instruction; call sites are appended to one module-wide array.
+ * row's immediate kind says how many bytes follow.  Instructions are read
+ * by the walker (walk.c), the one reader of immediates; this file decides
+ * what they mean for the rest of forksize.  Only the few opcodes the call
+ * graph needs (calls, ref.func) and the structured-control ones (to find
+ * the final `end`) are looked at by id.  Nothing is allocated per
+ * instruction; call sites are appended to one module-wide array.
  *
  * This is the hot loop of forksize (millions of instructions for a large
- * module), so the cursor lives in a local that the compiler can keep in a
- * register, and immediates whose value we do not need are skipped rather
- * than decoded.  Skipping still enforces the LEB128 length and unused-bit
- * rules, so malformed input is rejected exactly as a full decode would.
+ * module), so a fast path in front of the walker steps over the commonest
+ * single-byte instructions with the cursor in a register: their
+ * immediates are at most one short LEB or a plain memarg, whose length
+ * alone proves them valid.  Everything else goes through the walker,
+ * which enforces every LEB128 length and unused-bit rule.
  */
-#include "decode_int.h"
+#include "walk_read.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,98 +41,6 @@ static void add_call(fs_reader *r, fs_body_sink *s, const uint8_t *at,
     c->offset = fs_reader_off(r, at);
     c->table = table;
     c->kind = kind;
-}
-
-/* Skips a LEB128 of at most MAXLEN bytes whose last byte may use only
- * LASTBITS value bits (signed: the rest must repeat the sign bit). */
-static inline const uint8_t *skip_leb(fs_reader *r, const uint8_t *p, const uint8_t *end,
-                                      unsigned maxlen, unsigned lastbits, int is_signed)
-{
-    const uint8_t *at = p;
-    for (unsigned i = 0; ; i++) {
-        if (p >= end)
-            fs_reader_fail(r, at, "unexpected end of data inside a LEB128 integer");
-        uint8_t b = *p++;
-        if (!(b & 0x80)) {
-            if (i == maxlen - 1) {
-                uint8_t rest = (uint8_t)(b >> lastbits);
-                uint8_t want = is_signed && (b >> (lastbits - 1) & 1) ? (uint8_t)(0x7F >> lastbits) : 0;
-                if (rest != want)
-                    fs_reader_fail(r, at, "LEB128 integer overflows %u bits",
-                                   (maxlen - 1) * 7 + lastbits);
-            }
-            return p;
-        }
-        if (i == maxlen - 1)
-            fs_reader_fail(r, at, "LEB128 integer overflows %u bits", (maxlen - 1) * 7 + lastbits);
-    }
-}
-
-#define SKIP_U32() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 5, 4, 0))
-#define SKIP_S32() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 5, 4, 1))
-#define SKIP_U64() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 10, 1, 0))
-#define SKIP_S64() (p = (p < end && *p < 0x80) ? p + 1 : skip_leb(r, p, end, 10, 1, 1))
-
-static inline uint32_t read_u32(fs_reader *r, const uint8_t **pp)
-{
-    const uint8_t *p = *pp;
-    if (p < r->end && *p < 0x80) {
-        *pp = p + 1;
-        return *p;
-    }
-    r->p = p;
-    uint32_t v = fs_read_u32_slow(r);
-    *pp = r->p;
-    return v;
-}
-
-static inline const uint8_t *skip_bytes(fs_reader *r, const uint8_t *p, const uint8_t *end,
-                                        size_t n)
-{
-    if ((size_t)(end - p) < n)
-        fs_reader_fail(r, p, "unexpected end of data (%zu bytes needed, %zu left)", n,
-                       (size_t)(end - p));
-    return p + n;
-}
-
-static uint32_t index_in(fs_reader *r, const uint8_t **pp, uint32_t limit, const char *what)
-{
-    const uint8_t *at = *pp;
-    uint32_t v = read_u32(r, pp);
-    if (v >= limit)
-        fs_reader_fail(r, at, "%s index %u out of range (%u %ss)", what, v, limit, what);
-    return v;
-}
-
-static void blocktype(fs_reader *r, const fs_wasm_module *m)
-{
-    if (r->p >= r->end)
-        fs_reader_fail(r, r->p, "unexpected end of data (reading a block type)");
-    uint8_t b = *r->p;
-    if (b == 0x40) {
-        r->p++;
-        return;
-    }
-    if (b >= 0x40 && b < 0x80) {          /* a value type, possibly (ref ht) */
-        fs_decode_valtype(r, m);
-        return;
-    }
-    const uint8_t *at = r->p;
-    int64_t t = fs_read_s33(r);
-    if (t < 0 || (uint64_t)t >= m->ntypes)
-        fs_reader_fail(r, at, "block type index %lld out of range", (long long)t);
-}
-
-static inline const uint8_t *memarg(fs_reader *r, const uint8_t *p, const uint8_t *end)
-{
-    const uint8_t *at = p;
-    uint32_t align = read_u32(r, &p);
-    if (align & 0x40)                      /* multi-memory: index follows */
-        SKIP_U32();
-    if ((align & ~0x40u) >= 64)
-        fs_reader_fail(r, at, "invalid alignment exponent %u", align & ~0x40u);
-    SKIP_U64();                            /* u64 offset under memory64 */
-    return p;
 }
 
 /* Fast-path classes for single-byte opcodes, from the same table:
@@ -181,7 +92,7 @@ static inline const uint8_t *memarg(fs_reader *r, const uint8_t *p, const uint8_
                             (code) == 0x18 || (code) == 0x19 || (code) == 0x1F))
 
 static const uint8_t fast_class[256 + FS_OP_COUNT] = {
-#define FS_OP(id, pfx, code, text, imm, pops, pushes) \
+#define FS_OP(id, pfx, code, text, imm, pops, pushes, safe) \
     [(pfx) == 0 ? (unsigned)(code) : 256u + FS_OP_##id] = EH_BYTE(pfx, code) ? 0 : FAST_##imm,
 #include "opcodes.def"
 #undef FS_OP
@@ -248,6 +159,7 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
     uint32_t features = 0;                 /* FS_FEAT_* seen in this body */
     uint64_t *const counts = body ? sink->op_counts : m->const_op_counts;
     uint64_t *const bytes = body ? sink->byte_counts : NULL;   /* fast path is body-only */
+    fs_instr in = { 0 };                   /* the general path's instruction */
     for (;;) {
         /* Fast path: the common single-byte instructions whose immediates
          * are at most one short LEB or a plain memarg.  Short (< 5 byte)
@@ -290,32 +202,27 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
                 continue;
             }
         }
-        const uint8_t *at = p;
         if (p >= end)
-            fs_reader_fail(r, at, body ? "function body ends before its final end"
-                                       : "constant expression ends before its end");
-        uint8_t b = *p++;
-        fs_op_id id;
-        if (b >= 0xFB && b <= 0xFE) {
-            uint32_t code = read_u32(r, &p);
-            id = fs_op_lookup(b, code);
-            if (id == FS_OP_COUNT)
-                fs_reader_fail(r, at, "unknown opcode 0x%02x 0x%x", b, code);
-        } else {
-            unsigned v = fs_op_slots[b];
-            if (!v)
-                fs_reader_fail(r, at, "unknown opcode 0x%02x", b);
-            id = (fs_op_id)(v - 1);
-        }
+            fs_reader_fail(r, p, body ? "function body ends before its final end"
+                                      : "constant expression ends before its end");
+        /* The general path: the walker reads the instruction; what it
+         * means for the call graph and the nesting is decided here. */
+        const uint8_t *at = p;
+        SYNC();
+        fs_instr_op(r, &in);
+        const fs_op_id id = in.op;
         counts[id]++;
         if (body)
-            features |= feature_of(id, b);
+            features |= feature_of(id, *p);
+        else if (id == FS_OP_CALL_INDIRECT || id == FS_OP_RETURN_CALL_INDIRECT)
+            fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
+        fs_instr_imm(r, m, &in);
+        RELOAD();
 
         switch ((fs_imm)fs_op_imm[id]) {
         case FS_IMM_NONE:
             if (id == FS_OP_END) {
                 if (depth == 0) {
-                    r->p = p;
                     if (body)
                         m->funcs[func].features = features;
                     return;
@@ -323,36 +230,21 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
                 depth--;
             }
             break;
-        case FS_IMM_DATA:
+        case FS_IMM_DATA: case FS_IMM_MEMINIT: case FS_IMM_TYPE_DATA:
             note_data_use(r, sink, at);
-            SKIP_U32();
             break;
-        case FS_IMM_LOCAL: case FS_IMM_GLOBAL: case FS_IMM_LABEL: case FS_IMM_TABLE:
-        case FS_IMM_MEM: case FS_IMM_ELEM: case FS_IMM_TAG:
-            SKIP_U32();
+        case FS_IMM_LABEL:
             if (id == FS_OP_DELEGATE) {    /* delegate closes its try */
                 if (depth == 0)
                     fs_reader_fail(r, at, "delegate outside a try block");
                 depth--;
             }
             break;
-        case FS_IMM_MEMARG:
-            p = memarg(r, p, end);
-            break;
-        case FS_IMM_I32:
-            SKIP_S32();
-            break;
-        case FS_IMM_I64:
-            SKIP_S64();
-            break;
-        case FS_IMM_BLOCK:
-            SYNC();
-            blocktype(r, m);
-            RELOAD();
+        case FS_IMM_BLOCK: case FS_IMM_TRY_TABLE:
             depth++;
             break;
         case FS_IMM_FUNC: {
-            uint32_t f = index_in(r, &p, m->nfuncs, "function");
+            uint32_t f = in.idx;
             if (!body && id != FS_OP_REF_FUNC)
                 fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
             if (id == FS_OP_CALL)
@@ -365,104 +257,20 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
                 m->funcs[f].flags |= FS_FUNC_REF_FUNC | FS_FUNC_ADDRESS_TAKEN | m->const_ref_flags;
             break;
         }
-        case FS_IMM_CALL_IND: {
-            if (!body)
-                fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
-            uint32_t t = index_in(r, &p, m->ntypes, "type");
-            uint32_t table = index_in(r, &p, m->ntables, "table");
+        case FS_IMM_CALL_IND:
             add_call(r, sink, at, id == FS_OP_CALL_INDIRECT ? FS_CALL_INDIRECT
-                                                         : FS_CALL_TAIL_INDIRECT, t, table);
+                                                         : FS_CALL_TAIL_INDIRECT, in.idx, in.idx2);
             break;
-        }
-        case FS_IMM_TYPE: {
-            uint32_t t = index_in(r, &p, m->ntypes, "type");
+        case FS_IMM_TYPE:
             if (id == FS_OP_CALL_REF || id == FS_OP_RETURN_CALL_REF) {
                 if (!body)
                     fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
-                add_call(r, sink, at, id == FS_OP_CALL_REF ? FS_CALL_REF : FS_CALL_TAIL_REF, t, 0);
+                add_call(r, sink, at, id == FS_OP_CALL_REF ? FS_CALL_REF : FS_CALL_TAIL_REF,
+                         in.idx, 0);
             }
             break;
-        }
-        case FS_IMM_TRY_TABLE: {
-            SYNC();
-            blocktype(r, m);
-            uint32_t n = fs_read_count(r, 2, "catch clause");
-            for (uint32_t i = 0; i < n; i++) {
-                const uint8_t *cat = r->p;
-                uint8_t k = fs_read_u8(r);         /* a byte, not a LEB */
-                if (k > 3)
-                    fs_reader_fail(r, cat, "invalid catch clause kind %u", k);
-                if (k < 2)
-                    fs_read_u32(r);        /* tag */
-                fs_read_u32(r);            /* label */
-            }
-            RELOAD();
-            depth++;
+        default:
             break;
-        }
-        case FS_IMM_BR_TABLE: {
-            SYNC();
-            uint32_t n = fs_read_count(r, 1, "br_table target");
-            RELOAD();
-            for (uint32_t i = 0; i <= n; i++)
-                SKIP_U32();
-            break;
-        }
-        case FS_IMM_MEMARG_LANE:
-            p = memarg(r, p, end);
-            p = skip_bytes(r, p, end, 1);
-            break;
-        case FS_IMM_F32:
-            p = skip_bytes(r, p, end, 4);
-            break;
-        case FS_IMM_F64:
-            p = skip_bytes(r, p, end, 8);
-            break;
-        case FS_IMM_V128:
-            p = skip_bytes(r, p, end, 16);
-            break;
-        case FS_IMM_LANE:
-            p = skip_bytes(r, p, end, 1);
-            break;
-        case FS_IMM_ZERO_BYTE:
-            p = skip_bytes(r, p, end, 1);
-            if (p[-1] != 0)
-                fs_reader_fail(r, p - 1, "expected a zero byte after %s", fs_op_rows[id].text);
-            break;
-        case FS_IMM_SELECT_T: {
-            SYNC();
-            uint32_t n = fs_read_count(r, 1, "select type");
-            for (uint32_t i = 0; i < n; i++)
-                fs_decode_valtype(r, m);
-            RELOAD();
-            break;
-        }
-        case FS_IMM_HEAPTYPE:
-            SYNC();
-            fs_decode_heaptype(r, m);
-            RELOAD();
-            break;
-        case FS_IMM_MEMINIT: case FS_IMM_TYPE_DATA:
-            note_data_use(r, sink, at);
-            SKIP_U32();
-            SKIP_U32();
-            break;
-        case FS_IMM_MEMCOPY: case FS_IMM_TABLEINIT: case FS_IMM_TABLECOPY:
-        case FS_IMM_TYPE_FIELD: case FS_IMM_TYPE_TYPE:
-        case FS_IMM_TYPE_ELEM: case FS_IMM_TYPE_LEN:
-            SKIP_U32();
-            SKIP_U32();
-            break;
-        case FS_IMM_BR_ON_CAST:
-            p = skip_bytes(r, p, end, 1);
-            SKIP_U32();
-            SYNC();
-            fs_decode_heaptype(r, m);
-            fs_decode_heaptype(r, m);
-            RELOAD();
-            break;
-        case FS_IMM_COUNT:
-            fs_reader_fail(r, at, "internal: opcode without an immediate kind");
         }
     }
 }

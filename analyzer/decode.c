@@ -103,18 +103,6 @@ void fs_check_utf8(fs_reader *r, const uint8_t *s, size_t len)
     }
 }
 
-fs_valkind fs_wasm_valkind(fs_valtype t)
-{
-    switch (t.code) {
-    case 0x7F: return FS_VK_I32;
-    case 0x7E: return FS_VK_I64;
-    case 0x7D: return FS_VK_F32;
-    case 0x7C: return FS_VK_F64;
-    case 0x7B: return FS_VK_V128;
-    default:   return FS_VK_REF;
-    }
-}
-
 /* A name: u32 length + bytes, returned as a pointer into the file. */
 static const char *name(fs_reader *r, uint32_t *len)
 {

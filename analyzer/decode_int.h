@@ -3,6 +3,7 @@
 #define FS_DECODE_INT_H
 
 #include "reader.h"
+#include "walk.h"
 #include "wasm.h"
 
 /* Jumps out of the decoder with FS_ERR_NOMEM. */

@@ -2,7 +2,7 @@
  *
  * Every instruction forksize understands is one row of opcodes.def:
  *
- *   FS_OP(ID, PREFIX, CODE, "mnemonic", IMM, "pops", "pushes")
+ *   FS_OP(ID, PREFIX, CODE, "mnemonic", IMM, "pops", "pushes", SAFE)
  *
  *   ID       C identifier suffix; the enum value is FS_OP_<ID>.
  *   PREFIX   0 for single-byte opcodes, else 0xFB (GC), 0xFC (misc),
@@ -18,10 +18,15 @@
  *            the module (calls, locals, globals, branches, blocks,
  *            GC accesses) and is computed by the code that types the
  *            stack, keyed by ID.
+ *   SAFE     1 when the instruction cannot trap and writes nothing but
+ *            the operand stack, so running it again on stale inputs is
+ *            harmless (forkinstr's rewind relies on it); else 0.
  *
- * The decoder reads PREFIX/CODE/IMM today; the instrumentation encoder
- * and stack typing (later issues) are to read the same rows, so that a
- * proposal added here is added everywhere at once.
+ * Every user reads these rows: the decoder and forkinstr's stack typer
+ * read instructions through one walker (walk.h) driven by PREFIX, CODE
+ * and IMM; the typer takes the signatures and SAFE from here; and
+ * forkinstr's encoder writes opcodes from PREFIX and CODE by id
+ * (fi_put_op).  A proposal added here is added everywhere at once.
  */
 #ifndef FS_OPCODE_H
 #define FS_OPCODE_H
@@ -70,7 +75,7 @@ typedef enum fs_imm {
 } fs_imm;
 
 typedef enum fs_op_id {
-#define FS_OP(id, pfx, code, text, imm, pops, pushes) FS_OP_##id,
+#define FS_OP(id, pfx, code, text, imm, pops, pushes, safe) FS_OP_##id,
 #include "opcodes.def"
 #undef FS_OP
     FS_OP_COUNT
@@ -81,9 +86,27 @@ typedef struct fs_op_info {
     uint16_t    code;
     uint8_t     imm;      /* fs_imm */
     const char *text;
+    uint8_t     safe;     /* the SAFE column */
+    uint8_t     npops;    /* strlen(pops), strlen(pushes): 1 for "*" */
+    uint8_t     npushes;
     const char *pops;
     const char *pushes;
 } fs_op_info;
+
+/* Bytes of the binary format that are not opcodes, for the encoders. */
+enum {
+    FS_VT_I32 = 0x7F, FS_VT_I64 = 0x7E, FS_VT_F32 = 0x7D, FS_VT_F64 = 0x7C,
+    FS_VT_V128 = 0x7B, FS_VT_FUNCREF = 0x70,
+    FS_VT_REF = 0x64, FS_VT_REF_NULL = 0x63,   /* followed by a heap type */
+    FS_BT_EMPTY_BYTE = 0x40,                   /* the empty block type */
+    FS_FUNC_TYPE_FORM = 0x60                   /* a function type in the type section */
+};
+enum {
+    FS_SEC_CUSTOM = 0, FS_SEC_TYPE = 1, FS_SEC_IMPORT = 2, FS_SEC_FUNCTION = 3,
+    FS_SEC_TABLE = 4, FS_SEC_MEMORY = 5, FS_SEC_GLOBAL = 6, FS_SEC_EXPORT = 7,
+    FS_SEC_START = 8, FS_SEC_ELEM = 9, FS_SEC_CODE = 10, FS_SEC_DATA = 11,
+    FS_SEC_DATA_COUNT = 12, FS_SEC_TAG = 13
+};
 
 /* Slot ranges of the flat lookup array, per prefix; each range must
  * exceed the largest code in use (opcode.c asserts it at compile time). */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "leb.h"
 #include "wasm.h"
 
 typedef struct fs_reader {
@@ -103,13 +104,5 @@ uint32_t fs_read_index(fs_reader *r, uint32_t limit, const char *what);
 
 /* A u32 flags or kind field whose valid values are 0..MAX. */
 uint32_t fs_read_flags(fs_reader *r, uint32_t max, const char *what);
-
-/* Number of bytes the unsigned LEB128 encoding of V takes. */
-static inline unsigned fs_leb_size(uint64_t v)
-{
-    unsigned n = 1;
-    while (v >= 0x80) { v >>= 7; n++; }
-    return n;
-}
 
 #endif

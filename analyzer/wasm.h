@@ -226,8 +226,19 @@ const char *fs_func_display_name(const char *name, size_t len, uint32_t index, c
  * type SUB be called through a reference or table slot of type SUPER? */
 int  fs_wasm_type_matches(const fs_wasm_module *m, uint32_t sub, uint32_t super);
 
-/* Kind of a value type (i32 ... v128, or ref). */
-fs_valkind fs_wasm_valkind(fs_valtype t);
+/* Kind of a value type (i32 ... v128, or ref).  Inline: forkinstr's
+ * stack typer asks for every value it pushes or pops. */
+static inline fs_valkind fs_wasm_valkind(fs_valtype t)
+{
+    switch (t.code) {
+    case FS_VT_I32:  return FS_VK_I32;
+    case FS_VT_I64:  return FS_VK_I64;
+    case FS_VT_F32:  return FS_VK_F32;
+    case FS_VT_F64:  return FS_VK_F64;
+    case FS_VT_V128: return FS_VK_V128;
+    default:         return FS_VK_REF;
+    }
+}
 
 /* Visits the declared local runs of a defined function: (first local
  * index, count, kind), in order.  Params come first as runs of one. */

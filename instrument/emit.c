@@ -28,6 +28,7 @@
 typedef struct em {
     const fi_plan   *p;
     fi_module       *fm;
+    fi_misses       *miss;      /* frozen type table: where missing types go */
     fi_buf          *b;
     int              term;
     uint64_t         cnt[FS_FI_NTERMS];
@@ -61,47 +62,63 @@ static void put_s64(em *e, int64_t v)
     e->cnt[e->term] += e->b->n - n;
 }
 
-static void op_idx(em *e, uint8_t op, uint32_t idx)
+/* An opcode from its opcodes.def row. */
+static void put_op(em *e, fs_op_id id)
 {
-    put(e, op);
+    size_t n = e->b->n;
+    fi_put_op(e->b, id);
+    e->cnt[e->term] += e->b->n - n;
+}
+
+static void op_idx(em *e, fs_op_id op, uint32_t idx)
+{
+    put_op(e, op);
     put_u32(e, idx);
 }
 
 static void i32_const(em *e, int32_t v)
 {
-    put(e, 0x41);
+    put_op(e, FS_OP_I32_CONST);
     put_s64(e, v);
 }
 
+/* if with the empty block type */
+static void if_void(em *e)
+{
+    put_op(e, FS_OP_IF);
+    put(e, FS_BT_EMPTY_BYTE);
+}
+
 /* Frame accesses: opcode and natural alignment per kind. */
-static const uint8_t load_op[5]  = { 0x28, 0x29, 0x2A, 0x2B, 0x00 };
-static const uint8_t store_op[5] = { 0x36, 0x37, 0x38, 0x39, 0x0B };
+static const uint16_t load_op[5]  = { FS_OP_I32_LOAD, FS_OP_I64_LOAD, FS_OP_F32_LOAD,
+                                      FS_OP_F64_LOAD, FS_OP_V128_LOAD };
+static const uint16_t store_op[5] = { FS_OP_I32_STORE, FS_OP_I64_STORE, FS_OP_F32_STORE,
+                                      FS_OP_F64_STORE, FS_OP_V128_STORE };
 static const uint8_t kalign[5]   = { 2, 3, 2, 3, 4 };
 static const uint8_t ksize[5]    = { 4, 8, 4, 8, 16 };
 
 static void mem_op(em *e, int kind, int store, uint32_t offset)
 {
-    if (kind == 4)
-        put(e, 0xFD);
-    put(e, store ? store_op[kind] : load_op[kind]);   /* v128's 0x00/0x0B: one-byte LEBs */
-    put(e, kalign[kind]);
+    put_op(e, (fs_op_id)(store ? store_op[kind] : load_op[kind]));
+    put_u32(e, kalign[kind]);
     put_u32(e, offset);
 }
 
+/* A zero of the given type: const opcode, then zero bytes or LEB. */
 static void dummy(em *e, uint8_t code, int32_t heap)
 {
     switch (code) {
-    case 0x7F: put(e, 0x41); put(e, 0); break;
-    case 0x7E: put(e, 0x42); put(e, 0); break;
-    case 0x7D: put(e, 0x43); for (int i = 0; i < 4; i++) put(e, 0); break;
-    case 0x7C: put(e, 0x44); for (int i = 0; i < 8; i++) put(e, 0); break;
-    case 0x7B: put(e, 0xFD); put(e, 0x0C); for (int i = 0; i < 16; i++) put(e, 0); break;
+    case FS_VT_I32: put_op(e, FS_OP_I32_CONST); put_s64(e, 0); break;
+    case FS_VT_I64: put_op(e, FS_OP_I64_CONST); put_s64(e, 0); break;
+    case FS_VT_F32: put_op(e, FS_OP_F32_CONST); for (int i = 0; i < 4; i++) put(e, 0); break;
+    case FS_VT_F64: put_op(e, FS_OP_F64_CONST); for (int i = 0; i < 8; i++) put(e, 0); break;
+    case FS_VT_V128: put_op(e, FS_OP_V128_CONST); for (int i = 0; i < 16; i++) put(e, 0); break;
     default:   /* a nullable reference (the plan refused the others) */
-        put(e, 0xD0);
-        if (code == 0x63)
+        put_op(e, FS_OP_REF_NULL);
+        if (code == FS_VT_REF_NULL)
             put_s64(e, heap);
         else
-            put(e, code);
+            put(e, code);   /* the abstract heap type has the type's byte */
         break;
     }
 }
@@ -158,9 +175,9 @@ static uint32_t frame_layout(const fi_plan *p, frame_entry *fe, uint32_t *n)
 static void fp(em *e)
 {
     if (e->p->fp_local != FI_NONE) {
-        op_idx(e, 0x20, e->p->fp_local);
+        op_idx(e, FS_OP_LOCAL_GET, e->p->fp_local);
     } else {
-        op_idx(e, 0x23, e->fm->data_global);
+        op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
         mem_op(e, 0, 0, 0);
     }
 }
@@ -169,27 +186,27 @@ static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
 {
     const fi_plan *p = e->p;
     e->term = FS_FI_FIXED;
-    op_idx(e, 0x23, e->fm->state_global);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->state_global);
     i32_const(e, 2);
-    put(e, 0x46);                       /* i32.eq */
-    put(e, 0x04); put(e, 0x40);         /* if */
+    put_op(e, FS_OP_I32_EQ);
+    if_void(e);
     /* data.current -= size, and that is our frame */
-    op_idx(e, 0x23, e->fm->data_global);
-    op_idx(e, 0x23, e->fm->data_global);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     mem_op(e, 0, 0, 0);
     i32_const(e, (int32_t)size);
-    put(e, 0x6B);                       /* i32.sub */
+    put_op(e, FS_OP_I32_SUB);
     if (p->fp_local != FI_NONE)
-        op_idx(e, 0x22, p->fp_local);   /* local.tee $fp */
+        op_idx(e, FS_OP_LOCAL_TEE, p->fp_local);
     mem_op(e, 0, 1, 0);
     for (uint32_t i = 0; i < n; i++) {
         e->term = fe[i].term;
         fp(e);
         mem_op(e, fe[i].kind, 0, fe[i].offset);
-        op_idx(e, 0x21, fe[i].local);
+        op_idx(e, FS_OP_LOCAL_SET, fe[i].local);
     }
     e->term = FS_FI_FIXED;
-    put(e, 0x0B);
+    put_op(e, FS_OP_END);
 }
 
 static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
@@ -197,29 +214,29 @@ static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
     const fi_plan *p = e->p;
     e->term = FS_FI_FIXED;
     /* trap when current + size would pass end */
-    op_idx(e, 0x23, e->fm->data_global);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     mem_op(e, 0, 0, 0);
     if (p->fp_local != FI_NONE)
-        op_idx(e, 0x22, p->fp_local);
+        op_idx(e, FS_OP_LOCAL_TEE, p->fp_local);
     i32_const(e, (int32_t)size);
-    put(e, 0x6A);                       /* i32.add */
-    op_idx(e, 0x23, e->fm->data_global);
+    put_op(e, FS_OP_I32_ADD);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     mem_op(e, 0, 0, 4);
-    put(e, 0x4B);                       /* i32.gt_u */
-    put(e, 0x04); put(e, 0x40);
-    put(e, 0x00);                       /* unreachable */
-    put(e, 0x0B);
+    put_op(e, FS_OP_I32_GT_U);
+    if_void(e);
+    put_op(e, FS_OP_UNREACHABLE);
+    put_op(e, FS_OP_END);
     for (uint32_t i = 0; i < n; i++) {
         e->term = fe[i].term;
         fp(e);
-        op_idx(e, 0x20, fe[i].local);
+        op_idx(e, FS_OP_LOCAL_GET, fe[i].local);
         mem_op(e, fe[i].kind, 1, fe[i].offset);
     }
     e->term = FS_FI_FIXED;
-    op_idx(e, 0x23, e->fm->data_global);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     fp(e);
     i32_const(e, (int32_t)size);
-    put(e, 0x6A);
+    put_op(e, FS_OP_I32_ADD);
     mem_op(e, 0, 1, 0);
     /* return zero values of the results */
     const fs_wasm_module *m = e->fm->m;
@@ -236,9 +253,9 @@ static void blocktype(em *e, const fi_val *params, uint32_t np, const fi_val *re
                       uint32_t nr)
 {
     int64_t bt;
-    if (fi_blocktype(e->fm, params, np, results, nr, &bt)) {
+    if (fi_blocktype(e->fm, e->miss, params, np, results, nr, &bt)) {
         e->err = FS_ERR_NOMEM;
-        bt = -64;
+        bt = (int64_t)FS_BT_EMPTY_BYTE - 128;
     }
     put_s64(e, bt);
 }
@@ -263,36 +280,36 @@ static void open_wraps(em *e, uint32_t level)
         const fi_val *t = AT(p->tpool, it->t);
         if (it->elide)
             continue;
-        op_idx(e, 0x20, p->idx_local);
+        op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
         if (j) {                        /* the first item's test: $idx != 0 */
             i32_const(e, (int32_t)it->a);
-            put(e, 0x4F);               /* i32.ge_u */
+            put_op(e, FS_OP_I32_GE_U);
         }
-        put(e, 0x04);
+        put_op(e, FS_OP_IF);
         blocktype(e, pv, l->nparams, t, it->nt);
         for (uint32_t i = 0; i < l->nparams; i++)
-            put(e, 0x1A);               /* drop */
+            put_op(e, FS_OP_DROP);
         for (uint32_t i = 0; i < it->ns; i++)
-            op_idx(e, 0x20, slot_local(p, p->upool[it->slots + i]));
+            op_idx(e, FS_OP_LOCAL_GET, slot_local(p, p->upool[it->slots + i]));
         uint32_t top = it->nt;
         if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT)
             top--;
         for (uint32_t i = it->ns; i < top; i++)
             dummy(e, t[i].code, t[i].heap);
         if (it->kind == FI_ITEM_CALL_INDIRECT) {
-            op_idx(e, 0x20, p->tidx_local);
+            op_idx(e, FS_OP_LOCAL_GET, p->tidx_local);
         } else if (it->kind == FI_ITEM_IF) {
             if (it->split >= it->b) {
                 i32_const(e, 1);
             } else if (it->split < it->a) {
                 i32_const(e, 0);
             } else {
-                op_idx(e, 0x20, p->idx_local);
+                op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
                 i32_const(e, (int32_t)it->split + 1);
-                put(e, 0x49);           /* i32.lt_u */
+                put_op(e, FS_OP_I32_LT_U);
             }
         }
-        put(e, 0x05);                   /* else: the original code */
+        put_op(e, FS_OP_ELSE);          /* else: the original code */
         e->ntop++;
         opened++;
     }
@@ -311,19 +328,19 @@ static uint32_t renumber(em *e, uint32_t d)
 
 /* Copies a branch with its depths renumbered; the growth of the LEBs is
  * the wraps' doing (dispatch). */
-static void branch(em *e, const uint8_t *at, uint32_t len)
+static void branch(em *e, const fi_ins *in, const uint8_t *at)
 {
-    const uint8_t *q = at + 1;
+    const uint8_t *q = at + 1;          /* every branch is a one-byte opcode */
     size_t before = e->b->n;
+    uint32_t len = in->len;
     fi_put(e->b, at[0]);
-    uint8_t op = at[0];
-    if (op == 0x0E) {
-        uint32_t n = fi_read_leb(&q);
+    if (in->op == FS_OP_BR_TABLE) {
+        uint32_t n = fs_leb_u32(&q);
         fi_put_u32(e->b, n);
         for (uint32_t i = 0; i <= n; i++)
-            fi_put_u32(e->b, renumber(e, fi_read_leb(&q)));
+            fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
     } else {
-        fi_put_u32(e->b, renumber(e, fi_read_leb(&q)));
+        fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
     }
     e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
 }
@@ -331,20 +348,20 @@ static void branch(em *e, const uint8_t *at, uint32_t len)
 static void unwind_check(em *e, uint32_t k)
 {
     e->term = FS_FI_CALLSITE;
-    op_idx(e, 0x23, e->fm->state_global);
-    put(e, 0x04); put(e, 0x40);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->state_global);
+    if_void(e);
     i32_const(e, (int32_t)k);
-    op_idx(e, 0x21, e->p->idx_local);
-    op_idx(e, 0x0C, e->ntop);           /* br $unwind, from inside the if */
-    put(e, 0x0B);
+    op_idx(e, FS_OP_LOCAL_SET, e->p->idx_local);
+    op_idx(e, FS_OP_BR, e->ntop);       /* br $unwind, from inside the if */
+    put_op(e, FS_OP_END);
 }
 
 static void guard(em *e)
 {
-    op_idx(e, 0x23, e->fm->state_global);
-    put(e, 0x04); put(e, 0x40);
-    put(e, 0x00);
-    put(e, 0x0B);
+    op_idx(e, FS_OP_GLOBAL_GET, e->fm->state_global);
+    if_void(e);
+    put_op(e, FS_OP_UNREACHABLE);
+    put_op(e, FS_OP_END);
 }
 
 static void body(em *e, const uint8_t *code)
@@ -356,12 +373,12 @@ static void body(em *e, const uint8_t *code)
             open_wraps(e, in->level);
         if (in->flags & FI_ITEM) {
             e->term = FS_FI_DISPATCH;
-            put(e, 0x0B);
+            put_op(e, FS_OP_END);
             e->ntop--;
         }
         if (in->flags & FI_TEE_TIDX) {
             e->term = FS_FI_CALLSITE;
-            op_idx(e, 0x22, p->tidx_local);
+            op_idx(e, FS_OP_LOCAL_TEE, p->tidx_local);
         }
         if (in->flags & FI_RESET) {
             /* In a loop, code before this site runs again after a rewind
@@ -369,7 +386,7 @@ static void body(em *e, const uint8_t *code)
              * normal path, so this needs no test). */
             e->term = FS_FI_DISPATCH;
             i32_const(e, 0);
-            op_idx(e, 0x21, p->idx_local);
+            op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
         }
         const uint8_t *at = code + in->off;
         switch (in->op) {
@@ -384,13 +401,13 @@ static void body(em *e, const uint8_t *code)
             break;
         default:
             if (in->flags & FI_BRANCH)
-                branch(e, at, in->len);
+                branch(e, in, at);
             else
                 fi_put_bytes(e->b, at, in->len);
         }
         if (in->flags & FI_TEE) {
             e->term = FS_FI_CALLSITE;
-            op_idx(e, 0x22, slot_local(p, in->tee_local));
+            op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
         }
         if (in->flags & FI_SITE)
             unwind_check(e, in->site);
@@ -416,7 +433,7 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
 {
     const fi_plan *p = e->p;
     const uint8_t *q = decl;
-    uint32_t nruns = fi_read_leb(&q);
+    uint32_t nruns = fs_leb_u32(&q);
     uint32_t n_i32 = 1 + (p->fp_local != FI_NONE) + (p->tidx_local != FI_NONE) + p->nscratch[0];
     uint32_t added = 1;
     for (int k = 1; k < 5; k++)
@@ -425,10 +442,10 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     fi_put_u32(e->b, nruns + added);
     e->cnt[FS_FI_FIXED] += (e->b->n - before) - (size_t)(q - decl);
     fi_put_bytes(e->b, q, decl_len - (uint32_t)(q - decl));
-    static const uint8_t code[5] = { 0x7F, 0x7E, 0x7D, 0x7C, 0x7B };
+    static const uint8_t code[5] = { FS_VT_I32, FS_VT_I64, FS_VT_F32, FS_VT_F64, FS_VT_V128 };
     e->term = FS_FI_FIXED;
     put_u32(e, n_i32);
-    put(e, 0x7F);
+    put(e, FS_VT_I32);
     e->term = FS_FI_CALLSITE;
     for (int k = 1; k < 5; k++)
         if (p->nscratch[k]) {
@@ -437,7 +454,8 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
         }
 }
 
-int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *fr)
+int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *out,
+                     fs_fi_func *fr)
 {
     const fs_wasm_module *m = fm->m;
     const uint8_t *body_bytes = m->bytes + p->body_off;
@@ -446,7 +464,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *f
     fr->func = p->func;
     fr->refused = p->refused;
     fr->sites = p->nsites;
-    fr->body_before = fi_leb_size(p->body_size) + p->body_size;
+    fr->body_before = fs_leb_size(p->body_size) + p->body_size;
 
     if (!p->refused && !p->nsites) {        /* nothing can unwind through it */
         fi_put_u32(out, p->body_size);
@@ -461,6 +479,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *f
     memset(&e, 0, sizeof e);
     e.p = p;
     e.fm = fm;
+    e.miss = miss;
     e.b = &tmp;
     if (p->refused) {
         fi_put_bytes(&tmp, body_bytes, p->locals_bytes);
@@ -481,8 +500,9 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *f
         locals_decl(&e, body_bytes, p->locals_bytes);
         prologue(&e, fe, nfe, size);
         e.term = FS_FI_FIXED;
-        put(&e, 0x02); put(&e, 0x40);                 /* block $unwind */
-        put(&e, 0x02);                                /* block $body (result R) */
+        put_op(&e, FS_OP_BLOCK);                      /* block $unwind */
+        put(&e, FS_BT_EMPTY_BYTE);
+        put_op(&e, FS_OP_BLOCK);                      /* block $body (result R) */
         {
             const fs_type *t = &m->types[m->funcs[p->func].type];
             fi_val rv[16];
@@ -504,11 +524,11 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *f
         e.norig = 1;
         body(&e, code);
         e.term = FS_FI_FIXED;
-        put(&e, 0x0B);                                /* end $body */
-        put(&e, 0x0F);                                /* return */
-        put(&e, 0x0B);                                /* end $unwind */
+        put_op(&e, FS_OP_END);                        /* end $body */
+        put_op(&e, FS_OP_RETURN);
+        put_op(&e, FS_OP_END);                        /* end $unwind */
         epilogue(&e, fe, nfe, size);
-        fi_put(&tmp, 0x0B);                           /* the function's own end */
+        fi_put_op(&tmp, FS_OP_END);                   /* the function's own end */
         uint32_t saved = 0;
         for (uint32_t l = 0; l < p->nlocals; l++)
             saved += p->save[l];
@@ -524,14 +544,14 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *f
         return FS_ERR_NOMEM;
     }
     /* the body-size LEB: fixed for an instrumented function */
-    uint64_t grow_leb = fi_leb_size(tmp.n) - fi_leb_size(p->body_size);
+    uint64_t grow_leb = fs_leb_size(tmp.n) - fs_leb_size(p->body_size);
     fi_put_u32(out, (uint32_t)tmp.n);
     if (!out->count_only)
         fi_put_bytes(out, tmp.p, tmp.n);
     else
         out->n += tmp.n;
     free(tmp.p);
-    fr->body_after = fi_leb_size(tmp.n) + (uint32_t)tmp.n;
+    fr->body_after = fs_leb_size(tmp.n) + (uint32_t)tmp.n;
     if (p->refused) {
         fr->guard += grow_leb;
     } else {

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "forkinstr.h"
+#include "leb.h"
 
 #define FI_NONE UINT32_MAX
 
@@ -28,36 +29,14 @@
  * undefined behaviour, and UBSan says so). */
 #define AT(base, off) ((base) ? (base) + (off) : (base))
 
-/* An unsigned LEB128 from bytes the decoder has already validated. */
-static inline uint32_t fi_read_leb(const uint8_t **pp)
-{
-    const uint8_t *q = *pp;
-    uint32_t v = 0;
-    unsigned shift = 0;
-    while (*q & 0x80) {
-        v |= (uint32_t)(*q++ & 0x7F) << shift;
-        shift += 7;
-    }
-    v |= (uint32_t)*q++ << shift;
-    *pp = q;
-    return v;
-}
-
-/* Value kinds for slots and frames: i32 i64 f32 f64 v128, then any
- * reference, then unknown (a polymorphic stack's values). */
-enum { FI_K_REF = 5, FI_K_UNKNOWN = 6 };
+/* Value kinds for slots and frames: i32 i64 f32 f64 v128 and any
+ * reference as fs_wasm_valkind numbers them, then unknown (a polymorphic
+ * stack's values, type code 0). */
+enum { FI_K_REF = FS_VK_REF, FI_K_UNKNOWN = FS_VK_COUNT };
 
 static inline int fi_kind(uint8_t code)
 {
-    switch (code) {
-    case 0x7F: return 0;
-    case 0x7E: return 1;
-    case 0x7D: return 2;
-    case 0x7C: return 3;
-    case 0x7B: return 4;
-    case 0:    return FI_K_UNKNOWN;
-    default:   return FI_K_REF;
-    }
+    return code ? (int)fs_wasm_valkind((fs_valtype){ code, 0 }) : FI_K_UNKNOWN;
 }
 
 /* ---- output buffer (or counting sink) ------------------------------ */
@@ -87,7 +66,19 @@ void fi_put_bytes(fi_buf *b, const void *src, size_t n);
 void fi_put_u32(fi_buf *b, uint32_t v);         /* unsigned LEB128 */
 void fi_put_s64(fi_buf *b, int64_t v);          /* signed LEB128 */
 void fi_put_valtype(fi_buf *b, uint8_t code, int32_t heap);
-unsigned fi_leb_size(uint64_t v);
+
+/* An opcode, encoded from its opcodes.def row: the byte, or the prefix
+ * and the code as a u32 LEB. */
+static inline void fi_put_op(fi_buf *b, fs_op_id id)
+{
+    const fs_op_info *o = &fs_op_rows[id];
+    if (o->prefix) {
+        fi_put(b, (uint8_t)o->prefix);
+        fi_put_u32(b, o->code);
+    } else {
+        fi_put(b, (uint8_t)o->code);
+    }
+}
 
 /* ---- the plan of one function -------------------------------------- */
 
@@ -120,6 +111,8 @@ typedef struct fi_ins {
     uint32_t site;       /* FI_SITE: its number K, from 1 */
     uint32_t tee_local;  /* FI_TEE: scratch local index */
     uint32_t level;      /* FI_LEVEL: the level starting here */
+    uint32_t idx;        /* the first index immediate (fs_instr.idx): the
+                            local of local.*, the label of br, br_if, br_on_* */
 } fi_ins;
 
 /* A level is the body of one construct arm (the function body, a block,
@@ -156,6 +149,7 @@ typedef struct fi_plan {
     uint32_t nlocals;               /* params + declared */
     uint8_t *local_code;            /* per local: value type byte */
     int32_t *local_heap;
+    uint32_t locals_cap;            /* allocated entries of local_code, _heap, save */
     uint32_t body_off, body_size;   /* as in fs_func */
     uint32_t code_off;              /* first instruction (file offset) */
     uint32_t locals_bytes;          /* bytes of the local declarations */
@@ -195,7 +189,30 @@ typedef struct fi_module {
     fs_valtype *sigvals;  uint32_t nsigvals, sigvals_cap;
     uint32_t   *hash;     uint32_t hash_cap;         /* type index + 1, 0 = empty */
     uint32_t    first_new;                           /* = m->ntypes */
+    /* Set while worker threads share the table: fi_functype does not
+     * append a type that is not there yet but returns FI_MISSING. */
+    int         frozen;
 } fi_module;
+
+#define FI_MISSING (-1)
+
+/* Types a function needed while the table was frozen, in the order it
+ * asked for them (funcs.c appends them afterwards, in function order).
+ * Meanwhile the emitter writes the index the type would get if it were
+ * the next one appended, so its bytes are final unless the real index
+ * needs a longer LEB. */
+typedef struct fi_miss {
+    uint32_t func;
+    uint32_t np, nr, vals;      /* the signature, in fi_misses.vals */
+    uint32_t guess;             /* the index written meanwhile */
+} fi_miss;
+
+typedef struct fi_misses {
+    uint32_t    func;           /* the function being emitted */
+    fi_miss    *e;     uint32_t n, cap;
+    fs_valtype *vals;  uint32_t nvals, vals_cap;
+    int         oom;
+} fi_misses;
 
 int  fi_module_init(fi_module *fm, const fs_wasm_module *m, const fs_graph *g,
                     const fs_closure *c);
@@ -214,12 +231,22 @@ int  fi_live(fi_plan *p, const fi_module *fm);
 
 /* emit.c: writes the instrumented body (size LEB included) into OUT and
  * the bytes added per term into FR.  Refused plans get guards only.  The
- * stage is already in the plan ($fp, the saved locals). */
-int  fi_emit_function(const fi_plan *p, fi_module *fm, fi_buf *out, fs_fi_func *fr);
+ * stage is already in the plan ($fp, the saved locals).  MISS: as for
+ * fi_blocktype. */
+int  fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *out,
+                      fs_fi_func *fr);
 
 /* module.c: a block type for params -> results, as an s33 (a value type
- * byte, 0x40, or an appended type index). */
-int  fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val *results,
-                  uint32_t nr, int64_t *out);
+ * byte, 0x40, or an appended type index).  With the table frozen, a type
+ * not there yet is recorded in MISS (not NULL) and guessed. */
+int  fi_blocktype(fi_module *fm, fi_misses *miss, const fi_val *params, uint32_t np,
+                  const fi_val *results, uint32_t nr, int64_t *out);
+
+/* funcs.c: plans and emits every defined function in index order into
+ * CODE (closure members instrumented, the others copied), filling
+ * r->funcs and the per-function sums of R; on THREADS threads (0: one
+ * per core), with results identical to a single-threaded run. */
+int  fi_run_funcs(fi_module *fm, unsigned stage, fi_buf *code, fs_fi_result *r,
+                  unsigned threads);
 
 #endif

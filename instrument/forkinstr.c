@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "fi_int.h"
-#include "reader.h"
 
 const char *const fs_fi_stage_name[3] = { "naive", "cse", "live" };
 const char *const fs_fi_term_name[FS_FI_NTERMS] = { "fixed", "callsite", "local", "dispatch" };
@@ -57,34 +56,51 @@ static double now(void)
 
 /* Traps when data.current has passed data.end, as Asyncify does at every
  * change of state. */
+static void op_u32(fi_buf *b, fs_op_id op, uint32_t v)
+{
+    fi_put_op(b, op);
+    fi_put_u32(b, v);
+}
+
+/* i32.load with natural alignment at a constant offset */
+static void load_i32(fi_buf *b, uint32_t offset)
+{
+    op_u32(b, FS_OP_I32_LOAD, 2);
+    fi_put_u32(b, offset);
+}
+
 static void bounds_check(fi_buf *b, const fi_module *fm)
 {
-    fi_put(b, 0x23); fi_put_u32(b, fm->data_global);
-    fi_put(b, 0x28); fi_put(b, 2); fi_put(b, 0);
-    fi_put(b, 0x23); fi_put_u32(b, fm->data_global);
-    fi_put(b, 0x28); fi_put(b, 2); fi_put(b, 4);
-    fi_put(b, 0x4B);
-    fi_put(b, 0x04); fi_put(b, 0x40); fi_put(b, 0x00); fi_put(b, 0x0B);
+    op_u32(b, FS_OP_GLOBAL_GET, fm->data_global);
+    load_i32(b, 0);
+    op_u32(b, FS_OP_GLOBAL_GET, fm->data_global);
+    load_i32(b, 4);
+    fi_put_op(b, FS_OP_I32_GT_U);
+    fi_put_op(b, FS_OP_IF);
+    fi_put(b, FS_BT_EMPTY_BYTE);
+    fi_put_op(b, FS_OP_UNREACHABLE);
+    fi_put_op(b, FS_OP_END);
 }
 
 static void helper_body(fi_buf *out, const fi_module *fm, int which)
 {
     fi_buf b = { 0 };
     b.count_only = out->count_only;
-    fi_put(&b, 0);                              /* no locals */
+    fi_put_u32(&b, 0);                          /* no local declarations */
     static const int8_t state[4] = { 1, 0, 2, 0 };
     if (which < 4) {
-        fi_put(&b, 0x41); fi_put_s64(&b, state[which]);
-        fi_put(&b, 0x24); fi_put_u32(&b, fm->state_global);
+        fi_put_op(&b, FS_OP_I32_CONST);
+        fi_put_s64(&b, state[which]);
+        op_u32(&b, FS_OP_GLOBAL_SET, fm->state_global);
         if (which == 0 || which == 2) {
-            fi_put(&b, 0x20); fi_put(&b, 0);
-            fi_put(&b, 0x24); fi_put_u32(&b, fm->data_global);
+            op_u32(&b, FS_OP_LOCAL_GET, 0);
+            op_u32(&b, FS_OP_GLOBAL_SET, fm->data_global);
         }
         bounds_check(&b, fm);
     } else {
-        fi_put(&b, 0x23); fi_put_u32(&b, fm->state_global);
+        op_u32(&b, FS_OP_GLOBAL_GET, fm->state_global);
     }
-    fi_put(&b, 0x0B);
+    fi_put_op(&b, FS_OP_END);
     fi_put_u32(out, (uint32_t)b.n);
     if (b.count_only)
         out->n += b.n;
@@ -141,17 +157,17 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
     fi_buf b = { 0 };
     b.count_only = bd->dry;
     const uint8_t *q = pl;
-    uint32_t n = pl ? fi_read_leb(&q) : 0;
+    uint32_t n = pl ? fs_leb_u32(&q) : 0;
     size_t rest = pl ? size - (size_t)(q - pl) : 0;
     switch (id) {
-    case 1: {
+    case FS_SEC_TYPE: {
         uint32_t added = fm->nsigs - fm->first_new;
         fi_put_u32(&b, n + added);
         fi_put_bytes(&b, q, rest);
         for (uint32_t t = fm->first_new; t < fm->nsigs; t++) {
             const struct fi_sig *s = &fm->sigs[t];
             const fs_valtype *v = fm->sigvals + s->off;
-            fi_put(&b, 0x60);
+            fi_put(&b, FS_FUNC_TYPE_FORM);
             fi_put_u32(&b, s->np);
             for (uint32_t i = 0; i < s->np; i++)
                 fi_put_valtype(&b, v[i].code, v[i].heap);
@@ -161,21 +177,24 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         }
         break;
     }
-    case 3:
+    case FS_SEC_FUNCTION:
         fi_put_u32(&b, n + 5);
         fi_put_bytes(&b, q, rest);
         for (int i = 0; i < 5; i++)
             fi_put_u32(&b, bd->helper_type[i]);
         break;
-    case 6:
+    case FS_SEC_GLOBAL:
         fi_put_u32(&b, n + 2);
         fi_put_bytes(&b, q, rest);
-        for (int i = 0; i < 2; i++) {
-            static const uint8_t g[5] = { 0x7F, 0x01, 0x41, 0x00, 0x0B };
-            fi_put_bytes(&b, g, sizeof g);
+        for (int i = 0; i < 2; i++) {   /* (mut i32) (i32.const 0) */
+            fi_put(&b, FS_VT_I32);
+            fi_put(&b, 1);              /* mutable */
+            fi_put_op(&b, FS_OP_I32_CONST);
+            fi_put_s64(&b, 0);
+            fi_put_op(&b, FS_OP_END);
         }
         break;
-    case 7: {
+    case FS_SEC_EXPORT: {
         /* An already-asyncified module: its own asyncify_* exports give
          * way to ours (its old runtime stays, unexported and idle). */
         uint32_t kept = 0;
@@ -185,11 +204,11 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         fi_put_u32(&b, kept + 5);
         for (uint32_t i = 0; i < n; i++) {
             const uint8_t *e0 = q;
-            uint32_t len = fi_read_leb(&q);
+            uint32_t len = fs_leb_u32(&q);
             const char *name = (const char *)q;
             q += len;
             uint8_t kind = *q++;
-            fi_read_leb(&q);
+            fs_leb_u32(&q);
             if (!(kind == FS_EXT_FUNC && is_abi_export(name, len)))
                 fi_put_bytes(&b, e0, (size_t)(q - e0));
         }
@@ -197,13 +216,13 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
             uint32_t len = (uint32_t)strlen(abi_export[i]);
             fi_put_u32(&b, len);
             fi_put_bytes(&b, abi_export[i], len);
-            fi_put(&b, 0);
+            fi_put(&b, FS_EXT_FUNC);
             fi_put_u32(&b, m->nfuncs + (uint32_t)i);
         }
         break;
     }
-    case 10:
-        section(out, 10, bd->code);
+    case FS_SEC_CODE:
+        section(out, FS_SEC_CODE, bd->code);
         return;
     }
     section(out, id, &b);
@@ -213,7 +232,8 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
 static int assemble(const build *bd, fi_buf *out)
 {
     const fs_wasm_module *m = bd->m;
-    static const uint8_t want[5] = { 1, 3, 6, 7, 10 };
+    static const uint8_t want[5] = { FS_SEC_TYPE, FS_SEC_FUNCTION, FS_SEC_GLOBAL, FS_SEC_EXPORT,
+                                     FS_SEC_CODE };
     int done[5] = { 0 };
     fi_put_bytes(out, m->bytes, 8);             /* magic and version */
     for (uint32_t s = 0; s <= m->nsections; s++) {
@@ -253,6 +273,13 @@ static int assemble(const build *bd, fi_buf *out)
 int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
               int dry_run, fs_fi_result *r, fs_error *err)
 {
+    return fs_fi_run_threads(m, g, c, stage, dry_run, 0, r, err);
+}
+
+int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
+                      unsigned stage, int dry_run, unsigned threads, fs_fi_result *r,
+                      fs_error *err)
+{
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
     r->stage = stage;
@@ -271,8 +298,6 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
     if (fi_module_init(&fm, m, g, c))
         return FS_ERR_NOMEM;
     int st = FS_OK;
-    fi_plan p;
-    memset(&p, 0, sizeof p);
     fi_buf code = { 0 };
     code.count_only = dry_run;
     fi_buf out = { 0 };
@@ -284,36 +309,11 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
         goto done;
     }
     fi_put_u32(&code, ndef + 5);
-    for (uint32_t f = m->nfunc_imports; f < m->nfuncs && !st; f++) {
-        const fs_func *fn = &m->funcs[f];
-        if (!c->in[f]) {
-            fi_put_u32(&code, fn->body_size);
-            fi_put_bytes(&code, m->bytes + fn->body_off, fn->body_size);
-            continue;
-        }
-        if ((st = fi_plan_function(&p, &fm, f, stage)))
-            break;
-        fs_fi_func *ff = &r->funcs[r->nfuncs++];
-        if ((st = fi_emit_function(&p, &fm, &code, ff)))
-            break;
-        if (ff->refused) {
-            r->refused++;
-            r->guard_bytes += ff->guard;
-        } else if (!ff->sites) {
-            r->untouched++;
-        } else {
-            r->instrumented++;
-            r->sites += ff->sites;
-            r->wraps += ff->wraps;
-            r->levels += ff->levels;
-            for (int t = 0; t < FS_FI_NTERMS; t++)
-                r->term[t] += ff->term[t];
-        }
-    }
+    st = fi_run_funcs(&fm, stage, &code, r, threads);
     if (st)
         goto done;
     build bd = { m, &fm, &code, { 0 }, dry_run };
-    static const fs_valtype i32 = { 0x7F, 0 };
+    static const fs_valtype i32 = { FS_VT_I32, 0 };
     uint32_t t_i32_void, t_void, t_void_i32;
     if (fi_functype(&fm, &i32, 1, NULL, 0, &t_i32_void) || fi_functype(&fm, NULL, 0, NULL, 0, &t_void) ||
         fi_functype(&fm, NULL, 0, &i32, 1, &t_void_i32)) {
@@ -348,7 +348,6 @@ int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, u
 done:
     free(code.p);
     free(out.p);
-    fi_plan_free(&p);
     fi_module_free(&fm);
     if (st == FS_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory while instrumenting");

@@ -135,6 +135,11 @@ typedef struct fs_fi_result {
  * FS_ERR_UNSUPPORTED with err->msg saying why. */
 int  fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
                int dry_run, fs_fi_result *r, fs_error *err);
+/* The same on THREADS threads (0: one per core, or one for a small
+ * closure).  Every number and byte is the same for any THREADS. */
+int  fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
+                       unsigned stage, int dry_run, unsigned threads, fs_fi_result *r,
+                       fs_error *err);
 void fs_fi_free(fs_fi_result *r);
 
 #endif

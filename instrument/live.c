@@ -164,8 +164,7 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
                 fall = 0;
             break;
         case FS_OP_BR: case FS_OP_BR_IF: case FS_OP_BR_ON_NULL: case FS_OP_BR_ON_NON_NULL: {
-            const uint8_t *q = imm(p, m, in);
-            uint32_t t = label_target(g, fi_read_leb(&q), open, nopen);
+            uint32_t t = label_target(g, in->idx, open, nopen);
             if (t != UINT32_MAX && add_succ(g, t))
                 goto oom;
             fall = in->op != FS_OP_BR;
@@ -173,9 +172,9 @@ static int build(const fi_plan *p, const fs_wasm_module *m, graph *g)
         }
         case FS_OP_BR_TABLE: {
             const uint8_t *q = imm(p, m, in);
-            uint32_t n = fi_read_leb(&q);
+            uint32_t n = fs_leb_u32(&q);
             for (uint32_t k = 0; k <= n; k++) {
-                uint32_t t = label_target(g, fi_read_leb(&q), open, nopen);
+                uint32_t t = label_target(g, fs_leb_u32(&q), open, nopen);
                 if (t != UINT32_MAX && add_succ(g, t))
                     goto oom;
             }
@@ -222,8 +221,7 @@ int fi_live(fi_plan *p, const fi_module *fm)
     for (uint32_t i = 0; i < p->nins; i++) {
         if (p->ins[i].op != FS_OP_LOCAL_GET)
             continue;
-        const uint8_t *q = imm(p, m, &p->ins[i]);
-        uint32_t l = fi_read_leb(&q);
+        uint32_t l = p->ins[i].idx;
         if (l < p->nlocals && dense[l] == UINT32_MAX)
             dense[l] = nd++;
     }
@@ -247,8 +245,7 @@ int fi_live(fi_plan *p, const fi_module *fm)
         uint16_t op = p->ins[i].op;
         if (op != FS_OP_LOCAL_GET && op != FS_OP_LOCAL_SET && op != FS_OP_LOCAL_TEE)
             continue;
-        const uint8_t *q = imm(p, m, &p->ins[i]);
-        uint32_t l = fi_read_leb(&q);
+        uint32_t l = p->ins[i].idx;
         if (l >= p->nlocals || dense[l] == UINT32_MAX)
             continue;                   /* never read: never live */
         l = dense[l];
@@ -261,13 +258,41 @@ int fi_live(fi_plan *p, const fi_module *fm)
             d[l / 64] |= bit;
         }
     }
-    /* in = use | (out & ~def), out = union of the successors' in */
+    /* in = use | (out & ~def), out = union of the successors' in.  A
+     * node is recomputed only when a successor's in changed since it was
+     * last computed (all nodes once at first); nodes come in reverse
+     * order, so only a change that reaches a node already passed (a loop's
+     * back edge) costs another sweep. */
     word *out = malloc(nw * sizeof *out);
-    if (!out)
+    uint8_t *dirty = malloc(g.nb);
+    uint32_t *poff = calloc((size_t)g.nb + 1, sizeof *poff);
+    uint32_t *pred = malloc(((size_t)g.nsucc + 1) * sizeof *pred);
+    if (!out || !dirty || !poff || !pred) {
+        free(out);
+        free(dirty);
+        free(poff);
+        free(pred);
         goto out;
-    for (int changed = 1; changed;) {
-        changed = 0;
+    }
+    for (uint32_t e = 0; e < g.nsucc; e++)
+        poff[g.node[g.succ[e]] + 1]++;
+    for (uint32_t b = 0; b < g.nb; b++)
+        poff[b + 1] += poff[b];
+    for (uint32_t b = 0; b < g.nb; b++)
+        for (uint32_t e = g.soff[b]; e < g.soff[b + 1]; e++) {
+            uint32_t t = g.node[g.succ[e]];
+            pred[poff[t]++] = b;
+        }
+    for (uint32_t b = g.nb; b-- > 0;)      /* poff[t] now ends t's list: shift back */
+        poff[b + 1] = poff[b];
+    poff[0] = 0;
+    memset(dirty, 1, g.nb);
+    for (int again = 1; again;) {
+        again = 0;
         for (uint32_t b = g.nb; b-- > 0;) {
+            if (!dirty[b])
+                continue;
+            dirty[b] = 0;
             memset(out, 0, nw * sizeof *out);
             for (uint32_t s = g.soff[b]; s < g.soff[b + 1]; s++) {
                 const word *si = in + (size_t)g.node[g.succ[s]] * nw;
@@ -276,6 +301,7 @@ int fi_live(fi_plan *p, const fi_module *fm)
             }
             word *bi = in + (size_t)b * nw;
             const word *u = use + (size_t)b * nw, *d = def + (size_t)b * nw;
+            int changed = 0;
             for (uint32_t k = 0; k < nw; k++) {
                 word v = u[k] | (out[k] & ~d[k]);
                 if (v != bi[k]) {
@@ -283,8 +309,17 @@ int fi_live(fi_plan *p, const fi_module *fm)
                     changed = 1;
                 }
             }
+            if (!changed)
+                continue;
+            for (uint32_t e = poff[b]; e < poff[b + 1]; e++) {
+                dirty[pred[e]] = 1;
+                again |= pred[e] >= b;
+            }
         }
     }
+    free(dirty);
+    free(poff);
+    free(pred);
     free(out);
     /* what is live right after some site is what the frame keeps */
     word *any = calloc(nw, sizeof *any);

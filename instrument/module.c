@@ -68,18 +68,8 @@ void fi_put_s64(fi_buf *b, int64_t v)
 void fi_put_valtype(fi_buf *b, uint8_t code, int32_t heap)
 {
     fi_put(b, code);
-    if (code == 0x63 || code == 0x64)
+    if (code == FS_VT_REF_NULL || code == FS_VT_REF)
         fi_put_s64(b, heap);
-}
-
-unsigned fi_leb_size(uint64_t v)
-{
-    unsigned n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
 }
 
 /* ---- the signature table ------------------------------------------------- */
@@ -100,7 +90,7 @@ static int same(const fs_valtype *a, const fs_valtype *b, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         if (a[i].code != b[i].code ||
-            ((a[i].code == 0x63 || a[i].code == 0x64) && a[i].heap != b[i].heap))
+            ((a[i].code == FS_VT_REF_NULL || a[i].code == FS_VT_REF) && a[i].heap != b[i].heap))
             return 0;
     return 1;
 }
@@ -212,20 +202,56 @@ int fi_functype(fi_module *fm, const fs_valtype *params, uint32_t np,
             return FS_OK;
         }
     }
+    if (fm->frozen)                 /* workers only read the table */
+        return FI_MISSING;
     if (add_sig(fm, params, np, results, nr, 1))
         return FS_ERR_NOMEM;
     *out = fm->nsigs - 1;
     return FS_OK;
 }
 
-int fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val *results,
-                 uint32_t nr, int64_t *out)
+static int miss_add(fi_misses *ms, const fs_valtype *v, uint32_t np, uint32_t nr,
+                    uint32_t guess)
+{
+    if (ms->n == ms->cap) {
+        uint32_t cap = ms->cap ? ms->cap * 2 : 16;
+        fi_miss *e = realloc(ms->e, cap * sizeof *e);
+        if (!e)
+            return FS_ERR_NOMEM;
+        ms->e = e;
+        ms->cap = cap;
+    }
+    if (ms->nvals + np + nr > ms->vals_cap) {
+        uint32_t cap = ms->vals_cap ? ms->vals_cap * 2 : 64;
+        while (cap < ms->nvals + np + nr)
+            cap *= 2;
+        fs_valtype *nv = realloc(ms->vals, cap * sizeof *nv);
+        if (!nv)
+            return FS_ERR_NOMEM;
+        ms->vals = nv;
+        ms->vals_cap = cap;
+    }
+    fi_miss *e = &ms->e[ms->n++];
+    e->func = ms->func;
+    e->np = np;
+    e->nr = nr;
+    e->vals = ms->nvals;
+    e->guess = guess;
+    if (np + nr)
+        memcpy(ms->vals + ms->nvals, v, (np + nr) * sizeof *v);
+    ms->nvals += np + nr;
+    return FS_OK;
+}
+
+int fi_blocktype(fi_module *fm, fi_misses *miss, const fi_val *params, uint32_t np,
+                 const fi_val *results, uint32_t nr, int64_t *out)
 {
     if (!np && !nr) {
-        *out = -64;                             /* 0x40 */
+        *out = (int64_t)FS_BT_EMPTY_BYTE - 128; /* the empty block type as an s7 */
         return FS_OK;
     }
-    if (!np && nr == 1 && results[0].code != 0x63 && results[0].code != 0x64) {
+    if (!np && nr == 1 && results[0].code != FS_VT_REF_NULL &&
+        results[0].code != FS_VT_REF) {
         *out = (int64_t)results[0].code - 128;  /* the value type byte as an s7 */
         return FS_OK;
     }
@@ -239,6 +265,10 @@ int fi_blocktype(fi_module *fm, const fi_val *params, uint32_t np, const fi_val 
         v[np + i] = (fs_valtype){ results[i].code, results[i].heap };
     uint32_t t;
     int st = fi_functype(fm, v, np, v + np, nr, &t);
+    if (st == FI_MISSING && miss) {
+        t = fm->nsigs;              /* the next index: the smallest it can get */
+        st = miss_add(miss, v, np, nr, t);
+    }
     if (v != small)
         free(v);
     *out = t;

@@ -17,11 +17,14 @@
 #include <string.h>
 
 #include "fi_int.h"
-#include "decode_int.h"
+#include "walk.h"
 
+
+/* The frame of the function itself (no construct opcode). */
+#define FRAME_FUNC 0xFF
 
 typedef struct frame {
-    uint8_t  op;          /* FS_OP_BLOCK/LOOP/IF (ELSE after else), or 0xFF: function */
+    uint8_t  op;          /* FS_OP_BLOCK/LOOP/IF (ELSE after else), or FRAME_FUNC */
     uint32_t ins;         /* the construct opcode */
     uint32_t base;        /* stack height where its values start (params included) */
     uint32_t np, nr;      /* params, results */
@@ -41,9 +44,7 @@ typedef struct frame {
 typedef struct walk {
     fi_plan         *p;
     const fi_module *fm;
-    fs_reader        r;
     jmp_buf          jb;
-    fs_error         err;
     fi_val          *st;   uint32_t nst, st_cap;
     frame           *fr;   uint32_t nfr, fr_cap;
     fi_val          *rp;   uint32_t nrp, rp_cap;  /* block result types */
@@ -57,11 +58,11 @@ typedef struct walk {
     uint32_t         run_start, run_min;
     fi_val          *runbuf;  uint32_t nrunbuf, runbuf_cap;
     uint32_t         loops;      /* loop frames open */
+    int              done;       /* the function's final end was typed */
 } walk;
 
 static _Noreturn void nomem(walk *w)
 {
-    w->err.msg[0] = 0;
     longjmp(w->jb, 2);
 }
 
@@ -150,31 +151,23 @@ static uint32_t tpool_add(walk *w, const fi_val *v, uint32_t n)
     return at;
 }
 
-/* A block type: 0x40, a value type, or an s33 type index. */
-static void blocktype(walk *w, const fs_valtype **params, uint32_t *np,
-                      const fs_valtype **results, uint32_t *nr, fs_valtype *one)
+/* The params and results of a block type, as the walker decoded it. */
+static void blocktype(walk *w, const fs_instr *in, const fs_valtype **params, uint32_t *np,
+                      const fs_valtype **results, uint32_t *nr)
 {
     const fs_wasm_module *m = w->fm->m;
-    fs_reader *r = &w->r;
     *np = *nr = 0;
     *params = *results = NULL;
-    uint8_t b = *r->p;
-    if (b == 0x40) {
-        r->p++;
-        return;
-    }
-    if (b >= 0x40 && b < 0x80) {
-        *one = fs_decode_valtype(r, m);
-        *results = one;
+    if (in->bt == FS_BT_VALUE) {
+        *results = &in->type;
         *nr = 1;
-        return;
+    } else if (in->bt == FS_BT_TYPE) {
+        const fs_type *ty = &m->types[in->bt_type];
+        *params = m->valtypes + ty->params;
+        *np = ty->nparams;
+        *results = m->valtypes + ty->params + ty->nparams;
+        *nr = ty->nresults;
     }
-    int64_t t = fs_read_s33(r);
-    const fs_type *ty = &m->types[t];
-    *params = m->valtypes + ty->params;
-    *np = ty->nparams;
-    *results = m->valtypes + ty->params + ty->nparams;
-    *nr = ty->nresults;
 }
 
 /* ---- sites, items, levels ------------------------------------------- */
@@ -194,7 +187,7 @@ static uint32_t level_of(walk *w, frame *f)
     l->nitems = 0;
     l->nparams = f->np;
     l->params = 0;
-    if (f->op != 0xFF)
+    if (f->op != FRAME_FUNC)
         l->params = f->t + f->nt - f->np - (f->op == FS_OP_IF || f->op == FS_OP_ELSE);
     f->level = p->nlevels++;
     p->ins[f->arm_start].flags |= FI_LEVEL;
@@ -301,12 +294,12 @@ static void site(walk *w, uint32_t nargs, int indirect)
 
 /* ---- control --------------------------------------------------------- */
 
-static void open_frame(walk *w, fs_op_id op)
+static void open_frame(walk *w, const fs_instr *in)
 {
+    fs_op_id op = in->op;
     const fs_valtype *pt, *rt;
     uint32_t np, nr;
-    fs_valtype one;
-    blocktype(w, &pt, &np, &rt, &nr, &one);
+    blocktype(w, in, &pt, &np, &rt, &nr);
     frame *parent = &w->fr[w->nfr - 1];
     int plive = live(w);
     uint32_t pbase = parent->base;
@@ -383,7 +376,7 @@ static void else_arm(walk *w)
 static int end_frame(walk *w)
 {
     frame f = w->fr[w->nfr - 1];
-    if (f.op == 0xFF)
+    if (f.op == FRAME_FUNC)
         return 1;
     w->nfr--;
     w->loops -= f.op == FS_OP_LOOP;
@@ -417,14 +410,14 @@ static int end_frame(walk *w)
 static uint8_t letter_type(walk *w, char c, uint32_t table)
 {
     switch (c) {
-    case 'i': return 0x7F;
-    case 'I': return 0x7E;
-    case 'f': return 0x7D;
-    case 'F': return 0x7C;
-    case 'v': return 0x7B;
-    case 'p': return 0x7F;   /* memory64 modules are refused whole */
-    case 't': return table < w->fm->m->ntables && w->fm->m->tables[table].is64 ? 0x7E : 0x7F;
-    default:  return 0x70;   /* a reference: its exact type never matters here */
+    case 'i': return FS_VT_I32;
+    case 'I': return FS_VT_I64;
+    case 'f': return FS_VT_F32;
+    case 'F': return FS_VT_F64;
+    case 'v': return FS_VT_V128;
+    case 'p': return FS_VT_I32;   /* memory64 modules are refused whole */
+    case 't': return table < w->fm->m->ntables && w->fm->m->tables[table].is64 ? FS_VT_I64 : FS_VT_I32;
+    default:  return FS_VT_FUNCREF;   /* a reference: its exact type never matters here */
     }
 }
 
@@ -433,19 +426,14 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
 {
     uint8_t xcode = 0;
     int32_t xheap = 0;
-    size_t np = 0;
-    while (oi->pops[np])
-        np++;
-    for (size_t i = np; i-- > 0;) {
+    for (size_t i = oi->npops; i-- > 0;) {
         fi_val v = pop(w);
         if (oi->pops[i] == 'x' && v.code) {
             xcode = v.code;
             xheap = v.heap;
         }
     }
-    size_t n = 0;
-    while (oi->pushes[n])
-        n++;
+    size_t n = oi->npushes;
     for (size_t i = 0; i < n; i++) {
         char c = oi->pushes[i];
         if (c == 'x')
@@ -472,179 +460,77 @@ static void call_types(walk *w, uint32_t type, int extra_pops, int tail)
     }
 }
 
-/* The call record of the call-like instruction at AT (m->calls holds
- * them in body order). */
-static uint32_t next_call(walk *w, const uint8_t *at)
+/* The call record of the call-like instruction at file offset OFF
+ * (m->calls holds them in body order). */
+static uint32_t next_call(walk *w, uint32_t off)
 {
     const fs_wasm_module *m = w->fm->m;
     const fs_func *fn = &m->funcs[w->p->func];
     uint32_t i = w->call++;
-    if (i >= fn->calls + fn->ncalls || m->calls[i].offset != (uint32_t)(at - m->bytes))
+    if (i >= fn->calls + fn->ncalls || m->calls[i].offset != off)
         refuse(w, "internal: call sites out of step with the decoder");
     return i;
 }
 
-static void memarg(fs_reader *r)
+/* No typing (a refused function): only the sites matter. */
+static void guard_step(walk *w, const fs_instr *in)
 {
-    uint32_t align = fs_read_u32(r);
-    if (align & 0x40)
-        fs_read_u32(r);
-    fs_read_u64(r);
-}
-
-/* One instruction at r->p.  Returns 1 after the function's final end. */
-static int step1(walk *w)
-{
-    fs_reader *r = &w->r;
-    const fs_wasm_module *m = w->fm->m;
-    fi_plan *p = w->p;
-    const uint8_t *at = r->p;
-    unsigned prefix = fs_read_u8(r);
-    uint32_t code = prefix;
-    if (prefix >= 0xFB && prefix <= 0xFE)
-        code = fs_read_u32(r);
-    else
-        prefix = 0;
-    fs_op_id id = fs_op_lookup(prefix, code);
-    if (id == FS_OP_COUNT)
-        refuse(w, "an opcode forkinstr does not know");
-    const fs_op_info *oi = &fs_op_rows[id];
-
-    GROW(w, p->ins, p->nins, p->ins_cap, 1);
-    fi_ins *in = &p->ins[p->nins];
-    memset(in, 0, sizeof *in);
-    in->off = (uint32_t)(at - m->bytes) - p->code_off;
-    in->op = (uint16_t)id;
-    w->cur = p->nins++;
-    int done = 0;
-
-    uint32_t idx = 0, idx2 = 0;
-    switch (oi->imm) {
-    case FS_IMM_NONE: break;
-    case FS_IMM_BLOCK: break;            /* read by open_frame */
-    case FS_IMM_LABEL: idx = fs_read_u32(r); break;
-    case FS_IMM_BR_TABLE: {
-        uint32_t n = fs_read_u32(r);
-        for (uint32_t i = 0; i <= n; i++) {
-            uint32_t d = fs_read_u32(r);
-            idx = d > idx ? d : idx;       /* the deepest label, checked below */
-        }
+    switch (in->op) {
+    case FS_OP_CALL: case FS_OP_CALL_INDIRECT: case FS_OP_CALL_REF: {
+        uint32_t c = next_call(w, in->offset);
+        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
+            w->p->ins[w->cur].flags |= FI_GUARD;
         break;
     }
-    case FS_IMM_FUNC: case FS_IMM_LOCAL: case FS_IMM_GLOBAL: case FS_IMM_TABLE:
-    case FS_IMM_MEM: case FS_IMM_DATA: case FS_IMM_ELEM: case FS_IMM_TAG: case FS_IMM_TYPE:
-        idx = fs_read_u32(r);
-        break;
-    case FS_IMM_CALL_IND: case FS_IMM_MEMINIT: case FS_IMM_MEMCOPY: case FS_IMM_TABLEINIT:
-    case FS_IMM_TABLECOPY: case FS_IMM_TYPE_FIELD: case FS_IMM_TYPE_TYPE: case FS_IMM_TYPE_DATA:
-    case FS_IMM_TYPE_ELEM: case FS_IMM_TYPE_LEN:
-        idx = fs_read_u32(r);
-        idx2 = fs_read_u32(r);
-        break;
-    case FS_IMM_MEMARG: memarg(r); break;
-    case FS_IMM_MEMARG_LANE: memarg(r); fs_read_u8(r); break;
-    case FS_IMM_I32: fs_read_s32(r); break;
-    case FS_IMM_I64: fs_read_s64(r); break;
-    case FS_IMM_F32: fs_read_bytes(r, 4); break;
-    case FS_IMM_F64: fs_read_bytes(r, 8); break;
-    case FS_IMM_V128: fs_read_bytes(r, 16); break;
-    case FS_IMM_LANE: fs_read_u8(r); break;
-    case FS_IMM_SELECT_T: break;         /* read below */
-    case FS_IMM_HEAPTYPE: break;         /* read below */
-    case FS_IMM_ZERO_BYTE: fs_read_u8(r); break;
-    case FS_IMM_TRY_TABLE: {
-        if (!w->guard_only)
-            refuse(w, "exception handling (try/catch/throw)");
-        fs_valtype one;
-        const fs_valtype *a, *b;
-        uint32_t na, nb;
-        blocktype(w, &a, &na, &b, &nb, &one);
-        uint32_t n = fs_read_u32(r);
-        for (uint32_t i = 0; i < n; i++) {
-            uint8_t kind = fs_read_u8(r);
-            if (kind < 2)
-                fs_read_u32(r);
-            fs_read_u32(r);
-        }
-        break;
-    }
-    case FS_IMM_BR_ON_CAST:
-        fs_read_u8(r);
-        fs_read_u32(r);
-        fs_decode_heaptype(r, m);
-        fs_decode_heaptype(r, m);
+    case FS_OP_RETURN_CALL: case FS_OP_RETURN_CALL_INDIRECT: case FS_OP_RETURN_CALL_REF:
+        next_call(w, in->offset);
         break;
     default:
-        refuse(w, "an instruction forkinstr cannot decode");
+        break;
     }
+}
 
-    if (w->guard_only) {
-        /* No typing: only the sites matter, and the frames for the end. */
-        switch (id) {
-        case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF: case FS_OP_TRY: {
-            fs_valtype one;
-            const fs_valtype *a, *b;
-            uint32_t na, nb;
-            blocktype(w, &a, &na, &b, &nb, &one);
-            w->nfr++;
-            break;
-        }
-        case FS_OP_TRY_TABLE:
-            w->nfr++;
-            break;
-        case FS_OP_END: case FS_OP_DELEGATE:
-            done = --w->nfr == 0;
-            break;
-        case FS_OP_SELECT_T: {
-            uint32_t n = fs_read_u32(r);
-            for (uint32_t i = 0; i < n; i++)
-                fs_decode_valtype(r, m);
-            break;
-        }
-        /* every heap-type immediate, or the walk reads it as opcodes */
-        case FS_OP_REF_NULL: case FS_OP_REF_TEST: case FS_OP_REF_TEST_NULL:
-        case FS_OP_REF_CAST: case FS_OP_REF_CAST_NULL:
-            fs_decode_heaptype(r, m);
-            break;
-        case FS_OP_CALL: case FS_OP_CALL_INDIRECT: case FS_OP_CALL_REF: {
-            uint32_t c = next_call(w, at);
-            if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
-                p->ins[w->cur].flags |= FI_GUARD;
-            break;
-        }
-        case FS_OP_RETURN_CALL: case FS_OP_RETURN_CALL_INDIRECT: case FS_OP_RETURN_CALL_REF:
-            next_call(w, at);
-            break;
-        default: break;
-        }
-        p->ins[w->cur].len = (uint32_t)(r->p - at);
-        return done;
-    }
+/* Types one instruction.  Returns 1 after the function's final end. */
+static int step1(walk *w, const fs_instr *in)
+{
+    const fs_wasm_module *m = w->fm->m;
+    fi_plan *p = w->p;
+    fs_op_id id = in->op;
+    const fs_op_info *oi = &fs_op_rows[id];
+    uint32_t idx = in->idx;
 
-    /* The decoder skips local and global indices unchecked (it does not
-     * validate); the typed walk below indexes its tables with them. */
+    /* The decoder skips local and global indices and branch depths
+     * unchecked (it does not validate); the typed walk indexes its tables
+     * with the first two, and the emitter renumbers the depths through its
+     * label table.  A body that fails either does not type-check. */
     if ((oi->imm == FS_IMM_LOCAL && idx >= p->nlocals) ||
         (oi->imm == FS_IMM_GLOBAL && idx >= m->nglobal_types))
         refuse(w, "the body does not type-check (local or global index out of range)");
-    /* Nor does it check branch depths, which the emitter renumbers. */
-    if ((oi->imm == FS_IMM_LABEL || oi->imm == FS_IMM_BR_TABLE) && id != FS_OP_DELEGATE &&
-        idx >= w->nfr)
+    uint32_t depth = oi->imm == FS_IMM_LABEL && id != FS_OP_DELEGATE ? idx : 0;
+    if (oi->imm == FS_IMM_BR_TABLE) {
+        const uint8_t *q = in->vec;
+        for (uint32_t i = 0; i <= idx; i++) {
+            uint32_t d = fs_leb_u32(&q);
+            depth = d > depth ? d : depth;
+        }
+    }
+    if (depth >= w->nfr)
         refuse(w, "the body does not type-check (branch depth out of range)");
 
     if (oi->pops[0] != '*') {
-        uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? idx2 : 0);
+        uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? in->idx2 : 0);
         if (oi->imm == FS_IMM_TABLECOPY)
             table = idx;
         fixed(w, oi, table);
         if (id == FS_OP_UNREACHABLE)
             set_unreachable(w);
-        p->ins[w->cur].len = (uint32_t)(r->p - at);
         return 0;
     }
 
+    int done = 0;
     switch (id) {
     case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF:
-        open_frame(w, id);
+        open_frame(w, in);
         break;
     case FS_OP_ELSE:
         else_arm(w);
@@ -669,7 +555,7 @@ static int step1(walk *w)
         set_unreachable(w);
         break;
     case FS_OP_CALL: {
-        uint32_t c = next_call(w, at);
+        uint32_t c = next_call(w, in->offset);
         uint32_t type = m->funcs[idx].type;
         if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && live(w))
             site(w, m->types[type].nparams, 0);
@@ -677,22 +563,22 @@ static int step1(walk *w)
         break;
     }
     case FS_OP_CALL_INDIRECT: {
-        uint32_t c = next_call(w, at);
+        uint32_t c = next_call(w, in->offset);
         if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && live(w))
             site(w, m->types[idx].nparams + 1, 1);
         call_types(w, idx, 1, 0);
         break;
     }
     case FS_OP_RETURN_CALL:
-        next_call(w, at);
+        next_call(w, in->offset);
         call_types(w, m->funcs[idx].type, 0, 1);
         break;
     case FS_OP_RETURN_CALL_INDIRECT:
-        next_call(w, at);
+        next_call(w, in->offset);
         call_types(w, idx, 1, 1);
         break;
     case FS_OP_CALL_REF: case FS_OP_RETURN_CALL_REF: {
-        uint32_t c = next_call(w, at);
+        uint32_t c = next_call(w, in->offset);
         if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
             refuse(w, "a call_ref that can unwind");
         call_types(w, idx, 1, id == FS_OP_RETURN_CALL_REF);
@@ -709,63 +595,39 @@ static int step1(walk *w)
         push(w, p->local_code[idx], p->local_heap[idx], 1);
         break;
     case FS_OP_GLOBAL_GET:
-        push(w, w->fm->m->globals[idx].type.code, w->fm->m->globals[idx].type.heap, 1);
+        push(w, m->globals[idx].type.code, m->globals[idx].type.heap, 1);
         break;
     case FS_OP_GLOBAL_SET:
         pop(w);
         break;
-    case FS_OP_SELECT_T: {
-        uint32_t n = fs_read_u32(r);
-        fs_valtype t = { 0x7F, 0 };
-        for (uint32_t i = 0; i < n; i++)
-            t = fs_decode_valtype(r, m);
+    case FS_OP_SELECT_T:
         pop_n(w, 3);
-        push(w, t.code, t.heap, 1);
+        push(w, in->type.code, in->type.heap, 1);
         break;
-    }
     case FS_OP_REF_NULL: {
-        int32_t ht = fs_decode_heaptype(r, m);
-        push(w, ht < 0 ? (uint8_t)(ht & 0x7F) : 0x63, ht, 1);
+        int32_t ht = in->type.heap;
+        push(w, ht < 0 ? (uint8_t)(ht & 0x7F) : FS_VT_REF_NULL, ht, 1);
         break;
     }
     case FS_OP_REF_FUNC:
-        push(w, 0x70, 0, 1);
+        push(w, FS_VT_FUNCREF, 0, 1);
         break;
     case FS_OP_BR_ON_NULL: {
         p->ins[w->cur].flags |= FI_BRANCH;
         fi_val v = pop(w);
-        push(w, v.code ? v.code : 0x70, v.heap, 1);
+        push(w, v.code ? v.code : FS_VT_FUNCREF, v.heap, 1);
         break;
     }
     case FS_OP_BR_ON_NON_NULL:
         p->ins[w->cur].flags |= FI_BRANCH;
         pop(w);
         break;
+    case FS_OP_TRY_TABLE:
+        refuse(w, "exception handling (try/catch/throw)");
     default:
         refuse(w, "exception handling or GC instructions");
     }
-    p->ins[w->cur].len = (uint32_t)(r->p - at);
     return done;
-}
-
-/* Safe instructions cannot trap and write nothing but the operand stack,
- * so running them again on rewind, on stale inputs, is harmless. */
-static int safe(fs_op_id id)
-{
-    const fs_op_info *oi = &fs_op_rows[id];
-    if (oi->prefix)
-        return 0;
-    uint16_t c = oi->code;
-    if (c == 0x01 || c == 0x1A || c == 0x1B || c == 0x1C || c == 0x20 || c == 0x23 ||
-        (c >= 0x41 && c <= 0x44) || c == 0xD0 || c == 0xD1 || c == 0xD2)
-        return 1;                       /* nop drop select local/global.get consts refs */
-    if (c < 0x45 || c > 0xC4)
-        return 0;
-    if ((c >= 0x6D && c <= 0x70) || (c >= 0x7F && c <= 0x82))
-        return 0;                       /* integer division and remainder trap */
-    if ((c >= 0xA8 && c <= 0xAB) || (c >= 0xAE && c <= 0xB1))
-        return 0;                       /* float-to-int truncations trap */
-    return 1;
 }
 
 static void start_run(walk *w)
@@ -780,14 +642,33 @@ static void start_run(walk *w)
     w->run_min = w->nst;
 }
 
-static int step(walk *w)
+/* The walker's delegate: records the instruction, then types it.  A run
+ * of safe instructions (opcodes.def's SAFE column: they cannot trap and
+ * write nothing but the stack, so running them again on rewind, on stale
+ * inputs, is harmless) goes on until something else comes. */
+static int step(void *ctx, const fs_instr *in)
 {
+    walk *w = ctx;
+    fi_plan *p = w->p;
+    GROW(w, p->ins, p->nins, p->ins_cap, 1);
+    fi_ins *ins = &p->ins[p->nins];
+    memset(ins, 0, sizeof *ins);
+    ins->off = in->offset - p->code_off;
+    ins->len = in->len;
+    ins->op = (uint16_t)in->op;
+    ins->idx = in->idx;
+    w->cur = p->nins++;
+    if (w->guard_only) {
+        guard_step(w, in);
+        return 0;
+    }
     w->low = w->nst;
-    int done = step1(w);
-    if (done || w->guard_only)
-        return done;
-    const fi_ins *in = &w->p->ins[w->cur];
-    if (!(in->flags & FI_SITE) && safe((fs_op_id)in->op) && !w->fr[w->nfr - 1].unreachable) {
+    if (step1(w, in)) {
+        w->done = 1;
+        return 1;
+    }
+    if (!(ins = &p->ins[w->cur], ins->flags & FI_SITE) && fs_op_rows[in->op].safe &&
+        !w->fr[w->nfr - 1].unreachable) {
         if (w->low < w->run_min)
             w->run_min = w->low;
     } else {
@@ -817,20 +698,14 @@ static int run(walk *w, int guard_only)
     memset(w->kcount, 0, sizeof w->kcount);
     w->call = m->funcs[p->func].calls;
     w->guard_only = guard_only;
-    w->r.base = m->bytes;
-    w->r.p = m->bytes + p->code_off;
-    w->r.end = m->bytes + p->body_off + p->body_size;
-    w->r.err = &w->err;
-    w->r.jump = &w->jb;
+    w->done = 0;
     int why = setjmp(w->jb);
     if (why)
-        return why == 1 ? 3 : why;   /* 1: the reader failed (cannot happen: decoded) */
-    if (guard_only) {
-        w->nfr = 1;
-    } else {
+        return why;
+    if (!guard_only) {
         const fs_type *t = &m->types[m->funcs[p->func].type];
         frame f0 = { 0 };
-        f0.op = 0xFF;
+        f0.op = FRAME_FUNC;
         f0.nr = t->nresults;
         f0.level = f0.last_item = FI_NONE;
         GROW(w, w->fr, w->nfr, w->fr_cap, 1);
@@ -840,11 +715,21 @@ static int run(walk *w, int guard_only)
         w->cur = (uint32_t)-1;
         start_run(w);
     }
-    while (!step(w)) {
-        if (w->r.p >= w->r.end)
-            refuse(w, "the body does not type-check (no final end)");
-    }
+    fs_error err;
+    if (fs_walk_body(m, p->func, step, w, &err))
+        refuse(w, "internal: the body does not decode");
+    if (!guard_only && !w->done)
+        refuse(w, "the body does not type-check (no final end)");
     return 0;
+}
+
+static void local_run(void *ctx, uint32_t first, uint32_t count, fs_valtype t)
+{
+    fi_plan *p = ctx;
+    for (uint32_t k = 0; k < count && first + k < p->nlocals; k++) {
+        p->local_code[first + k] = t.code;
+        p->local_heap[first + k] = t.heap;
+    }
 }
 
 static int read_locals(fi_plan *p, const fs_wasm_module *m)
@@ -854,33 +739,21 @@ static int read_locals(fi_plan *p, const fs_wasm_module *m)
     p->nparams = t->nparams;
     p->nresults = t->nresults;
     p->nlocals = fn->nlocals;
-    free(p->local_code);
-    free(p->local_heap);
-    free(p->save);
-    p->local_code = malloc(p->nlocals + 1);
-    p->local_heap = malloc((p->nlocals + 1) * sizeof *p->local_heap);
-    p->save = malloc(p->nlocals + 1);
-    if (!p->local_code || !p->local_heap || !p->save)
-        return FS_ERR_NOMEM;
-    for (uint32_t i = 0; i < t->nparams; i++) {
-        p->local_code[i] = m->valtypes[t->params + i].code;
-        p->local_heap[i] = m->valtypes[t->params + i].heap;
-    }
-    fs_error err;
-    jmp_buf jb;
-    fs_reader r = { m->bytes, m->bytes + fn->locals_off, m->bytes + fn->body_off + fn->body_size,
-                    &err, &jb };
-    if (setjmp(jb))
-        return FS_ERR_MALFORMED;
-    uint32_t idx = t->nparams, nruns = fs_read_u32(&r);
-    for (uint32_t j = 0; j < nruns; j++) {
-        uint32_t cnt = fs_read_u32(&r);
-        fs_valtype v = fs_decode_valtype(&r, m);
-        for (uint32_t k = 0; k < cnt && idx < p->nlocals; k++, idx++) {
-            p->local_code[idx] = v.code;
-            p->local_heap[idx] = v.heap;
+    /* the arrays are kept from one function to the next, grown as needed */
+    if (p->nlocals + 1 > p->locals_cap) {
+        free(p->local_code);
+        free(p->local_heap);
+        free(p->save);
+        p->locals_cap = p->nlocals + 1;
+        p->local_code = malloc(p->locals_cap);
+        p->local_heap = malloc(p->locals_cap * sizeof *p->local_heap);
+        p->save = malloc(p->locals_cap);
+        if (!p->local_code || !p->local_heap || !p->save) {
+            p->locals_cap = 0;
+            return FS_ERR_NOMEM;
         }
     }
+    fs_walk_locals(m, p->func, local_run, p);
     p->locals_bytes = fn->code_off - fn->locals_off;
     return FS_OK;
 }
@@ -935,7 +808,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     if (st == 0) {
         const fs_type *t = &m->types[fn->type];
         for (uint32_t i = 0; i < t->nresults; i++)
-            if (m->valtypes[t->params + t->nparams + i].code == 0x64)
+            if (m->valtypes[t->params + t->nparams + i].code == FS_VT_REF)
                 p->refused = "a non-nullable reference result (no dummy value to return "
                              "while unwinding)";
         if (!p->refused) {
