@@ -7,7 +7,8 @@
 #  3. build with gcc (Release) and run every test
 #  4. build with clang-14 under AddressSanitizer + UndefinedBehaviorSanitizer
 #     and run every test again
-#  5. build (only) with gcc at -O0 with sanitizers, for its own warnings
+#  5. a 60 s fuzzing smoke of the three libFuzzer targets (scripts/fuzz.sh 20)
+#  6. build (only) with gcc at -O0 with sanitizers, for its own warnings
 #
 # Build trees: build-test-gcc/ and build-test-asan/ (FORKSIZE_TEST_BUILDS
 # moves them).  Extra arguments go to both ctest runs, e.g.
@@ -45,6 +46,15 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # Reports with file and line, not bare addresses (llvm-14 ships it).
 export ASAN_SYMBOLIZER_PATH=${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}
 run asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang-14 -DFORKSIZE_SANITIZE=ON
+
+# A short fuzzing smoke (issue 13): 20 s for each of the three libFuzzer
+# targets, on seeds made from the fixtures; any crash, leak, timeout or
+# WABT-rejected output fails the run.  scripts/fuzz.sh runs longer ones.
+# Only for the whole suite: a selection (scripts/test.sh -R X) skips it.
+if [ ${#ctest_args[@]} -eq 0 ]; then
+  echo "== fuzz: smoke (scripts/fuzz.sh 20)" >&2
+  FUZZ_BUILD_DIR="$builds/build-test-fuzz" scripts/fuzz.sh 20 || status=1
+fi
 
 # gcc at -O0 warns about things -O2 and clang do not (format truncation):
 # build that configuration too, without running the tests again.
