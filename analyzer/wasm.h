@@ -32,6 +32,11 @@ typedef struct fs_error {
     char     msg[256];
 } fs_error;
 
+/* Clears ERR, writes the formatted message (no offset) and returns CODE,
+ * so that a failure is one statement: return fs_error_setf(err, ...). */
+__attribute__((format(printf, 3, 4)))
+int fs_error_setf(fs_error *err, int code, const char *fmt, ...);
+
 /* Value kinds used for local accounting; references are one kind since
  * none of them can be saved to linear memory. */
 typedef enum fs_valkind {

@@ -60,16 +60,8 @@ void fs_cli_analysis_init(fs_cli_analysis *a)
     a->opt_level = 2;
 }
 
-__attribute__((format(printf, 2, 3)))
-static int bad(fs_error *err, const char *fmt, ...)
-{
-    va_list ap;
-    memset(err, 0, sizeof *err);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+/* an option error: -1, and the message in ERR */
+#define bad(err, ...) fs_error_setf(err, -1, __VA_ARGS__)
 
 int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char **argv, int *i,
                            fs_error *err)

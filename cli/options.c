@@ -5,7 +5,6 @@
 
 #include "analysis.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,16 +107,7 @@ const char fs_usage_text[] =
 "applied to this module (--apply asyncify, or an explicit --apply\n"
 "forkinstr|simulate, or instrument, on a module without memory).\n";
 
-__attribute__((format(printf, 2, 3)))
-static int usage(fs_error *err, const char *fmt, ...)
-{
-    va_list ap;
-    memset(err, 0, sizeof *err);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return FS_ERR_USAGE;
-}
+#define usage(err, ...) fs_error_setf(err, FS_ERR_USAGE, __VA_ARGS__)
 
 static const fs_cli_format formats[] = {
     { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON }, { "csv", FS_FMT_CSV }, { "md", FS_FMT_MD },

@@ -1,7 +1,6 @@
 /* diff.c - two forksize results compared (diff.h).  Prints nothing. */
 #include "diff.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +28,7 @@ static char *dup_mem(const char *s, size_t n)
     return p;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(fs_error *err, int code, const char *fmt, ...)
-{
-    va_list ap;
-    memset(err, 0, sizeof *err);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return code;
-}
+#define fail fs_error_setf
 
 void fs_diff_side_free(fs_diff_side *s)
 {

@@ -19,7 +19,6 @@
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -671,16 +670,7 @@ static int rd_repeated_index(const fs_diff_side *s, uint32_t *dup, int *nomem)
     return found;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int rd_fail(fs_error *err, int code, const char *fmt, ...)
-{
-    va_list ap;
-    memset(err, 0, sizeof *err);
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    va_end(ap);
-    return code;
-}
+#define rd_fail fs_error_setf
 
 int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, size_t len,
                            fs_error *err)

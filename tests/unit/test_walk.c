@@ -16,22 +16,6 @@
 
 static const char *validator;
 
-static void check_valid(const wb *w)
-{
-    if (!validator)
-        return;
-    char path[] = "/tmp/fs_walk_XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0 || write(fd, w->b, w->n) != (ssize_t)w->n) {
-        CHECK(!"cannot write a temp module");
-        return;
-    }
-    close(fd);
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "'%s' --enable-all '%s'", validator, path);
-    CHECK_EQ(system(cmd), 0);
-    unlink(path);
-}
 
 /* One instruction of the fixture: its bytes and what the walker must say. */
 typedef struct want {
@@ -118,7 +102,7 @@ static void test_fixture(void)
 {
     wb w = { 0 };
     build(&w);
-    check_valid(&w);
+    wb_check_valid(&w, validator, "walk");
     fs_wasm_module m;
     fs_error err;
     int st = fs_wasm_decode(&m, w.b, w.n, "walk-fixture", &err);

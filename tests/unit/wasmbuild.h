@@ -4,6 +4,10 @@
 #ifndef WASMBUILD_H
 #define WASMBUILD_H
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "check.h"
 #include "wasmbytes.h"
 
@@ -36,6 +40,31 @@ static inline void wb_body(wb *code, const uint8_t *locals, size_t nruns,
     tb_put(&b, insns, ninsns);
     tb_body(code, &b);
     tb_free(&b);
+}
+
+/* Runs VALIDATOR (wasm-validate; NULL skips) with --enable-all on the
+ * module W, which must validate: an assembled fixture that is not a valid
+ * module would make its test prove nothing.  WHAT names it on failure. */
+static inline void wb_check_valid(const wb *w, const char *validator, const char *what)
+{
+    if (!validator)
+        return;
+    char path[] = "/tmp/fs_unit_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, w->b, w->n) != (ssize_t)w->n) {
+        CHECK(!"cannot write a temp module");
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    close(fd);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "'%s' --enable-all '%s'", validator, path);
+    int st = system(cmd);
+    if (st != 0)
+        fprintf(stderr, "wasm-validate rejected the %s fixture\n", what);
+    CHECK_EQ(st, 0);
+    unlink(path);
 }
 
 #endif
