@@ -77,6 +77,12 @@ check_shape() {   # PROG WASM
       [ "$(func_body "$w" __original_main | grep -c 'call [0-9]* <fork>')" -eq 2 ] \
         || die "$p: main does not call fork twice"
       ;;
+    after)     # main calls fork, then step (a site) after a printf in a branch
+      dis=$(func_body "$w" main)
+      grep -q 'call [0-9]* <fork>' <<<"$dis" || die "$p: main does not call fork itself"
+      grep -q 'call [0-9]* <step>' <<<"$dis" || die "$p: main does not call step"
+      grep -q 'br_if' <<<"$dis" || die "$p: main has no branch around step any more"
+      ;;
     multivalue)   # split returns (i64, f64) as two wasm results
       local ty
       ty=$("$objdump" -x -j Function "$w" | awk '/<split>/ { sub(/.*sig=/, ""); sub(/ .*/, ""); print }')
