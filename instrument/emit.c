@@ -280,8 +280,12 @@ static void open_wraps(em *e, uint32_t level)
         const fi_val *t = AT(p->tpool, it->t);
         if (it->elide)
             continue;
+        /* $idx >= a.  After a rewind finished at site K, $idx stays K for
+         * the rest of the call; every level entered later (outside a loop)
+         * holds only sites above K, so this test fails there as it must.
+         * A bare $idx != 0 would not: it is used only where a is 1. */
         op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
-        if (j) {                        /* the first item's test: $idx != 0 */
+        if (it->a > 1) {
             i32_const(e, (int32_t)it->a);
             put_op(e, FS_OP_I32_GE_U);
         }

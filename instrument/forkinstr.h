@@ -39,11 +39,14 @@
  *     store $idx, the saved locals and slots at $fp; data.current = $fp + SIZE
  *     (dummy values of R))
  *
- *   $idx is 0 during normal execution: the prologue restores it while
- *   rewinding, and the innermost wrap's then arm clears it before the
- *   call is re-entered, so a wrap's test is one comparison.  Because the
- *   wraps of a level are nested, the wrap of item i is only reached when
- *   $idx is not in a later item's range, so $idx >= a_i means "in item i".
+ *   $idx is 0 until a rewind loads it in the prologue.  When that
+ *   rewind has re-entered site K and the call returns, $idx stays K for
+ *   the rest of the call.  That is harmless: a level entered later holds
+ *   only sites above K, so its tests $idx >= a fail, and inside a loop
+ *   $idx is cleared right before each site.  Only a level holding site 1
+ *   tests a bare $idx (!= 0).  Because the wraps of a level are nested,
+ *   the wrap of item i is only reached when $idx is not in a later item's
+ *   range, so $idx >= a_i means "in item i".
  *   An if construct gets its condition from the range ($idx < first else
  *   site); a loop is simply entered.
  *
