@@ -37,8 +37,19 @@ typedef struct em {
     uint32_t        *opos;    uint32_t norig;   /* original frame -> output position */
     uint32_t         ntop;                      /* output frames open */
     uint32_t         wraps, levels;             /* counted for the what-if model */
+    /* the normal-path proxy: original loops open around the output
+     * position (per original frame: is it a loop), and the counts */
+    uint8_t         *oloop;   uint32_t loops;
+    uint32_t         np[FS_FI_NNP];
     int              err;
 } em;
+
+/* N instructions on the normal path: in a loop they run per iteration;
+ * elsewhere they belong to the entry or to a site (AT_SITE). */
+static void np(em *e, int at_site, uint32_t n)
+{
+    e->np[e->loops ? FS_FI_NP_LOOPS : at_site ? FS_FI_NP_SITES : FS_FI_NP_ENTRY] += n;
+}
 
 /* ---- byte helpers that count ----------------------------------------- */
 
@@ -190,6 +201,7 @@ static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
     i32_const(e, 2);
     put_op(e, FS_OP_I32_EQ);
     if_void(e);
+    np(e, 0, 4);
     /* data.current -= size, and that is our frame */
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
@@ -290,6 +302,7 @@ static void open_wraps(em *e, uint32_t level)
             put_op(e, FS_OP_I32_GE_U);
         }
         put_op(e, FS_OP_IF);
+        np(e, 0, it->a > 1 ? 4 : 2);      /* the test and the if; else is taken */
         blocktype(e, pv, l->nparams, t, it->nt);
         for (uint32_t i = 0; i < l->nparams; i++)
             put_op(e, FS_OP_DROP);
@@ -354,6 +367,7 @@ static void unwind_check(em *e, uint32_t k)
     e->term = FS_FI_CALLSITE;
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->state_global);
     if_void(e);
+    np(e, 1, 2);
     i32_const(e, (int32_t)k);
     op_idx(e, FS_OP_LOCAL_SET, e->p->idx_local);
     op_idx(e, FS_OP_BR, e->ntop);       /* br $unwind, from inside the if */
@@ -383,6 +397,7 @@ static void body(em *e, const uint8_t *code)
         if (in->flags & FI_TEE_TIDX) {
             e->term = FS_FI_CALLSITE;
             op_idx(e, FS_OP_LOCAL_TEE, p->tidx_local);
+            np(e, 1, 1);
         }
         if (in->flags & FI_RESET) {
             /* In a loop, code before this site runs again after a rewind
@@ -391,16 +406,20 @@ static void body(em *e, const uint8_t *code)
             e->term = FS_FI_DISPATCH;
             i32_const(e, 0);
             op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
+            np(e, 1, 2);
         }
         const uint8_t *at = code + in->off;
         switch (in->op) {
         case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF:
             fi_put_bytes(e->b, at, in->len);
+            e->oloop[e->norig] = in->op == FS_OP_LOOP;
+            e->loops += in->op == FS_OP_LOOP;
             e->opos[e->norig++] = e->ntop++;
             break;
         case FS_OP_END:
             fi_put_bytes(e->b, at, in->len);
             e->norig--;
+            e->loops -= e->oloop[e->norig];
             e->ntop--;
             break;
         default:
@@ -412,6 +431,7 @@ static void body(em *e, const uint8_t *code)
         if (in->flags & FI_TEE) {
             e->term = FS_FI_CALLSITE;
             op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
+            np(e, 1, 1);
         }
         if (in->flags & FI_SITE)
             unwind_check(e, in->site);
@@ -491,12 +511,14 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         fr->guard = e.cnt[FS_FI_FIXED] + e.cnt[FS_FI_CALLSITE];
     } else {
         e.opos = malloc((p->max_depth + 2) * sizeof *e.opos);
+        e.oloop = calloc(p->max_depth + 2, 1);
         uint32_t nfe = 0;
         uint32_t nslots = 2 + p->nlocals + p->nscratch[0] + p->nscratch[1] + p->nscratch[2] +
                           p->nscratch[3] + p->nscratch[4];
         frame_entry *fe = malloc(nslots * sizeof *fe);
-        if (!e.opos || !fe) {
+        if (!e.opos || !e.oloop || !fe) {
             free(e.opos);
+            free(e.oloop);
             free(fe);
             return FS_ERR_NOMEM;
         }
@@ -530,6 +552,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         e.term = FS_FI_FIXED;
         put_op(&e, FS_OP_END);                        /* end $body */
         put_op(&e, FS_OP_RETURN);
+        np(&e, 0, 1);
         put_op(&e, FS_OP_END);                        /* end $unwind */
         epilogue(&e, fe, nfe, size);
         fi_put_op(&tmp, FS_OP_END);                   /* the function's own end */
@@ -540,7 +563,9 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         fr->frame_bytes = size;
         fr->wraps = e.wraps;
         fr->levels = e.levels;
+        memcpy(fr->np, e.np, sizeof fr->np);
         free(e.opos);
+        free(e.oloop);
         free(fe);
     }
     if (tmp.oom || e.err) {

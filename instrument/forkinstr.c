@@ -18,6 +18,7 @@
 
 const char *const fs_fi_stage_name[3] = { "naive", "cse", "live" };
 const char *const fs_fi_term_name[FS_FI_NTERMS] = { "fixed", "callsite", "local", "dispatch" };
+const char *const fs_fi_np_name[FS_FI_NNP] = { "entry", "sites", "loops" };
 
 int fs_fi_stage_parse(const char *s)
 {

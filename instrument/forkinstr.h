@@ -101,6 +101,15 @@ int fs_fi_stage_parse(const char *s);
 enum { FS_FI_FIXED, FS_FI_CALLSITE, FS_FI_LOCAL, FS_FI_DISPATCH, FS_FI_NTERMS };
 extern const char *const fs_fi_term_name[FS_FI_NTERMS];
 
+/* The static normal-path proxy: instructions forkinstr adds to the path
+ * that runs when nobody forks (structure markers block/else/end not
+ * counted), by where they sit: outside loops and not tied to a site (the
+ * entry test, the return, the wrap tests of levels outside loops), at
+ * sites outside loops (unwind checks, local.tee copies), and anywhere
+ * inside a loop (run once per iteration).  Exact: read from the emitter. */
+enum { FS_FI_NP_ENTRY, FS_FI_NP_SITES, FS_FI_NP_LOOPS, FS_FI_NNP };
+extern const char *const fs_fi_np_name[FS_FI_NNP];
+
 typedef struct fs_fi_func {
     uint32_t    func;            /* function index */
     const char *refused;         /* NULL, or why it was left unchanged */
@@ -111,6 +120,7 @@ typedef struct fs_fi_func {
     uint32_t    wraps, levels;   /* rewind wraps emitted, levels holding them */
     uint32_t    saved_locals;    /* locals in its frame */
     uint32_t    frame_bytes;     /* its frame size */
+    uint32_t    np[FS_FI_NNP];   /* normal-path instructions added, by place */
     uint32_t    body_before;     /* body bytes with the size LEB */
     uint32_t    body_after;
 } fs_fi_func;
@@ -123,6 +133,7 @@ typedef struct fs_fi_result {
     uint64_t    guard_bytes;               /* sums over refused functions */
     uint32_t    instrumented, refused, untouched;  /* untouched: no reachable site */
     uint64_t    sites, wraps, levels;      /* sums over instrumented functions */
+    uint64_t    np[FS_FI_NNP];
     /* module-level additions, apart from the per-function terms */
     uint64_t    module_bytes;      /* whole output minus whole input */
     uint64_t    helper_bytes;      /* the five runtime functions' bodies */

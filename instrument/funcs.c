@@ -311,6 +311,8 @@ int fi_run_funcs(fi_module *fm, unsigned stage, fi_buf *code, fs_fi_result *r,
             r->levels += ff->levels;
             for (int t = 0; t < FS_FI_NTERMS; t++)
                 r->term[t] += ff->term[t];
+            for (int t = 0; t < FS_FI_NNP; t++)
+                r->np[t] += ff->np[t];
         }
     }
 out:

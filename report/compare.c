@@ -92,6 +92,8 @@ static void take(fs_compare_row *row, const fs_report *r)
     snprintf(row->terms_label, sizeof row->terms_label, "%s",
              r->fi_applied ? r->label : "estimated");
     row->has_dispatch = r->fi_applied;
+    for (int k = 0; r->fi_applied && r->fi && k < FS_FI_NNP; k++)
+        row->np[k] = r->fi->np[k];
     row->share[0] = part(r->terms.fixed, r->terms.total);
     row->share[1] = part(r->terms.callsite, r->terms.total);
     row->share[2] = part(r->terms.local, r->terms.total);

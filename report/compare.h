@@ -55,6 +55,7 @@ typedef struct fs_compare_row {
     char        terms_label[32];   /* "estimated" (the model's split) unless forkinstr measured it */
     int         has_dispatch;      /* the terms include forkinstr's dispatch term */
     double      share[4];          /* fixed, callsite, local, dispatch over terms.total (NAN if 0) */
+    uint64_t    np[FS_FI_NNP];     /* has_dispatch: forkinstr's normal-path instructions added */
     int         has_fit;           /* --apply asyncify with measured closure functions */
     unsigned    fit_nobs;
     double      fit_coef[3], fit_se[3], fit_share[3], fit_r2;  /* A, B, C (NAN: undefined) */

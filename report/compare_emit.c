@@ -13,18 +13,18 @@
 #include <string.h>
 
 enum { C_MODULE, C_DEFINED, C_CLOSURE, C_SHARE, C_BEFORE, C_AFTER, C_GROWTH, C_LABEL,
-       C_FIXED, C_CALLSITE, C_LOCAL, C_DISPATCH, C_A, C_B, C_C, C_STACK, C_TIME, NCOL };
+       C_FIXED, C_CALLSITE, C_LOCAL, C_DISPATCH, C_NP, C_A, C_B, C_C, C_STACK, C_TIME, NCOL };
 
 static const char *const text_head[NCOL] = {
     "module", "defined", "closure", "share", "before", "after", "growth", "label",
-    "fixed", "call-site", "local", "dispatch", "A", "B", "C", "stack", "time",
+    "fixed", "call-site", "local", "dispatch", "normal path", "A", "B", "C", "stack", "time",
 };
 /* The terms' headers are "fixed [LABEL]" etc., built with the label of the
  * split (fs_compare_terms_label). */
 static const char *const md_head[NCOL] = {
     "module", "defined functions", "closure", "closure share", "code before [measured]",
     "code after", "growth", "label (after, growth)", NULL, NULL, NULL, NULL,
-    "A [fitted]", "B [fitted]", "C [fitted]", "unwind stack bound", "time",
+    "normal-path instructions [exact]", "A [fitted]", "B [fitted]", "C [fitted]", "unwind stack bound", "time",
 };
 
 /* Which columns are shown: the fit's only when some row can have one,
@@ -37,7 +37,7 @@ static void shown_cols(const fs_compare *c, int timing, int show[NCOL])
     for (int k = 0; k < NCOL; k++)
         show[k] = 1;
     show[C_A] = show[C_B] = show[C_C] = fit;
-    show[C_DISPATCH] = fs_compare_has_dispatch(c);
+    show[C_DISPATCH] = show[C_NP] = fs_compare_has_dispatch(c);
     show[C_TIME] = timing;
 }
 
@@ -86,6 +86,12 @@ static int cell(const fs_compare_row *row, int k, char *b, size_t cap)
     case C_CALLSITE: pct_cell(b, cap, row->share[1], 0); break;
     case C_LOCAL:    pct_cell(b, cap, row->share[2], 0); break;
     case C_DISPATCH: pct_cell(b, cap, row->has_dispatch ? row->share[3] : NAN, 0); break;
+    case C_NP:
+        if (row->has_dispatch)
+            snprintf(b, cap, "%llu", (unsigned long long)(row->np[0] + row->np[1] + row->np[2]));
+        else
+            snprintf(b, cap, "-");
+        break;
     case C_A: case C_B: case C_C:
         if (!row->has_fit || isnan(row->fit_coef[k - C_A]))
             snprintf(b, cap, "-");
@@ -144,6 +150,10 @@ static void legend(FILE *out, const fs_compare *c, const int show[NCOL], const c
     fprintf(out, "%sfixed, call-site, local%s: each term's share of the added bytes [%s]%s\n",
             lead, show[C_DISPATCH] ? ", dispatch" : "", tl,
             !strcmp(tl, "estimated") ? " (the model's split)" : "");
+    if (show[C_NP])
+        fprintf(out, "%snormal path: instructions forkinstr adds to the path that runs when "
+                "nobody forks, at entries, sites and inside loops (forksize --stats shows the "
+                "split) [exact]\n", lead);
     if (show[C_A])
         fprintf(out, "%sA, B, C: measured growth = A + B*callsites + C*locals, least squares over "
                 "the measured closure functions [fitted]\n", lead);
@@ -329,7 +339,8 @@ static const char *const csv_head =
     "code_bytes_before,code_bytes_before_label,code_bytes_after,growth,after_label,"
     "fixed_bytes,callsite_bytes,local_bytes,dispatch_bytes,fixed_share,callsite_share,"
     "local_share,dispatch_share,terms_label,fit_A,fit_B,fit_C,fit_label,"
-    "stack_bound_bytes,stack_unbounded,stack_label";
+    "stack_bound_bytes,stack_unbounded,stack_label,normal_path_entry,normal_path_sites,"
+    "normal_path_loops";
 
 int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *err)
 {
@@ -367,6 +378,8 @@ int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *er
         csv_num(out, N_INT, (double)r->stack_bytes, ok && !r->stack_unbounded);
         fprintf(out, ",%s,%s", ok ? (r->stack_unbounded ? "true" : "false") : "",
                 ok ? r->stack_label : "");
+        for (int k = 0; k < FS_FI_NNP; k++)
+            csv_num(out, N_INT, (double)r->np[k], ok && r->has_dispatch);
         if (timing)
             fprintf(out, ",%.3f", r->seconds);
         fputc(',', out);

@@ -142,6 +142,14 @@ static cJSON *module_obj(const fs_compare *c, const fs_compare_row *r, int timin
         cJSON *s = cJSON_AddObjectToObject(o, "term_shares");
         for (int k = 0; k < (r->has_dispatch ? 4 : 3); k++)
             fig_d(s, term[k], r->share[k], 1, tl);
+        if (r->has_dispatch) {
+            /* forkinstr's normal-path proxy, as --stats reports it */
+            cJSON *np = cJSON_AddObjectToObject(o, "normal_path");
+            for (int k = 0; k < FS_FI_NNP; k++)
+                cJSON_AddNumberToObject(np, fs_fi_np_name[k], (double)r->np[k]);
+            cJSON_AddNumberToObject(np, "total", (double)(r->np[0] + r->np[1] + r->np[2]));
+            cJSON_AddStringToObject(np, "label", "exact");
+        }
     } else {
         cJSON_AddNullToObject(o, "terms");
         cJSON_AddNullToObject(o, "term_shares");

@@ -70,6 +70,11 @@ int fs_diff_side_from_report(fs_diff_side *s, const fs_report *r, fs_error *err)
     s->code_after = r->code_bytes_after;
     s->growth = r->growth;
     s->terms = r->terms;
+    if (r->fi_applied && r->fi) {
+        s->has_np = 1;
+        for (int i = 0; i < FS_FI_NNP; i++)
+            s->np[i] = r->fi->np[i];
+    }
     s->closure_functions = r->closure_functions;
     for (uint32_t i = 0; !bad && i < r->nrows; i++, s->nrows++) {
         const fs_row *row = &r->rows[i];
@@ -424,8 +429,23 @@ int fs_diff_gate(const fs_diff *d, double fail_pct, int64_t fail_bytes, char *re
     int pct_trip = fail_pct >= 0 &&
                    (ab > 0 ? (double)grew * 100.0 > fail_pct * (double)ab : grew > 0);
     int bytes_trip = fail_bytes >= 0 && grew > fail_bytes;
-    if (!pct_trip && !bytes_trip)
-        return 0;
+    if (!pct_trip && !bytes_trip) {
+        /* forkinstr's normal path: the same percentage, on its total */
+        if (fail_pct < 0 || !d->base->has_np || !d->new_->has_np)
+            return 0;
+        int64_t pb = 0, pn = 0;
+        for (int i = 0; i < FS_FI_NNP; i++) {
+            pb += (int64_t)d->base->np[i];
+            pn += (int64_t)d->new_->np[i];
+        }
+        int64_t more = pn - pb;
+        if (!(pb > 0 ? (double)more * 100.0 > fail_pct * (double)pb : more > 0))
+            return 0;
+        snprintf(reason, cap, "diff gate: normal-path instructions grew %.1f%% (%+lld), above "
+                 "--fail-above %g", pb > 0 ? (double)more * 100.0 / (double)pb : 100.0,
+                 (long long)more, fail_pct);
+        return 1;
+    }
     char how[64];
     if (ab > 0)
         snprintf(how, sizeof how, "%.1f%%", (double)grew * 100.0 / (double)ab);

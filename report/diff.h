@@ -49,6 +49,10 @@
  *                      growth is a fraction, its change in fraction points
  *   terms             {label: cost.total's label (above), fixed, callsite, local,
  *                      total}, triples
+ *   normal_path       when both sides ran forkinstr (simulate or forkinstr):
+ *                      {label: "exact", entry, sites, loops, total}, triples
+ *                      of the instructions it adds when nobody forks; else
+ *                      absent
  *   closure           {functions: triple, entered: [fn], left: [fn]}
  *   changes           [{fn, cost: triple, measured: [bool base, bool new],
  *                      total, fixed, callsite, local: triples}], the largest
@@ -97,6 +101,10 @@ typedef struct fs_diff_side {
     uint64_t  code_before, code_after;
     double    growth;
     fs_cost   terms;
+    /* forkinstr's normal-path proxy (instrumentation.forkinstr.normal_path):
+     * instructions added when nobody forks, by place; has_np when known */
+    int       has_np;
+    uint64_t  np[FS_FI_NNP];
     uint32_t  closure_functions;
     fs_diff_row *rows;  uint32_t nrows;
 } fs_diff_side;
@@ -165,7 +173,8 @@ int  fs_diff_emit(const fs_diff *d, fs_format fmt, const fs_diff_gate_view *gate
                   const char *tool_version, FILE *out, fs_error *err);
 
 /* The gate.  Added bytes are code_after - code_before on each side.
- * fail_pct < 0 / fail_bytes < 0 mean "not set".  Returns 1 when tripped
+ * fail_pct < 0 / fail_bytes < 0 mean "not set".  fail_pct also holds
+ * forkinstr's normal-path instruction total when both sides have one.  Returns 1 when tripped
  * and writes the reason (without "forksize: "). */
 int  fs_diff_gate(const fs_diff *d, double fail_pct, int64_t fail_bytes, char *reason,
                   size_t cap);

@@ -123,6 +123,12 @@ static void emit_text(FILE *out, const fs_diff *d, int md)
     if (strcmp(d->cost_label, "estimated"))
         triple(out, md, "terms: dispatch", (int64_t)b->terms.dispatch, (int64_t)n->terms.dispatch,
                d->cost_label);
+    if (b->has_np && n->has_np) {
+        static const char *const what[FS_FI_NNP] = { "normal path: entry", "normal path: sites",
+                                                     "normal path: loops" };
+        for (int i = 0; i < FS_FI_NNP; i++)
+            triple(out, md, what[i], (int64_t)b->np[i], (int64_t)n->np[i], "exact");
+    }
     triple(out, md, "terms: total", (int64_t)b->terms.total, (int64_t)n->terms.total, d->cost_label);
 
     fprintf(out, "\nclosure: %u -> %u functions (%+lld)\n", b->closure_functions,
@@ -299,6 +305,17 @@ static cJSON *build_json(const fs_diff *d, const fs_diff_gate_view *g, const cha
     jtriple(tot, "added_bytes", (double)b->code_after - (double)b->code_before,
             (double)n->code_after - (double)n->code_before);
     jtriple(tot, "growth", b->growth, n->growth);
+    if (b->has_np && n->has_np) {
+        cJSON *np = cJSON_AddObjectToObject(doc, "normal_path");
+        cJSON_AddStringToObject(np, "label", "exact");
+        double tb = 0, tn = 0;
+        for (int i = 0; i < FS_FI_NNP; i++) {
+            jtriple(np, fs_fi_np_name[i], (double)b->np[i], (double)n->np[i]);
+            tb += (double)b->np[i];
+            tn += (double)n->np[i];
+        }
+        jtriple(np, "total", tb, tn);
+    }
     cJSON *terms = cJSON_AddObjectToObject(doc, "terms");
     cJSON_AddStringToObject(terms, "label", d->cost_label);
     jtriple(terms, "fixed", (double)b->terms.fixed, (double)n->terms.fixed);

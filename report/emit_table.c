@@ -12,7 +12,8 @@ static const char *const columns[] = {
 #define NCOLS (sizeof columns / sizeof columns[0])
 /* forkinstr and simulate add these after the others (total includes
  * dispatch there), so the model's columns keep their positions. */
-static const char *const fi_columns[] = { "dispatch", "frame_bytes", "refused" };
+static const char *const fi_columns[] = { "dispatch", "frame_bytes", "refused",
+                                         "np_entry", "np_sites", "np_loops" };
 #define NFICOLS (sizeof fi_columns / sizeof fi_columns[0])
 
 /* RFC 4180: quote a field holding a comma, quote or line break. */
@@ -71,6 +72,8 @@ static void row_fields(FILE *out, const fs_row *row, const char *sep, int md, in
                 row->frame_bytes, sep);
         if (row->refused)
             (md ? md_name : csv_name)(out, row->refused, strlen(row->refused));
+        for (int i = 0; i < FS_FI_NNP; i++)
+            fprintf(out, "%s%u", sep, row->np[i]);
     }
 }
 
@@ -104,12 +107,15 @@ int fs_emit_md(const fs_report *r, FILE *out, fs_error *err)
     fprintf(out, "| code section after | %llu | %s |\n", (unsigned long long)r->code_bytes_after,
             r->label);
     fprintf(out, "| growth | +%.1f%% | %s |\n", 100.0 * r->growth, r->label);
-    if (r->fi_applied)
-        fprintf(out, "| fixed / call-site / local / dispatch | %llu / %llu / %llu / %llu | %s |\n\n",
+    if (r->fi_applied) {
+        fprintf(out, "| fixed / call-site / local / dispatch | %llu / %llu / %llu / %llu | %s |\n",
                 (unsigned long long)r->terms.fixed, (unsigned long long)r->terms.callsite,
                 (unsigned long long)r->terms.local, (unsigned long long)r->terms.dispatch,
                 r->label);
-    else
+        fprintf(out, "| normal-path instructions added: entries / sites / loops | %llu / %llu / "
+                "%llu | exact |\n\n", (unsigned long long)r->fi->np[0],
+                (unsigned long long)r->fi->np[1], (unsigned long long)r->fi->np[2]);
+    } else
         fprintf(out, "| fixed / call-site / local | %llu / %llu / %llu | estimated |\n\n",
                 (unsigned long long)r->terms.fixed, (unsigned long long)r->terms.callsite,
                 (unsigned long long)r->terms.local);

@@ -104,7 +104,7 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
                 (unsigned long long)r->code_bytes_before, (unsigned long long)r->code_bytes_after,
                 (unsigned long long)r->terms.total, 100.0 * r->growth);
     }
-    if (r->fi_applied)
+    if (r->fi_applied) {
         fprintf(out, "terms       fixed %llu (%.1f%%), call-site %llu (%.1f%%), local %llu (%.1f%%), "
                 "dispatch %llu (%.1f%%) [%s]\n",
                 (unsigned long long)r->terms.fixed, pct(r->terms.fixed, r->terms.total),
@@ -112,7 +112,13 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
                 (unsigned long long)r->terms.local, pct(r->terms.local, r->terms.total),
                 (unsigned long long)r->terms.dispatch, pct(r->terms.dispatch, r->terms.total),
                 r->label);
-    else
+        /* the static normal-path proxy (forkinstr.h) */
+        const uint64_t *np = r->fi->np;
+        fprintf(out, "normal path +%llu instructions when nobody forks: %llu at entries, %llu at "
+                "sites, %llu inside loops (per iteration) [exact]\n",
+                (unsigned long long)(np[0] + np[1] + np[2]), (unsigned long long)np[0],
+                (unsigned long long)np[1], (unsigned long long)np[2]);
+    } else
         fprintf(out, "terms       fixed %llu (%.1f%%), call-site %llu (%.1f%%), local %llu (%.1f%%) "
                 "[estimated]\n",
                 (unsigned long long)r->terms.fixed, pct(r->terms.fixed, r->terms.total),

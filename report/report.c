@@ -161,6 +161,7 @@ static void apply_fi(fs_report *r, const fs_report_input *in)
         const fs_fi_func *ff = &fi->funcs[i];
         fs_row *row = &r->rows[ff->func - m->nfunc_imports];
         row->frame_bytes = ff->frame_bytes;
+        memcpy(row->np, ff->np, sizeof row->np);
         if (ff->refused) {
             row->refused = ff->refused;
             row->label = "estimated";

@@ -36,6 +36,7 @@ typedef struct fs_row {
     int         measured;       /* --apply asyncify: the function survived -O in both builds */
     const char *refused;        /* --apply forkinstr/simulate: why it was left as is */
     uint32_t    frame_bytes;    /* --apply forkinstr/simulate: its frame size */
+    uint32_t    np[FS_FI_NNP];  /* --apply forkinstr/simulate: normal-path instructions added */
     int64_t     delta;          /* its measured growth, B - A (bytes, with its size LEB) */
 } fs_row;
 

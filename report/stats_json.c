@@ -49,6 +49,7 @@
 #define K_CALLSITE   "callsite"
 #define K_LOCAL      "local"
 #define K_DISPATCH   "dispatch"
+#define K_NORMAL_PATH "normal_path"
 #define K_TOTAL      "total"
 #define K_INDEX      "index"          /* a row's members */
 #define K_NAME       "name"
@@ -76,7 +77,7 @@ static cJSON *juint(cJSON *o, const char *k, uint64_t v)
  * freeing 25 items per row was most of the cost of a 20k-row report. */
 enum { R_INDEX, R_BODY, R_OFFSET, R_CALLSITES, R_CALLS, R_LOCALS, R_KIND0,
        R_FIXED = R_KIND0 + FS_VK_COUNT, R_CALLSITE, R_LOCAL, R_TOTAL, R_DELTA,
-       R_DISPATCH, R_FRAME, R_NUMS };
+       R_DISPATCH, R_FRAME, R_NP0, R_NUMS = R_NP0 + FS_FI_NNP };
 
 typedef struct row_tpl {
     cJSON *obj;
@@ -122,6 +123,9 @@ static int tpl_init(row_tpl *t, int fi)
     t->label = cJSON_AddStringToObject(o, "label", "");
     if (fi) {
         t->num[R_FRAME] = raw(o, "frame_bytes");
+        cJSON *np = cJSON_AddObjectToObject(o, K_NORMAL_PATH);
+        for (int i = 0; i < FS_FI_NNP; i++)
+            t->num[R_NP0 + i] = raw(np, fs_fi_np_name[i]);
         t->refused = cJSON_AddStringToObject(o, "refused", "");
         if (!t->refused)
             return -1;
@@ -179,11 +183,11 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
         row->locals_kind[0], row->locals_kind[1], row->locals_kind[2], row->locals_kind[3],
         row->locals_kind[4], row->locals_kind[5],
         row->cost.fixed, row->cost.callsite, row->cost.local, row->cost.total, 0,
-        row->cost.dispatch, row->frame_bytes,
+        row->cost.dispatch, row->frame_bytes, row->np[0], row->np[1], row->np[2],
     };
     if (t->fi) {
-        set_num(t->num[R_DISPATCH], nums[R_DISPATCH]);
-        set_num(t->num[R_FRAME], nums[R_FRAME]);
+        for (int i = R_DISPATCH; i < R_NUMS; i++)
+            set_num(t->num[i], nums[i]);
         if (row->refused) {
             t->refused->valuestring = (char *)row->refused;   /* printed, never freed */
             set_type(t->refused, cJSON_String);
@@ -447,6 +451,17 @@ static cJSON *build(const fs_report *r)
         juint(ft, "dispatch", r->terms.dispatch);
         juint(ft, "total", r->terms.total);
         cJSON_AddStringToObject(ft, "label", r->label);
+        /* the static normal-path proxy (forkinstr.h), instrumented
+         * functions only: exact in both modes, since it is read from
+         * what the emitter writes */
+        cJSON *np = cJSON_AddObjectToObject(p, K_NORMAL_PATH);
+        uint64_t all = 0;
+        for (int i = 0; i < FS_FI_NNP; i++) {
+            juint(np, fs_fi_np_name[i], fi->np[i]);
+            all += fi->np[i];
+        }
+        juint(np, "total", all);
+        cJSON_AddStringToObject(np, "label", "exact");
     }
 
     cJSON *model = cJSON_AddObjectToObject(doc, "model");
@@ -604,6 +619,19 @@ static void rd_cost(rd_ctx *c, const cJSON *o, fs_cost *out, const char *path)
     out->dispatch = cJSON_IsNumber(d) && d->valuedouble >= 0 ? (uint64_t)d->valuedouble : 0;
 }
 
+/* instrumentation.forkinstr.normal_path: optional (model and asyncify
+ * reports have none), but when present each count must be one. */
+static void rd_np(rd_ctx *c, const cJSON *ins, fs_diff_side *s)
+{
+    const cJSON *fi = cJSON_GetObjectItemCaseSensitive(ins, "forkinstr");
+    const cJSON *np = cJSON_GetObjectItemCaseSensitive(fi, K_NORMAL_PATH);
+    if (!cJSON_IsObject(np))
+        return;
+    for (int i = 0; i < FS_FI_NNP; i++)
+        s->np[i] = rd_uint(c, np, fs_fi_np_name[i], K_INS ".forkinstr." K_NORMAL_PATH);
+    s->has_np = 1;
+}
+
 #define ROW_PATH(k) K_FUNCTIONS "[]." k
 
 static void rd_rows(rd_ctx *c, fs_diff_side *s, const cJSON *fns, int *nomem)
@@ -718,6 +746,7 @@ int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, 
         s->code_after = rd_uint(&c, ins, K_AFTER, K_INS "." K_AFTER);
         s->growth = rd_num(&c, ins, K_GROWTH, K_INS "." K_GROWTH);
         rd_cost(&c, terms, &s->terms, K_TERMS);
+        rd_np(&c, ins, s);
         s->closure_functions = (uint32_t)rd_uint(&c, cl, K_FUNCTIONS, K_CLOSURE "." K_FUNCTIONS);
         s->indirect = rd_str(&c, opt, K_INDIRECT, K_OPTIONS "." K_INDIRECT);
         s->apply = rd_str(&c, opt, K_APPLY, K_OPTIONS "." K_APPLY);

@@ -161,6 +161,32 @@ gate)
     run 2 base.wasm new.wasm "${G[@]}" --fail-above -1
     run 2 base.wasm new.wasm "${G[@]}" --fail-above-bytes 1.5
     ;;
+npgate)
+    # forkinstr's normal-path proxy: both sides simulate, so both carry it.
+    # A saved report, and a copy whose loops count is one higher (a
+    # change that lengthens the normal path and adds no byte).
+    # The diff fixtures have no memory (forkinstr refuses them): forksh.
+    S=(--root 'import:*' --apply simulate)
+    "$FORKSIZE" --stats "$FORKSIZE_BUNDLED" "${S[@]}" --format json -o "$work/b.json" ||
+        { fail "stats"; t_done; }
+    flat "$work/b.json"
+    read -r e s l < <(awk -F= '/^instrumentation\.forkinstr\.normal_path\.(entry|sites|loops)=/ { printf "%s ", $2 }' "$work/flat")
+    [ -n "$l" ] || { fail "base report has no normal_path"; t_done; }
+    tot=$((e + s + l))
+    awk '!done && /"loops":/ { sub(/"loops":[ \t]*[0-9]+/, "\"loops\":\t" ('"$l"' + 1)); done = 1 } { print }' \
+        "$work/b.json" > "$work/n.json"
+    run 0 "$work/b.json" "$work/b.json" --fail-above 0 || t_done
+    run 1 "$work/b.json" "$work/n.json" --fail-above 0 && one_line &&
+        has "$work/err" "forksize: diff gate: normal-path instructions grew $(awk -v t="$tot" 'BEGIN { printf "%.1f", 100 / t }')% (+1), above --fail-above 0"
+    has "$work/out" "$(printf '%-22s %12d %12d %+10d  %s' "normal path: loops" "$l" $((l + 1)) 1 exact)"
+    # the byte gate alone does not look at it; the reverse shrinks it
+    run 0 "$work/b.json" "$work/n.json" --fail-above-bytes 0
+    run 0 "$work/n.json" "$work/b.json" --fail-above 0
+    run 1 "$work/b.json" "$work/n.json" --fail-above 0 --format json
+    flat
+    want npgate "normal_path.loops.base=$l" "normal_path.loops.new=$((l + 1))" \
+        "normal_path.total.change=1" "normal_path.label=exact" "gate.tripped=true"
+    ;;
 self)
     # a module against its own saved report (both ways): identical, no change
     "$FORKSIZE" --stats base.wasm "${M[@]}" --format json -o "$work/base.json" ||

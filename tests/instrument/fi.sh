@@ -64,6 +64,9 @@
 #                 overwrites the input (exit 2)
 #   hand          fixtures/hand.wat: the per-term bytes and $f's whole body,
 #                 derived by hand in the fixture's comments
+#   normal_path   fixtures/shapes.wat: the normal-path instructions of
+#                 $leaf, $arms and $loop as its comments derive them, the
+#                 totals as their sums, the same in CSV and in the text line
 #   selftest      the exact checks reject a doctored CSV, doctored bodies and
 #                 a doctored text report
 #
@@ -521,9 +524,46 @@ mode_selftest() {
     note "OK: the exact checks reject what they must"
 }
 
+# ---------------------------------------------------------------- normal_path
+
+mode_normal_path() {
+    resolve "$FI_SRC/fixtures/shapes.wat"
+    "$FORKSIZE" --stats "$module" --root import:env.fork --apply simulate --format json \
+        -o "$tmp/s.json" || fail "forksize --stats failed"
+    "$FORKSIZE" --stats "$module" --root import:env.fork --apply simulate --format csv \
+        -o "$tmp/s.csv" || fail "forksize --stats --format csv failed"
+    "$FORKSIZE" --stats "$module" --root import:env.fork --apply simulate \
+        > "$tmp/s.txt" || fail "forksize --stats failed"
+    # name entry sites loops, as shapes.wat derives them
+    printf '%s\n' 'leaf 5 2 0' 'arms 15 7 0' 'loop 5 0 7' > "$tmp/want"
+    "$JFLAT" "$tmp/s.json" > "$tmp/flat" || fail "cannot read the JSON report"
+    local name idx e s l got sum_e=0 sum_s=0 sum_l=0
+    while read -r name e s l; do
+        idx=$(awk -F= -v n="$name" '$1 ~ /^functions\[[0-9]+\]\.name$/ && $2 == n { sub(/\.name$/, "", $1); print $1 }' "$tmp/flat")
+        [ -n "$idx" ] || fail "no function named $name in the report"
+        got=$(awk -F= -v p="$idx.normal_path." 'index($1, p) == 1 { v[substr($1, length(p) + 1)] = $2 }
+              END { print v["entry"], v["sites"], v["loops"] }' "$tmp/flat")
+        [ "$got" = "$e $s $l" ] || fail "$name: normal path (entry sites loops) $got, hand-derived $e $s $l"
+        # the CSV row of the same function: its last three columns
+        got=$(awk -F, -v n="$name" '$2 == n { print $(NF-2), $(NF-1), $NF }' "$tmp/s.csv")
+        [ "$got" = "$e $s $l" ] || fail "$name: CSV np columns $got, hand-derived $e $s $l"
+        note "$name: entry $e, sites $s, loops $l as derived"
+    done < "$tmp/want"
+    # the totals are the sums over the functions
+    read -r sum_e sum_s sum_l < <(awk -F= '$1 ~ /^functions\[[0-9]+\]\.normal_path\./ {
+            k = $1; sub(/.*\./, "", k); t[k] += $2 } END { print t["entry"] + 0, t["sites"] + 0, t["loops"] + 0 }' "$tmp/flat")
+    got=$(awk -F= '$1 ~ /^instrumentation\.forkinstr\.normal_path\./ { k = $1; sub(/.*\./, "", k); v[k] = $2 }
+          END { print v["entry"], v["sites"], v["loops"], v["total"], v["label"] }' "$tmp/flat")
+    [ "$got" = "$sum_e $sum_s $sum_l $((sum_e + sum_s + sum_l)) exact" ] \
+        || fail "totals $got, the functions sum to $sum_e $sum_s $sum_l"
+    grep -q "^normal path +$((sum_e + sum_s + sum_l)) instructions when nobody forks: $sum_e at entries, $sum_s at sites, $sum_l inside loops" "$tmp/s.txt" \
+        || { grep '^normal path' "$tmp/s.txt" >&2; fail "the text line disagrees with the JSON totals"; }
+    note "OK: normal path (totals $sum_e/$sum_s/$sum_l in JSON and text)"
+}
+
 # ---------------------------------------------------------------- main
 
-[ $# -ge 1 ] || { echo "usage: $0 exact|simulate|valid|refusal|module_refusal|hand|selftest ..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 exact|simulate|valid|refusal|module_refusal|hand|normal_path|selftest ..." >&2; exit 2; }
 mode=$1; shift
 case $mode in
 exact)          [ $# -ge 1 ] || exit 2; mode_exact "$@" ;;
@@ -532,6 +572,7 @@ valid)          [ $# -ge 2 ] || exit 2; mode_valid "$@" ;;
 refusal)        mode_refusal ;;
 module_refusal) mode_module_refusal ;;
 hand)           mode_hand ;;
+normal_path)    mode_normal_path ;;
 selftest)       mode_selftest ;;
 *)              echo "fi.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
