@@ -91,6 +91,8 @@ const char fs_usage_text[] =
 "  --format FMT          text (default), json, csv or md\n"
 "  -o, --output FILE     write there atomically instead of to stdout\n"
 "  --top N               rows in the text table (default 20, 0 = all)\n"
+"  --summary             with --format json: the totals only, \"functions\": []\n"
+"                        (a baseline for forksize diff small enough to commit)\n"
 "  --allow-empty         report even when no root matches (otherwise exit 3)\n"
 "  -q, --quiet           no warnings on stderr\n"
 "  -h, --help            this text\n"
@@ -146,6 +148,8 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
             o->no_precheck = 1;
         } else if (!strcmp(a, "--whatif")) {
             o->whatif = 1;
+        } else if (!strcmp(a, "--summary") && command == FS_CMD_STATS) {
+            o->summary = 1;
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -162,6 +166,8 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
     }
     if (!o->module)
         return usage(err, "%s", "no module given (see forksize --help)");
+    if (o->summary && (o->out.format != FS_FMT_JSON || o->whatif))
+        return usage(err, "%s", "--summary needs --format json (and no --whatif)");
     if (o->command == FS_CMD_OPCODES && o->out.format != FS_FMT_TEXT &&
         o->out.format != FS_FMT_JSON)
         return usage(err, "%s", "opcodes writes text or json");

@@ -16,6 +16,7 @@ typedef struct fs_options {
     fs_cli_analysis an;              /* --root, --indirect, --model, --apply, -O */
     int             no_precheck;
     int             whatif;          /* --whatif: forkinstr's steps, measured */
+    int             summary;         /* --summary: JSON without per-function rows */
 } fs_options;
 
 /* Fills o from argv for COMMAND (FS_CMD_STATS or FS_CMD_OPCODES); argv[0]

@@ -48,6 +48,7 @@ int fs_stats_run(const fs_options *o)
     fs_out out;
     if (st < 0 && fs_out_open(&out, o->out.output, o->module, &err))
         st = fs_cli_fail(o->out.output, &err, FS_EXIT_BAD);
+    a.report.summary = o->summary;
     if (st < 0) {
         fst = o->whatif ? fs_emit_whatif(&w, &a.report, (fs_format)o->out.format, out.fp, &err)
                         : fs_emit(&a.report, (fs_format)o->out.format, o->out.top, out.fp, &err);

@@ -77,6 +77,8 @@ typedef struct fs_report {
     int         opt_level;
     double      peer_seconds[2];      /* baseline, asyncified */
     fs_measure  m;                    /* shallow copy; arrays owned by the analysis */
+    /* JSON only: totals without the per-function rows (--summary) */
+    int         summary;
     /* --apply forkinstr / simulate (mode "forkinstr" / "simulate") */
     int         fi_applied;
     const char *fi_stage;

@@ -495,6 +495,9 @@ static cJSON *build(const fs_report *r)
     for (unsigned i = 0; i < r->nwarnings; i++)
         cJSON_AddItemToArray(warn, cJSON_CreateString(r->warnings[i]));
 
+    /* --summary is a baseline to commit: only what is deterministic */
+    if (r->summary)
+        return doc;
     cJSON *timing = cJSON_AddObjectToObject(doc, "timing");
     num(timing, "analyze_ms", r->analyze_ms);
     num(timing, "decode_ms", r->decode_ms);
@@ -537,6 +540,12 @@ int fs_emit_json(const fs_report *r, FILE *out, fs_error *err)
     }
     fwrite(text, 1, len - 2, out);
     cJSON_free(text);
+    if (r->summary) {
+        /* --summary: the totals only (a baseline small enough to commit);
+         * diff reads it like any report, with no function to pair */
+        fputs(",\n\t\"summary\":\ttrue,\n\t\"" K_FUNCTIONS "\": []\n}\n", out);
+        return ferror(out) ? FS_ERR_IO : FS_OK;
+    }
     fputs(",\n\t\"" K_FUNCTIONS "\": [", out);
     /* Large reports print their second half on another thread into memory;
      * it is written after the first half, so the bytes are the same. */
