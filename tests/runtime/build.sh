@@ -83,6 +83,13 @@ check_shape() {   # PROG WASM
       grep -q 'call [0-9]* <step>' <<<"$dis" || die "$p: main does not call step"
       grep -q 'br_if' <<<"$dis" || die "$p: main has no branch around step any more"
       ;;
+    interp)    # run is a loop around a br_table, and calls fork and step itself
+      dis=$(func_body "$w" run)
+      grep -q 'br_table' <<<"$dis" || die "$p: run has no br_table (the switch is gone)"
+      grep -q 'loop' <<<"$dis" || die "$p: run has no loop"
+      grep -q 'call [0-9]* <fork>' <<<"$dis" || die "$p: run does not call fork itself"
+      grep -q 'call [0-9]* <step>' <<<"$dis" || die "$p: run does not call step"
+      ;;
     multivalue)   # split returns (i64, f64) as two wasm results
       local ty
       ty=$("$objdump" -x -j Function "$w" | awk '/<split>/ { sub(/.*sig=/, ""); sub(/ .*/, ""); print }')
