@@ -40,6 +40,11 @@ typedef struct em {
     /* the normal-path proxy: original loops open around the output
      * position (per original frame: is it a loop), and the counts */
     uint8_t         *oloop;   uint32_t loops;
+    /* deferred wraps: per original frame, the level whose wraps open at
+     * its end (FI_NONE if none); the deferred levels whose exits the next
+     * exit dispatch must route (see defer()) */
+    uint32_t        *odefer;
+    struct pend { uint32_t level, frame; } *pend;  uint32_t npend;
     uint32_t         np[FS_FI_NNP];
     int              err;
 } em;
@@ -306,6 +311,10 @@ static void open_wraps(em *e, uint32_t level)
         blocktype(e, pv, l->nparams, t, it->nt);
         for (uint32_t i = 0; i < l->nparams; i++)
             put_op(e, FS_OP_DROP);
+        if (it->clear) {                /* see fi_item.clear */
+            i32_const(e, 0);
+            op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
+        }
         for (uint32_t i = 0; i < it->ns; i++)
             op_idx(e, FS_OP_LOCAL_GET, slot_local(p, p->upool[it->slots + i]));
         uint32_t top = it->nt;
@@ -333,6 +342,68 @@ static void open_wraps(em *e, uint32_t level)
     e->wraps += opened;
     e->levels += opened != 0;
     free(ids);
+}
+
+/* ---- deferred wraps ---------------------------------------------------
+
+   A level whose first item is a plain block C (no block type) at the
+   level's very start, with more items after it, would open its wraps at
+   its start, so every entry runs their tests before C.  In a switch (a
+   nest of such blocks around a br_table, in a loop) that is every wrap of
+   every case on every iteration.  Such a level opens its wraps right after
+   C's end instead: the normal path runs them only when control gets
+   there.  A rewind aimed past C leaves C by a branch to its end, from an
+   exit dispatch at the start of the innermost level of the chain of such
+   blocks, entered only when $idx is not 0. */
+
+static int deferrable(const em *e, uint32_t level, uint32_t ins)
+{
+    const fi_plan *p = e->p;
+    const fi_level *l = &p->levels[level];
+    if (!e->loops || l->nitems < 2 || l->first_item == FI_NONE)
+        return 0;
+    const fi_item *c = &p->items[l->first_item];
+    const fi_ins *in = &p->ins[ins];
+    return c->elide && c->kind == FI_ITEM_BLOCK && c->cut == ins && in->op == FS_OP_BLOCK &&
+           in->len == 2 && e->fm->m->bytes[p->code_off + in->off + 1] == FS_BT_EMPTY_BYTE;
+}
+
+/* A level whose only item is a block or loop at its very start has no
+ * wrap: a rewind enters the child unconditionally, so the pending exits
+ * can wait for a level further in (one dispatch for the whole chain). */
+static int passthrough(const em *e, uint32_t level, uint32_t ins)
+{
+    const fi_plan *p = e->p;
+    const fi_level *l = &p->levels[level];
+    if (l->nitems != 1 || l->first_item == FI_NONE)
+        return 0;
+    const fi_item *c = &p->items[l->first_item];
+    return c->elide && c->kind == FI_ITEM_BLOCK && c->cut == ins;
+}
+
+/* $idx >= (first site after C) of each deferred level, outermost first
+ * (its range is above the inner ones'): leave its C. */
+static void exit_dispatch(em *e)
+{
+    const fi_plan *p = e->p;
+    if (!e->npend)
+        return;
+    e->term = FS_FI_DISPATCH;
+    op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    if_void(e);
+    np(e, 0, 2);
+    e->ntop++;
+    for (uint32_t k = 0; k < e->npend; k++) {
+        const fi_level *l = &p->levels[e->pend[k].level];
+        const fi_item *second = &p->items[p->items[l->first_item].next];
+        op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+        i32_const(e, (int32_t)second->a);
+        put_op(e, FS_OP_I32_GE_U);
+        op_idx(e, FS_OP_BR_IF, e->ntop - 1 - e->opos[e->pend[k].frame]);
+    }
+    put_op(e, FS_OP_END);
+    e->ntop--;
+    e->npend = 0;
 }
 
 /* ---- instructions ---------------------------------------------------- */
@@ -387,8 +458,15 @@ static void body(em *e, const uint8_t *code)
     const fi_plan *p = e->p;
     for (uint32_t i = 0; i + 1 < p->nins && !e->err; i++) {
         const fi_ins *in = &p->ins[i];
-        if (in->flags & FI_LEVEL)
-            open_wraps(e, in->level);
+        uint32_t defer = FI_NONE;
+        if (in->flags & FI_LEVEL) {
+            if (deferrable(e, in->level, i)) {
+                defer = in->level;
+            } else if (!passthrough(e, in->level, i)) {
+                exit_dispatch(e);
+                open_wraps(e, in->level);
+            }
+        }
         if (in->flags & FI_ITEM) {
             e->term = FS_FI_DISPATCH;
             put_op(e, FS_OP_END);
@@ -412,6 +490,9 @@ static void body(em *e, const uint8_t *code)
         switch (in->op) {
         case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF:
             fi_put_bytes(e->b, at, in->len);
+            e->odefer[e->norig] = defer;
+            if (defer != FI_NONE)
+                e->pend[e->npend++] = (struct pend){ defer, e->norig };
             e->oloop[e->norig] = in->op == FS_OP_LOOP;
             e->loops += in->op == FS_OP_LOOP;
             e->opos[e->norig++] = e->ntop++;
@@ -421,6 +502,8 @@ static void body(em *e, const uint8_t *code)
             e->norig--;
             e->loops -= e->oloop[e->norig];
             e->ntop--;
+            if (e->odefer[e->norig] != FI_NONE)
+                open_wraps(e, e->odefer[e->norig]);
             break;
         default:
             if (in->flags & FI_BRANCH)
@@ -512,13 +595,17 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
     } else {
         e.opos = malloc((p->max_depth + 2) * sizeof *e.opos);
         e.oloop = calloc(p->max_depth + 2, 1);
+        e.odefer = malloc((p->max_depth + 2) * sizeof *e.odefer);
+        e.pend = malloc((p->max_depth + 2) * sizeof *e.pend);
         uint32_t nfe = 0;
         uint32_t nslots = 2 + p->nlocals + p->nscratch[0] + p->nscratch[1] + p->nscratch[2] +
                           p->nscratch[3] + p->nscratch[4];
         frame_entry *fe = malloc(nslots * sizeof *fe);
-        if (!e.opos || !e.oloop || !fe) {
+        if (!e.opos || !e.oloop || !e.odefer || !e.pend || !fe) {
             free(e.opos);
             free(e.oloop);
+            free(e.odefer);
+            free(e.pend);
             free(fe);
             return FS_ERR_NOMEM;
         }
@@ -566,6 +653,8 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         memcpy(fr->np, e.np, sizeof fr->np);
         free(e.opos);
         free(e.oloop);
+        free(e.odefer);
+        free(e.pend);
         free(fe);
     }
     if (tmp.oom || e.err) {

@@ -139,6 +139,9 @@ typedef struct fi_item {
     uint32_t ns;           /* the bottom ns values are saved ones... */
     uint32_t slots;        /* ...restored from these locals (u32 pool) */
     uint32_t tidx_local;   /* FI_ITEM_CALL_INDIRECT: local holding the index */
+    uint32_t at;           /* a call item: the call instruction; else FI_NONE */
+    uint8_t  clear;        /* a call in a loop with a wrap: its then arm clears
+                              $idx (in place of FI_RESET on the normal path) */
     uint32_t next;         /* next item of the same level, or FI_NONE */
 } fi_item;
 

@@ -42,13 +42,32 @@
  *   $idx is 0 until a rewind loads it in the prologue.  When that
  *   rewind has re-entered site K and the call returns, $idx stays K for
  *   the rest of the call.  That is harmless: a level entered later holds
- *   only sites above K, so its tests $idx >= a fail, and inside a loop
- *   $idx is cleared right before each site.  Only a level holding site 1
+ *   only sites above K, so its tests $idx >= a fail.  Inside a loop, where
+ *   code before K runs again, $idx is cleared before the call on the way
+ *   back: in the then arm of K's wrap (the rewind path only), or, for a
+ *   site with no wrap, right before the call.  Only a level holding site 1
  *   tests a bare $idx (!= 0).  Because the wraps of a level are nested,
  *   the wrap of item i is only reached when $idx is not in a later item's
  *   range, so $idx >= a_i means "in item i".
  *   An if construct gets its condition from the range ($idx < first else
  *   site); a loop is simply entered.
+ *
+ *   DEFERRED WRAPS.  Inside a loop, a level whose first item is a plain
+ *   block C at its very start (a switch's nest of case blocks) opens its
+ *   wraps right after C's end, not at its start, so an iteration runs the
+ *   tests of the case it takes, not of every case.  A rewind aimed past C
+ *   leaves it by a branch to C's end, from an exit dispatch at the start
+ *   of the innermost level of the chain of such blocks:
+ *
+ *     (block $C_1 (block $C_2 ... (block $C_m
+ *       (if (local.get $idx)            ;; the normal path's only test
+ *         (then (br_if $C_1 ($idx >= first site after $C_1)) ...
+ *               (br_if $C_m ($idx >= first site after $C_m))))
+ *       <the innermost level's own wraps and code>)
+ *       <the wraps $C_(m-1)'s arm deferred: its items after $C_m> ...) ...
+ *
+ *   A level whose only item is a block or loop at its start lets the
+ *   chain run through it.
  *
  *   Values that sit on the operand stack below a site (pending operands,
  *   as in `n + f()`) cannot be reached from inside the check, so each is

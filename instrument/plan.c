@@ -249,6 +249,14 @@ static void add_item(walk *w, frame *f, const fi_item *it)
         p->items[id].elide = 1;
     else
         p->ins[it->cut].flags |= FI_ITEM;
+    /* A call in a loop must find $idx at 0 once it returns (code before it
+     * runs again).  With a wrap, that wrap's then arm, on the rewind path
+     * only, clears it; without one, FI_RESET clears it on every path. */
+    fi_item *ni = &p->items[id];
+    if (!ni->elide && ni->at != FI_NONE && (p->ins[ni->at].flags & FI_RESET)) {
+        p->ins[ni->at].flags &= (uint8_t)~FI_RESET;
+        ni->clear = 1;
+    }
 }
 
 /* An unwind-capable call at the current instruction: NARGS values are
@@ -283,6 +291,7 @@ static void site(walk *w, uint32_t nargs, int indirect)
     if (w->loops)
         p->ins[w->cur].flags |= FI_RESET;
     it.tidx_local = FI_NONE;
+    it.at = w->cur;
     if (indirect) {
         p->ins[w->cur].flags |= FI_TEE_TIDX;
         p->tidx_local = 0;   /* its index is assigned in assign_locals() */
@@ -393,6 +402,7 @@ static int end_frame(walk *w)
         it.a = f.k0 + 1;
         it.b = w->p->nsites;
         it.split = f.has_else ? f.split : it.b;
+        it.at = FI_NONE;
         it.nt = f.nt;
         it.t = f.t;
         it.ns = f.ns;

@@ -65,7 +65,7 @@
 #   hand          fixtures/hand.wat: the per-term bytes and $f's whole body,
 #                 derived by hand in the fixture's comments
 #   normal_path   fixtures/shapes.wat: the normal-path instructions of
-#                 $leaf, $arms and $loop as its comments derive them, the
+#                 $leaf, $arms, $loop and $switch as its comments derive them, the
 #                 totals as their sums, the same in CSV and in the text line
 #   selftest      the exact checks reject a doctored CSV, doctored bodies and
 #                 a doctored text report
@@ -535,7 +535,7 @@ mode_normal_path() {
     "$FORKSIZE" --stats "$module" --root import:env.fork --apply simulate \
         > "$tmp/s.txt" || fail "forksize --stats failed"
     # name entry sites loops, as shapes.wat derives them
-    printf '%s\n' 'leaf 5 2 0' 'arms 15 7 0' 'loop 5 0 7' > "$tmp/want"
+    printf '%s\n' 'leaf 5 2 0' 'arms 15 7 0' 'loop 5 0 5' 'switch 5 0 13' > "$tmp/want"
     "$JFLAT" "$tmp/s.json" > "$tmp/flat" || fail "cannot read the JSON report"
     local name idx e s l got sum_e=0 sum_s=0 sum_l=0
     while read -r name e s l; do
