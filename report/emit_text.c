@@ -115,7 +115,7 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
         /* the static normal-path proxy (forkinstr.h) */
         const uint64_t *np = r->fi->np;
         fprintf(out, "normal path +%llu instructions when nobody forks: %llu at entries, %llu at "
-                "sites, %llu inside loops (per iteration) [exact]\n",
+                "sites, %llu inside loops [exact]\n",
                 (unsigned long long)(np[0] + np[1] + np[2]), (unsigned long long)np[0],
                 (unsigned long long)np[1], (unsigned long long)np[2]);
     } else
