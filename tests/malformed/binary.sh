@@ -11,6 +11,8 @@
 #   # expect: 2          exit status; "0|3" allows either (3 = no root)
 #   # offset: 0x1a       for expect 2: the offset the message must name
 #   # args: --root ...   extra arguments (before the module)
+#   # stdout: TEXT       for expect 0: a line of the text report must start
+#                        with TEXT (repeatable)
 #   # wabt: ok|error     what wasm-validate --enable-all (WABT 1.0.32) says;
 #                        checked when WASM_VALIDATE is set, and a
 #                        disagreement with forksize is allowed only where
@@ -60,6 +62,15 @@ for hex in "$DIR"/*.hex; do
             bad "$name" "offset $got, expected $offset: $msg"
             continue
         fi
+    fi
+    missing=
+    while IFS= read -r want; do
+        [ -n "$want" ] || continue
+        grep -qF -- "$want" <(cut -c1-${#want} "$tmp/out") || missing=$want
+    done < <(sed -n 's/^# *stdout: *//p' "$hex")
+    if [ -n "$missing" ]; then
+        bad "$name" "no report line starts with '$missing'"
+        continue
     fi
     if [ -n "${WASM_VALIDATE:-}" ] && [ -n "$wabt" ]; then
         if "$WASM_VALIDATE" --enable-all "$wasm" >/dev/null 2>&1; then w=ok; else w=error; fi
