@@ -13,6 +13,9 @@
 #   # args: --root ...   extra arguments (before the module)
 #   # stdout: TEXT       for expect 0: a line of the text report must start
 #                        with TEXT (repeatable)
+#   # binaryen132: ok|error  what Binaryen 132 (npm, WASM_OPT_132) says when it
+#                        reads the module with --all-features; checked when
+#                        WASM_OPT_132 is set
 #   # wabt: ok|error     what wasm-validate --enable-all (WABT 1.0.32) says;
 #                        checked when WASM_VALIDATE is set, and a
 #                        disagreement with forksize is allowed only where
@@ -71,6 +74,14 @@ for hex in "$DIR"/*.hex; do
     if [ -n "$missing" ]; then
         bad "$name" "no report line starts with '$missing'"
         continue
+    fi
+    b132=$(sed -n 's/^# *binaryen132: *\([a-z]*\).*/\1/p' "$hex" | head -1)
+    if [ -n "${WASM_OPT_132:-}" ] && [ -n "$b132" ]; then
+        if "$WASM_OPT_132" --all-features "$wasm" -o "$tmp/b132.wasm" >/dev/null 2>&1; then w=ok; else w=error; fi
+        if [ "$w" != "$b132" ]; then
+            bad "$name" "Binaryen 132 says $w, the fixture says $b132"
+            continue
+        fi
     fi
     if [ -n "${WASM_VALIDATE:-}" ] && [ -n "$wabt" ]; then
         if "$WASM_VALIDATE" --enable-all "$wasm" >/dev/null 2>&1; then w=ok; else w=error; fi

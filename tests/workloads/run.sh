@@ -16,7 +16,8 @@ wl=$1 dir=$2 variant=$3
 here=$(cd "$(dirname "$0")" && pwd)
 node=${NODE:-node}
 fail() { echo "workloads/run.sh: $wl.$variant: FAILED: $*" >&2; exit 1; }
-[ -d "$here/node_modules" ] || fail "no $here/node_modules: run scripts/npm-deps.sh (npm ci)"
+nm=$(cd "$here/../.." && pwd)/node_modules
+[ -d "$nm/wasmoon" ] || fail "no $nm/wasmoon: run scripts/npm-deps.sh (npm ci)"
 m=$dir/$variant.wasm
 [ -f "$m" ] || fail "missing $m (the variants fixture did not run)"
 tmp=$(mktemp -d)
