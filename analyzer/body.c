@@ -28,14 +28,8 @@
 static void add_call(fs_reader *r, fs_body_sink *s, const uint8_t *at,
                      uint8_t kind, uint32_t target, uint32_t table)
 {
-    if (s->ncalls == s->calls_cap) {
-        uint32_t cap = s->calls_cap ? s->calls_cap * 2 : 1024;
-        fs_call *nc = realloc(s->calls, (size_t)cap * sizeof *nc);
-        if (!nc)
-            fs_decode_nomem(r);
-        s->calls = nc;
-        s->calls_cap = cap;
-    }
+    if (s->ncalls == s->calls_cap)
+        s->calls = fs_decode_grow(r, s->calls, &s->calls_cap, sizeof *s->calls, 1024);
     fs_call *c = &s->calls[s->ncalls++];
     c->target = target;
     c->offset = fs_reader_off(r, at);

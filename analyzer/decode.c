@@ -34,6 +34,16 @@ void *fs_decode_alloc(fs_reader *r, size_t n, size_t size)
     return p;
 }
 
+void *fs_decode_grow(fs_reader *r, void *p, uint32_t *cap, size_t size, uint32_t first)
+{
+    uint32_t n = *cap ? *cap * 2 : first;
+    void *q = realloc(p, (size_t)n * size);
+    if (!q)
+        fs_decode_nomem(r);
+    *cap = n;
+    return q;
+}
+
 int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m)
 {
     const uint8_t *at = r->p;
@@ -148,14 +158,8 @@ static void global_type(fs_reader *r, fs_wasm_module *m, int record)
         fs_reader_fail(r, at, "invalid global mutability");
     if (!record)
         return;
-    if (m->nglobal_types == m->globals_cap) {
-        uint32_t cap = m->globals_cap ? m->globals_cap * 2 : 16;
-        fs_global *g = realloc(m->globals, cap * sizeof *g);
-        if (!g)
-            fs_decode_nomem(r);
-        m->globals = g;
-        m->globals_cap = cap;
-    }
+    if (m->nglobal_types == m->globals_cap)
+        m->globals = fs_decode_grow(r, m->globals, &m->globals_cap, sizeof *m->globals, 16);
     m->globals[m->nglobal_types].type = t;
     m->globals[m->nglobal_types++].mutable_ = mut;
 }
@@ -248,14 +252,8 @@ static void record_import(import_visit *v, fs_reader *d, fs_wasm_module *m, cons
                           uint32_t mod_len, const char *field, uint32_t field_len,
                           uint8_t kind, const uint8_t *kind_at)
 {
-    if (m->nimports == v->n) {       /* grows with the bytes read: bounded */
-        uint32_t cap = v->n ? v->n * 2 : 16;
-        fs_import *a = realloc(m->imports, (size_t)cap * sizeof *a);
-        if (!a)
-            fs_decode_nomem(d);
-        m->imports = a;
-        v->n = cap;
-    }
+    if (m->nimports == v->n)         /* grows with the bytes read: bounded */
+        m->imports = fs_decode_grow(d, m->imports, &v->n, sizeof *m->imports, 16);
     fs_import *im = &m->imports[m->nimports++];
     memset(im, 0, sizeof *im);
     im->module = mod;

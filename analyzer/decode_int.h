@@ -15,6 +15,10 @@ _Noreturn void fs_decode_nomem(fs_reader *r);
 
 /* calloc that jumps out with FS_ERR_NOMEM on failure. */
 void *fs_decode_alloc(fs_reader *r, size_t n, size_t size);
+/* P (an array of *CAP items of SIZE, possibly NULL) with its capacity
+ * doubled (FIRST when 0), or the decode ends out of memory.  For arrays
+ * that grow with what is read, so their size follows the input's. */
+void *fs_decode_grow(fs_reader *r, void *p, uint32_t *cap, size_t size, uint32_t first);
 
 /* Reads a value type (numeric, vector, or reference with heap type). */
 fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m);
