@@ -42,7 +42,7 @@ typedef struct em {
     uint8_t         *oloop;   uint32_t loops;
     /* deferred wraps: per original frame, the level whose wraps open at
      * its end (FI_NONE if none); the deferred levels whose exits the next
-     * exit dispatch must route (see defer()) */
+     * exit dispatch must route (see deferrable()) */
     uint32_t        *odefer;
     struct pend { uint32_t level, frame; } *pend;  uint32_t npend;
     uint32_t         np[FS_FI_NNP];
