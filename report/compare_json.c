@@ -186,10 +186,7 @@ static cJSON *build(const fs_compare *c, int timing)
     cJSON *doc = cJSON_CreateObject();
     if (!doc)
         return NULL;
-    cJSON_AddStringToObject(doc, "schema", FS_COMPARE_SCHEMA);
-    cJSON *tool = cJSON_AddObjectToObject(doc, "tool");
-    cJSON_AddStringToObject(tool, "name", "forksize");
-    cJSON_AddStringToObject(tool, "version", c->tool_version);
+    fs_json_head(doc, FS_COMPARE_SCHEMA, c->tool_version);
     cJSON *opt = cJSON_AddObjectToObject(doc, "options");
     cJSON *roots = cJSON_AddArrayToObject(opt, "roots");
     for (unsigned i = 0; i < c->nroots; i++)

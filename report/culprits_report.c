@@ -288,10 +288,7 @@ static int emit_json(const fs_culprits_view *v, FILE *out, fs_error *err)
     const fs_analysis *a = v->a;
     const fs_culprits *cu = v->cu;
     cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "schema", "forksize/culprits@1");
-    cJSON *tool = cJSON_AddObjectToObject(doc, "tool");
-    cJSON_AddStringToObject(tool, "name", "forksize");
-    cJSON_AddStringToObject(tool, "version", v->tool_version);
+    fs_json_head(doc, "forksize/culprits@1", v->tool_version);
     cJSON *opt = cJSON_AddObjectToObject(doc, "options");
     cJSON *ors = cJSON_AddArrayToObject(opt, "roots");
     for (unsigned i = 0; i < a->nroots; i++)

@@ -255,10 +255,7 @@ static cJSON *build_json(const fs_diff *d, const fs_diff_gate_view *g, const cha
     const fs_diff_side *b = d->base, *n = d->new_;
     char lb[64];
     cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "schema", FS_DIFF_SCHEMA);
-    cJSON *tool = cJSON_AddObjectToObject(doc, "tool");
-    cJSON_AddStringToObject(tool, "name", "forksize");
-    cJSON_AddStringToObject(tool, "version", tool_version);
+    fs_json_head(doc, FS_DIFF_SCHEMA, tool_version);
     jside(doc, "base", b);
     jside(doc, "new", n);
     cJSON_AddBoolToObject(doc, "identical_input", d->identical_input);

@@ -41,10 +41,7 @@ static void text(const fs_whatif *w, const char *path, int md, FILE *out)
 static int json(const fs_whatif *w, const fs_report *r, FILE *out, fs_error *err)
 {
     cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "schema", "forksize/whatif@1");
-    cJSON *tool = cJSON_AddObjectToObject(doc, "tool");
-    cJSON_AddStringToObject(tool, "name", "forksize");
-    cJSON_AddStringToObject(tool, "version", r->tool_version);
+    fs_json_head(doc, "forksize/whatif@1", r->tool_version);
     cJSON *mod = cJSON_AddObjectToObject(doc, "module");
     cJSON_AddStringToObject(mod, "path", r->path);
     cJSON_AddStringToObject(mod, "sha256", r->sha256);

@@ -163,6 +163,9 @@ int fs_emit_json(const fs_report *r, FILE *out, fs_error *err);
  * closure).  A NULL DOC is out of memory. */
 struct cJSON;
 int fs_json_print(struct cJSON *doc, FILE *out, fs_error *err);
+/* The opening every forksize JSON document shares: "schema": SCHEMA and
+ * "tool": {"name": "forksize", "version": TOOL_VERSION}. */
+void fs_json_head(struct cJSON *doc, const char *schema, const char *tool_version);
 int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err);
 int fs_emit_md(const fs_report *r, FILE *out, fs_error *err);
 

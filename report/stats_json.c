@@ -362,10 +362,7 @@ static void stack_obj(cJSON *doc, const fs_report *r)
 static cJSON *build(const fs_report *r)
 {
     cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, K_SCHEMA, FS_STATS_SCHEMA);
-    cJSON *tool = cJSON_AddObjectToObject(doc, K_TOOL);
-    cJSON_AddStringToObject(tool, "name", "forksize");
-    cJSON_AddStringToObject(tool, K_VERSION, r->tool_version);
+    fs_json_head(doc, FS_STATS_SCHEMA, r->tool_version);
 
     /* What produced these numbers: reports made with different options
      * are not comparable (forksize diff refuses them without --force). */
@@ -506,6 +503,14 @@ static cJSON *build(const fs_report *r)
     if (r->fi_applied)
         num(timing, "forkinstr_ms", r->fi->seconds * 1000.0);
     return doc;
+}
+
+void fs_json_head(cJSON *doc, const char *schema, const char *tool_version)
+{
+    cJSON_AddStringToObject(doc, K_SCHEMA, schema);
+    cJSON *tool = cJSON_AddObjectToObject(doc, K_TOOL);
+    cJSON_AddStringToObject(tool, "name", "forksize");
+    cJSON_AddStringToObject(tool, K_VERSION, tool_version);
 }
 
 int fs_json_print(cJSON *doc, FILE *out, fs_error *err)
