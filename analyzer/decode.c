@@ -175,6 +175,15 @@ static uint32_t type_ref(fs_reader *r, const fs_wasm_module *m, int want_func)
     return t;
 }
 
+/* A tag's type, kept because throw and catch take their operands from it.
+ * The count grows with the tags read, never with a count in the file. */
+static void add_tag(fs_reader *r, fs_wasm_module *m, uint32_t type)
+{
+    if (m->ntags == m->tags_cap)
+        m->tag_types = fs_decode_grow(r, m->tag_types, &m->tags_cap, sizeof *m->tag_types, 8);
+    m->tag_types[m->ntags++] = type;
+}
+
 /* The import section, in the classic encoding (module name, item name,
  * externtype) and the compact-import-section proposal's two group
  * encodings, which Binaryen 132 writes with --all-features: a module name,
@@ -285,7 +294,8 @@ static void record_import(import_visit *v, fs_reader *d, fs_wasm_module *m, cons
         if (fs_read_u8(d) != 0)
             fs_reader_fail(d, d->p - 1, "invalid tag attribute");
         im->type = type_ref(d, m, 1);
-        im->index = m->ntags++;
+        add_tag(d, m, im->type);
+        im->index = m->ntags - 1;
         break;
     default:
         fs_reader_fail(d, kind_at, "invalid import kind 0x%02x", kind);
@@ -523,9 +533,8 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
         for (uint32_t i = 0; i < n; i++) {
             if (fs_read_u8(r) != 0)
                 fs_reader_fail(r, r->p - 1, "invalid tag attribute");
-            type_ref(r, m, 1);
+            add_tag(r, m, type_ref(r, m, 1));
         }
-        m->ntags += n;
         break;
     }
     default:
@@ -725,6 +734,7 @@ void fs_wasm_free(fs_wasm_module *m)
     free(m->memory64);
     free(m->calls);
     free(m->globals);
+    free(m->tag_types);
     if (m->mapped)
         munmap((void *)m->bytes, m->size);
     memset(m, 0, sizeof *m);
