@@ -46,6 +46,7 @@ typedef struct em {
     uint32_t        *odefer;
     struct pend { uint32_t level, frame; } *pend;  uint32_t npend;
     uint32_t         np[FS_FI_NNP];
+    int              private_tag;               /* forkinstr's own tag was thrown */
     int              err;
 } em;
 
@@ -159,7 +160,7 @@ static uint8_t local_kind(const fi_plan *p, uint32_t l)
     return 0;
 }
 
-/* The frame: $idx, saved locals, then every slot local. */
+/* The frame: $idx, saved locals, then every slot local and x-local. */
 typedef struct frame_entry { uint32_t local, offset; uint8_t kind, term; } frame_entry;
 
 static uint32_t frame_layout(const fi_plan *p, frame_entry *fe, uint32_t *n)
@@ -183,6 +184,11 @@ static uint32_t frame_layout(const fi_plan *p, frame_entry *fe, uint32_t *n)
             fe[k++] = (frame_entry){ p->scratch_base[kd] + s, off, (uint8_t)kd, FS_FI_CALLSITE };
             off += ksize[kd];
         }
+    for (uint32_t x = 0; x < p->nx; x++) {
+        uint8_t kd = (uint8_t)fi_kind(p->xcode[x]);
+        fe[k++] = (frame_entry){ p->x_base + x, off, kd, FS_FI_CALLSITE };
+        off += ksize[kd];
+    }
     *n = k;
     return off;
 }
@@ -445,6 +451,70 @@ static void unwind_check(em *e, uint32_t k)
     put_op(e, FS_OP_END);
 }
 
+/* Right after a try whose catch arms hold sites: a rewind aimed into
+ * catch arm j throws that arm's tag from here, the try's body, so the
+ * try's own handlers catch it as they caught the original.  Normal path:
+ * the one test.  Arms are tried last first, as wraps are. */
+static void catch_dispatch(em *e, const fi_item *it)
+{
+    const fi_plan *p = e->p;
+    const fs_wasm_module *m = e->fm->m;
+    const fi_arm *arm = AT(p->arms, it->arm0);
+    e->term = FS_FI_DISPATCH;
+    op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    if (arm[0].a > 1) {
+        i32_const(e, (int32_t)arm[0].a);
+        put_op(e, FS_OP_I32_GE_U);
+    }
+    if_void(e);
+    np(e, 0, arm[0].a > 1 ? 4 : 2);
+    for (uint32_t j = it->narms; j-- > 0;) {
+        if (j) {
+            op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+            i32_const(e, (int32_t)arm[j].a);
+            put_op(e, FS_OP_I32_GE_U);
+            if_void(e);
+        }
+        if (arm[j].tag == FI_NONE) {            /* catch_all: our own tag, no payload */
+            op_idx(e, FS_OP_THROW, m->ntags);
+            e->private_tag = 1;
+        } else {
+            const fs_type *t = &m->types[m->tag_types[arm[j].tag]];
+            for (uint32_t i = 0; i < t->nparams; i++) {
+                const fs_valtype *v = &m->valtypes[t->params + i];
+                if (arm[j].xoff != FI_NONE)
+                    op_idx(e, FS_OP_LOCAL_GET, p->x_base + arm[j].xoff + i);
+                else
+                    dummy(e, v->code, v->heap);
+            }
+            op_idx(e, FS_OP_THROW, arm[j].tag);
+        }
+        if (j)
+            put_op(e, FS_OP_END);
+    }
+    put_op(e, FS_OP_END);
+}
+
+/* A catch whose arm can fork (FI_XSAVE): its payload goes into x-locals
+ * right after the catch (TAKE 0), and comes back at the start of the
+ * arm's original code, inside its wraps (TAKE 1), with the copy of a
+ * value some site keeps below it (FI_TEE) made there.  Only a caught
+ * exception runs either. */
+static void xpayload(em *e, const fi_ins *in, int take)
+{
+    const fi_plan *p = e->p;
+    const fs_wasm_module *m = e->fm->m;
+    uint32_t n = m->types[m->tag_types[in->idx]].nparams;
+    e->term = FS_FI_CALLSITE;
+    for (uint32_t i = 0; i < n; i++)
+        if (take)
+            op_idx(e, FS_OP_LOCAL_GET, p->x_base + in->xoff + i);
+        else
+            op_idx(e, FS_OP_LOCAL_SET, p->x_base + in->xoff + n - 1 - i);
+    if (take && (in->flags & FI_TEE))
+        op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
+}
+
 static void guard(em *e)
 {
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->state_global);
@@ -467,6 +537,8 @@ static void body(em *e, const uint8_t *code)
                 open_wraps(e, in->level);
             }
         }
+        if (i && (p->ins[i - 1].flags & FI_XSAVE))
+            xpayload(e, &p->ins[i - 1], 1);
         if (in->flags & FI_ITEM) {
             e->term = FS_FI_DISPATCH;
             put_op(e, FS_OP_END);
@@ -488,7 +560,7 @@ static void body(em *e, const uint8_t *code)
         }
         const uint8_t *at = code + in->off;
         switch (in->op) {
-        case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF:
+        case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF: case FS_OP_TRY:
             fi_put_bytes(e->b, at, in->len);
             e->odefer[e->norig] = defer;
             if (defer != FI_NONE)
@@ -496,12 +568,17 @@ static void body(em *e, const uint8_t *code)
             e->oloop[e->norig] = in->op == FS_OP_LOOP;
             e->loops += in->op == FS_OP_LOOP;
             e->opos[e->norig++] = e->ntop++;
+            if (in->flags & FI_CATCHES)
+                catch_dispatch(e, &p->items[in->site]);
             break;
-        case FS_OP_END:
-            fi_put_bytes(e->b, at, in->len);
+        case FS_OP_END: case FS_OP_DELEGATE:
             e->norig--;
             e->loops -= e->oloop[e->norig];
             e->ntop--;
+            if (in->op == FS_OP_DELEGATE)   /* its label counts from outside the try */
+                branch(e, in, at);
+            else
+                fi_put_bytes(e->b, at, in->len);
             if (e->odefer[e->norig] != FI_NONE)
                 open_wraps(e, e->odefer[e->norig]);
             break;
@@ -511,7 +588,9 @@ static void body(em *e, const uint8_t *code)
             else
                 fi_put_bytes(e->b, at, in->len);
         }
-        if (in->flags & FI_TEE) {
+        if (in->flags & FI_XSAVE)
+            xpayload(e, in, 0);
+        else if (in->flags & FI_TEE) {
             e->term = FS_FI_CALLSITE;
             op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
             np(e, 1, 1);
@@ -545,6 +624,7 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     uint32_t added = 1;
     for (int k = 1; k < 5; k++)
         added += p->nscratch[k] != 0;
+    added += p->nx;                     /* one run per x-local */
     size_t before = e->b->n;
     fi_put_u32(e->b, nruns + added);
     e->cnt[FS_FI_FIXED] += (e->b->n - before) - (size_t)(q - decl);
@@ -559,6 +639,10 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
             put_u32(e, p->nscratch[k]);
             put(e, code[k]);
         }
+    for (uint32_t x = 0; x < p->nx; x++) {
+        put_u32(e, 1);
+        put(e, p->xcode[x]);
+    }
 }
 
 int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *out,
@@ -599,7 +683,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         e.pend = malloc((p->max_depth + 2) * sizeof *e.pend);
         uint32_t nfe = 0;
         uint32_t nslots = 2 + p->nlocals + p->nscratch[0] + p->nscratch[1] + p->nscratch[2] +
-                          p->nscratch[3] + p->nscratch[4];
+                          p->nscratch[3] + p->nscratch[4] + p->nx;
         frame_entry *fe = malloc(nslots * sizeof *fe);
         if (!e.opos || !e.oloop || !e.odefer || !e.pend || !fe) {
             free(e.opos);
@@ -648,6 +732,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
             saved += p->save[l];
         fr->saved_locals = saved;
         fr->frame_bytes = size;
+        fr->private_tag = (uint8_t)e.private_tag;
         fr->wraps = e.wraps;
         fr->levels = e.levels;
         memcpy(fr->np, e.np, sizeof fr->np);

@@ -100,16 +100,21 @@ enum {
     FI_BRANCH    = 1u << 4,  /* has label immediates to renumber */
     FI_LEVEL     = 1u << 5,  /* a level with items starts here */
     FI_GUARD     = 1u << 6,  /* refused function: trap if an unwind passes */
-    FI_RESET     = 1u << 7   /* a site in a loop: clear $idx right before it */
+    FI_RESET     = 1u << 7,  /* a site in a loop: clear $idx right before it */
+    FI_CATCHES   = 1u << 8,  /* a try whose catch arms hold sites: a rewind
+                                aimed at one throws into it (site = the item) */
+    FI_XSAVE     = 1u << 9   /* a catch whose arm holds sites: its payload
+                                goes to x-locals (see close_arm() in plan.c) */
 };
 
 typedef struct fi_ins {
     uint32_t off;        /* offset in the body, from the first instruction */
     uint32_t len;
     uint16_t op;         /* fs_op_id */
-    uint8_t  flags;
-    uint32_t site;       /* FI_SITE: its number K, from 1 */
-    uint32_t tee_local;  /* FI_TEE: scratch local index */
+    uint16_t flags;
+    uint32_t site;       /* FI_SITE: its number K, from 1; FI_CATCHES: the item */
+    uint32_t tee_local;  /* FI_TEE: scratch slot */
+    uint32_t xoff;       /* FI_XSAVE: its first x-local's position in the x list */
     uint32_t level;      /* FI_LEVEL: the level starting here */
     uint32_t idx;        /* the first index immediate (fs_instr.idx): the
                             local of local.*, the label of br, br_if, br_on_* */
@@ -121,10 +126,20 @@ typedef struct fi_ins {
  * hold sites, in order; wrap i covers from the level's start to item i. */
 typedef struct fi_level {
     uint32_t nparams, params;   /* its input types, in the type pool */
+    uint8_t  catch_arm;         /* a catch arm: its payload is in x-locals */
     uint32_t first_item, nitems;
 } fi_level;
 
-typedef enum { FI_ITEM_CALL, FI_ITEM_CALL_INDIRECT, FI_ITEM_BLOCK, FI_ITEM_IF } fi_item_kind;
+typedef enum { FI_ITEM_CALL, FI_ITEM_CALL_INDIRECT, FI_ITEM_BLOCK, FI_ITEM_IF,
+               FI_ITEM_TRY } fi_item_kind;
+
+/* A catch arm of a legacy try that holds sites: a rewind aimed at K in
+ * [a, next arm's a) enters the try and throws TAG (FI_NONE: catch_all, so
+ * forkinstr's own tag) with the payload kept in the x-locals from XOFF
+ * (FI_NONE: no payload). */
+typedef struct fi_arm {
+    uint32_t a, tag, xoff;
+} fi_arm;
 
 typedef struct fi_item {
     uint32_t cut;          /* where its wrap ends: the call or construct
@@ -142,6 +157,7 @@ typedef struct fi_item {
     uint32_t at;           /* a call item: the call instruction; else FI_NONE */
     uint8_t  clear;        /* a call in a loop with a wrap: its then arm clears
                               $idx (in place of FI_RESET on the normal path) */
+    uint32_t arm0, narms;  /* FI_ITEM_TRY: its catch arms with sites (arms pool) */
     uint32_t next;         /* next item of the same level, or FI_NONE */
 } fi_item;
 
@@ -162,6 +178,10 @@ typedef struct fi_plan {
     fi_item *items;   uint32_t nitems, items_cap;
     fi_val  *tpool;   uint32_t ntpool, tpool_cap;     /* types of T vectors */
     uint32_t *upool;  uint32_t nupool, upool_cap;     /* slot locals */
+    fi_arm  *arms;    uint32_t narms, arms_cap;       /* catch arms with sites */
+    uint8_t *xcode;   uint32_t nx, x_cap;             /* x-locals: payload copies */
+    uint32_t x_base;                                  /* the first x-local */
+    int      has_try;                                 /* legacy try/catch in the body */
     uint32_t nsites;
     uint32_t max_depth;
 

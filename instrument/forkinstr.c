@@ -146,6 +146,7 @@ typedef struct build {
     fi_module *fm;
     const fi_buf *code;
     uint32_t helper_type[5];
+    uint32_t tag_type;      /* forkinstr's own tag, FI_NONE when not needed */
     int dry;
 } build;
 
@@ -222,6 +223,12 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         }
         break;
     }
+    case FS_SEC_TAG:                    /* forkinstr's own tag, after the module's */
+        fi_put_u32(&b, n + 1);
+        fi_put_bytes(&b, q, rest);
+        fi_put(&b, 0);                  /* attribute: exception */
+        fi_put_u32(&b, bd->tag_type);
+        break;
     case FS_SEC_CODE:
         section(out, FS_SEC_CODE, bd->code);
         return;
@@ -233,15 +240,16 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
 static int assemble(const build *bd, fi_buf *out)
 {
     const fs_wasm_module *m = bd->m;
-    static const uint8_t want[5] = { FS_SEC_TYPE, FS_SEC_FUNCTION, FS_SEC_GLOBAL, FS_SEC_EXPORT,
-                                     FS_SEC_CODE };
-    int done[5] = { 0 };
+    static const uint8_t want[6] = { FS_SEC_TYPE, FS_SEC_FUNCTION, FS_SEC_GLOBAL, FS_SEC_EXPORT,
+                                     FS_SEC_CODE, FS_SEC_TAG };
+    int nwant = bd->tag_type == FI_NONE ? 5 : 6;
+    int done[6] = { 0 };
     fi_put_bytes(out, m->bytes, 8);             /* magic and version */
     for (uint32_t s = 0; s <= m->nsections; s++) {
         const fs_section *sec = s < m->nsections ? &m->sections[s] : NULL;
         int r = sec ? rank(sec->id) : 99;
         /* sections the module lacks go where the format wants them */
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < nwant; k++)
             if (!done[k] && r > rank(want[k]) && !(sec && sec->id == want[k]) && r >= 0) {
                 changed(bd, out, want[k], NULL, 0);
                 done[k] = 1;
@@ -249,7 +257,7 @@ static int assemble(const build *bd, fi_buf *out)
         if (!sec)
             break;
         int k = -1;
-        for (int j = 0; j < 5; j++)
+        for (int j = 0; j < nwant; j++)
             if (sec->id == want[j])
                 k = j;
         if (k >= 0) {
@@ -313,7 +321,7 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
     st = fi_run_funcs(&fm, stage, &code, r, threads);
     if (st)
         goto done;
-    build bd = { m, &fm, &code, { 0 }, dry_run };
+    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run };
     static const fs_valtype i32 = { FS_VT_I32, 0 };
     uint32_t t_i32_void, t_void, t_void_i32;
     if (fi_functype(&fm, &i32, 1, NULL, 0, &t_i32_void) || fi_functype(&fm, NULL, 0, NULL, 0, &t_void) ||
@@ -322,6 +330,12 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
         goto done;
     }
     uint32_t ht[5] = { t_i32_void, t_void, t_i32_void, t_void, t_void_i32 };
+    /* A rewind into a catch_all arm throws a tag of forkinstr's own, which
+     * no catch clause of the module names (index m->ntags, type [] -> []). */
+    for (uint32_t i = 0; i < r->nfuncs; i++)
+        if (r->funcs[i].private_tag)
+            bd.tag_type = t_void;
+    r->new_tags = bd.tag_type != FI_NONE;
     memcpy(bd.helper_type, ht, sizeof ht);
     size_t before_helpers = code.n;
     for (int i = 0; i < 5; i++)

@@ -82,18 +82,42 @@
  *
  * FRAME LAYOUT: data is {i32 current, i32 end}.  Unwinding pushes one
  * frame per function at current: [0] i32 $idx, then each saved local in
- * index order, then the scratch slots, each at its natural size (i32/f32
- * 4, i64/f64 8, v128 16), unpadded.  Rewinding pops them LIFO.  Pushing
+ * index order, then the scratch slots, then the x-locals, each at its
+ * natural size (i32/f32 4, i64/f64 8, v128 16), unpadded.  Rewinding pops them LIFO.  Pushing
  * past end traps (unreachable).
  *
  * STAGES (cumulative): naive reloads data.current for every frame access
  * and saves every local; cse loads it once per prologue/epilogue into
  * $fp; live saves only the locals live after some site.
  *
+ * EXCEPTION HANDLING (legacy try): a try is a construct like a block,
+ * and each catch or catch_all arm is a level.  A rewind aimed into a
+ * catch arm must run as that arm's handler (a rethrow must work), so it
+ * enters the try and, from the start of its body, throws what the arm
+ * catches; the normal path pays one test per entry:
+ *
+ *   try                                  ;; catch arms hold sites a..b
+ *     (if ($idx >= a) (then              ;; arms tried last first
+ *       (if ($idx >= a_2) (then (throw $fi_rewind)))  ;; a catch_all arm
+ *       (throw $e (local.get $x0))))                  ;; catch $e, sites a..
+ *     <wraps, original code>
+ *   catch $e  (local.set $x0)            ;; payload to an x-local
+ *     <wraps; the original code starts with (local.get $x0)>
+ *   catch_all <wraps, original code>
+ *   end
+ *
+ *   The x-locals are in the frame, so the rewind throws the original
+ *   payload and a rethrow carries it.  $fi_rewind is a tag forkinstr adds
+ *   ([] -> [], after the module's tags) when a catch_all arm holds sites;
+ *   no catch clause names it.  delegate's label is renumbered like a
+ *   branch.  A function with a try keeps every local at stage live
+ *   (live.c has no exception edges).
+ *
  * LIMITS: a function is left unchanged and reported (its cost estimated)
- * when it uses exception handling, GC instructions, or a call_ref that
- * can unwind, when a reference-typed value must be saved, or when a
- * multi-value result stays on the stack across a site.  Its sites get a
+ * when it uses try_table, GC instructions, or a call_ref that can unwind,
+ * when a fork can happen inside a catch_all arm that rethrows (the caught
+ * exception cannot be made again), when a reference-typed value must be
+ * saved, or when a multi-value result stays on the stack across a site.  Its sites get a
  * guard that traps if an unwind ever passes through it, so the output is
  * never silently wrong.  Modules without a memory or with memory64 are
  * refused whole.  A module that already exports the asyncify_* names (it
@@ -140,6 +164,7 @@ typedef struct fs_fi_func {
     uint32_t    saved_locals;    /* locals in its frame */
     uint32_t    frame_bytes;     /* its frame size */
     uint32_t    np[FS_FI_NNP];   /* normal-path instructions added, by place */
+    uint8_t     private_tag;     /* a rewind throws forkinstr's own tag (catch_all) */
     uint32_t    body_before;     /* body bytes with the size LEB */
     uint32_t    body_after;
 } fs_fi_func;
@@ -156,7 +181,7 @@ typedef struct fs_fi_result {
     /* module-level additions, apart from the per-function terms */
     uint64_t    module_bytes;      /* whole output minus whole input */
     uint64_t    helper_bytes;      /* the five runtime functions' bodies */
-    uint32_t    new_types, new_globals, new_exports, new_functions;
+    uint32_t    new_types, new_globals, new_exports, new_functions, new_tags;
     /* the output module, unless dry run */
     uint8_t    *out;   size_t out_size;
     double      seconds;

@@ -7,413 +7,16 @@
  * the stack signatures of opcodes.def; the "*" rows are typed here by
  * opcode.  Each value remembers which instruction pushed it, so that a
  * value which must survive an unwind can be copied into its scratch
- * local right where it is made.
+ * local right where it is made.  plan_ctl.c holds the stack, the frames
+ * and the records of sites, items and levels; this file the walk.
  *
  * Sites in unreachable code, or inside constructs opened in unreachable
  * code, are never executed and are left alone.
  */
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fi_int.h"
-#include "walk.h"
-
-
-/* The frame of the function itself (no construct opcode). */
-#define FRAME_FUNC 0xFF
-
-typedef struct frame {
-    uint8_t  op;          /* FS_OP_BLOCK/LOOP/IF (ELSE after else), or FRAME_FUNC */
-    uint32_t ins;         /* the construct opcode */
-    uint32_t base;        /* stack height where its values start (params included) */
-    uint32_t np, nr;      /* params, results */
-    uint32_t res;         /* results: offset in the walk's result pool */
-    int      unreachable;
-    int      dead;        /* opened in unreachable code: nothing in it runs */
-    uint32_t k0;          /* sites before the construct */
-    uint32_t arm_k0;      /* sites before the current arm */
-    uint32_t level;       /* the current arm's level, or FI_NONE */
-    uint32_t last_item;
-    uint32_t nt, t, ns;   /* the parent's stack at the construct */
-    uint32_t split;       /* if: sites up to the else */
-    int      has_else;
-    uint32_t arm_start;   /* first instruction of the current arm */
-} frame;
-
-typedef struct walk {
-    fi_plan         *p;
-    const fi_module *fm;
-    jmp_buf          jb;
-    fi_val          *st;   uint32_t nst, st_cap;
-    frame           *fr;   uint32_t nfr, fr_cap;
-    fi_val          *rp;   uint32_t nrp, rp_cap;  /* block result types */
-    uint32_t         kcount[7];
-    uint32_t         call;       /* next entry of m->calls for this function */
-    uint32_t         cur;        /* current instruction */
-    int              guard_only; /* refused up front: mark guards, no typing */
-    /* The current run of safe instructions (see safe()) in the innermost
-     * frame: where it started, the stack there, and how low it went. */
-    uint32_t         low;        /* lowest stack height during this instruction */
-    uint32_t         run_start, run_min;
-    fi_val          *runbuf;  uint32_t nrunbuf, runbuf_cap;
-    uint32_t         loops;      /* loop frames open */
-    int              done;       /* the function's final end was typed */
-} walk;
-
-static _Noreturn void nomem(walk *w)
-{
-    longjmp(w->jb, 2);
-}
-
-static _Noreturn void refuse(walk *w, const char *why)
-{
-    w->p->refused = why;
-    longjmp(w->jb, 3);
-}
-
-#define GROW(w, arr, n, cap, extra)                                                   \
-    do {                                                                              \
-        if ((n) + (extra) > (cap)) {                                                  \
-            size_t nc_ = (cap) ? (size_t)(cap) * 2 : 64;                              \
-            while (nc_ < (size_t)(n) + (extra)) nc_ *= 2;                             \
-            void *np_ = realloc((arr), nc_ * sizeof *(arr));                          \
-            if (!np_) nomem(w);                                                       \
-            (arr) = np_;                                                              \
-            (cap) = (uint32_t)nc_;                                                    \
-        }                                                                             \
-    } while (0)
-
-/* ---- the value stack ------------------------------------------------ */
-
-static void push(walk *w, uint8_t code, int32_t heap, int top)
-{
-    GROW(w, w->st, w->nst, w->st_cap, 1);
-    int k = fi_kind(code);
-    fi_val v = { code, heap, w->cur, (uint8_t)top, w->kcount[k]++ };
-    w->st[w->nst++] = v;
-}
-
-static fi_val pop(walk *w)
-{
-    frame *f = &w->fr[w->nfr - 1];
-    if (w->nst == f->base) {
-        if (!f->unreachable)
-            refuse(w, "the body does not type-check (operand stack underflow)");
-        fi_val u = { 0, 0, FI_NONE, 0, 0 };
-        return u;
-    }
-    fi_val v = w->st[--w->nst];
-    w->kcount[fi_kind(v.code)]--;
-    if (w->nst < w->low)
-        w->low = w->nst;
-    return v;
-}
-
-static void pop_n(walk *w, uint32_t n)
-{
-    while (n--)
-        pop(w);
-}
-
-/* Drops the frame's values down to its base (end, else, branches). */
-static void truncate_to(walk *w, uint32_t h)
-{
-    while (w->nst > h)
-        w->kcount[fi_kind(w->st[--w->nst].code)]--;
-    if (w->nst < w->low)
-        w->low = w->nst;
-}
-
-static void set_unreachable(walk *w)
-{
-    frame *f = &w->fr[w->nfr - 1];
-    truncate_to(w, f->base);
-    f->unreachable = 1;
-}
-
-static int live(const walk *w)
-{
-    const frame *f = &w->fr[w->nfr - 1];
-    return !f->unreachable && !f->dead;
-}
-
-/* ---- pools ----------------------------------------------------------- */
-
-static uint32_t tpool_add(walk *w, const fi_val *v, uint32_t n)
-{
-    fi_plan *p = w->p;
-    GROW(w, p->tpool, p->ntpool, p->tpool_cap, n);
-    uint32_t at = p->ntpool;
-    if (n)
-        memcpy(AT(p->tpool, at), v, n * sizeof *v);
-    p->ntpool += n;
-    return at;
-}
-
-/* The params and results of a block type, as the walker decoded it. */
-static void blocktype(walk *w, const fs_instr *in, const fs_valtype **params, uint32_t *np,
-                      const fs_valtype **results, uint32_t *nr)
-{
-    const fs_wasm_module *m = w->fm->m;
-    *np = *nr = 0;
-    *params = *results = NULL;
-    if (in->bt == FS_BT_VALUE) {
-        *results = &in->type;
-        *nr = 1;
-    } else if (in->bt == FS_BT_TYPE) {
-        const fs_type *ty = &m->types[in->bt_type];
-        *params = m->valtypes + ty->params;
-        *np = ty->nparams;
-        *results = m->valtypes + ty->params + ty->nparams;
-        *nr = ty->nresults;
-    }
-}
-
-/* ---- sites, items, levels ------------------------------------------- */
-
-/* A scratch slot as (kind, values of that kind below); fi_slot_local in
- * emit.c turns it into a local index once the counts are known. */
-#define SLOT(kind, below) (((uint32_t)(kind) << 24) | (below))
-
-static uint32_t level_of(walk *w, frame *f)
-{
-    if (f->level != FI_NONE)
-        return f->level;
-    fi_plan *p = w->p;
-    GROW(w, p->levels, p->nlevels, p->levels_cap, 1);
-    fi_level *l = &p->levels[p->nlevels];
-    l->first_item = FI_NONE;
-    l->nitems = 0;
-    l->nparams = f->np;
-    l->params = 0;
-    if (f->op != FRAME_FUNC)
-        l->params = f->t + f->nt - f->np - (f->op == FS_OP_IF || f->op == FS_OP_ELSE);
-    f->level = p->nlevels++;
-    p->ins[f->arm_start].flags |= FI_LEVEL;
-    p->ins[f->arm_start].level = f->level;
-    return f->level;
-}
-
-/* Values below a site that must survive the unwind: each is copied into
- * its slot where it is pushed.  Returns where the slots are listed. */
-static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
-{
-    fi_plan *p = w->p;
-    GROW(w, p->upool, p->nupool, p->upool_cap, ns);
-    uint32_t at = p->nupool;
-    for (uint32_t i = 0; i < ns; i++) {
-        const fi_val *v = &s[i];
-        int k = fi_kind(v->code);
-        if (k == FI_K_REF)
-            refuse(w, "a reference-typed value is on the operand stack at an unwind point");
-        if (k == FI_K_UNKNOWN || v->prod == FI_NONE)
-            refuse(w, "a loop parameter is on the operand stack at an unwind point");
-        if (!v->top)
-            refuse(w, "a multi-value result stays on the operand stack across an unwind point");
-        uint32_t slot = SLOT(k, v->below);
-        if (v->below + 1 > p->nscratch[k])
-            p->nscratch[k] = v->below + 1;
-        p->ins[v->prod].flags |= FI_TEE;
-        p->ins[v->prod].tee_local = slot;
-        p->upool[p->nupool++] = slot;
-    }
-    return at;
-}
-
-static void check_dummies(walk *w, const fi_val *v, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++)
-        if (fi_kind(v[i].code) >= FI_K_REF)
-            refuse(w, "a reference-typed value is on the operand stack at an unwind point "
-                      "(as an operand, argument or block parameter)");
-}
-
-static void add_item(walk *w, frame *f, const fi_item *it)
-{
-    fi_plan *p = w->p;
-    uint32_t lv = level_of(w, f);
-    GROW(w, p->items, p->nitems, p->items_cap, 1);
-    uint32_t id = p->nitems++;
-    p->items[id] = *it;
-    p->items[id].next = FI_NONE;
-    if (f->last_item == FI_NONE)
-        p->levels[lv].first_item = id;
-    else
-        p->items[f->last_item].next = id;
-    f->last_item = id;
-    p->levels[lv].nitems++;
-    /* The first item's wrap would be empty if nothing comes before its
-     * cut: it is left out. */
-    if (f->last_item == id && p->levels[lv].nitems == 1 && it->cut == f->arm_start)
-        p->items[id].elide = 1;
-    else
-        p->ins[it->cut].flags |= FI_ITEM;
-    /* A call in a loop must find $idx at 0 once it returns (code before it
-     * runs again).  With a wrap, that wrap's then arm, on the rewind path
-     * only, clears it; without one, FI_RESET clears it on every path. */
-    fi_item *ni = &p->items[id];
-    if (!ni->elide && ni->at != FI_NONE && (p->ins[ni->at].flags & FI_RESET)) {
-        p->ins[ni->at].flags &= (uint8_t)~FI_RESET;
-        ni->clear = 1;
-    }
-}
-
-/* An unwind-capable call at the current instruction: NARGS values are
- * its arguments (table index included). */
-static void site(walk *w, uint32_t nargs, int indirect)
-{
-    fi_plan *p = w->p;
-    frame *f = &w->fr[w->nfr - 1];
-    uint32_t nt = w->nst - f->base;
-    if (nt < nargs)
-        refuse(w, "the body does not type-check (call arguments)");
-    fi_item it = { 0 };
-    it.cut = w->cur;
-    it.kind = indirect ? FI_ITEM_CALL_INDIRECT : FI_ITEM_CALL;
-    it.a = it.b = ++p->nsites;
-    it.ns = nt - nargs;
-    /* The arguments of a direct call are ignored on rewind, so if they are
-     * computed by a run of safe instructions, the wrap can end before that
-     * run and let it compute them again (the values it reads may be stale,
-     * but nothing it does can trap or write).  An indirect call's table
-     * index is no dummy, so it keeps its own copy instead. */
-    if (!indirect && w->run_start < w->cur && w->run_min >= f->base + it.ns) {
-        it.cut = w->run_start;
-        it.nt = w->nrunbuf;
-        it.t = tpool_add(w, w->runbuf, w->nrunbuf);
-    } else {
-        it.nt = nt;
-        it.t = tpool_add(w, AT(w->st, f->base), nt);
-    }
-    check_dummies(w, AT(p->tpool, it.t), it.nt);
-    it.slots = save_values(w, AT(w->st, f->base), it.ns);
-    if (w->loops)
-        p->ins[w->cur].flags |= FI_RESET;
-    it.tidx_local = FI_NONE;
-    it.at = w->cur;
-    if (indirect) {
-        p->ins[w->cur].flags |= FI_TEE_TIDX;
-        p->tidx_local = 0;   /* its index is assigned in assign_locals() */
-    }
-    p->ins[w->cur].flags |= FI_SITE;
-    p->ins[w->cur].site = it.a;
-    add_item(w, f, &it);
-}
-
-/* ---- control --------------------------------------------------------- */
-
-static void open_frame(walk *w, const fs_instr *in)
-{
-    fs_op_id op = in->op;
-    const fs_valtype *pt, *rt;
-    uint32_t np, nr;
-    blocktype(w, in, &pt, &np, &rt, &nr);
-    frame *parent = &w->fr[w->nfr - 1];
-    int plive = live(w);
-    uint32_t pbase = parent->base;
-    frame nf = { 0 };
-    nf.nt = plive ? w->nst - pbase : 0;
-    nf.t = plive ? tpool_add(w, AT(w->st, pbase), nf.nt) : 0;
-    nf.ns = plive ? nf.nt - np - (op == FS_OP_IF) : 0;
-    if (plive && nf.nt < np + (op == FS_OP_IF))
-        refuse(w, "the body does not type-check (block parameters)");
-    if (op == FS_OP_IF)
-        pop(w);
-    /* The params stay where they are: they become the frame's values
-     * (in unreachable code the polymorphic stack may not hold them). */
-    while (w->nst - pbase < np)
-        push(w, 0, 0, 0);
-    /* A loop's params are refreshed by every branch back to it, so their
-     * first producer is not theirs on later iterations. */
-    if (op == FS_OP_LOOP)
-        for (uint32_t i = w->nst - np; i < w->nst; i++)
-            w->st[i].prod = FI_NONE;
-    GROW(w, w->rp, w->nrp, w->rp_cap, nr);
-    nf.res = w->nrp;
-    for (uint32_t i = 0; i < nr; i++) {
-        fi_val v = { rt[i].code, rt[i].heap, FI_NONE, 0, 0 };
-        w->rp[w->nrp++] = v;
-    }
-    nf.op = (uint8_t)op;
-    nf.ins = w->cur;
-    w->loops += op == FS_OP_LOOP;
-    nf.base = w->nst - np;
-    nf.np = np;
-    nf.nr = nr;
-    nf.dead = !plive;
-    nf.k0 = nf.arm_k0 = w->p->nsites;
-    nf.level = nf.last_item = FI_NONE;
-    nf.arm_start = w->cur + 1;
-    GROW(w, w->fr, w->nfr, w->fr_cap, 1);
-    w->fr[w->nfr++] = nf;
-    if (w->nfr > w->p->max_depth)
-        w->p->max_depth = w->nfr;
-}
-
-static void else_arm(walk *w)
-{
-    frame *f = &w->fr[w->nfr - 1];
-    if (f->op != FS_OP_IF)
-        refuse(w, "the body does not type-check (else without if)");
-    truncate_to(w, f->base);
-    f->split = w->p->nsites;
-    f->has_else = 1;
-    f->op = FS_OP_ELSE;
-    f->unreachable = 0;
-    f->level = f->last_item = FI_NONE;
-    f->arm_k0 = w->p->nsites;
-    f->arm_start = w->cur + 1;
-    /* The else arm starts from the same params the then arm got. */
-    if (!f->dead && f->nt) {
-        const fi_val *pv = AT(w->p->tpool, f->t + f->nt - 1 - f->np);
-        for (uint32_t i = 0; i < f->np; i++) {
-            uint32_t save = w->cur;
-            w->cur = pv[i].prod;
-            push(w, pv[i].code, pv[i].heap, pv[i].top);
-            w->cur = save;
-        }
-    } else {
-        for (uint32_t i = 0; i < f->np; i++)
-            push(w, 0, 0, 0);
-        for (uint32_t i = 0; i < f->np; i++)
-            w->st[w->nst - 1 - i].prod = FI_NONE;
-    }
-}
-
-/* Returns 1 at the function's final end. */
-static int end_frame(walk *w)
-{
-    frame f = w->fr[w->nfr - 1];
-    if (f.op == FRAME_FUNC)
-        return 1;
-    w->nfr--;
-    w->loops -= f.op == FS_OP_LOOP;
-    truncate_to(w, f.base);
-    for (uint32_t i = 0; i < f.nr; i++) {
-        fi_val v = w->rp[f.res + i];
-        push(w, v.code, v.heap, i + 1 == f.nr);
-    }
-    w->nrp = f.res;
-    if (w->p->nsites > f.k0) {
-        fi_item it = { 0 };
-        it.cut = f.ins;
-        it.kind = (f.op == FS_OP_IF || f.op == FS_OP_ELSE) ? FI_ITEM_IF : FI_ITEM_BLOCK;
-        it.a = f.k0 + 1;
-        it.b = w->p->nsites;
-        it.split = f.has_else ? f.split : it.b;
-        it.at = FI_NONE;
-        it.nt = f.nt;
-        it.t = f.t;
-        it.ns = f.ns;
-        it.tidx_local = FI_NONE;
-        check_dummies(w, AT(w->p->tpool, f.t), f.nt);
-        /* save_values grows upool only, so the snapshot stays put. */
-        it.slots = save_values(w, AT(w->p->tpool, f.t), f.ns);
-        add_item(w, &w->fr[w->nfr - 1], &it);
-    }
-    return 0;
-}
+#include "plan_int.h"
 
 /* ---- instructions ---------------------------------------------------- */
 
@@ -437,7 +40,7 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
     uint8_t xcode = 0;
     int32_t xheap = 0;
     for (size_t i = oi->npops; i-- > 0;) {
-        fi_val v = pop(w);
+        fi_val v = fi_pw_pop(w);
         if (oi->pops[i] == 'x' && v.code) {
             xcode = v.code;
             xheap = v.heap;
@@ -447,11 +50,11 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
     for (size_t i = 0; i < n; i++) {
         char c = oi->pushes[i];
         if (c == 'x')
-            push(w, xcode, xheap, i + 1 == n);
+            fi_pw_push(w, xcode, xheap, i + 1 == n);
         else if (c == 'r' && oi - fs_op_rows == FS_OP_TABLE_GET && table < w->fm->m->ntables)
-            push(w, w->fm->m->tables[table].elem.code, w->fm->m->tables[table].elem.heap, 1);
+            fi_pw_push(w, w->fm->m->tables[table].elem.code, w->fm->m->tables[table].elem.heap, 1);
         else
-            push(w, letter_type(w, c, table), 0, i + 1 == n);
+            fi_pw_push(w, letter_type(w, c, table), 0, i + 1 == n);
     }
 }
 
@@ -459,14 +62,14 @@ static void call_types(walk *w, uint32_t type, int extra_pops, int tail)
 {
     const fs_wasm_module *m = w->fm->m;
     const fs_type *t = &m->types[type];
-    pop_n(w, t->nparams + (uint32_t)extra_pops);
+    fi_pw_pop_n(w, t->nparams + (uint32_t)extra_pops);
     if (tail) {
-        set_unreachable(w);
+        fi_pw_set_unreachable(w);
         return;
     }
     for (uint32_t i = 0; i < t->nresults; i++) {
         const fs_valtype *v = &m->valtypes[t->params + t->nparams + i];
-        push(w, v->code, v->heap, i + 1 == t->nresults);
+        fi_pw_push(w, v->code, v->heap, i + 1 == t->nresults);
     }
 }
 
@@ -478,7 +81,7 @@ static uint32_t next_call(walk *w, uint32_t off)
     const fs_func *fn = &m->funcs[w->p->func];
     uint32_t i = w->call++;
     if (i >= fn->calls + fn->ncalls || m->calls[i].offset != off)
-        refuse(w, "internal: call sites out of step with the decoder");
+        fi_pw_refuse(w, "internal: call sites out of step with the decoder");
     return i;
 }
 
@@ -515,7 +118,7 @@ static int step1(walk *w, const fs_instr *in)
      * label table.  A body that fails either does not type-check. */
     if ((oi->imm == FS_IMM_LOCAL && idx >= p->nlocals) ||
         (oi->imm == FS_IMM_GLOBAL && idx >= m->nglobal_types))
-        refuse(w, "the body does not type-check (local or global index out of range)");
+        fi_pw_refuse(w, "the body does not type-check (local or global index out of range)");
     uint32_t depth = oi->imm == FS_IMM_LABEL && id != FS_OP_DELEGATE ? idx : 0;
     if (oi->imm == FS_IMM_BR_TABLE) {
         const uint8_t *q = in->vec;
@@ -525,7 +128,7 @@ static int step1(walk *w, const fs_instr *in)
         }
     }
     if (depth >= w->nfr)
-        refuse(w, "the body does not type-check (branch depth out of range)");
+        fi_pw_refuse(w, "the body does not type-check (branch depth out of range)");
 
     if (oi->pops[0] != '*') {
         uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? in->idx2 : 0);
@@ -533,49 +136,75 @@ static int step1(walk *w, const fs_instr *in)
             table = idx;
         fixed(w, oi, table);
         if (id == FS_OP_UNREACHABLE)
-            set_unreachable(w);
+            fi_pw_set_unreachable(w);
         return 0;
     }
 
     int done = 0;
     switch (id) {
-    case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF:
-        open_frame(w, in);
+    case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF: case FS_OP_TRY:
+        fi_pw_open_frame(w, in);
         break;
     case FS_OP_ELSE:
-        else_arm(w);
+        fi_pw_else_arm(w);
         break;
     case FS_OP_END:
-        done = end_frame(w);
+        done = fi_pw_end_frame(w);
         break;
+    case FS_OP_CATCH: case FS_OP_CATCH_ALL:
+        fi_pw_catch_arm(w, in);
+        break;
+    case FS_OP_DELEGATE:
+        /* ends the try; its label counts from outside it */
+        if (w->fr[w->nfr - 1].op != FS_OP_TRY)
+            fi_pw_refuse(w, "the body does not type-check (delegate outside a try body)");
+        fi_pw_end_frame(w);
+        if (idx >= w->nfr)
+            fi_pw_refuse(w, "the body does not type-check (branch depth out of range)");
+        break;
+    case FS_OP_THROW: {
+        const fs_type *t = fi_pw_tag_type(w, idx);
+        fi_pw_pop_n(w, t->nparams);
+        fi_pw_set_unreachable(w);
+        break;
+    }
+    case FS_OP_RETHROW: {
+        frame *t = &w->fr[w->nfr - 1 - idx];
+        if (t->op != FS_OP_CATCH && t->op != FS_OP_CATCH_ALL)
+            fi_pw_refuse(w, "the body does not type-check (rethrow outside a catch arm)");
+        t->arm_rethrow = 1;
+        p->ins[w->cur].flags |= FI_BRANCH;
+        fi_pw_set_unreachable(w);
+        break;
+    }
     case FS_OP_BR:
         p->ins[w->cur].flags |= FI_BRANCH;
-        set_unreachable(w);
+        fi_pw_set_unreachable(w);
         break;
     case FS_OP_BR_IF:
         p->ins[w->cur].flags |= FI_BRANCH;
-        pop(w);
+        fi_pw_pop(w);
         break;
     case FS_OP_BR_TABLE:
         p->ins[w->cur].flags |= FI_BRANCH;
-        pop(w);
-        set_unreachable(w);
+        fi_pw_pop(w);
+        fi_pw_set_unreachable(w);
         break;
     case FS_OP_RETURN:
-        set_unreachable(w);
+        fi_pw_set_unreachable(w);
         break;
     case FS_OP_CALL: {
         uint32_t c = next_call(w, in->offset);
         uint32_t type = m->funcs[idx].type;
-        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && live(w))
-            site(w, m->types[type].nparams, 0);
+        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && fi_pw_live(w))
+            fi_pw_site(w, m->types[type].nparams, 0);
         call_types(w, type, 0, 0);
         break;
     }
     case FS_OP_CALL_INDIRECT: {
         uint32_t c = next_call(w, in->offset);
-        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && live(w))
-            site(w, m->types[idx].nparams + 1, 1);
+        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && fi_pw_live(w))
+            fi_pw_site(w, m->types[idx].nparams + 1, 1);
         call_types(w, idx, 1, 0);
         break;
     }
@@ -590,52 +219,52 @@ static int step1(walk *w, const fs_instr *in)
     case FS_OP_CALL_REF: case FS_OP_RETURN_CALL_REF: {
         uint32_t c = next_call(w, in->offset);
         if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
-            refuse(w, "a call_ref that can unwind");
+            fi_pw_refuse(w, "a call_ref that can unwind");
         call_types(w, idx, 1, id == FS_OP_RETURN_CALL_REF);
         break;
     }
     case FS_OP_LOCAL_GET:
-        push(w, p->local_code[idx], p->local_heap[idx], 1);
+        fi_pw_push(w, p->local_code[idx], p->local_heap[idx], 1);
         break;
     case FS_OP_LOCAL_SET:
-        pop(w);
+        fi_pw_pop(w);
         break;
     case FS_OP_LOCAL_TEE:
-        pop(w);
-        push(w, p->local_code[idx], p->local_heap[idx], 1);
+        fi_pw_pop(w);
+        fi_pw_push(w, p->local_code[idx], p->local_heap[idx], 1);
         break;
     case FS_OP_GLOBAL_GET:
-        push(w, m->globals[idx].type.code, m->globals[idx].type.heap, 1);
+        fi_pw_push(w, m->globals[idx].type.code, m->globals[idx].type.heap, 1);
         break;
     case FS_OP_GLOBAL_SET:
-        pop(w);
+        fi_pw_pop(w);
         break;
     case FS_OP_SELECT_T:
-        pop_n(w, 3);
-        push(w, in->type.code, in->type.heap, 1);
+        fi_pw_pop_n(w, 3);
+        fi_pw_push(w, in->type.code, in->type.heap, 1);
         break;
     case FS_OP_REF_NULL: {
         int32_t ht = in->type.heap;
-        push(w, ht < 0 ? (uint8_t)(ht & 0x7F) : FS_VT_REF_NULL, ht, 1);
+        fi_pw_push(w, ht < 0 ? (uint8_t)(ht & 0x7F) : FS_VT_REF_NULL, ht, 1);
         break;
     }
     case FS_OP_REF_FUNC:
-        push(w, FS_VT_FUNCREF, 0, 1);
+        fi_pw_push(w, FS_VT_FUNCREF, 0, 1);
         break;
     case FS_OP_BR_ON_NULL: {
         p->ins[w->cur].flags |= FI_BRANCH;
-        fi_val v = pop(w);
-        push(w, v.code ? v.code : FS_VT_FUNCREF, v.heap, 1);
+        fi_val v = fi_pw_pop(w);
+        fi_pw_push(w, v.code ? v.code : FS_VT_FUNCREF, v.heap, 1);
         break;
     }
     case FS_OP_BR_ON_NON_NULL:
         p->ins[w->cur].flags |= FI_BRANCH;
-        pop(w);
+        fi_pw_pop(w);
         break;
     case FS_OP_TRY_TABLE:
-        refuse(w, "exception handling (try/catch/throw)");
+        fi_pw_refuse(w, "exception handling (try_table)");
     default:
-        refuse(w, "exception handling or GC instructions");
+        fi_pw_refuse(w, "exception handling or GC instructions");
     }
     return done;
 }
@@ -692,6 +321,8 @@ static int step(void *ctx, const fs_instr *in)
 static void reset(fi_plan *p)
 {
     p->nins = p->nlevels = p->nitems = p->ntpool = p->nupool = p->nsites = 0;
+    p->narms = p->nx = 0;
+    p->has_try = 0;
     p->max_depth = 0;
     memset(p->nscratch, 0, sizeof p->nscratch);
     p->tidx_local = FI_NONE;
@@ -704,7 +335,7 @@ static int run(walk *w, int guard_only)
     fi_plan *p = w->p;
     const fs_wasm_module *m = w->fm->m;
     reset(p);
-    w->nst = w->nfr = w->nrp = 0;
+    w->nst = w->nfr = w->nrp = w->narmbuf = 0;
     memset(w->kcount, 0, sizeof w->kcount);
     w->call = m->funcs[p->func].calls;
     w->guard_only = guard_only;
@@ -727,9 +358,9 @@ static int run(walk *w, int guard_only)
     }
     fs_error err;
     if (fs_walk_body(m, p->func, step, w, &err))
-        refuse(w, "internal: the body does not decode");
+        fi_pw_refuse(w, "internal: the body does not decode");
     if (!guard_only && !w->done)
-        refuse(w, "the body does not type-check (no final end)");
+        fi_pw_refuse(w, "the body does not type-check (no final end)");
     return 0;
 }
 
@@ -777,7 +408,7 @@ static const char *check_saves(const fi_plan *p)
 }
 
 /* New locals go after the declared ones: $idx, $fp, the table-index
- * slot, then the scratch slots by kind. */
+ * slot, the scratch slots by kind, then the x-locals. */
 static void assign_locals(fi_plan *p, unsigned stage)
 {
     uint32_t next = p->nlocals;
@@ -789,6 +420,8 @@ static void assign_locals(fi_plan *p, unsigned stage)
         p->scratch_base[k] = next;
         next += p->nscratch[k];
     }
+    p->x_base = next;
+    next += p->nx;
     p->nnew_locals = next - p->nlocals;
 }
 
@@ -809,9 +442,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     w.p = p;
     w.fm = fm;
     int st = 3;
-    if (fn->features & FS_FEAT_EH)
-        p->refused = "exception handling (try/catch/throw)";
-    else if (fn->features & FS_FEAT_GC)
+    if (fn->features & FS_FEAT_GC)
         p->refused = "GC instructions";
     else
         st = run(&w, 0);
@@ -823,7 +454,9 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
                              "while unwinding)";
         if (!p->refused) {
             memset(p->save, 1, p->nlocals);
-            if (stage >= FS_FI_LIVE && p->nsites && fi_live(p, fm)) {
+            /* live.c's graph has no exception edges: with a try, every
+             * local is kept (the cse stage's answer). */
+            if (stage >= FS_FI_LIVE && p->nsites && !p->has_try && fi_live(p, fm)) {
                 st = 2;
             } else if (p->nsites) {
                 p->refused = check_saves(p);
@@ -838,6 +471,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     free(w.fr);
     free(w.rp);
     free(w.runbuf);
+    free(w.armbuf);
     if (st == 2)
         return FS_ERR_NOMEM;
     if (st)
@@ -857,5 +491,7 @@ void fi_plan_free(fi_plan *p)
     free(p->items);
     free(p->tpool);
     free(p->upool);
+    free(p->arms);
+    free(p->xcode);
     memset(p, 0, sizeof *p);
 }

@@ -245,7 +245,7 @@ mode_valid() {
 
 # ---------------------------------------------------------------- refusal
 
-EH_WHY='exception handling (try/catch/throw)'
+EH_WHY='a fork inside a catch_all arm that rethrows (a rewind cannot make the caught exception again)'
 REF_WHY='a reference-typed local would have to be saved'
 
 mode_refusal() {
@@ -280,7 +280,7 @@ mode_refusal() {
             # by index (refuse.wat): 0 env.fork, 2 leaf, 3 with_eh, 4 with_ref,
             # 5 ref_dead unwind; 1 env.log does not
             split("0 2 3 4 5", u, " "); for (i in u) unw[u[i]] = 1
-            want["with_eh"] = 2; want["with_ref"] = 1; want["ref_dead"] = 1
+            want["with_eh"] = 3; want["with_ref"] = 1; want["ref_dead"] = 1
         }
         /^[0-9a-f]+ func\[[0-9]+\] <.*>:$/ { fn = $0; sub(/.*</, "", fn); sub(/>:$/, "", fn); ni = 0; next }
         /\|/ { ins = $0; sub(/^[^|]*\| */, "", ins); sub(/ +$/, "", ins); if (fn in isref) { body[fn, ++ni] = ins; cnt[fn] = ni } }
