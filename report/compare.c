@@ -84,7 +84,9 @@ static void take(fs_compare_row *row, const fs_report *r)
     row->code_before = r->code_bytes_before;
     row->code_after = r->code_bytes_after;
     row->growth = r->growth;
-    snprintf(row->label, sizeof row->label, "%s", r->label);
+    /* forkinstr's growth leaves its refused functions out: say so */
+    row->refused = r->fi_applied && r->fi ? r->fi->refused : 0;
+    snprintf(row->label, sizeof row->label, "%s%s", r->label, row->refused ? ", partial" : "");
     snprintf(row->mode, sizeof row->mode, "%s", r->mode);
     row->terms = r->terms;
     /* forkinstr counts its own terms (with a fourth, dispatch); every

@@ -10,7 +10,8 @@
  *
  * Labels are the report's: code after and growth carry the report's
  * instrumentation label ("estimated" from the model, "measured" from
- * --apply asyncify or forkinstr); the term split is the model's
+ * --apply asyncify or forkinstr), with ", partial" added when forkinstr
+ * refused some closure functions (the growth leaves them out); the term split is the model's
  * ("estimated") unless forkinstr measured it (then it has a fourth term,
  * dispatch);
  * A, B, C come from the least-squares fit ("fitted"); module facts read
@@ -56,6 +57,8 @@ typedef struct fs_compare_row {
     int         has_dispatch;      /* the terms include forkinstr's dispatch term */
     double      share[4];          /* fixed, callsite, local, dispatch over terms.total (NAN if 0) */
     uint64_t    np[FS_FI_NNP];     /* has_dispatch: forkinstr's normal-path instructions added */
+    uint32_t    refused;           /* has_dispatch: closure functions forkinstr left unchanged
+                                      (guarded); when not 0, label ends in ", partial" */
     int         has_fit;           /* --apply asyncify with measured closure functions */
     unsigned    fit_nobs;
     double      fit_coef[3], fit_se[3], fit_share[3], fit_r2;  /* A, B, C (NAN: undefined) */

@@ -13,17 +13,17 @@
 #include <string.h>
 
 enum { C_MODULE, C_DEFINED, C_CLOSURE, C_SHARE, C_BEFORE, C_AFTER, C_GROWTH, C_LABEL,
-       C_FIXED, C_CALLSITE, C_LOCAL, C_DISPATCH, C_NP, C_A, C_B, C_C, C_STACK, C_TIME, NCOL };
+       C_REFUSED, C_FIXED, C_CALLSITE, C_LOCAL, C_DISPATCH, C_NP, C_A, C_B, C_C, C_STACK, C_TIME, NCOL };
 
 static const char *const text_head[NCOL] = {
-    "module", "defined", "closure", "share", "before", "after", "growth", "label",
+    "module", "defined", "closure", "share", "before", "after", "growth", "label", "refused",
     "fixed", "call-site", "local", "dispatch", "normal path", "A", "B", "C", "stack", "time",
 };
 /* The terms' headers are "fixed [LABEL]" etc., built with the label of the
  * split (fs_compare_terms_label). */
 static const char *const md_head[NCOL] = {
     "module", "defined functions", "closure", "closure share", "code before [measured]",
-    "code after", "growth", "label (after, growth)", NULL, NULL, NULL, NULL,
+    "code after", "growth", "label (after, growth)", "refused [exact]", NULL, NULL, NULL, NULL,
     "normal-path instructions [exact]", "A [fitted]", "B [fitted]", "C [fitted]", "unwind stack bound", "time",
 };
 
@@ -37,7 +37,7 @@ static void shown_cols(const fs_compare *c, int timing, int show[NCOL])
     for (int k = 0; k < NCOL; k++)
         show[k] = 1;
     show[C_A] = show[C_B] = show[C_C] = fit;
-    show[C_DISPATCH] = show[C_NP] = fs_compare_has_dispatch(c);
+    show[C_DISPATCH] = show[C_NP] = show[C_REFUSED] = fs_compare_has_dispatch(c);
     show[C_TIME] = timing;
 }
 
@@ -82,6 +82,12 @@ static int cell(const fs_compare_row *row, int k, char *b, size_t cap)
     case C_AFTER:    snprintf(b, cap, "%llu", (unsigned long long)row->code_after); break;
     case C_GROWTH:   pct_cell(b, cap, row->growth, 1); break;
     case C_LABEL:    snprintf(b, cap, "%s", row->label); break;
+    case C_REFUSED:
+        if (row->has_dispatch)
+            snprintf(b, cap, "%u", row->refused);
+        else
+            snprintf(b, cap, "-");
+        break;
     case C_FIXED:    pct_cell(b, cap, row->share[0], 0); break;
     case C_CALLSITE: pct_cell(b, cap, row->share[1], 0); break;
     case C_LOCAL:    pct_cell(b, cap, row->share[2], 0); break;
@@ -146,6 +152,10 @@ static void legend(FILE *out, const fs_compare *c, const int show[NCOL], const c
     fputc('\n', out);
     fprintf(out, "%safter, growth: as the row's label says (the model's estimate, or what "
             "--apply measured or counted)\n", lead);
+    if (show[C_REFUSED])
+        fprintf(out, "%srefused: closure functions forkinstr left unchanged, with a guard that "
+                "traps if an unwind passes (forksize --stats names them and why); when any are, "
+                "after and growth leave them out and their label says partial [exact]\n", lead);
     const char *tl = fs_compare_terms_label(c);
     fprintf(out, "%sfixed, call-site, local%s: each term's share of the added bytes [%s]%s\n",
             lead, show[C_DISPATCH] ? ", dispatch" : "", tl,
@@ -340,7 +350,7 @@ static const char *const csv_head =
     "fixed_bytes,callsite_bytes,local_bytes,dispatch_bytes,fixed_share,callsite_share,"
     "local_share,dispatch_share,terms_label,fit_A,fit_B,fit_C,fit_label,"
     "stack_bound_bytes,stack_unbounded,stack_label,normal_path_entry,normal_path_sites,"
-    "normal_path_loops";
+    "normal_path_loops,refused_functions";
 
 int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *err)
 {
@@ -362,7 +372,8 @@ int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *er
         else
             fputs(",,,", out);
         csv_num(out, N_FRAC, r->growth, ok);
-        fprintf(out, ",%s", ok ? r->label : "");
+        fputc(',', out);
+        csv_text(out, ok ? r->label : "");   /* ", partial" has a comma */
         if (ok)
             fprintf(out, ",%llu,%llu,%llu", (unsigned long long)r->terms.fixed,
                     (unsigned long long)r->terms.callsite, (unsigned long long)r->terms.local);
@@ -380,6 +391,7 @@ int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *er
                 ok ? r->stack_label : "");
         for (int k = 0; k < FS_FI_NNP; k++)
             csv_num(out, N_INT, (double)r->np[k], ok && r->has_dispatch);
+        csv_num(out, N_INT, (double)r->refused, ok && r->has_dispatch);
         if (timing)
             fprintf(out, ",%.3f", r->seconds);
         fputc(',', out);

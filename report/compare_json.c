@@ -149,6 +149,8 @@ static cJSON *module_obj(const fs_compare *c, const fs_compare_row *r, int timin
                 cJSON_AddNumberToObject(np, fs_fi_np_name[k], (double)r->np[k]);
             cJSON_AddNumberToObject(np, "total", (double)(r->np[0] + r->np[1] + r->np[2]));
             cJSON_AddStringToObject(np, "label", "exact");
+            /* closure functions left unchanged: the growth leaves them out */
+            fig_u(o, "refused_functions", r->refused, 1, "exact");
         }
     } else {
         cJSON_AddNullToObject(o, "terms");

@@ -476,6 +476,40 @@ svg)
     render blank.svg blank.png || exit 1
     if check_png blank.png; then fail "a blank chart passes the check"; else ok "a blank chart fails the check"; fi
     ;;
+refused)
+    # forkinstr's refusals get a column, and the growth's label says it is
+    # partial.  refuse.wat (tests/instrument) has two functions forkinstr
+    # refuses at stage live, chain.wasm none; the count to match is the one
+    # `forksize instrument` lists, function by function.
+    "$WAT2WASM" --enable-exceptions "$CMP_SRC/../instrument/fixtures/refuse.wat" -o refuse.wasm \
+        || { fail "wat2wasm refuse.wat"; exit 1; }
+    cp "$CMP_FIX"/chain.wasm . || exit 1
+    "$FORKSIZE" instrument refuse.wasm -o refuse.fi.wasm --root import:env.fork 2>inst.err
+    nref=$(grep -c ': not instrumented: ' inst.err)
+    [ "$nref" = 2 ] || fail "forksize instrument lists $nref refused functions, refuse.wat says 2"
+    args=(refuse.wasm chain.wasm --root 'import:env.fork' --apply simulate --no-timing)
+    run 0 "${args[@]}" || exit 1
+    has "$work/out" "refused: closure functions forkinstr left unchanged"
+    awk -v n="$nref" '$1 == "refuse.wasm" {
+            found = 1
+            if ($0 !~ /exact \(dry run\), partial +[0-9]/) { print "refuse.wasm: label not partial: " $0; bad = 1 }
+            if ($0 !~ ("partial +" n " ")) { print "refuse.wasm: refused is not " n ": " $0; bad = 1 } }
+        $1 == "chain.wasm" {
+            if ($0 ~ /partial/ || $0 !~ /exact \(dry run\) +0 /) { print "chain.wasm: " $0; bad = 1 } }
+        END { exit bad || !found }' "$work/out" || fail "text rows"
+    run 0 "${args[@]}" --format json || exit 1
+    "$JFLAT" "$work/out" >flat
+    has flat "modules[0].refused_functions.value=$nref"
+    has flat "modules[0].growth.label=exact (dry run), partial"
+    has flat "modules[1].refused_functions.value=0"
+    has flat "modules[1].growth.label=exact (dry run)"
+    run 0 "${args[@]}" --format csv || exit 1
+    # refused_functions is the last column before message (empty here); the
+    # label has a comma, so CSV quotes it
+    head -1 "$work/out" | grep -q ',after_label,.*,refused_functions,message$' || fail "CSV header"
+    grep -q "^refuse.wasm,.*,\"exact (dry run), partial\",.*,$nref,\$" "$work/out" || fail "CSV refuse.wasm row"
+    grep -q '^chain.wasm,.*,exact (dry run),.*,0,$' "$work/out" || fail "CSV chain.wasm row"
+    ;;
 svg-forkinstr|svg-measured)
     # The other two kinds of chart: forkinstr's measured four-term split
     # (dispatch included), and Binaryen's measured bars with the model's
