@@ -64,6 +64,10 @@ static int write_module(const fs_analysis *a, const char *module, const char *ou
             fprintf(stderr, "forksize: %s: not instrumented: %s: %s\n", module, name,
                     r->funcs[i].refused);
         }
+    if (r->tail_calls)
+        fprintf(stderr, "forksize: %s: %llu tail calls that can unwind became plain calls "
+                "followed by return (a chain of them now uses stack)\n", module,
+                (unsigned long long)r->tail_calls);
     uint64_t added = r->code_after - r->code_before;
     fprintf(stderr,
             "forksize: %s: forkinstr (%s): %u of %u closure functions instrumented, %u refused, "

@@ -515,6 +515,20 @@ static void xpayload(em *e, const fi_ins *in, int take)
         op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
 }
 
+/* An instruction copied as it is, but a tail call that can unwind
+ * (FI_TAIL) as the plain call: the same immediates after the opcode. */
+static void copy(em *e, const fi_ins *in, const uint8_t *at)
+{
+    if (!(in->flags & FI_TAIL)) {
+        fi_put_bytes(e->b, at, in->len);
+        return;
+    }
+    fs_op_id plain = in->op == FS_OP_RETURN_CALL ? FS_OP_CALL :
+                     in->op == FS_OP_RETURN_CALL_INDIRECT ? FS_OP_CALL_INDIRECT : FS_OP_CALL_REF;
+    fi_put_op(e->b, plain);                     /* one byte, as the tail call's */
+    fi_put_bytes(e->b, at + 1, in->len - 1);
+}
+
 static void guard(em *e)
 {
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->state_global);
@@ -586,7 +600,7 @@ static void body(em *e, const uint8_t *code)
             if (in->flags & FI_BRANCH)
                 branch(e, in, at);
             else
-                fi_put_bytes(e->b, at, in->len);
+                copy(e, in, at);
         }
         if (in->flags & FI_XSAVE)
             xpayload(e, in, 0);
@@ -597,6 +611,11 @@ static void body(em *e, const uint8_t *code)
         }
         if (in->flags & FI_SITE)
             unwind_check(e, in->site);
+        if (in->flags & FI_TAIL) {      /* the tail call's own return */
+            e->term = FS_FI_CALLSITE;
+            put_op(e, FS_OP_RETURN);
+            np(e, 1, 1);
+        }
     }
 }
 
@@ -607,9 +626,11 @@ static void guarded_body(em *e, const uint8_t *code)
     const fi_plan *p = e->p;
     for (uint32_t i = 0; i < p->nins; i++) {
         const fi_ins *in = &p->ins[i];
-        fi_put_bytes(e->b, code + in->off, in->len);
+        copy(e, in, code + in->off);
         if (in->flags & FI_GUARD)
             guard(e);
+        if (in->flags & FI_TAIL)
+            put_op(e, FS_OP_RETURN);
     }
 }
 
@@ -733,6 +754,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         fr->saved_locals = saved;
         fr->frame_bytes = size;
         fr->private_tag = (uint8_t)e.private_tag;
+        fr->tail_calls = p->ntail;
         fr->wraps = e.wraps;
         fr->levels = e.levels;
         memcpy(fr->np, e.np, sizeof fr->np);

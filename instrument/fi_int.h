@@ -103,8 +103,10 @@ enum {
     FI_RESET     = 1u << 7,  /* a site in a loop: clear $idx right before it */
     FI_CATCHES   = 1u << 8,  /* a try whose catch arms hold sites: a rewind
                                 aimed at one throws into it (site = the item) */
-    FI_XSAVE     = 1u << 9   /* a catch whose arm holds sites: its payload
+    FI_XSAVE     = 1u << 9,  /* a catch whose arm holds sites: its payload
                                 goes to x-locals (see close_arm() in plan.c) */
+    FI_TAIL      = 1u << 10  /* a tail call that can unwind: written as the
+                                plain call, its check (or guard), return */
 };
 
 typedef struct fi_ins {
@@ -182,6 +184,7 @@ typedef struct fi_plan {
     uint8_t *xcode;   uint32_t nx, x_cap;             /* x-locals: payload copies */
     uint32_t x_base;                                  /* the first x-local */
     int      has_try;                                 /* legacy try/catch in the body */
+    uint32_t ntail;                                   /* tail calls made plain (FI_TAIL) */
     uint32_t nsites;
     uint32_t max_depth;
 

@@ -113,6 +113,12 @@
  *   branch.  A function with a try keeps every local at stage live
  *   (live.c has no exception edges).
  *
+ * TAIL CALLS: a return_call or return_call_indirect that can unwind is
+ * written as the plain call, its unwind check, then return: the caller's
+ * frame must survive for the rewind to come back through it.  A chain of
+ * such calls then uses stack.  In a refused function the guard follows
+ * the call the same way.
+ *
  * LIMITS: a function is left unchanged and reported (its cost estimated)
  * when it uses try_table, GC instructions, or a call_ref that can unwind,
  * when a fork can happen inside a catch_all arm that rethrows (the caught
@@ -165,6 +171,7 @@ typedef struct fs_fi_func {
     uint32_t    frame_bytes;     /* its frame size */
     uint32_t    np[FS_FI_NNP];   /* normal-path instructions added, by place */
     uint8_t     private_tag;     /* a rewind throws forkinstr's own tag (catch_all) */
+    uint32_t    tail_calls;      /* tail calls that can unwind, made plain calls */
     uint32_t    body_before;     /* body bytes with the size LEB */
     uint32_t    body_after;
 } fs_fi_func;
@@ -177,6 +184,7 @@ typedef struct fs_fi_result {
     uint64_t    guard_bytes;               /* sums over refused functions */
     uint32_t    instrumented, refused, untouched;  /* untouched: no reachable site */
     uint64_t    sites, wraps, levels;      /* sums over instrumented functions */
+    uint64_t    tail_calls;                /* of the sites: tail calls made plain */
     uint64_t    np[FS_FI_NNP];
     /* module-level additions, apart from the per-function terms */
     uint64_t    module_bytes;      /* whole output minus whole input */

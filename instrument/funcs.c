@@ -309,6 +309,7 @@ int fi_run_funcs(fi_module *fm, unsigned stage, fi_buf *code, fs_fi_result *r,
             r->sites += ff->sites;
             r->wraps += ff->wraps;
             r->levels += ff->levels;
+            r->tail_calls += ff->tail_calls;
             for (int t = 0; t < FS_FI_NTERMS; t++)
                 r->term[t] += ff->term[t];
             for (int t = 0; t < FS_FI_NNP; t++)

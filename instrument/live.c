@@ -326,7 +326,8 @@ int fi_live(fi_plan *p, const fi_module *fm)
     if (!any)
         goto out;
     for (uint32_t i = 0; i + 1 < p->nins; i++) {
-        if (!(p->ins[i].flags & FI_SITE))
+        /* after a tail call made plain only the return runs: nothing is live */
+        if (!(p->ins[i].flags & FI_SITE) || (p->ins[i].flags & FI_TAIL))
             continue;
         const word *li = in + (size_t)g.node[i + 1] * nw;
         for (uint32_t k = 0; k < nw; k++)

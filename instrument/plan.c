@@ -95,12 +95,30 @@ static void guard_step(walk *w, const fs_instr *in)
             w->p->ins[w->cur].flags |= FI_GUARD;
         break;
     }
-    case FS_OP_RETURN_CALL: case FS_OP_RETURN_CALL_INDIRECT: case FS_OP_RETURN_CALL_REF:
-        next_call(w, in->offset);
+    case FS_OP_RETURN_CALL: case FS_OP_RETURN_CALL_INDIRECT: case FS_OP_RETURN_CALL_REF: {
+        /* no guard can follow a tail call: it becomes call, guard, return */
+        uint32_t c = next_call(w, in->offset);
+        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
+            w->p->ins[w->cur].flags |= FI_GUARD | FI_TAIL;
         break;
+    }
     default:
         break;
     }
+}
+
+/* A tail call that can unwind leaves no frame of its own, so a rewind
+ * would re-run the caller from the top with dummy arguments.  It becomes
+ * a plain call followed by return: a site like any other.  The price is
+ * the tail call's promise: a loop of such calls now grows the stack. */
+static void tail_site(walk *w, uint32_t type, int indirect)
+{
+    const fs_wasm_module *m = w->fm->m;
+    fi_pw_site(w, m->types[type].nparams + (uint32_t)indirect, indirect);
+    w->p->ins[w->cur].flags |= FI_TAIL;
+    w->p->ntail++;
+    call_types(w, type, indirect, 0);
+    fi_pw_set_unreachable(w);           /* the return */
 }
 
 /* Types one instruction.  Returns 1 after the function's final end. */
@@ -208,14 +226,16 @@ static int step1(walk *w, const fs_instr *in)
         call_types(w, idx, 1, 0);
         break;
     }
-    case FS_OP_RETURN_CALL:
-        next_call(w, in->offset);
-        call_types(w, m->funcs[idx].type, 0, 1);
+    case FS_OP_RETURN_CALL: case FS_OP_RETURN_CALL_INDIRECT: {
+        uint32_t c = next_call(w, in->offset);
+        int ind = id == FS_OP_RETURN_CALL_INDIRECT;
+        uint32_t type = ind ? idx : m->funcs[idx].type;
+        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && fi_pw_live(w))
+            tail_site(w, type, ind);
+        else
+            call_types(w, type, ind, 1);
         break;
-    case FS_OP_RETURN_CALL_INDIRECT:
-        next_call(w, in->offset);
-        call_types(w, idx, 1, 1);
-        break;
+    }
     case FS_OP_CALL_REF: case FS_OP_RETURN_CALL_REF: {
         uint32_t c = next_call(w, in->offset);
         if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
@@ -321,7 +341,7 @@ static int step(void *ctx, const fs_instr *in)
 static void reset(fi_plan *p)
 {
     p->nins = p->nlevels = p->nitems = p->ntpool = p->nupool = p->nsites = 0;
-    p->narms = p->nx = 0;
+    p->narms = p->nx = p->ntail = 0;
     p->has_try = 0;
     p->max_depth = 0;
     memset(p->nscratch, 0, sizeof p->nscratch);

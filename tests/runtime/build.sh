@@ -39,6 +39,7 @@ common=(-std=c11 -O2 -g0 -Wall -Wextra -Werror -ffp-contract=off)
 wasm_flags() {   # per-program wasm features
   case $1 in
     loop) echo -msimd128 ;;
+    tailcall) echo -mtail-call ;;
     multivalue) echo -mmultivalue -Xclang -target-abi -Xclang experimental-mv ;;
   esac
 }
@@ -90,6 +91,12 @@ check_shape() {   # PROG WASM
       grep -q 'loop' <<<"$dis" || die "$p: run has no loop"
       grep -q 'call [0-9]* <fork>' <<<"$dis" || die "$p: run does not call fork itself"
       grep -q 'call [0-9]* <step>' <<<"$dis" || die "$p: run does not call step"
+      ;;
+    tailcall)  # relay tail-calls bottom (objdump names no return_call target)
+      local b
+      b=$("$objdump" -d "$w" | sed -n 's/^[0-9a-f]* func\[\([0-9]*\)\] <bottom>:$/\1/p')
+      [ -n "$b" ] || die "$p: no function bottom"
+      func_body "$w" relay | grep -Eq "return_call $b\$" || die "$p: relay does not tail-call bottom"
       ;;
     multivalue)   # split returns (i64, f64) as two wasm results
       local ty
