@@ -132,8 +132,10 @@ static uint32_t feature_of(fs_op_id id, uint8_t first)
 {
     switch (id) {
     case FS_OP_TRY: case FS_OP_CATCH: case FS_OP_CATCH_ALL: case FS_OP_DELEGATE:
-    case FS_OP_THROW: case FS_OP_RETHROW: case FS_OP_TRY_TABLE: case FS_OP_THROW_REF:
+    case FS_OP_THROW: case FS_OP_RETHROW:
         return FS_FEAT_EH;
+    case FS_OP_TRY_TABLE: case FS_OP_THROW_REF:
+        return FS_FEAT_EH | FS_FEAT_EXNREF;
     case FS_OP_RETURN_CALL: case FS_OP_RETURN_CALL_INDIRECT:
         return FS_FEAT_TAIL;
     case FS_OP_CALL_REF:

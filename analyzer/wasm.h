@@ -133,7 +133,8 @@ enum {
     FS_FEAT_EH       = 1u << 0,   /* try/catch/delegate/throw/rethrow/try_table/throw_ref */
     FS_FEAT_TAIL     = 1u << 1,   /* return_call, return_call_indirect, return_call_ref */
     FS_FEAT_CALL_REF = 1u << 2,   /* call_ref, return_call_ref */
-    FS_FEAT_GC       = 1u << 3    /* any 0xFB instruction */
+    FS_FEAT_GC       = 1u << 3,   /* any 0xFB instruction */
+    FS_FEAT_EXNREF   = 1u << 4    /* try_table, throw_ref (FS_FEAT_EH is set too) */
 };
 
 typedef struct fs_section {

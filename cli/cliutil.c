@@ -121,6 +121,12 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
         a->stage = (unsigned)s + 1;
         return 1;
     }
+    if ((accept & FS_CLI_APPLY) && fs_cli_is_opt(arg, "--wasm-opt")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--wasm-opt")) || !*v)
+            return bad(err, "%s", "--wasm-opt needs the PATH of a wasm-opt");
+        a->wasm_opt = v;
+        return 1;
+    }
     if ((accept & FS_CLI_APPLY) && !strncmp(arg, "-O", 2)) {
         /* -O2 or -O 2 */
         const char *lv = arg[2] ? arg + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
@@ -193,13 +199,16 @@ fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
         .roots = a->roots, .nroots = a->nroots, .roots_default = a->roots_default,
         .policy = a->policy, .profile = &a->profile, .tool_version = FORKSIZE_VERSION,
         .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
-        .apply_default = a->apply_default,
+        .apply_default = a->apply_default, .wasm_opt = a->wasm_opt,
     };
     return o;
 }
 
 void fs_cli_analysis_finish(fs_cli_analysis *a)
 {
+    const char *env = getenv("FORKSIZE_WASM_OPT");
+    if (!a->wasm_opt && env && *env)
+        a->wasm_opt = env;
     if (a->nroots)
         return;
     fs_error ignored;

@@ -37,6 +37,7 @@ typedef struct fs_cli_analysis {
     int             apply_default;   /* no --apply: simulate may fall back to model */
     int             opt_level;       /* -O N, default 2 */
     unsigned        stage;           /* --stages: FS_FI_* + 1; 0 = default (live) */
+    const char     *wasm_opt;        /* --wasm-opt PATH or FORKSIZE_WASM_OPT; NULL: libbinaryen */
 } fs_cli_analysis;
 
 /* Which of them a command takes. */

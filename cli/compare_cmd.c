@@ -39,7 +39,7 @@ static const char compare_usage[] =
 "the message (also on stderr), and the other modules still finish.\n"
 "\n"
 "  --root SPEC, --indirect POLICY, --model A,B,C, --apply MODE, -O N,\n"
-"  --stages LIST, --no-precheck\n"
+"  --stages LIST, --no-precheck, --wasm-opt PATH\n"
 "                        how each module is analyzed (as forksize --stats)\n"
 "  -j, --jobs N          modules analyzed at once (default: one per online\n"
 "                        core); the output does not depend on it\n"

@@ -12,19 +12,25 @@
 #include <binaryen-c.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#ifndef FS_BINARYEN_LIB_VERSION
+#define FS_BINARYEN_LIB_VERSION "unknown"
+#endif
+
 #define MAX_CHILDREN 4
 #define TAIL 1024
 
-static void put(int fd, const void *p, size_t n)
+void fs_peer_put(int fd, const void *p, size_t n)
 {
     const char *c = p;
     while (n) {
@@ -94,12 +100,12 @@ static void child(const uint8_t *bytes, size_t size, const fs_peer_opts *o, int 
     BinaryenModuleRef mod = BN(BinaryenModuleRead)(copy, size);
     BN(BinaryenModuleSetFeatures)(mod, BN(BinaryenFeatureAll)());
     uint32_t n = BN(BinaryenGetNumFunctions)(mod);
-    put(fd, &n, sizeof n);
+    fs_peer_put(fd, &n, sizeof n);
     for (uint32_t i = 0; i < n; i++) {
         const char *name = BN(BinaryenFunctionGetName)(BN(BinaryenGetFunctionByIndex)(mod, i));
         uint32_t len = (uint32_t)strlen(name);
-        put(fd, &len, sizeof len);
-        put(fd, name, len);
+        fs_peer_put(fd, &len, sizeof len);
+        fs_peer_put(fd, name, len);
     }
     /* Names stay in the output so functions can be matched after -O
      * inlines and removes some; they do not change the code section. */
@@ -121,8 +127,8 @@ static void child(const uint8_t *bytes, size_t size, const fs_peer_opts *o, int 
         BN(BinaryenModuleOptimize)(mod);
     BinaryenModuleAllocateAndWriteResult res = BN(BinaryenModuleAllocateAndWrite)(mod, NULL);
     uint64_t out = res.binaryBytes;
-    put(fd, &out, sizeof out);
-    put(fd, res.binary, res.binaryBytes);
+    fs_peer_put(fd, &out, sizeof out);
+    fs_peer_put(fd, res.binary, res.binaryBytes);
     _exit(0);
 }
 
@@ -232,6 +238,133 @@ static void describe(const kid *k, int status, fs_error *err)
                  WIFEXITED(status) ? WEXITSTATUS(status) : -1, last[0] ? ": " : "", last);
 }
 
+/* The directory an external wasm-opt works in (wasmopt.c), with the
+ * module written into it; removed with everything in it afterwards. */
+static int make_dir(char *dir, size_t cap, const uint8_t *bytes, size_t size, fs_error *err)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(dir, cap, "%s/forksize-peer-XXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(dir)) {
+        snprintf(err->msg, sizeof err->msg, "cannot make a directory for wasm-opt in %.200s: %s",
+                 t && *t ? t : "/tmp", strerror(errno));
+        return FS_ERR_IO;
+    }
+    char in[4200];
+    snprintf(in, sizeof in, "%s/in.wasm", dir);
+    FILE *f = fopen(in, "wb");
+    int ok = f && fwrite(bytes, 1, size, f) == size;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok) {
+        snprintf(err->msg, sizeof err->msg, "cannot write %.200s: %s", in, strerror(errno));
+        return FS_ERR_IO;
+    }
+    return FS_OK;
+}
+
+static void remove_dir(const char *dir)
+{
+    static const char *const files[] = { "in.wasm", "out0.wasm", "out1.wasm", "only0.txt",
+                                         "only1.txt", "imports0.txt", "imports1.txt",
+                                         "map0.txt", "map1.txt", "out2.wasm", "out3.wasm",
+                                         "map2.txt", "map3.txt", "only2.txt", "only3.txt",
+                                         "imports2.txt", "imports3.txt" };
+    char p[4200];
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
+static double time_limit(void)
+{
+    const char *e = getenv("FORKSIZE_PEER_TIMEOUT");
+    char *end;
+    double v = e && *e ? strtod(e, &end) : 0;
+    return e && *e && !*end && v > 0 ? v : FS_PEER_TIME_LIMIT;
+}
+
+int fs_peer_version(const char *path, char *buf, size_t cap, fs_error *err)
+{
+    memset(err, 0, sizeof *err);
+    if (!path) {
+        snprintf(buf, cap, "%s", FS_BINARYEN_LIB_VERSION);
+        return FS_OK;
+    }
+    if (access(path, X_OK) != 0) {
+        snprintf(err->msg, sizeof err->msg, "--wasm-opt %.160s: cannot run it: %.60s", path,
+                 strerror(errno));
+        return FS_ERR_USAGE;
+    }
+    int pp[2];
+    if (pipe(pp) != 0) {
+        snprintf(err->msg, sizeof err->msg, "cannot create a pipe: %s", strerror(errno));
+        return FS_ERR_IO;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        close(pp[0]);
+        dup2(pp[1], 1);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, 2);
+        execl(path, path, "--version", (char *)NULL);
+        _exit(127);
+    }
+    close(pp[1]);
+    if (pid < 0) {
+        close(pp[0]);
+        snprintf(err->msg, sizeof err->msg, "cannot fork: %s", strerror(errno));
+        return FS_ERR_IO;
+    }
+    char text[256];
+    size_t len = 0;
+    double t0 = now();
+    int timed_out = 0;
+    for (;;) {
+        struct pollfd pf = { pp[0], POLLIN, 0 };
+        int r = poll(&pf, 1, 1000);
+        if (now() - t0 > 60) {
+            timed_out = 1;
+            kill(-pid, SIGKILL);
+            break;
+        }
+        if (r <= 0)
+            continue;
+        ssize_t got = read(pp[0], text + len, sizeof text - 1 - len);
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+        if (len == sizeof text - 1)
+            break;
+    }
+    close(pp[0]);
+    text[len] = 0;
+    int ws = 0;
+    while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    static const char key[] = "wasm-opt version ";
+    const char *v = strstr(text, key);
+    unsigned long num = 0;
+    char *end = NULL;
+    if (v)
+        num = strtoul(v + sizeof key - 1, &end, 10);
+    if (timed_out || !WIFEXITED(ws) || WEXITSTATUS(ws) != 0 || !v || end == v + sizeof key - 1 ||
+        !num) {
+        snprintf(err->msg, sizeof err->msg, "--wasm-opt %.200s: %s", path,
+                 timed_out ? "--version did not answer within 60 s"
+                 : !WIFEXITED(ws) ? "--version crashed"
+                 : WEXITSTATUS(ws) ? "--version failed"
+                 : "--version printed no version number");
+        return FS_ERR_UNSUPPORTED;
+    }
+    snprintf(buf, cap, "%lu", num);
+    return FS_OK;
+}
+
 int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, unsigned n,
                 fs_peer_out *out, fs_peer_progress_fn progress, void *ctx, fs_error *err)
 {
@@ -243,8 +376,19 @@ int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, uns
     }
     kid kids[MAX_CHILDREN];
     memset(kids, 0, sizeof kids);
+    char dir[4096] = "";
+    if (opts[0].wasm_opt) {
+        int st = make_dir(dir, sizeof dir, bytes, size, err);
+        if (st) {
+            if (dir[0])
+                remove_dir(dir);
+            return st;
+        }
+    }
     fflush(NULL);                          /* no buffered output duplicated in children */
     int status = FS_OK;
+    double limit = time_limit();
+    int timed_out = 0;
     for (unsigned i = 0; i < n; i++) {
         int dp[2], ep[2];
         if (pipe(dp) != 0 || pipe(ep) != 0) {
@@ -256,6 +400,7 @@ int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, uns
         kids[i].start = now();
         pid_t pid = fork();
         if (pid == 0) {
+            setpgid(0, 0);                 /* so a time-out kills what it started too */
             close(dp[0]);
             close(ep[0]);
             dup2(ep[1], 2);
@@ -263,8 +408,11 @@ int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, uns
                 close(kids[j].data);
                 close(kids[j].err);
             }
+            if (opts[i].wasm_opt)
+                fs_peer_external_child(&opts[i], dir, i, dp[1]);
             child(bytes, size, &opts[i], dp[1]);
         }
+        setpgid(pid, pid);
         close(dp[1]);
         close(ep[1]);
         if (pid < 0) {
@@ -304,6 +452,11 @@ int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, uns
         int r = poll(fds, nf, 1000);
         if (r < 0 && errno != EINTR)
             break;
+        if (!timed_out && now() - t0 > limit) {
+            timed_out = 1;
+            for (unsigned i = 0; i < n; i++)
+                kill(-kids[i].pid, SIGKILL);
+        }
         if (progress && now() - last >= 1.0) {
             last = now();
             progress(ctx, last - t0);
@@ -342,7 +495,12 @@ int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, uns
         while (waitpid(kids[i].pid, &ws, 0) < 0 && errno == EINTR)
             ;
         out[i].seconds = (kids[i].end ? kids[i].end : now()) - kids[i].start;
-        if (status == FS_OK) {
+        if (status == FS_OK && timed_out) {
+            snprintf(err->msg, sizeof err->msg, "Binaryen%s%.200s ran past the time limit of "
+                     "%.0f s and was stopped (FORKSIZE_PEER_TIMEOUT sets it)",
+                     opts[i].wasm_opt ? " " : "", opts[i].wasm_opt ? opts[i].wasm_opt : "", limit);
+            status = FS_ERR_UNSUPPORTED;
+        } else if (status == FS_OK) {
             if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
                 describe(&kids[i], ws, err);
                 status = FS_ERR_UNSUPPORTED;
@@ -353,6 +511,8 @@ int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, uns
         }
         free(kids[i].buf);
     }
+    if (dir[0])
+        remove_dir(dir);
     if (status != FS_OK)
         for (unsigned i = 0; i < n; i++)
             fs_peer_out_free(&out[i]);

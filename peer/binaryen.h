@@ -22,6 +22,7 @@ typedef struct fs_peer_opts {
     const char  *onlylist;        /* asyncify-onlylist entries, comma-separated, or NULL:
                                      spelled as analyzer/names_bn.c writes them */
     int          ignore_indirect; /* asyncify-ignore-indirect */
+    const char  *wasm_opt;        /* run this wasm-opt (wasmopt.c) in place of libbinaryen */
 } fs_peer_opts;
 
 typedef struct fs_peer_out {
@@ -38,9 +39,27 @@ typedef void (*fs_peer_progress_fn)(void *ctx, double elapsed_seconds);
 
 /* Runs the pipelines for each of N (at most 4) option sets concurrently,
  * one child each, on the module bytes.  Fills out[i]; on failure of any
- * child returns FS_ERR_UNSUPPORTED with err naming what Binaryen said. */
+ * child returns FS_ERR_UNSUPPORTED with err naming what Binaryen said.
+ * A child that runs past FS_PEER_TIME_LIMIT seconds (or the environment's
+ * FORKSIZE_PEER_TIMEOUT) is killed with everything it started, and the
+ * run fails the same way.  With opts[].wasm_opt set (the same for all),
+ * that program runs the pipelines instead of libbinaryen. */
+#define FS_PEER_TIME_LIMIT 1800
 int  fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, unsigned n,
                  fs_peer_out *out, fs_peer_progress_fn progress, void *ctx, fs_error *err);
 void fs_peer_out_free(fs_peer_out *o);
+
+/* Binaryen's version: "108" for the libbinaryen forksize was built with
+ * (PATH NULL), else the number `PATH --version` prints ("wasm-opt version
+ * 132 (version_132)").  FS_ERR_USAGE when PATH cannot be run (missing,
+ * not executable), FS_ERR_UNSUPPORTED when it fails, hangs past 60 s or
+ * prints no version; err names PATH either way. */
+int  fs_peer_version(const char *path, char *buf, size_t cap, fs_error *err);
+
+/* wasmopt.c, in a child of fs_peer_run: runs pipeline WHICH in DIR; never
+ * returns.  fs_peer_put writes the protocol (binaryen.c). */
+_Noreturn void fs_peer_external_child(const fs_peer_opts *o, const char *dir, unsigned which,
+                                      int fd);
+void fs_peer_put(int fd, const void *p, size_t n);
 
 #endif

@@ -31,20 +31,29 @@ static double now_ms(void)
 }
 
 /* Constructs Binaryen's Asyncify refuses or aborts on, found in closure
- * members before Binaryen is called, so the message can name them. */
-static int asyncify_precheck(const fs_analysis *a, fs_error *err)
+ * members before Binaryen is called, so the message can name them.  108
+ * stops on any exception handling; later versions (132 was tried) handle
+ * legacy try, though not a fork inside a catch body, which they report
+ * themselves (relayed with exit 4), and still stop on try_table, tail
+ * calls and reference-typed locals. */
+static int asyncify_precheck(const fs_analysis *a, unsigned version, fs_error *err)
 {
-    static const struct { uint32_t feat; const char *what; } kinds[] = {
+    static const struct { uint32_t feat; const char *what; } kinds108[] = {
         { FS_FEAT_EH, "exception handling" },
         { FS_FEAT_TAIL, "tail calls" },
         { 0, "reference-typed locals" },
+    }, kinds132[] = {
+        { FS_FEAT_EXNREF, "exnref exception handling (try_table)" },
+        { FS_FEAT_TAIL, "tail calls" },
+        { 0, "reference-typed locals" },
     };
+    const __typeof__(kinds108[0]) *kinds = version > 108 ? kinds132 : kinds108;
     const fs_wasm_module *m = &a->m;
     char buf[sizeof err->msg];
     size_t used = 0;
     int bad = 0;
     buf[0] = 0;
-    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+    for (size_t k = 0; k < sizeof kinds108 / sizeof kinds108[0]; k++) {
         uint32_t n = 0, shown = 0;
         char names[160] = "";
         size_t nl = 0;
@@ -74,8 +83,8 @@ static int asyncify_precheck(const fs_analysis *a, fs_error *err)
     }
     if (!bad)
         return FS_OK;
-    snprintf(err->msg, sizeof err->msg, "Binaryen's Asyncify cannot instrument this module: %.190s",
-             buf);
+    snprintf(err->msg, sizeof err->msg, "Binaryen %u's Asyncify cannot instrument this module: "
+             "%.190s", version, buf);
     return FS_ERR_UNSUPPORTED;
 }
 
@@ -84,7 +93,13 @@ static int asyncify_precheck(const fs_analysis *a, fs_error *err)
 static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *err)
 {
     const fs_wasm_module *m = &a->m;
-    int st = o->no_precheck ? FS_OK : asyncify_precheck(a, err);
+    /* Which Binaryen measures goes into the report; an unusable
+     * --wasm-opt is found before any work. */
+    int st = fs_peer_version(o->wasm_opt, a->peer_version, sizeof a->peer_version, err);
+    if (st)
+        return st;
+    st = o->no_precheck ? FS_OK
+                        : asyncify_precheck(a, (unsigned)strtoul(a->peer_version, NULL, 10), err);
     if (st)
         return st;
     /* Root imports become asyncify-imports (all of them: no list).  A
@@ -172,9 +187,9 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
             listing.text[--listing.len] = 0;
     }
     fs_peer_opts po[2] = {
-        { 0, o->opt_level, NULL, NULL, 0 },
+        { 0, o->opt_level, NULL, NULL, 0, o->wasm_opt },
         { 1, o->opt_level, imports, use_only ? listing.text : NULL,
-          a->c.policy == FS_POLICY_NONE },
+          a->c.policy == FS_POLICY_NONE, o->wasm_opt },
     };
     st = fs_peer_run(m->bytes, m->size, po, 2, a->peer, o->progress, o->progress_ctx, err);
     free(imports);
@@ -270,6 +285,7 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
         .apply = apply_name[fallback[0] ? FS_APPLY_MODEL : o->apply], .opt_level = o->opt_level,
         .fallback = fallback[0] ? fallback : NULL,
         .peer_seconds = { a->peer[0].seconds, a->peer[1].seconds },
+        .binaryen_version = a->peer_version, .wasm_opt = o->wasm_opt,
         /* stack-bound frames: forkinstr's exact ones, else the model's */
         .frames = fi ? a->frames : NULL,
         .frames_label = fi ? (o->apply == FS_APPLY_SIMULATE ? "exact (dry run)" : "measured")

@@ -25,6 +25,8 @@ typedef struct fs_analysis_opts {
     fs_apply               apply;
     int                    opt_level;       /* -O N for --apply asyncify */
     int                    no_precheck;     /* call Binaryen even when we predict a failure */
+    const char            *wasm_opt;        /* --apply asyncify with this wasm-opt, not
+                                               libbinaryen (NULL) */
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
     int                    apply_default;   /* simulate was not asked for: a module
                                                forkinstr refuses falls back to model */
@@ -44,6 +46,7 @@ typedef struct fs_analysis {
     uint32_t      *unsaveable;
     fs_measure     measure;       /* --apply asyncify */
     fs_peer_out    peer[2];       /* baseline, asyncified */
+    char           peer_version[32];  /* Binaryen's version number, as fs_peer_version */
     fs_fi_result   fi;            /* --apply forkinstr / simulate */
     uint32_t      *frames;        /* forkinstr's frame bytes per function */
     fs_report      report;

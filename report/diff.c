@@ -39,6 +39,7 @@ void fs_diff_side_free(fs_diff_side *s)
     free(s->label);
     free(s->indirect);
     free(s->apply);
+    free(s->binaryen_version);
     for (unsigned i = 0; i < s->nroots; i++)
         free(s->roots[i]);
     free(s->roots);
@@ -63,6 +64,8 @@ int fs_diff_side_from_report(fs_diff_side *s, const fs_report *r, fs_error *err)
     }
     s->has_opt_level = s->apply && !strcmp(s->apply, "asyncify");
     s->opt_level = r->opt_level;
+    if (s->has_opt_level && r->binaryen_version && !(s->binaryen_version = dup_str(r->binaryen_version)))
+        bad = 1;
     s->model[0] = r->profile.fixed;
     s->model[1] = r->profile.callsite;
     s->model[2] = r->profile.local_i32;
@@ -328,6 +331,10 @@ static void option_diffs(fs_diff *d)
         ADD("%sapply %s vs %s", len ? "; " : "", b->apply, n->apply);
     else if (b->has_opt_level && n->has_opt_level && b->opt_level != n->opt_level)
         ADD("%sopt_level %d vs %d", len ? "; " : "", b->opt_level, n->opt_level);
+    /* Binaryen versions instrument differently: different peers, not a change */
+    if (b->binaryen_version && n->binaryen_version &&
+        strcmp(b->binaryen_version, n->binaryen_version))
+        ADD("%sbinaryen %s vs %s", len ? "; " : "", b->binaryen_version, n->binaryen_version);
     if (memcmp(b->model, n->model, sizeof b->model))
         ADD("%smodel %g,%g,%g vs %g,%g,%g", len ? "; " : "", b->model[0], b->model[1],
             b->model[2], n->model[0], n->model[1], n->model[2]);

@@ -96,6 +96,7 @@ typedef struct fs_diff_side {
     char    **roots;  unsigned nroots;
     char     *indirect, *apply;
     int       has_opt_level, opt_level;
+    char     *binaryen_version;   /* --apply asyncify: who measured; NULL if unknown */
     double    model[3];
     uint64_t  roots_matched;
     uint64_t  code_before, code_after;

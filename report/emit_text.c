@@ -72,9 +72,11 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
             r->local_bytes[FS_VK_I64], r->local_bytes[FS_VK_F32], r->local_bytes[FS_VK_F64],
             r->local_bytes[FS_VK_V128]);
     if (r->applied) {
-        fprintf(out, "asyncify    Binaryen -O%d: baseline %.1f s, asyncify %.1f s; %u functions "
-                "measured, %u inlined or removed by -O%d; %u helpers added (%llu bytes) "
-                "[measured]\n", r->opt_level, r->peer_seconds[0], r->peer_seconds[1], r->m.matched,
+        fprintf(out, "asyncify    Binaryen %s (%s%s) -O%d: baseline %.1f s, asyncify %.1f s; %u "
+                "functions measured, %u inlined or removed by -O%d; %u helpers added (%llu bytes) "
+                "[measured]\n", r->binaryen_version ? r->binaryen_version : "?",
+                r->wasm_opt ? "wasm-opt " : "libbinaryen", r->wasm_opt ? r->wasm_opt : "",
+                r->opt_level, r->peer_seconds[0], r->peer_seconds[1], r->m.matched,
                 r->m.removed, r->opt_level, r->m.nhelpers, (unsigned long long)r->m.helper_bytes);
         fprintf(out, "code        %llu -> %llu bytes (%+lld, %+.1f%%; %lld of it module-level) "
                 "[measured, A/B at -O%d]\n", (unsigned long long)r->code_bytes_before,

@@ -264,6 +264,8 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
         r->mode = "asyncify";
         r->label = "measured";
         r->opt_level = in->opt_level;
+        r->binaryen_version = in->binaryen_version;
+        r->wasm_opt = in->wasm_opt;
         r->peer_seconds[0] = in->peer_seconds[0];
         r->peer_seconds[1] = in->peer_seconds[1];
         r->m = *in->measure;

@@ -76,6 +76,8 @@ typedef struct fs_report {
     const char *apply_requested;      /* --apply as given (recorded in JSON options) */
     int         opt_level;
     double      peer_seconds[2];      /* baseline, asyncified */
+    const char *binaryen_version;     /* which Binaryen measured ("108", "132", ...) */
+    const char *wasm_opt;             /* its wasm-opt, or NULL for libbinaryen */
     fs_measure  m;                    /* shallow copy; arrays owned by the analysis */
     /* JSON only: totals without the per-function rows (--summary) */
     int         summary;
@@ -133,6 +135,8 @@ typedef struct fs_report_input {
                                               "forkinstr" or "simulate" */
     int                    opt_level;
     double                 peer_seconds[2];
+    const char            *binaryen_version;  /* --apply asyncify: "108", "132", ... */
+    const char            *wasm_opt;     /* the wasm-opt that ran, NULL: libbinaryen */
     /* Frame bytes per function for the stack bound (m->nfuncs entries) and
      * their label; NULL: the model's estimate (fs_stack_frames_estimate). */
     const uint32_t        *frames;

@@ -372,8 +372,16 @@ static cJSON *build(const fs_report *r)
         cJSON_AddItemToArray(ors, cJSON_CreateString(r->roots[i].spec));
     cJSON_AddStringToObject(opt, K_INDIRECT, r->policy);
     cJSON_AddStringToObject(opt, K_APPLY, r->apply_requested);
-    if (!strcmp(r->apply_requested, "asyncify"))
+    if (!strcmp(r->apply_requested, "asyncify")) {
         num(opt, K_OPT_LEVEL, r->opt_level);
+        /* which Binaryen measured: diff compares reports of one version only */
+        if (r->binaryen_version)
+            cJSON_AddStringToObject(opt, "binaryen_version", r->binaryen_version);
+        if (r->wasm_opt)
+            cJSON_AddStringToObject(opt, "wasm_opt", r->wasm_opt);
+        else if (r->binaryen_version)
+            cJSON_AddNullToObject(opt, "wasm_opt");
+    }
     cJSON *mdl = cJSON_AddArrayToObject(opt, K_MODEL);
     cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.fixed));
     cJSON_AddItemToArray(mdl, cJSON_CreateNumber(r->profile.callsite));
@@ -767,6 +775,9 @@ int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, 
         const cJSON *ol = cJSON_GetObjectItemCaseSensitive(opt, K_OPT_LEVEL);
         if ((s->has_opt_level = cJSON_IsNumber(ol)))
             s->opt_level = ol->valueint;
+        const cJSON *bv = cJSON_GetObjectItemCaseSensitive(opt, "binaryen_version");
+        if (cJSON_IsString(bv))     /* absent in older reports: unknown */
+            s->binaryen_version = strdup(bv->valuestring);
         const cJSON *mdl = rd_get(&c, opt, K_MODEL, K_OPTIONS "." K_MODEL);
         if (!cJSON_IsArray(mdl) || cJSON_GetArraySize(mdl) != 3) {
             if (!c.what)

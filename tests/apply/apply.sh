@@ -37,7 +37,7 @@ precheck)
   "$FORKSIZE" --stats --root 'import:*' --indirect asyncify --apply asyncify "$m" \
     >"$tmp/out" 2>"$tmp/err" || st=$?
   [ "$st" = 4 ] || fail "exit $st, want 4: $(cat "$tmp/err")"
-  grep -Eq "Binaryen's Asyncify cannot instrument this module: [0-9]+ closure functions? uses? exception handling \(" "$tmp/err" \
+  grep -Eq "Binaryen 108's Asyncify cannot instrument this module: [0-9]+ closure functions? uses? exception handling \(" "$tmp/err" \
     || fail "message: $(cat "$tmp/err")"
   [ ! -s "$tmp/out" ] || fail "printed a report"
   ;;

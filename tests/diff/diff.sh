@@ -363,7 +363,7 @@ asyncify)
     # A side Binaryen's Asyncify refuses (a tail call): exit 4, no output.
     cp "$DIFF_BX/tail_call.wasm" "$work/tail_call.wasm"
     run 4 base.wasm "$work/tail_call.wasm" "${A[@]}" && one_line
-    has "$work/err" "tail_call.wasm: Binaryen's Asyncify cannot instrument this module: 1 closure function uses tail calls (b)"
+    has "$work/err" "tail_call.wasm: Binaryen 108's Asyncify cannot instrument this module: 1 closure function uses tail calls (b)"
     [ -s "$work/out" ] && fail "a refused diff wrote output"
     run 4 "$work/base.json" "$work/tail_call.wasm" "${A[@]}"
     ;;
