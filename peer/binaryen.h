@@ -62,4 +62,8 @@ _Noreturn void fs_peer_external_child(const fs_peer_opts *o, const char *dir, un
                                       int fd);
 void fs_peer_put(int fd, const void *p, size_t n);
 
+/* A copy of M's bytes with a name section that names function i "fs$i"
+ * (for a module without names: wasm-opt 132 keeps only names it read). */
+int  fs_peer_named_copy(const fs_wasm_module *m, uint8_t **out, size_t *len);
+
 #endif

@@ -183,3 +183,65 @@ _Noreturn void fs_peer_external_child(const fs_peer_opts *o, const char *dir, un
     free(w);
     _exit(0);
 }
+
+/* ---- names for a module without them -------------------------------
+
+   wasm-opt 132 writes a name (-g) only for a function that had one, so a
+   stripped module's functions come out unnamed and cannot be matched.
+   Such a module goes to it with a name section that calls function i
+   "fs$i": no automatic name of Binaryen's looks like that, and '$' needs
+   no escaping.  The code section is untouched. */
+
+static void put_leb(uint8_t **p, uint32_t v)
+{
+    do {
+        uint8_t b = v & 0x7F;
+        v >>= 7;
+        *(*p)++ = v ? b | 0x80 : b;
+    } while (v);
+}
+
+int fs_peer_named_copy(const fs_wasm_module *m, uint8_t **out, size_t *len)
+{
+    size_t names = 0;
+    for (uint32_t f = 0; f < m->nfuncs; f++)
+        names += 5 + 1 + 3 + 10;        /* index LEB, length, "fs$", digits */
+    size_t cap = m->size + names + 64;
+    uint8_t *b = malloc(cap), *sub = malloc(names + 16);
+    if (!b || !sub) {
+        free(b);
+        free(sub);
+        return FS_ERR_NOMEM;
+    }
+    uint8_t *q = sub;
+    put_leb(&q, m->nfuncs);
+    for (uint32_t f = 0; f < m->nfuncs; f++) {
+        char nm[16];
+        int n = snprintf(nm, sizeof nm, "fs$%u", f);
+        put_leb(&q, f);
+        put_leb(&q, (uint32_t)n);
+        memcpy(q, nm, (size_t)n);
+        q += n;
+    }
+    size_t sublen = (size_t)(q - sub);
+    memcpy(b, m->bytes, m->size);
+    uint8_t *p = b + m->size, hdr[16], *h = hdr;
+    /* payload: "name", then subsection 1 (function names) */
+    put_leb(&h, 4);
+    memcpy(h, "name", 4);
+    h += 4;
+    *h++ = 1;
+    put_leb(&h, (uint32_t)sublen);
+    size_t hlen = (size_t)(h - hdr);
+    *p++ = 0;                           /* a custom section */
+    put_leb(&p, (uint32_t)(hlen + sublen));
+    memcpy(p, hdr, hlen);
+    p += hlen;
+    memcpy(p, sub, sublen);
+    p += sublen;
+    free(sub);
+    *out = b;
+    *len = (size_t)(p - b);
+    return FS_OK;
+}
+

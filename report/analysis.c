@@ -167,7 +167,38 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
     memset(&listing, 0, sizeof listing);
     int use_only = defined_root || a->c.policy == FS_POLICY_TABLE ||
                    a->c.policy == FS_POLICY_TYPED;
-    if (use_only) {
+    /* A stripped module goes to an external wasm-opt with names "fs$i"
+     * (fs_peer_named_copy), and its list names functions that way. */
+    uint8_t *named = NULL;
+    size_t named_len = 0;
+    if (o->wasm_opt && !m->has_names) {
+        st = fs_peer_named_copy(m, &named, &named_len);
+        if (st == FS_OK && use_only) {
+            size_t lcap = 16;
+            for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+                lcap += a->c.in[f] ? 16 : 0;
+            listing.text = malloc(lcap);
+            if (listing.text) {
+                for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+                    if (a->c.in[f])
+                        listing.len += (size_t)snprintf(listing.text + listing.len,
+                                                        lcap - listing.len, "%sfs$%u",
+                                                        listing.len ? "," : "", f);
+                if (!listing.len)       /* an empty list would select every function */
+                    listing.len = (size_t)snprintf(listing.text, lcap, "fs$none");
+                listing.text[listing.len] = 0;
+            } else {
+                st = FS_ERR_NOMEM;
+            }
+        }
+        if (st) {
+            free(imports);
+            free(named);
+            snprintf(err->msg, sizeof err->msg, "out of memory");
+            return st;
+        }
+    }
+    if (use_only && !named) {
         st = fs_bn_names_build(&bn, m, err);
         if (st == FS_OK && bn.unreadable) {
             snprintf(err->msg, sizeof err->msg, "%.250s", bn.problem);
@@ -191,7 +222,9 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
         { 1, o->opt_level, imports, use_only ? listing.text : NULL,
           a->c.policy == FS_POLICY_NONE, o->wasm_opt },
     };
-    st = fs_peer_run(m->bytes, m->size, po, 2, a->peer, o->progress, o->progress_ctx, err);
+    st = fs_peer_run(named ? named : m->bytes, named ? named_len : m->size, po, 2, a->peer,
+                     o->progress, o->progress_ctx, err);
+    free(named);
     free(imports);
     fs_bn_listing_free(&listing);
     fs_bn_names_free(&bn);

@@ -9,7 +9,8 @@
 #            pipeline (-all -g [-O2], Asyncify with the onlylist that
 #            `forksize closure --onlylist` writes): code section sizes read
 #            by WABT 1.0.39; the report names Binaryen 132 and the path, in
-#            text and JSON; FORKSIZE_WASM_OPT does the same as --wasm-opt.
+#            text and JSON; FORKSIZE_WASM_OPT does the same as --wasm-opt; a
+#            stripped copy measures the same.
 #   errors   a missing path: exit 2 naming it; a wasm-opt that fails or
 #            prints no version: exit 4; one that never ends: stopped at
 #            FORKSIZE_PEER_TIMEOUT, exit 4, nothing left running or on disk.
@@ -55,6 +56,17 @@ measure)
         { fail "wasm-opt 132 --asyncify -O2"; t_done; }
     same "$(jget "$work/r.json" instrumentation.code_bytes_before)" "$(code_size "$work/a.wasm")" "code before = WABT's size of wasm-opt 132 -O2"
     same "$(jget "$work/r.json" instrumentation.code_bytes_after)" "$(code_size "$work/b.wasm")" "code after = WABT's size of wasm-opt 132 --asyncify -O2"
+    # Without a name section (wasm-opt 132 keeps only names it read, so
+    # forksize names the functions for it): the same bytes, every closure
+    # function still measured.
+    "${WASM_STRIP:-wasm-strip}" "$mod" -o "$work/stripped.wasm" || { fail "wasm-strip"; t_done; }
+    "$FORKSIZE" --stats "$work/stripped.wasm" "${R[@]}" --wasm-opt "$b132" --format json -o "$work/s.json" 2>"$work/s.err" ||
+        { fail "stripped module: $(cat "$work/s.err")"; t_done; }
+    for k in code_bytes_before code_bytes_after; do
+        same "$(jget "$work/s.json" instrumentation.$k)" "$(jget "$work/r.json" instrumentation.$k)" "stripped: $k as with names"
+    done
+    same "$(jget "$work/s.json" instrumentation.binaryen.functions_measured)" \
+         "$(jget "$work/r.json" instrumentation.binaryen.functions_measured)" "stripped: functions measured as with names"
     ;;
 errors)
     "$FORKSIZE" --stats "$mod" "${R[@]}" --wasm-opt "$work/none" >/dev/null 2>"$work/e"
