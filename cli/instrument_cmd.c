@@ -33,7 +33,7 @@ static const char usage[] =
 "Functions forkinstr cannot handle are left as they are, with a trap after\n"
 "each call that could unwind, and listed on stderr.\n"
 "exit status: 0 written, 2 bad input or usage, 3 no root matched,\n"
-"             4 the module cannot be instrumented (no memory, memory64)\n";
+"             4 the module cannot be instrumented (no memory)\n";
 
 static const fs_cli_out_spec out_spec = { "instrument", NULL, 0, 1, 0 };
 

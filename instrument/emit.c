@@ -193,6 +193,29 @@ static uint32_t frame_layout(const fi_plan *p, frame_entry *fe, uint32_t *n)
     return off;
 }
 
+/* Addresses in the save area's memory: i32, or i64 with memory64, where
+ * the header is {i64 current, i64 end} as Asyncify has it for wasm64. */
+static void hdr_load(em *e, int end)
+{
+    mem_op(e, e->fm->mem64 ? 1 : 0, 0, end ? (e->fm->mem64 ? 8 : 4) : 0);
+}
+
+static void hdr_store(em *e)
+{
+    mem_op(e, e->fm->mem64 ? 1 : 0, 1, 0);
+}
+
+static void ptr_const(em *e, int32_t v)
+{
+    put_op(e, e->fm->mem64 ? FS_OP_I64_CONST : FS_OP_I32_CONST);
+    put_s64(e, v);
+}
+
+static void ptr_op(em *e, fs_op_id op32, fs_op_id op64)
+{
+    put_op(e, e->fm->mem64 ? op64 : op32);
+}
+
 /* The frame pointer: loaded once ($fp, stage cse) or every time. */
 static void fp(em *e)
 {
@@ -200,7 +223,7 @@ static void fp(em *e)
         op_idx(e, FS_OP_LOCAL_GET, e->p->fp_local);
     } else {
         op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
-        mem_op(e, 0, 0, 0);
+        hdr_load(e, 0);
     }
 }
 
@@ -216,12 +239,12 @@ static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
     /* data.current -= size, and that is our frame */
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
-    mem_op(e, 0, 0, 0);
-    i32_const(e, (int32_t)size);
-    put_op(e, FS_OP_I32_SUB);
+    hdr_load(e, 0);
+    ptr_const(e, (int32_t)size);
+    ptr_op(e, FS_OP_I32_SUB, FS_OP_I64_SUB);
     if (p->fp_local != FI_NONE)
         op_idx(e, FS_OP_LOCAL_TEE, p->fp_local);
-    mem_op(e, 0, 1, 0);
+    hdr_store(e);
     for (uint32_t i = 0; i < n; i++) {
         e->term = fe[i].term;
         fp(e);
@@ -238,14 +261,14 @@ static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
     e->term = FS_FI_FIXED;
     /* trap when current + size would pass end */
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
-    mem_op(e, 0, 0, 0);
+    hdr_load(e, 0);
     if (p->fp_local != FI_NONE)
         op_idx(e, FS_OP_LOCAL_TEE, p->fp_local);
-    i32_const(e, (int32_t)size);
-    put_op(e, FS_OP_I32_ADD);
+    ptr_const(e, (int32_t)size);
+    ptr_op(e, FS_OP_I32_ADD, FS_OP_I64_ADD);
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
-    mem_op(e, 0, 0, 4);
-    put_op(e, FS_OP_I32_GT_U);
+    hdr_load(e, 1);
+    ptr_op(e, FS_OP_I32_GT_U, FS_OP_I64_GT_U);
     if_void(e);
     put_op(e, FS_OP_UNREACHABLE);
     put_op(e, FS_OP_END);
@@ -258,9 +281,9 @@ static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
     e->term = FS_FI_FIXED;
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     fp(e);
-    i32_const(e, (int32_t)size);
-    put_op(e, FS_OP_I32_ADD);
-    mem_op(e, 0, 1, 0);
+    ptr_const(e, (int32_t)size);
+    ptr_op(e, FS_OP_I32_ADD, FS_OP_I64_ADD);
+    hdr_store(e);
     /* return zero values of the results */
     const fs_wasm_module *m = e->fm->m;
     const fs_type *t = &m->types[m->funcs[p->func].type];
@@ -641,8 +664,12 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     const fi_plan *p = e->p;
     const uint8_t *q = decl;
     uint32_t nruns = fs_leb_u32(&q);
-    uint32_t n_i32 = 1 + (p->fp_local != FI_NONE) + (p->tidx_local != FI_NONE) + p->nscratch[0];
-    uint32_t added = 1;
+    /* $idx, $fp, the table-index slot and the i32 slots share one i32 run,
+     * unless $fp is an i64 (memory64): then it has a run between. */
+    int fp64 = e->fm->mem64 && p->fp_local != FI_NONE;
+    uint32_t rest_i32 = (p->tidx_local != FI_NONE) + p->nscratch[0];
+    uint32_t n_i32 = fp64 ? 1 : 1 + (p->fp_local != FI_NONE) + rest_i32;
+    uint32_t added = 1 + (fp64 ? 1 + (rest_i32 != 0) : 0);
     for (int k = 1; k < 5; k++)
         added += p->nscratch[k] != 0;
     added += p->nx;                     /* one run per x-local */
@@ -654,7 +681,15 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     e->term = FS_FI_FIXED;
     put_u32(e, n_i32);
     put(e, FS_VT_I32);
+    if (fp64) {
+        put_u32(e, 1);
+        put(e, FS_VT_I64);
+    }
     e->term = FS_FI_CALLSITE;
+    if (fp64 && rest_i32) {
+        put_u32(e, rest_i32);
+        put(e, FS_VT_I32);
+    }
     for (int k = 1; k < 5; k++)
         if (p->nscratch[k]) {
             put_u32(e, p->nscratch[k]);

@@ -63,20 +63,21 @@ static void op_u32(fi_buf *b, fs_op_id op, uint32_t v)
     fi_put_u32(b, v);
 }
 
-/* i32.load with natural alignment at a constant offset */
-static void load_i32(fi_buf *b, uint32_t offset)
+/* A header field (current, or end): an i32, or an i64 with memory64,
+ * loaded with natural alignment. */
+static void load_field(fi_buf *b, const fi_module *fm, int end)
 {
-    op_u32(b, FS_OP_I32_LOAD, 2);
-    fi_put_u32(b, offset);
+    op_u32(b, fm->mem64 ? FS_OP_I64_LOAD : FS_OP_I32_LOAD, fm->mem64 ? 3 : 2);
+    fi_put_u32(b, end ? (fm->mem64 ? 8 : 4) : 0);
 }
 
 static void bounds_check(fi_buf *b, const fi_module *fm)
 {
     op_u32(b, FS_OP_GLOBAL_GET, fm->data_global);
-    load_i32(b, 0);
+    load_field(b, fm, 0);
     op_u32(b, FS_OP_GLOBAL_GET, fm->data_global);
-    load_i32(b, 4);
-    fi_put_op(b, FS_OP_I32_GT_U);
+    load_field(b, fm, 1);
+    fi_put_op(b, fm->mem64 ? FS_OP_I64_GT_U : FS_OP_I32_GT_U);
     fi_put_op(b, FS_OP_IF);
     fi_put(b, FS_BT_EMPTY_BYTE);
     fi_put_op(b, FS_OP_UNREACHABLE);
@@ -188,10 +189,11 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
     case FS_SEC_GLOBAL:
         fi_put_u32(&b, n + 2);
         fi_put_bytes(&b, q, rest);
-        for (int i = 0; i < 2; i++) {   /* (mut i32) (i32.const 0) */
-            fi_put(&b, FS_VT_I32);
+        for (int i = 0; i < 2; i++) {   /* (mut i32) (i32.const 0); $data i64 with memory64 */
+            int wide = i == 1 && fm->mem64;
+            fi_put(&b, wide ? FS_VT_I64 : FS_VT_I32);
             fi_put(&b, 1);              /* mutable */
-            fi_put_op(&b, FS_OP_I32_CONST);
+            fi_put_op(&b, wide ? FS_OP_I64_CONST : FS_OP_I32_CONST);
             fi_put_s64(&b, 0);
             fi_put_op(&b, FS_OP_END);
         }
@@ -298,11 +300,6 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
                  "forkinstr needs a linear memory for the unwind frames, and the module has none");
         return FS_ERR_UNSUPPORTED;
     }
-    if (m->memory64[0]) {
-        snprintf(err->msg, sizeof err->msg,
-                 "forkinstr does not handle memory64 yet (its frame pointers are i32)");
-        return FS_ERR_UNSUPPORTED;
-    }
     fi_module fm;
     if (fi_module_init(&fm, m, g, c))
         return FS_ERR_NOMEM;
@@ -322,9 +319,11 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
     if (st)
         goto done;
     build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run };
-    static const fs_valtype i32 = { FS_VT_I32, 0 };
+    static const fs_valtype i32 = { FS_VT_I32, 0 }, i64 = { FS_VT_I64, 0 };
     uint32_t t_i32_void, t_void, t_void_i32;
-    if (fi_functype(&fm, &i32, 1, NULL, 0, &t_i32_void) || fi_functype(&fm, NULL, 0, NULL, 0, &t_void) ||
+    /* start_unwind and start_rewind take the data pointer: i64 with memory64 */
+    if (fi_functype(&fm, fm.mem64 ? &i64 : &i32, 1, NULL, 0, &t_i32_void) ||
+        fi_functype(&fm, NULL, 0, NULL, 0, &t_void) ||
         fi_functype(&fm, NULL, 0, &i32, 1, &t_void_i32)) {
         st = FS_ERR_NOMEM;
         goto done;

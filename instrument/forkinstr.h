@@ -123,10 +123,16 @@
  * when it uses try_table, GC instructions, or a call_ref that can unwind,
  * when a fork can happen inside a catch_all arm that rethrows (the caught
  * exception cannot be made again), when a reference-typed value must be
- * saved, or when a multi-value result stays on the stack across a site.  Its sites get a
- * guard that traps if an unwind ever passes through it, so the output is
- * never silently wrong.  Modules without a memory or with memory64 are
- * refused whole.  A module that already exports the asyncify_* names (it
+ * saved, or when a multi-value result stays on the stack across a site.
+ * Its sites get a guard that traps if an unwind ever passes through it,
+ * so the output is never silently wrong.  Modules without a memory are
+ * refused whole.
+ *
+ * MEMORY64: when memory 0 is 64-bit, the frames stay there and every
+ * pointer into the save area is an i64, as Asyncify has it for wasm64:
+ * $data and $fp are i64, the header is {i64 current, i64 end}, and
+ * asyncify_start_unwind/start_rewind take an i64.  The frames keep their
+ * layout.  A module that already exports the asyncify_* names (it
  * was built with Asyncify) gets forkinstr's exports in their place; its
  * old runtime stays, unexported, and never leaves the normal state.
  */

@@ -167,6 +167,7 @@ int fi_module_init(fi_module *fm, const fs_wasm_module *m, const fs_graph *g,
     fm->c = c;
     fm->state_global = m->nglobals;
     fm->data_global = m->nglobals + 1;
+    fm->mem64 = m->nmemories && m->memory64[0];
     fm->first_new = m->ntypes;
     if (rehash(fm, 1024))
         return FS_ERR_NOMEM;

@@ -20,7 +20,8 @@
 
 /* ---- instructions ---------------------------------------------------- */
 
-static uint8_t letter_type(walk *w, char c, uint32_t table)
+/* C's type; INDEX is the table ('t') or memory ('p') the instruction names. */
+static uint8_t letter_type(walk *w, char c, uint32_t index)
 {
     switch (c) {
     case 'i': return FS_VT_I32;
@@ -28,8 +29,9 @@ static uint8_t letter_type(walk *w, char c, uint32_t table)
     case 'f': return FS_VT_F32;
     case 'F': return FS_VT_F64;
     case 'v': return FS_VT_V128;
-    case 'p': return FS_VT_I32;   /* memory64 modules are refused whole */
-    case 't': return table < w->fm->m->ntables && w->fm->m->tables[table].is64 ? FS_VT_I64 : FS_VT_I32;
+    case 'p': return index < w->fm->m->nmemories && w->fm->m->memory64[index] ? FS_VT_I64
+                                                                                : FS_VT_I32;
+    case 't': return index < w->fm->m->ntables && w->fm->m->tables[index].is64 ? FS_VT_I64 : FS_VT_I32;
     default:  return FS_VT_FUNCREF;   /* a reference: its exact type never matters here */
     }
 }
@@ -151,6 +153,11 @@ static int step1(walk *w, const fs_instr *in)
     if (oi->pops[0] != '*') {
         uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? in->idx2 : 0);
         if (oi->imm == FS_IMM_TABLECOPY)
+            table = idx;
+        /* An address's type is its memory's.  Only pushes need it (pops
+         * are not checked): memory.size and memory.grow, whose memory is
+         * their index immediate. */
+        if (oi->imm == FS_IMM_MEM)
             table = idx;
         fixed(w, oi, table);
         if (id == FS_OP_UNREACHABLE)

@@ -1,7 +1,12 @@
 // host.mjs - run a WASI command module whose env.fork is implemented with the
 // Asyncify ABI (unwind the stack, copy the process, rewind both copies).
 //
-// Usage: node host.mjs MODULE.wasm [args...]
+// Usage: node host.mjs [--memory64] MODULE.wasm [args...]
+//
+// --memory64: memory 0 is 64-bit, so the data struct is {i64 current, i64
+// end} and asyncify_start_unwind/start_rewind take an i64 (a BigInt), as
+// Asyncify has it for wasm64.  Node 20 runs such a module only with
+// --experimental-wasm-memory64.
 //
 // The module must be instrumented for env.fork (Binaryen's --asyncify or an
 // emitter with the same ABI) and must export `memory`, `_start` and, if it
@@ -41,11 +46,24 @@ class ProcExit {
 class HostTrap extends Error {}
 
 function usage(msg) {
-  process.stderr.write(`host: ${msg}\nusage: node host.mjs MODULE.wasm [args...]\n`);
+  process.stderr.write(`host: ${msg}\nusage: node host.mjs [--memory64] MODULE.wasm [args...]\n`);
   process.exit(2);
 }
 
-const [modPath, ...progArgs] = process.argv.slice(2);
+let hostArgs = process.argv.slice(2);
+const memory64 = hostArgs[0] === '--memory64';
+if (memory64) hostArgs = hostArgs.slice(1);
+const [modPath, ...progArgs] = hostArgs;
+// The data struct's fields and the pointer the asyncify_* functions take.
+const HEADER = memory64 ? 16 : 8;
+const ptr = (n) => (memory64 ? BigInt(n) : n);
+function setField(dv, at, v) {
+  if (memory64) dv.setBigUint64(at, BigInt(v), true);
+  else dv.setUint32(at, v, true);
+}
+function getField(dv, at) {
+  return memory64 ? Number(dv.getBigUint64(at, true)) : dv.getUint32(at, true);
+}
 if (!modPath) usage('missing MODULE.wasm');
 let wasmModule;
 try {
@@ -117,9 +135,9 @@ function envFork(proc) {
   }
   if (state !== 0) throw proc.trap(`env.fork called in asyncify state ${state}`);
   const dv = proc.view();
-  dv.setUint32(proc.dataAddr, proc.dataAddr + 8, true); // current: first free byte
-  dv.setUint32(proc.dataAddr + 4, proc.dataAddr + SAVE_AREA_SIZE, true); // end
-  proc.asyncify('start_unwind')(proc.dataAddr);
+  setField(dv, proc.dataAddr, proc.dataAddr + HEADER); // current: first free byte
+  setField(dv, proc.dataAddr + HEADER / 2, proc.dataAddr + SAVE_AREA_SIZE); // end
+  proc.asyncify('start_unwind')(ptr(proc.dataAddr));
   return 0;
 }
 
@@ -154,7 +172,7 @@ function runProc(proc) {
   let rewind = proc.rewindFirst;
   for (;;) {
     try {
-      if (rewind) proc.asyncify('start_rewind')(proc.dataAddr);
+      if (rewind) proc.asyncify('start_rewind')(ptr(proc.dataAddr));
       proc.exports._start();
     } catch (e) {
       if (e instanceof ProcExit) return e.code;
@@ -172,8 +190,8 @@ function runProc(proc) {
     // state 1: a fork is unwinding.  Check the save area before Binaryen's own
     // check turns an overflow into a bare "unreachable".
     const dv = proc.view();
-    const cur = dv.getUint32(proc.dataAddr, true);
-    const end = dv.getUint32(proc.dataAddr + 4, true);
+    const cur = getField(dv, proc.dataAddr);
+    const end = getField(dv, proc.dataAddr + HEADER / 2);
     if (cur > end) {
       process.stderr.write(`host: pid ${proc.pid}: asyncify save area overflow (${cur - proc.dataAddr} > ${end - proc.dataAddr} bytes)\n`);
       return 134;

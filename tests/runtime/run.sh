@@ -66,7 +66,10 @@ esac
 
 args=(alpha 'beta gamma')
 st_w=0; st_n=0
-timeout 60 "$NODE" "$RT_SRC/host.mjs" "$inst" "${args[@]}" >"$tmp/w.out" 2>"$tmp/w.err" || st_w=$?
+# memory64 programs: node 20 needs the flag, the host the wider header
+node_flags=() host_flags=()
+case $prog in mem64*) node_flags=(--experimental-wasm-memory64) host_flags=(--memory64) ;; esac
+timeout 60 "$NODE" "${node_flags[@]}" "$RT_SRC/host.mjs" "${host_flags[@]}" "$inst" "${args[@]}" >"$tmp/w.out" 2>"$tmp/w.err" || st_w=$?
 if [ $wat = 1 ]; then
   grep -v '^#' "$exp" >"$tmp/n.out" || true
   : >"$tmp/n.err"
