@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# proposals.sh - instructions of current proposals, as forksize decodes them
+# against Binaryen 132 (npm binaryen@132.0.0), the oracle that knows them.
+#
+#   proposals.sh FIXTURE.wat PATTERN   (env: FORKSIZE, WASM_OPT_132, TESTLIB)
+#
+# Binaryen 132's wasm-as assembles FIXTURE.wat (WABT 1.0.32 knows none of
+# these proposals); then:
+#   - Binaryen 132 reads the module back (wasm-opt, no passes: it validates);
+#   - for every mnemonic matching PATTERN (an ERE), forksize opcodes counts
+#     it exactly as often as Binaryen 132's wasm-dis prints it, and the two
+#     lists name the same instructions (none missing, none extra);
+#   - the module cut inside its code section is malformed input: exit 2 and
+#     a byte offset.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "${TESTLIB:-$here/../lib}/lib.sh"
+fixture=${1:?usage: proposals.sh FIXTURE.wat PATTERN}
+pattern=${2:?usage: proposals.sh FIXTURE.wat PATTERN}
+t_init "binaryen/proposals.sh $(basename "$fixture")"
+: "${FORKSIZE:?}"
+b132=${WASM_OPT_132:-}
+[ -n "$b132" ] && [ -x "$b132" ] || { fail "no Binaryen 132 at '${b132}': run scripts/npm-deps.sh (npm ci)"; t_done; }
+bin=$(dirname "$b132")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$bin/wasm-as" --all-features "$fixture" -o "$work/m.wasm" || { fail "Binaryen 132 cannot assemble $fixture"; t_done; }
+"$b132" --all-features "$work/m.wasm" -o "$work/back.wasm" || fail "Binaryen 132 does not read its own output back"
+"$bin/wasm-dis" --all-features "$work/m.wasm" |
+    grep -oE "\\(($pattern)( |\\)|$)" | sed -E 's/^\(//; s/[ )]$//' | sort | uniq -c |
+    awk '{ print $2 ": " $1 }' | sort >"$work/bn"
+"$FORKSIZE" opcodes "$work/m.wasm" >"$work/op" || { fail "forksize opcodes failed"; t_done; }
+sed -n 's/^\([a-z0-9_.]*\): \([0-9]*\)$/\1: \2/p' "$work/op" | grep -E "^($pattern): " | sort >"$work/fs"
+[ -s "$work/bn" ] || fail "Binaryen printed none of the instructions (pattern '$pattern')"
+if diff "$work/bn" "$work/fs" >"$work/d"; then
+    ok "$(wc -l <"$work/bn") instructions, counted as Binaryen 132 counts them"
+else
+    fail "counts differ from Binaryen 132's (< Binaryen, > forksize):"; cat "$work/d" >&2
+fi
+
+# malformed: the module cut three bytes before its end (inside the last body)
+size=$(wc -c <"$work/m.wasm")
+head -c $((size - 3)) "$work/m.wasm" >"$work/cut.wasm"
+"$FORKSIZE" opcodes "$work/cut.wasm" >/dev/null 2>"$work/e"
+same "$?" 2 "a cut module: exit status"
+grep -q "cut.wasm: offset 0x[0-9a-f]*: " "$work/e" && ok "the error names the file and an offset" || fail "message: $(cat "$work/e")"
+t_done
