@@ -88,6 +88,8 @@ static void take(fs_compare_row *row, const fs_report *r)
     row->refused = r->fi_applied && r->fi ? r->fi->refused : 0;
     snprintf(row->label, sizeof row->label, "%s%s", r->label, row->refused ? ", partial" : "");
     snprintf(row->mode, sizeof row->mode, "%s", r->mode);
+    snprintf(row->binaryen, sizeof row->binaryen, "%s",
+             r->applied && r->binaryen_version ? r->binaryen_version : "");
     row->terms = r->terms;
     /* forkinstr counts its own terms (with a fourth, dispatch); every
      * other mode splits by the model. */
@@ -297,6 +299,14 @@ const char *fs_compare_terms_label(const fs_compare *c)
             return "estimated or measured";
     }
     return lab ? lab : "estimated";
+}
+
+const char *fs_compare_binaryen(const fs_compare *c)
+{
+    for (unsigned i = 0; i < c->nrows; i++)
+        if (c->rows[i].status == FS_CMP_OK && c->rows[i].binaryen[0])
+            return c->rows[i].binaryen;     /* one peer ran every row */
+    return NULL;
 }
 
 int fs_compare_has_dispatch(const fs_compare *c)

@@ -52,6 +52,7 @@ typedef struct fs_compare_row {
     double      growth;            /* (after - before) / before */
     char        label[32];         /* of after and growth: the report's label */
     char        mode[32];          /* the report's instrumentation mode */
+    char        binaryen[16];      /* --apply asyncify: the Binaryen version that measured */
     fs_cost     terms;             /* the split of the added bytes into terms */
     char        terms_label[32];   /* "estimated" (the model's split) unless forkinstr measured it */
     int         has_dispatch;      /* the terms include forkinstr's dispatch term */
@@ -114,6 +115,10 @@ const char *fs_compare_terms_label(const fs_compare *c);
 
 /* Does any row have forkinstr's dispatch term? */
 int fs_compare_has_dispatch(const fs_compare *c);
+
+/* The Binaryen version the analyzed rows were measured with (--apply
+ * asyncify), or NULL when none was. */
+const char *fs_compare_binaryen(const fs_compare *c);
 
 typedef enum fs_compare_format {
     FS_CMP_FMT_TEXT, FS_CMP_FMT_MD, FS_CMP_FMT_CSV, FS_CMP_FMT_JSON, FS_CMP_FMT_SVG

@@ -134,8 +134,11 @@ static void options_text(FILE *out, const fs_compare *c, int md)
     for (unsigned i = 0; i < c->nroots; i++)
         fprintf(out, "%s%s%s%s", i ? ", " : "", q, c->roots[i], q);
     fprintf(out, "; indirect %s; apply %s", c->policy, c->apply);
-    if (!strcmp(c->apply, "asyncify"))
+    if (!strcmp(c->apply, "asyncify")) {
         fprintf(out, " -O%d", c->opt_level);
+        if (fs_compare_binaryen(c))
+            fprintf(out, " (Binaryen %s)", fs_compare_binaryen(c));
+    }
     fprintf(out, "; model %s A=%g B=%g C=%g [estimated]", c->profile.name, c->profile.fixed,
             c->profile.callsite, c->profile.local_i32);
 }

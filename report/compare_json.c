@@ -196,8 +196,11 @@ static cJSON *build(const fs_compare *c, int timing)
     cJSON_AddBoolToObject(opt, "roots_default", c->roots_default);
     cJSON_AddStringToObject(opt, "indirect", c->policy);
     cJSON_AddStringToObject(opt, "apply", c->apply);
-    if (!strcmp(c->apply, "asyncify"))
+    if (!strcmp(c->apply, "asyncify")) {
         cJSON_AddNumberToObject(opt, "opt_level", c->opt_level);
+        if (fs_compare_binaryen(c))
+            cJSON_AddStringToObject(opt, "binaryen_version", fs_compare_binaryen(c));
+    }
     cJSON *mdl = cJSON_AddArrayToObject(opt, "model");
     cJSON_AddItemToArray(mdl, cJSON_CreateNumber(c->profile.fixed));
     cJSON_AddItemToArray(mdl, cJSON_CreateNumber(c->profile.callsite));

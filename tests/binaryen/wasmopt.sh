@@ -48,6 +48,9 @@ measure)
         { fail "FORKSIZE_WASM_OPT run failed: $(cat "$work/r.err")"; t_done; }
     same "$(jget "$work/r.json" options.binaryen_version)" "$ver" "JSON options.binaryen_version (FORKSIZE_WASM_OPT)"
     same "$(jget "$work/r.json" options.wasm_opt)" "$b132" "JSON options.wasm_opt"
+    "$FORKSIZE" compare "$mod" "${R[@]}" --wasm-opt "$b132" --no-timing >"$work/c.txt" 2>/dev/null ||
+        fail "forksize compare --wasm-opt failed"
+    has "$work/c.txt" "apply asyncify -O2 (Binaryen $ver)" "compare's options line names Binaryen $ver"
     # By hand: the same pipelines, and the onlylist forksize writes for the closure.
     "$FORKSIZE" closure "$mod" --root 'import:*' --onlylist "$work/only.txt" >/dev/null ||
         { fail "forksize closure --onlylist"; t_done; }

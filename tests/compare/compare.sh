@@ -383,6 +383,7 @@ help)
             FMT) args=("$opt" csv) ;;
             FILE) args=("$opt" "$work/h.out") ;;
             LIST) args=("$opt" live) ;;
+            PATH) args=("$opt" /bin/false) ;;   # used by --apply asyncify only
             *) fail "--help shows $opt with an unknown value '$val'"; continue ;;
         esac
         "$FORKSIZE" compare alpha.wasm --apply model "${args[@]}" >/dev/null 2>"$work/err"
