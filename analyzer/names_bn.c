@@ -143,7 +143,7 @@ int fs_bn_names_build(fs_bn_names *bn, const fs_wasm_module *m, fs_error *err)
     bn->table = calloc(bn->tcap, sizeof *bn->table);
     size_t maxlen = 0;
     for (uint32_t f = 0; f < n; f++)
-        if (m->funcs[f].name && m->funcs[f].name_len > maxlen)
+        if (m->funcs[f].name && !m->funcs[f].name_from_symbols && m->funcs[f].name_len > maxlen)
             maxlen = m->funcs[f].name_len;
     /* Escaped (3 bytes a byte) plus ".N" and the NUL. */
     char *esc = malloc(3 * maxlen + 32);
@@ -156,7 +156,7 @@ int fs_bn_names_build(fs_bn_names *bn, const fs_wasm_module *m, fs_error *err)
     /* Name-section names first, in index order (the section's order). */
     for (uint32_t f = 0; f < n; f++) {
         const fs_func *fn = &m->funcs[f];
-        if (!fn->name) {
+        if (!fn->name || fn->name_from_symbols) {  /* Binaryen reads no name for it */
             bn->automatic[f] = 1;
             continue;
         }

@@ -115,6 +115,8 @@ typedef struct fs_func {
     uint32_t    import;        /* index into imports, or UINT32_MAX */
     const char *name;          /* name-section name, or NULL */
     uint32_t    name_len;
+    uint8_t     name_from_symbols; /* the name came from a symbol map (symbols.h), not
+                                      the name section: Binaryen does not know it */
     /* Defined functions only: */
     uint32_t    body_off;      /* file offset of the body, after its size LEB */
     uint32_t    body_size;     /* bytes, excluding the size LEB */

@@ -77,6 +77,13 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
         a->nroots++;
         return 1;
     }
+    if ((accept & FS_CLI_ROOTS) && fs_cli_is_opt(arg, "--symbols")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--symbols")) || !*v)
+            return bad(err, "%s", "--symbols needs a FILE (INDEX:NAME lines, as emcc "
+                       "--emit-symbol-map writes)");
+        a->symbols = v;
+        return 1;
+    }
     if ((accept & FS_CLI_POLICY) && fs_cli_is_opt(arg, "--indirect")) {
         if (!(v = fs_cli_value(argc, argv, i, "--indirect")))
             return bad(err, "--indirect needs a POLICY");
@@ -199,7 +206,7 @@ fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
         .roots = a->roots, .nroots = a->nroots, .roots_default = a->roots_default,
         .policy = a->policy, .profile = &a->profile, .tool_version = FORKSIZE_VERSION,
         .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
-        .apply_default = a->apply_default, .wasm_opt = a->wasm_opt,
+        .apply_default = a->apply_default, .wasm_opt = a->wasm_opt, .symbols = a->symbols,
     };
     return o;
 }

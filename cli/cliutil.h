@@ -38,6 +38,7 @@ typedef struct fs_cli_analysis {
     int             opt_level;       /* -O N, default 2 */
     unsigned        stage;           /* --stages: FS_FI_* + 1; 0 = default (live) */
     const char     *wasm_opt;        /* --wasm-opt PATH or FORKSIZE_WASM_OPT; NULL: libbinaryen */
+    const char     *symbols;         /* --symbols FILE: names for a stripped module */
 } fs_cli_analysis;
 
 /* Which of them a command takes. */

@@ -273,6 +273,9 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
     if (st)
         return st;
     double t_hashed = now_ms();
+    /* Names from a symbol map come before the roots, which match names. */
+    if (o->symbols && (st = fs_symbols_apply(&a->m, o->symbols, &a->sym, err)))
+        return st;
 
     if (o->nroots > sizeof a->roots / sizeof a->roots[0]) {
         snprintf(err->msg, sizeof err->msg, "too many roots");
@@ -319,6 +322,8 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
         .fallback = fallback[0] ? fallback : NULL,
         .peer_seconds = { a->peer[0].seconds, a->peer[1].seconds },
         .binaryen_version = a->peer_version, .wasm_opt = o->wasm_opt,
+        .symbols_path = o->symbols, .symbols_lines = a->sym.lines,
+        .symbols_applied = a->sym.applied, .symbols_kept = a->sym.kept,
         /* stack-bound frames: forkinstr's exact ones, else the model's */
         .frames = fi ? a->frames : NULL,
         .frames_label = fi ? (o->apply == FS_APPLY_SIMULATE ? "exact (dry run)" : "measured")
@@ -367,4 +372,5 @@ void fs_analysis_free(fs_analysis *a)
     fs_closure_free(&a->c);
     fs_graph_free(&a->g);
     fs_wasm_free(&a->m);
+    fs_symbols_free(&a->sym);
 }

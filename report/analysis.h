@@ -8,6 +8,7 @@
 #include "forkinstr.h"
 #include "measure.h"
 #include "report.h"
+#include "symbols.h"
 
 typedef enum fs_apply {
     FS_APPLY_MODEL,      /* the labelled estimate (cost.h) */
@@ -27,6 +28,7 @@ typedef struct fs_analysis_opts {
     int                    no_precheck;     /* call Binaryen even when we predict a failure */
     const char            *wasm_opt;        /* --apply asyncify with this wasm-opt, not
                                                libbinaryen (NULL) */
+    const char            *symbols;         /* --symbols FILE: names for unnamed functions */
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
     int                    apply_default;   /* simulate was not asked for: a module
                                                forkinstr refuses falls back to model */
@@ -47,6 +49,7 @@ typedef struct fs_analysis {
     fs_measure     measure;       /* --apply asyncify */
     fs_peer_out    peer[2];       /* baseline, asyncified */
     char           peer_version[32];  /* Binaryen's version number, as fs_peer_version */
+    fs_symbols     sym;           /* --symbols: the map the names point into */
     fs_fi_result   fi;            /* --apply forkinstr / simulate */
     uint32_t      *frames;        /* forkinstr's frame bytes per function */
     fs_report      report;

@@ -60,6 +60,10 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
             (unsigned long long)r->bytes, r->sha256, (unsigned long long)r->code_section_bytes);
     fprintf(out, "functions   %u defined, %u imported, %u address-taken, %u indirect call sites\n",
             r->functions, r->imports, r->address_taken, r->indirect_sites);
+    if (r->symbols_path)
+        fprintf(out, "names       %u functions named by the symbol map %s (%u entries; %u for "
+                "functions the name section names, which keep that name)\n",
+                r->symbols_applied, r->symbols_path, r->symbols_lines, r->symbols_kept);
     fprintf(out, "roots      %s", r->roots_default ? " (defaults)" : "");
     for (unsigned i = 0; i < r->nroots; i++)
         fprintf(out, "%s %s=%u", i ? "," : "", r->roots[i].spec, r->roots[i].matched);

@@ -194,6 +194,10 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
     r->apply_requested = in->apply ? in->apply : "model";
     r->opt_level = in->opt_level;
     r->path = m->path;
+    r->symbols_path = in->symbols_path;
+    r->symbols_lines = in->symbols_lines;
+    r->symbols_applied = in->symbols_applied;
+    r->symbols_kept = in->symbols_kept;
     memcpy(r->sha256, in->sha256, sizeof r->sha256);
     r->bytes = m->size;
     r->code_section_bytes = m->code_section == UINT32_MAX ? 0 : m->sections[m->code_section].size;
@@ -237,6 +241,7 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
         row->index = f;
         row->name = fn->name;
         row->name_len = fn->name_len;
+        row->name_from_symbols = fn->name_from_symbols;
         row->body_bytes = fn->body_size;
         row->body_offset = fn->body_off;
         row->in_closure = c->in[f];

@@ -23,6 +23,7 @@ typedef struct fs_row {
     uint32_t    index;          /* function index, imports first */
     const char *name;           /* name-section name or NULL (not NUL-terminated) */
     uint32_t    name_len;
+    uint8_t     name_from_symbols;  /* the name came from --symbols' map */
     uint32_t    body_bytes;
     uint32_t    body_offset;    /* file offset of the body, after its size LEB */
     int         in_closure;
@@ -81,6 +82,9 @@ typedef struct fs_report {
     fs_measure  m;                    /* shallow copy; arrays owned by the analysis */
     /* JSON only: totals without the per-function rows (--summary) */
     int         summary;
+    /* --symbols FILE: names from a symbol map (symbols.h) */
+    const char *symbols_path;
+    uint32_t    symbols_lines, symbols_applied, symbols_kept;
     /* --apply forkinstr / simulate (mode "forkinstr" / "simulate") */
     int         fi_applied;
     const char *fi_stage;
@@ -137,6 +141,8 @@ typedef struct fs_report_input {
     double                 peer_seconds[2];
     const char            *binaryen_version;  /* --apply asyncify: "108", "132", ... */
     const char            *wasm_opt;     /* the wasm-opt that ran, NULL: libbinaryen */
+    const char            *symbols_path; /* --symbols FILE, or NULL */
+    uint32_t               symbols_lines, symbols_applied, symbols_kept;
     /* Frame bytes per function for the stack bound (m->nfuncs entries) and
      * their label; NULL: the model's estimate (fs_stack_frames_estimate). */
     const uint32_t        *frames;

@@ -82,8 +82,9 @@ enum { R_INDEX, R_BODY, R_OFFSET, R_CALLSITES, R_CALLS, R_LOCALS, R_KIND0,
 typedef struct row_tpl {
     cJSON *obj;
     cJSON *num[R_NUMS];        /* raw number items, each with room for 20 digits */
-    cJSON *name, *in_closure, *label, *refused;
-    char  *name_own, *label_own, *refused_own; /* cJSON's own strings, restored before delete */
+    cJSON *name, *in_closure, *label, *refused, *name_src;
+    char  *name_own, *label_own, *refused_own, *name_src_own; /* cJSON's own strings,
+                                                                 restored before delete */
     int    fi;                 /* forkinstr: dispatch, frame_bytes, refused */
     char  *namebuf;  size_t namecap;
     char  *print;    size_t printcap;
@@ -97,13 +98,19 @@ static cJSON *raw(cJSON *o, const char *k)
     return cJSON_AddRawToObject(o, k, wide);
 }
 
-static int tpl_init(row_tpl *t, int fi)
+static int tpl_init(row_tpl *t, int fi, int symbols)
 {
     memset(t, 0, sizeof *t);
     t->fi = fi;
     cJSON *o = t->obj = cJSON_CreateObject();
     t->num[R_INDEX] = raw(o, K_INDEX);
     t->name = cJSON_AddStringToObject(o, K_NAME, "");
+    /* with --symbols only: where the name came from */
+    if (symbols) {
+        if (!(t->name_src = cJSON_AddStringToObject(o, "name_source", "")))
+            return -1;
+        t->name_src_own = t->name_src->valuestring;
+    }
     t->num[R_BODY] = raw(o, "body_bytes");
     t->num[R_OFFSET] = raw(o, "body_offset");
     t->in_closure = cJSON_AddFalseToObject(o, K_IN_CLOSURE);
@@ -150,6 +157,8 @@ static void tpl_free(row_tpl *t)
         t->label->valuestring = t->label_own;
         if (t->refused)
             t->refused->valuestring = t->refused_own;
+        if (t->name_src)
+            t->name_src->valuestring = t->name_src_own;
         cJSON_Delete(t->obj);
     }
     free(t->namebuf);
@@ -225,6 +234,12 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
     } else {
         set_type(t->name, cJSON_NULL);
     }
+    if (t->name_src && row->name) {
+        t->name_src->valuestring = (char *)(row->name_from_symbols ? "symbol_map" : "name_section");
+        set_type(t->name_src, cJSON_String);
+    } else if (t->name_src) {
+        set_type(t->name_src, cJSON_NULL);
+    }
     set_type(t->in_closure, row->in_closure ? cJSON_True : cJSON_False);
     if (row->label) {
         t->label->valuestring = (char *)row->label;   /* printed, never freed */
@@ -250,7 +265,7 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
 static int print_rows(const fs_report *r, uint32_t from, uint32_t to, FILE *out)
 {
     row_tpl t;
-    int st = tpl_init(&t, r->fi_applied);
+    int st = tpl_init(&t, r->fi_applied, r->symbols_path != NULL);
     for (uint32_t i = from; i < to && st == 0; i++) {
         const char *text = tpl_print(&t, &r->rows[i]);
         if (!text) {
@@ -396,6 +411,13 @@ static cJSON *build(const fs_report *r)
     juint(mod, "imports", r->imports);
     juint(mod, "address_taken", r->address_taken);
     juint(mod, "indirect_call_sites", r->indirect_sites);
+    if (r->symbols_path) {          /* --symbols: where the other names came from */
+        cJSON *sy = cJSON_AddObjectToObject(mod, "symbol_map");
+        cJSON_AddStringToObject(sy, "path", r->symbols_path);
+        juint(sy, "entries", r->symbols_lines);
+        juint(sy, "named", r->symbols_applied);
+        juint(sy, "already_named", r->symbols_kept);
+    }
 
     cJSON *roots = cJSON_AddArrayToObject(doc, K_ROOTS);
     for (unsigned i = 0; i < r->nroots; i++) {

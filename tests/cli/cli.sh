@@ -182,6 +182,39 @@ devfull)
   for f in text md csv json svg; do full compare m.wasm --format $f -o /dev/full; done
   full instrument m.wasm -o /dev/full
   ;;
+symbols)
+  # Names for a stripped module from a symbol map (--symbols).  The map is
+  # Binaryen 132's --print-function-map of the named module (the format
+  # emcc --emit-symbol-map writes: INDEX:NAME); the stripped copy is WABT's
+  # wasm-strip.  Every row must get back the name it has in the named
+  # module, marked name_source "symbol_map"; a name root must match there.
+  : "${WASM_OPT_132:?}" "${JFLAT:?}"
+  "$WASM_OPT_132" --print-function-map "$MODULE" >"$tmp/map" 2>/dev/null
+  [ -s "$tmp/map" ] || fail "wasm-opt 132 printed no function map"
+  "${WASM_STRIP:-wasm-strip}" "$MODULE" -o "$tmp/stripped.wasm"
+  "$FORKSIZE" --stats "$MODULE" --root 'import:*' --format json -o "$tmp/named.json"
+  "$FORKSIZE" --stats "$tmp/stripped.wasm" --root 'import:*' --symbols "$tmp/map" --format json -o "$tmp/sym.json"
+  "$FORKSIZE" --stats "$tmp/stripped.wasm" --root 'import:*' --format json -o "$tmp/bare.json"
+  names() { "$JFLAT" "$1" | awk -F= '/^functions\[[0-9]+\]\.name=/ { sub(/^[^=]*=/, ""); print }'; }
+  names "$tmp/named.json" >"$tmp/n1"
+  names "$tmp/sym.json" >"$tmp/n2"
+  [ -s "$tmp/n1" ] && cmp -s "$tmp/n1" "$tmp/n2" || fail "names from the map differ from the name section's"
+  ! names "$tmp/bare.json" | grep -qv '^null$' || fail "the stripped module still has names (the test proves nothing)"
+  nrows=$(wc -l <"$tmp/n1")
+  nsrc=$("$JFLAT" "$tmp/sym.json" | grep -c '^functions\[[0-9]*\]\.name_source=symbol_map$' || true)
+  [ "$nsrc" = "$nrows" ] || fail "$nsrc rows say name_source symbol_map, want $nrows"
+  "$JFLAT" "$tmp/sym.json" | grep -qx "module.symbol_map.named=$(wc -l <"$tmp/map")" || fail "module.symbol_map.named"
+  "$JFLAT" "$tmp/named.json" | grep -q 'name_source' && fail "name_source without --symbols"
+  # a name root works on the stripped module through the map
+  expect 0 EMPTY -- "$FORKSIZE" --stats "$tmp/stripped.wasm" --symbols "$tmp/map" --root func:main -q
+  expect 3 'no root matched' -- "$FORKSIZE" --stats "$tmp/stripped.wasm" --root func:main -q
+  # a malformed map: exit 2 naming the file and the line
+  printf '0:a\nnot a line\n' >"$tmp/bad.map"
+  expect 2 "bad.map: line 2: expected INDEX:NAME" -- "$FORKSIZE" --stats "$tmp/stripped.wasm" --symbols "$tmp/bad.map"
+  printf '999999:x\n' >"$tmp/far.map"
+  expect 2 "far.map: line 1: function 999999 does not exist" -- "$FORKSIZE" --stats "$tmp/stripped.wasm" --symbols "$tmp/far.map"
+  expect 2 "cannot read the symbol map" -- "$FORKSIZE" --stats "$tmp/stripped.wasm" --symbols "$tmp/none.map"
+  ;;
 progress)
   # Progress lines on a terminal (docs/cli.md): run under a pty (script).
   # --apply asyncify rewrites "Binaryen running ..., N s" once a second and
