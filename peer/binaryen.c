@@ -282,7 +282,9 @@ static double time_limit(void)
     const char *e = getenv("FORKSIZE_PEER_TIMEOUT");
     char *end;
     double v = e && *e ? strtod(e, &end) : 0;
-    return e && *e && !*end && v > 0 ? v : FS_PEER_TIME_LIMIT;
+    if (!(e && *e && !*end && v > 0))
+        return FS_PEER_TIME_LIMIT;
+    return v < 1e9 ? v : 1e9;          /* ~31 years: no limit, and fits an unsigned */
 }
 
 int fs_peer_version(const char *path, char *buf, size_t cap, fs_error *err)
@@ -496,9 +498,10 @@ int fs_peer_run(const uint8_t *bytes, size_t size, const fs_peer_opts *opts, uns
             ;
         out[i].seconds = (kids[i].end ? kids[i].end : now()) - kids[i].start;
         if (status == FS_OK && timed_out) {
-            snprintf(err->msg, sizeof err->msg, "Binaryen%s%.200s ran past the time limit of "
-                     "%.0f s and was stopped (FORKSIZE_PEER_TIMEOUT sets it)",
-                     opts[i].wasm_opt ? " " : "", opts[i].wasm_opt ? opts[i].wasm_opt : "", limit);
+            snprintf(err->msg, sizeof err->msg, "Binaryen%s%.120s ran past the time limit of "
+                     "%u s and was stopped (FORKSIZE_PEER_TIMEOUT sets it)",
+                     opts[i].wasm_opt ? " " : "", opts[i].wasm_opt ? opts[i].wasm_opt : "",
+                     (unsigned)limit);
             status = FS_ERR_UNSUPPORTED;
         } else if (status == FS_OK) {
             if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) {
