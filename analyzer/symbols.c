@@ -1,7 +1,8 @@
 /* symbols.c - function names from a symbol map (see symbols.h). */
 #include "symbols.h"
 
-#include <errno.h>
+#include "file.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,35 +16,14 @@ static int fail(fs_error *err, int st, const char *path, uint32_t line, const ch
 int fs_symbols_apply(fs_wasm_module *m, const char *path, fs_symbols *s, fs_error *err)
 {
     memset(s, 0, sizeof *s);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err->msg, sizeof err->msg, "%.200s: cannot read the symbol map: %s", path,
-                 strerror(errno));
-        return FS_ERR_IO;
+    char *b;
+    size_t n;
+    fs_error ferr;
+    int st = fs_file_read(path, &b, &n, &ferr);
+    if (st) {
+        snprintf(err->msg, sizeof err->msg, "%.150s: cannot read the symbol map: %.70s", path, ferr.msg);
+        return st;
     }
-    size_t cap = 1 << 16, n = 0, got;
-    char *b = malloc(cap + 1);
-    while (b && (got = fread(b + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(b, cap * 2 + 1);
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (!b || rerr) {
-        free(b);
-        snprintf(err->msg, sizeof err->msg, "%.200s: cannot read the symbol map", path);
-        return b ? FS_ERR_IO : FS_ERR_NOMEM;
-    }
-    b[n] = 0;
     s->buf = b;
     char *p = b, *end = b + n;
     for (uint32_t line = 1; p < end; line++) {

@@ -2,13 +2,13 @@
 #include "cliutil.h"
 #include "forkinstr.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
+#include "file.h"
 #include "output.h"
 
 int fs_cli_fail(const char *path, const fs_error *err, int status)
@@ -226,32 +226,11 @@ void fs_cli_analysis_finish(fs_cli_analysis *a)
 
 int fs_cli_read_file(const char *path, char **text, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "forksize: %s: cannot open: %s\n", path, strerror(errno));
+    fs_error err;
+    if (fs_file_read(path, text, len, &err)) {
+        fprintf(stderr, "forksize: %s: %s\n", path, err.msg);
         return 1;
     }
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    for (size_t got; buf && (got = fread(buf + n, 1, cap - n, fp)) > 0;) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb)
-                free(buf);
-            buf = nb;
-        }
-    }
-    int oom = !buf, bad = oom || ferror(fp);
-    int e = errno;
-    fclose(fp);
-    if (bad) {
-        free(buf);
-        fprintf(stderr, "forksize: %s: cannot read: %s\n", path, oom ? "out of memory" : strerror(e));
-        return 1;
-    }
-    *text = buf;
-    *len = n;
     return 0;
 }
 

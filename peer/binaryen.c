@@ -11,6 +11,7 @@
 
 #include <binaryen-c.h>
 #include <dlfcn.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -262,17 +263,22 @@ static int make_dir(char *dir, size_t cap, const uint8_t *bytes, size_t size, fs
     return FS_OK;
 }
 
+/* The scratch directory holds only files this process and its children
+ * wrote (inputs, outputs, lists, maps), so every entry in it goes.  Reading
+ * the directory, rather than a list of names, keeps this true when a peer
+ * step adds a file. */
 static void remove_dir(const char *dir)
 {
-    static const char *const files[] = { "in.wasm", "out0.wasm", "out1.wasm", "only0.txt",
-                                         "only1.txt", "imports0.txt", "imports1.txt",
-                                         "map0.txt", "map1.txt", "out2.wasm", "out3.wasm",
-                                         "map2.txt", "map3.txt", "only2.txt", "only3.txt",
-                                         "imports2.txt", "imports3.txt" };
-    char p[4200];
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        snprintf(p, sizeof p, "%s/%s", dir, files[i]);
-        unlink(p);
+    DIR *d = opendir(dir);
+    if (d) {
+        char p[4200];
+        for (struct dirent *e; (e = readdir(d)) != NULL;) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            snprintf(p, sizeof p, "%.3000s/%.1000s", dir, e->d_name);
+            unlink(p);
+        }
+        closedir(d);
     }
     rmdir(dir);
 }

@@ -18,6 +18,7 @@
  * same protocol on its pipe.  The parent removes the directory.
  */
 #include "binaryen.h"
+#include "file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,35 +60,16 @@ static void run(char *const argv[], const char *out_path)
         _exit(WEXITSTATUS(ws));
 }
 
-/* A whole file (malloc'd), or exits. */
+/* A whole file (malloc'd), or exits: this runs in the child. */
 static char *slurp(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "wasm-opt wrote no %s\n", path);
-        _exit(8);
+    char *b;
+    fs_error err;
+    int st = fs_file_read(path, &b, len, &err);
+    if (st) {
+        fprintf(stderr, "wasm-opt's output %s: %s\n", path, err.msg);
+        _exit(st == FS_ERR_NOMEM ? 4 : 8);
     }
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    size_t got;
-    while (b && (got = fread(b + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(b, cap * 2 + 1);
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!b)
-        _exit(4);
-    b[n] = 0;
-    *len = n;
     return b;
 }
 
