@@ -120,7 +120,10 @@ static void child(const uint8_t *bytes, size_t size, const fs_peer_opts *o, int 
         if (o->onlylist)
             BN(BinaryenSetPassArgument)("asyncify-onlylist", o->onlylist);
         if (o->ignore_indirect)
-            BN(BinaryenSetPassArgument)("asyncify-ignore-indirect", "");
+            /* Not "": Binaryen 108 takes an empty value for "not given"
+             * (the command line's bare --pass-arg sends "1"; 132 only asks
+             * whether the argument is there). */
+            BN(BinaryenSetPassArgument)("asyncify-ignore-indirect", "1");
         const char *passes[] = { "asyncify" };
         BN(BinaryenModuleRunPasses)(mod, passes, 1);
     }
