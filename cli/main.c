@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check_cmd.h"
 #include "cliutil.h"
 #include "closure_cmd.h"
 #include "compare_cmd.h"
@@ -37,6 +38,8 @@ static const struct command {
       fs_cmd_culprits },
     { "instrument", "instrument MODULE.wasm -o OUT.wasm [--stages LIST] [options]",
       fs_cmd_instrument },
+    { "check", "check MODULE.wasm [--wasm-opt PATH] [--pass-arg KEY[@VALUE]]... [options]",
+      fs_cmd_check },
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

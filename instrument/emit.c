@@ -711,6 +711,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
     fr->func = p->func;
     fr->refused = p->refused;
     fr->sites = p->nsites;
+    fr->catch_arms = p->ncatch_arms;
     fr->body_before = fs_leb_size(p->body_size) + p->body_size;
 
     if (!p->refused && !p->nsites) {        /* nothing can unwind through it */

@@ -185,6 +185,8 @@ typedef struct fi_plan {
     uint32_t x_base;                                  /* the first x-local */
     int      has_try;                                 /* legacy try/catch in the body */
     uint32_t ntail;                                   /* tail calls made plain (FI_TAIL) */
+    uint32_t ncatch_arms;                             /* catch arms holding sites, counted
+                                                         before any refusal (fs_fi_func) */
     uint32_t nsites;
     uint32_t max_depth;
 

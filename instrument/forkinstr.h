@@ -178,6 +178,8 @@ typedef struct fs_fi_func {
     uint32_t    np[FS_FI_NNP];   /* normal-path instructions added, by place */
     uint8_t     private_tag;     /* a rewind throws forkinstr's own tag (catch_all) */
     uint32_t    tail_calls;      /* tail calls that can unwind, made plain calls */
+    uint32_t    catch_arms;      /* catch arms holding unwind-capable sites, refused or not
+                                    (Asyncify skips catch bodies: forksize check) */
     uint32_t    body_before;     /* body bytes with the size LEB */
     uint32_t    body_after;
 } fs_fi_func;

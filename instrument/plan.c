@@ -348,7 +348,7 @@ static int step(void *ctx, const fs_instr *in)
 static void reset(fi_plan *p)
 {
     p->nins = p->nlevels = p->nitems = p->ntpool = p->nupool = p->nsites = 0;
-    p->narms = p->nx = p->ntail = 0;
+    p->narms = p->nx = p->ntail = p->ncatch_arms = 0;
     p->has_try = 0;
     p->max_depth = 0;
     memset(p->nscratch, 0, sizeof p->nscratch);
@@ -458,6 +458,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     const fs_func *fn = &m->funcs[f];
     p->func = f;
     p->refused = NULL;
+    p->ncatch_arms = 0;               /* a GC refusal walks nothing before the guards */
     p->body_off = fn->body_off;
     p->body_size = fn->body_size;
     p->code_off = fn->code_off;
@@ -492,8 +493,11 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
         if (p->refused)
             st = 3;
     }
-    if (st == 3)
+    if (st == 3) {
+        uint32_t ncatch = p->ncatch_arms;      /* the guard-only walk resets it */
         st = run(&w, 1);
+        p->ncatch_arms = ncatch;
+    }
     free(w.st);
     free(w.fr);
     free(w.rp);

@@ -346,6 +346,7 @@ static void close_arm(walk *w, frame *f)
     if ((f->op != FS_OP_CATCH && f->op != FS_OP_CATCH_ALL) || p->nsites == f->arm_k0)
         return;
     fi_arm a = { f->arm_k0 + 1, f->arm_tag, FI_NONE };
+    p->ncatch_arms++;                     /* before a refusal: forksize check reads it */
     const fi_val *pv = AT(p->tpool, f->arm_params);
     if (f->arm_rethrow && f->op == FS_OP_CATCH_ALL)
         fi_pw_refuse(w, "a fork inside a catch_all arm that rethrows (a rewind cannot make the "

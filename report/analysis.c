@@ -3,6 +3,7 @@
  * cores the hash then costs nothing. */
 #include "analysis.h"
 
+#include "check.h"
 #include "names_bn.h"
 
 #include <pthread.h>
@@ -30,62 +31,63 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Constructs Binaryen's Asyncify refuses or aborts on, found in closure
- * members before Binaryen is called, so the message can name them.  108
- * stops on any exception handling; later versions (132 was tried) handle
- * legacy try, though not a fork inside a catch body, which they report
- * themselves (relayed with exit 4), and still stop on try_table, tail
- * calls and reference-typed locals. */
+/* What Binaryen's Asyncify aborts on, or would write an invalid module
+ * for, found before Binaryen is called so that the message can name it.
+ * The rules are forksize check's (check.h), so the two never disagree.
+ * A fork from a catch body only fails at run time: not stopped here. */
 static int asyncify_precheck(const fs_analysis *a, unsigned version, fs_error *err)
 {
-    static const struct { uint32_t feat; const char *what; } kinds108[] = {
-        { FS_FEAT_EH, "exception handling" },
-        { FS_FEAT_TAIL, "tail calls" },
-        { 0, "reference-typed locals" },
-    }, kinds132[] = {
-        { FS_FEAT_EXNREF, "exnref exception handling (try_table)" },
-        { FS_FEAT_TAIL, "tail calls" },
-        { 0, "reference-typed locals" },
-    };
-    const __typeof__(kinds108[0]) *kinds = version > 108 ? kinds132 : kinds108;
     const fs_wasm_module *m = &a->m;
+    const char *why;
+    fs_ck mo = fs_check_asyncify_module(a, version, NULL, 0, &why);
+    if (mo == FS_CK_ABORTS || mo == FS_CK_INVALID)
+        return fs_error_setf(err, FS_ERR_UNSUPPORTED, "Binaryen %u's Asyncify cannot instrument "
+                             "this module: %.200s", version, why);
+    /* One clause per construct, in the order first met, naming up to 3. */
+    enum { NKINDS = 4 };
+    const char *kind[NKINDS];
+    uint32_t n[NKINDS] = { 0 }, shown[NKINDS] = { 0 };
+    int all_closure[NKINDS];
+    char names[NKINDS][160];
+    unsigned nk = 0;
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
+        if (fs_check_asyncify_func(a, version, f, 0, &why) != FS_CK_ABORTS)
+            continue;
+        unsigned k = 0;
+        while (k < nk && kind[k] != why)
+            k++;
+        if (k == nk) {
+            if (nk == NKINDS)
+                continue;
+            kind[nk] = why;
+            names[nk][0] = 0;
+            all_closure[nk++] = 1;
+        }
+        all_closure[k] &= a->c.in[f] != 0;
+        if (shown[k] < 3) {
+            const fs_func *fn = &m->funcs[f];
+            char one[48];
+            size_t nl = strlen(names[k]);
+            fs_func_display_name(fn->name, fn->name_len < 40 ? fn->name_len : 40, f, one,
+                                 sizeof one);
+            snprintf(names[k] + nl, sizeof names[k] - nl, "%s%s", shown[k] ? ", " : "", one);
+            shown[k]++;
+        }
+        n[k]++;
+    }
+    if (!nk)
+        return FS_OK;
     char buf[sizeof err->msg];
     size_t used = 0;
-    int bad = 0;
     buf[0] = 0;
-    for (size_t k = 0; k < sizeof kinds108 / sizeof kinds108[0]; k++) {
-        uint32_t n = 0, shown = 0;
-        char names[160] = "";
-        size_t nl = 0;
-        for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++) {
-            const fs_func *fn = &m->funcs[f];
-            int hit = kinds[k].feat ? (fn->features & kinds[k].feat) != 0
-                                    : fn->nlocals_kind[FS_VK_REF] != 0;
-            if (!a->c.in[f] || !hit)
-                continue;
-            if (shown < 3) {
-                char one[48];
-                fs_func_display_name(fn->name, fn->name_len < 40 ? fn->name_len : 40, f, one,
-                                     sizeof one);
-                snprintf(names + nl, sizeof names - nl, "%s%s", shown ? ", " : "", one);
-                nl = strlen(names);
-                shown++;
-            }
-            n++;
-        }
-        if (n) {
-            bad = 1;
-            used += (size_t)snprintf(buf + used, used < sizeof buf ? sizeof buf - used : 0,
-                                     "%s%u closure function%s use%s %s (%s%s)", used ? "; " : "",
-                                     n, n == 1 ? "" : "s", n == 1 ? "s" : "", kinds[k].what,
-                                     names, n > shown ? ", ..." : "");
-        }
-    }
-    if (!bad)
-        return FS_OK;
-    snprintf(err->msg, sizeof err->msg, "Binaryen %u's Asyncify cannot instrument this module: "
-             "%.190s", version, buf);
-    return FS_ERR_UNSUPPORTED;
+    for (unsigned k = 0; k < nk; k++)
+        used += (size_t)snprintf(buf + used, used < sizeof buf ? sizeof buf - used : 0,
+                                 "%s%u %sfunction%s use%s %s (%s%s)", used ? "; " : "", n[k],
+                                 all_closure[k] ? "closure " : "", n[k] == 1 ? "" : "s",
+                                 n[k] == 1 ? "s" : "", kind[k], names[k],
+                                 n[k] > shown[k] ? ", ..." : "");
+    return fs_error_setf(err, FS_ERR_UNSUPPORTED, "Binaryen %u's Asyncify cannot instrument "
+                         "this module: %.190s", version, buf);
 }
 
 /* Runs the baseline and the asyncified pipeline side by side and
@@ -308,6 +310,7 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
          * and price it with the model. */
         snprintf(fallback, sizeof fallback, "%.200s; priced with the model instead "
                  "(--apply model)", err->msg);
+        snprintf(a->fi_refusal, sizeof a->fi_refusal, "%.230s", err->msg);
         fs_fi_free(&a->fi);
         fi = 0;
     }

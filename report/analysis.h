@@ -52,6 +52,8 @@ typedef struct fs_analysis {
     fs_symbols     sym;           /* --symbols: the map the names point into */
     fs_fi_result   fi;            /* --apply forkinstr / simulate */
     uint32_t      *frames;        /* forkinstr's frame bytes per function */
+    char           fi_refusal[240];  /* the default dry run: why forkinstr refused the
+                                        whole module (then priced with the model) */
     fs_report      report;
 } fs_analysis;
 

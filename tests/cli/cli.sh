@@ -259,6 +259,67 @@ progress)
   "$FORKSIZE" compare m.wasm m.wasm --apply model -o c.txt 2>err
   [ ! -s err ] || fail "compare wrote progress to a file: $(cat -A err)"
   ;;
+check)
+  # forksize check: outcomes per instrumenter against the real Binaryens.
+  # $tmp/tc.wasm: env.fork reached from $a; $b, outside the closure, makes a
+  # tail call.  Asyncify scans every function and stops at a tail call, so
+  # both versions abort although $b is never instrumented.
+  : "${WAT2WASM:?}" "${WASM_OPT:?}" "${WASM_OPT_132:?}" "${JFLAT:?}"
+  "$FORKSIZE" check --help >"$tmp/h"
+  for w in --wasm-opt --pass-arg --top refused traps aborts invalid predicted; do
+    grep -q -- "$w" "$tmp/h" || fail "check --help does not mention $w"
+  done
+  expect 2 'no module given' -- "$FORKSIZE" check
+  expect 2 "knows Asyncify's arguments only" -- "$FORKSIZE" check "$MODULE" --pass-arg memory
+  expect 2 "needs a value" -- "$FORKSIZE" check "$MODULE" --wasm-opt
+  expect 4 "$tmp/no-such-wasm-opt" -- "$FORKSIZE" check "$MODULE" --wasm-opt "$tmp/no-such-wasm-opt"
+  cat >"$tmp/tc.wat" <<'WAT'
+(module
+  (import "env" "fork" (func $fork (result i32)))
+  (memory 1)
+  (func $a (export "a") (result i32) (call $fork))
+  (func $b (export "b") (param i32) (result i32) (return_call $c (local.get 0)))
+  (func $c (param i32) (result i32) (local.get 0)))
+WAT
+  "$WAT2WASM" --enable-tail-call --debug-names "$tmp/tc.wat" -o "$tmp/tc.wasm"
+  for w in "$WASM_OPT" "$WASM_OPT_132"; do
+    st=0
+    "$w" --all-features --asyncify --pass-arg=asyncify-imports@env.fork "$tmp/tc.wasm" \
+      -o "$tmp/tc.out.wasm" 2>"$tmp/bn.err" || st=$?
+    [ "$st" != 0 ] && grep -q 'tail calls not yet supported' "$tmp/bn.err" ||
+      fail "$w: the oracle no longer aborts on the tail call (status $st): $(head -c 200 "$tmp/bn.err")"
+  done
+  "$FORKSIZE" check "$tmp/tc.wasm" --root import:env.fork --wasm-opt "$WASM_OPT_132" \
+    --pass-arg asyncify-imports@env.fork --pass-arg asyncify-memory@memory \
+    --pass-arg asyncify-ignore-unwind-from-catch --format json -o "$tmp/c.json"
+  "$JFLAT" "$tmp/c.json" >"$tmp/c.flat"
+  want() { grep -qxF -- "$1" "$tmp/c.flat" || fail "check JSON lacks '$1'"; }
+  want 'schema=forksize/check@1'
+  want 'module.closure_functions=1'
+  want 'instrumenters[0].name=forkinstr'
+  want 'instrumenters[0].outcome=ok'
+  want 'instrumenters[1].name=Asyncify 108'
+  want 'instrumenters[1].outcome=aborts'
+  want 'instrumenters[2].name=Asyncify 132'
+  want 'instrumenters[2].outcome=aborts'
+  want 'functions[0].name=b'
+  want 'functions[0].in_closure=false'
+  want 'functions[0].outcomes[1].reason=tail calls'
+  want 'instrumenters[1].pass_args_without_effect[0].arg=asyncify-memory@memory'
+  want 'instrumenters[1].pass_args_without_effect[1].arg=asyncify-ignore-unwind-from-catch'
+  want "instrumenters[2].pass_args_without_effect[0].why=documented in Asyncify.cpp's header, but never read"
+  ! grep -q '^functions\[1\]' "$tmp/c.flat" || fail "check lists more than the tail-calling function"
+  ! grep -q 'pass_args_without_effect.*arg=asyncify-imports' "$tmp/c.flat" ||
+    fail "asyncify-imports is read by both versions"
+  # The --apply asyncify precheck uses the same rules: exit 4 before
+  # Binaryen runs, naming the function outside the closure.
+  expect 4 "Binaryen 108's Asyncify cannot instrument this module: 1 function uses tail calls \(b\)" \
+    -- "$FORKSIZE" --stats --root import:env.fork --apply asyncify "$tmp/tc.wasm"
+  "$FORKSIZE" check "$tmp/tc.wasm" --root import:env.fork >"$tmp/c.txt"
+  grep -q '^Asyncify 108  aborts: 1 function it cannot instrument' "$tmp/c.txt" ||
+    fail "text: $(cat "$tmp/c.txt")"
+  grep -q '^  b  (not in the closure)$' "$tmp/c.txt" || fail "text rows: $(cat "$tmp/c.txt")"
+  ;;
 *)
   fail "unknown case $1"
   ;;

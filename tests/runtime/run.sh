@@ -42,13 +42,46 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 inst=$tmp/$prog.wasm
 
+# The Asyncify modes run what forksize check predicts for that Binaryen:
+# "aborts" or "invalid" must make wasm-opt fail, "traps" must run and then
+# differ from the oracle (a fork from a catch body fails on rewind), "ok"
+# must match it.  So every program runs in every mode, and each run checks
+# check's rules against the real Binaryen.
+predicted=ok
 case $mode in
-asyncify)
-  : "${WASM_OPT:?}"
+asyncify|asyncify132)
+  : "${WASM_OPT:?}" "${FORKSIZE:?}" "${JFLAT:?}"
+  wopt=$WASM_OPT want="Asyncify 108"
+  if [ $mode = asyncify132 ]; then
+    : "${WASM_OPT_132:?}"
+    wopt=$WASM_OPT_132 want="Asyncify 132"
+    "$FORKSIZE" check "$in" --root import:env.fork --wasm-opt "$WASM_OPT_132" --format json \
+      -o "$tmp/check.json" || fail "forksize check failed"
+  else
+    "$FORKSIZE" check "$in" --root import:env.fork --format json -o "$tmp/check.json" \
+      || fail "forksize check failed"
+  fi
+  "$JFLAT" "$tmp/check.json" >"$tmp/check.flat"
+  i=$(sed -n "s/^instrumenters\[\([0-9]*\)\]\.name=$want\$/\1/p" "$tmp/check.flat")
+  [ -n "$i" ] || fail "forksize check has no $want column"
+  predicted=$(sed -n "s/^instrumenters\[$i\]\.outcome=//p" "$tmp/check.flat")
   # Features (simd128, multivalue, mutable-globals) come from the module's
-  # target_features section, which wasm-opt reads by default.
-  "$WASM_OPT" --asyncify --pass-arg=asyncify-imports@env.fork -O1 "$in" -o "$inst" \
-    || fail "wasm-opt --asyncify failed"
+  # target_features section, which wasm-opt reads by default; the wat
+  # programs have none, so they enable all.
+  feats=()
+  [ $wat = 1 ] && feats=(--all-features)
+  st_o=0
+  "$wopt" "${feats[@]}" --asyncify --pass-arg=asyncify-imports@env.fork -O1 "$in" -o "$inst" \
+    2>"$tmp/wopt.err" || st_o=$?
+  case $predicted in
+  aborts|invalid)
+    [ $st_o != 0 ] || fail "forksize check predicted '$predicted' for $want, but wasm-opt succeeded"
+    echo "runtime $mode.$prog: $want: predicted '$predicted', and wasm-opt failed (status $st_o): $(head -c 200 "$tmp/wopt.err")"
+    exit 0 ;;
+  ok|traps)
+    [ $st_o = 0 ] || fail "wasm-opt --asyncify failed, forksize check predicted '$predicted': $(head -c 300 "$tmp/wopt.err")" ;;
+  *) fail "forksize check's outcome for $want: '$predicted'" ;;
+  esac
   ;;
 forkinstr|forkinstr-naive|forkinstr-cse)
   : "${FORKSIZE:?}" "${WASM_VALIDATE:?}" "${WASM_OPT:?}"
@@ -98,14 +131,22 @@ if [ $wat = 0 ] && [ -f "$exp" ]; then
   [ "$st_n" = "$want_st" ] || fail "native exit status $st_n, $exp says $want_st"
 fi
 
-[ "$st_w" = "$st_n" ] || { show err >&2; fail "exit status: wasm $st_w, native $st_n"; }
+[ -s "$tmp/n.out" ] || fail "the native run printed nothing"
+mismatch=""
+[ "$st_w" = "$st_n" ] || mismatch="exit status: wasm $st_w, native $st_n"
 for s in out err; do
   norm "$tmp/w.$s" >"$tmp/w.$s.norm"
   norm "$tmp/n.$s" >"$tmp/n.$s.norm"
-  if ! cmp -s "$tmp/w.$s.norm" "$tmp/n.$s.norm"; then
-    show out >&2; show err >&2
-    fail "std$s differs from the native run (compared $how)"
-  fi
+  [ -n "$mismatch" ] || cmp -s "$tmp/w.$s.norm" "$tmp/n.$s.norm" ||
+    mismatch="std$s differs from the native run (compared $how)"
 done
-[ -s "$tmp/n.out" ] || fail "the native run printed nothing"
+if [ "$predicted" = traps ]; then
+  [ -n "$mismatch" ] || fail "forksize check predicted 'traps' (a fork that fails on rewind), but the run matched the oracle"
+  echo "runtime $mode.$prog: predicted 'traps', and the run failed as predicted: $mismatch; $(grep -m1 '^host:' "$tmp/w.err" || true)"
+  exit 0
+fi
+if [ -n "$mismatch" ]; then
+  show out >&2; show err >&2
+  fail "$mismatch"
+fi
 echo "runtime $mode.$prog: $(wc -l <"$tmp/w.out") lines and exit status $st_w match the native run ($how)"
