@@ -23,88 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fi_int.h"
-
-typedef struct em {
-    const fi_plan   *p;
-    fi_module       *fm;
-    fi_misses       *miss;      /* frozen type table: where missing types go */
-    fi_buf          *b;
-    int              term;
-    uint64_t         cnt[FS_FI_NTERMS];
-    /* output control stack: for each entry, the original frame it is
-     * (its ordinal) or FI_NONE for a frame forkinstr added */
-    uint32_t        *opos;    uint32_t norig;   /* original frame -> output position */
-    uint32_t         ntop;                      /* output frames open */
-    uint32_t         wraps, levels;             /* counted for the what-if model */
-    /* the normal-path proxy: original loops open around the output
-     * position (per original frame: is it a loop), and the counts */
-    uint8_t         *oloop;   uint32_t loops;
-    /* deferred wraps: per original frame, the level whose wraps open at
-     * its end (FI_NONE if none); the deferred levels whose exits the next
-     * exit dispatch must route (see deferrable()) */
-    uint32_t        *odefer;
-    struct pend { uint32_t level, frame; } *pend;  uint32_t npend;
-    uint32_t         np[FS_FI_NNP];
-    int              private_tag;               /* forkinstr's own tag was thrown */
-    int              err;
-} em;
-
-/* N instructions on the normal path: in a loop they run per iteration;
- * elsewhere they belong to the entry or to a site (AT_SITE). */
-static void np(em *e, int at_site, uint32_t n)
-{
-    e->np[e->loops ? FS_FI_NP_LOOPS : at_site ? FS_FI_NP_SITES : FS_FI_NP_ENTRY] += n;
-}
-
-/* ---- byte helpers that count ----------------------------------------- */
-
-static void put(em *e, uint8_t v)
-{
-    fi_put(e->b, v);
-    e->cnt[e->term]++;
-}
-
-static void put_u32(em *e, uint32_t v)
-{
-    size_t n = e->b->n;
-    fi_put_u32(e->b, v);
-    e->cnt[e->term] += e->b->n - n;
-}
-
-static void put_s64(em *e, int64_t v)
-{
-    size_t n = e->b->n;
-    fi_put_s64(e->b, v);
-    e->cnt[e->term] += e->b->n - n;
-}
-
-/* An opcode from its opcodes.def row. */
-static void put_op(em *e, fs_op_id id)
-{
-    size_t n = e->b->n;
-    fi_put_op(e->b, id);
-    e->cnt[e->term] += e->b->n - n;
-}
-
-static void op_idx(em *e, fs_op_id op, uint32_t idx)
-{
-    put_op(e, op);
-    put_u32(e, idx);
-}
-
-static void i32_const(em *e, int32_t v)
-{
-    put_op(e, FS_OP_I32_CONST);
-    put_s64(e, v);
-}
-
-/* if with the empty block type */
-static void if_void(em *e)
-{
-    put_op(e, FS_OP_IF);
-    put(e, FS_BT_EMPTY_BYTE);
-}
+#include "emit_int.h"
 
 /* Frame accesses: opcode and natural alignment per kind. */
 static const uint16_t load_op[5]  = { FS_OP_I32_LOAD, FS_OP_I64_LOAD, FS_OP_F32_LOAD,
@@ -121,32 +40,7 @@ static void mem_op(em *e, int kind, int store, uint32_t offset)
     put_u32(e, offset);
 }
 
-/* A zero of the given type: const opcode, then zero bytes or LEB. */
-static void dummy(em *e, uint8_t code, int32_t heap)
-{
-    switch (code) {
-    case FS_VT_I32: put_op(e, FS_OP_I32_CONST); put_s64(e, 0); break;
-    case FS_VT_I64: put_op(e, FS_OP_I64_CONST); put_s64(e, 0); break;
-    case FS_VT_F32: put_op(e, FS_OP_F32_CONST); for (int i = 0; i < 4; i++) put(e, 0); break;
-    case FS_VT_F64: put_op(e, FS_OP_F64_CONST); for (int i = 0; i < 8; i++) put(e, 0); break;
-    case FS_VT_V128: put_op(e, FS_OP_V128_CONST); for (int i = 0; i < 16; i++) put(e, 0); break;
-    default:   /* a nullable reference (the plan refused the others) */
-        put_op(e, FS_OP_REF_NULL);
-        if (code == FS_VT_REF_NULL)
-            put_s64(e, heap);
-        else
-            put(e, code);   /* the abstract heap type has the type's byte */
-        break;
-    }
-}
-
 /* ---- locals and the frame -------------------------------------------- */
-
-/* Where a slot (kind << 24 | position) lives. */
-static uint32_t slot_local(const fi_plan *p, uint32_t slot)
-{
-    return p->scratch_base[slot >> 24] + (slot & 0xFFFFFF);
-}
 
 static uint8_t local_kind(const fi_plan *p, uint32_t l)
 {
@@ -456,7 +350,14 @@ static void branch(em *e, const fi_ins *in, const uint8_t *at)
         fi_put_u32(e->b, n);
         for (uint32_t i = 0; i <= n; i++)
             fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
+    } else if (in->op == FS_OP_DELEGATE && fs_leb_u32(&q) == e->norig - 1) {
+        /* To the function's label: the exception goes to the caller.  A
+         * branch there lands on $body's end, but a delegate must name the
+         * function's own label (all the blocks forkinstr opened count), or
+         * Binaryen cannot read it. */
+        fi_put_u32(e->b, e->ntop);
     } else {
+        q = at + 1;
         fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
     }
     e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
@@ -472,70 +373,6 @@ static void unwind_check(em *e, uint32_t k)
     op_idx(e, FS_OP_LOCAL_SET, e->p->idx_local);
     op_idx(e, FS_OP_BR, e->ntop);       /* br $unwind, from inside the if */
     put_op(e, FS_OP_END);
-}
-
-/* Right after a try whose catch arms hold sites: a rewind aimed into
- * catch arm j throws that arm's tag from here, the try's body, so the
- * try's own handlers catch it as they caught the original.  Normal path:
- * the one test.  Arms are tried last first, as wraps are. */
-static void catch_dispatch(em *e, const fi_item *it)
-{
-    const fi_plan *p = e->p;
-    const fs_wasm_module *m = e->fm->m;
-    const fi_arm *arm = AT(p->arms, it->arm0);
-    e->term = FS_FI_DISPATCH;
-    op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
-    if (arm[0].a > 1) {
-        i32_const(e, (int32_t)arm[0].a);
-        put_op(e, FS_OP_I32_GE_U);
-    }
-    if_void(e);
-    np(e, 0, arm[0].a > 1 ? 4 : 2);
-    for (uint32_t j = it->narms; j-- > 0;) {
-        if (j) {
-            op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
-            i32_const(e, (int32_t)arm[j].a);
-            put_op(e, FS_OP_I32_GE_U);
-            if_void(e);
-        }
-        if (arm[j].tag == FI_NONE) {            /* catch_all: our own tag, no payload */
-            op_idx(e, FS_OP_THROW, m->ntags);
-            e->private_tag = 1;
-        } else {
-            const fs_type *t = &m->types[m->tag_types[arm[j].tag]];
-            for (uint32_t i = 0; i < t->nparams; i++) {
-                const fs_valtype *v = &m->valtypes[t->params + i];
-                if (arm[j].xoff != FI_NONE)
-                    op_idx(e, FS_OP_LOCAL_GET, p->x_base + arm[j].xoff + i);
-                else
-                    dummy(e, v->code, v->heap);
-            }
-            op_idx(e, FS_OP_THROW, arm[j].tag);
-        }
-        if (j)
-            put_op(e, FS_OP_END);
-    }
-    put_op(e, FS_OP_END);
-}
-
-/* A catch whose arm can fork (FI_XSAVE): its payload goes into x-locals
- * right after the catch (TAKE 0), and comes back at the start of the
- * arm's original code, inside its wraps (TAKE 1), with the copy of a
- * value some site keeps below it (FI_TEE) made there.  Only a caught
- * exception runs either. */
-static void xpayload(em *e, const fi_ins *in, int take)
-{
-    const fi_plan *p = e->p;
-    const fs_wasm_module *m = e->fm->m;
-    uint32_t n = m->types[m->tag_types[in->idx]].nparams;
-    e->term = FS_FI_CALLSITE;
-    for (uint32_t i = 0; i < n; i++)
-        if (take)
-            op_idx(e, FS_OP_LOCAL_GET, p->x_base + in->xoff + i);
-        else
-            op_idx(e, FS_OP_LOCAL_SET, p->x_base + in->xoff + n - 1 - i);
-    if (take && (in->flags & FI_TEE))
-        op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
 }
 
 /* An instruction copied as it is, but a tail call that can unwind
@@ -575,7 +412,7 @@ static void body(em *e, const uint8_t *code)
             }
         }
         if (i && (p->ins[i - 1].flags & FI_XSAVE))
-            xpayload(e, &p->ins[i - 1], 1);
+            fi_em_xpayload(e, &p->ins[i - 1], 1);
         if (in->flags & FI_ITEM) {
             e->term = FS_FI_DISPATCH;
             put_op(e, FS_OP_END);
@@ -596,6 +433,8 @@ static void body(em *e, const uint8_t *code)
             np(e, 1, 2);
         }
         const uint8_t *at = code + in->off;
+        if (in->flags & FI_OBSEND)
+            fi_em_observe_close(e);
         switch (in->op) {
         case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF: case FS_OP_TRY:
             fi_put_bytes(e->b, at, in->len);
@@ -606,7 +445,9 @@ static void body(em *e, const uint8_t *code)
             e->loops += in->op == FS_OP_LOOP;
             e->opos[e->norig++] = e->ntop++;
             if (in->flags & FI_CATCHES)
-                catch_dispatch(e, &p->items[in->site]);
+                fi_em_catch_dispatch(e, &p->items[in->site]);
+            if (in->flags & FI_OBSERVE)
+                fi_em_observe_open(e, in, at);
             break;
         case FS_OP_END: case FS_OP_DELEGATE:
             e->norig--;
@@ -626,7 +467,7 @@ static void body(em *e, const uint8_t *code)
                 copy(e, in, at);
         }
         if (in->flags & FI_XSAVE)
-            xpayload(e, in, 0);
+            fi_em_xpayload(e, in, 0);
         else if (in->flags & FI_TEE) {
             e->term = FS_FI_CALLSITE;
             op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
@@ -747,6 +588,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
             free(e.oloop);
             free(e.odefer);
             free(e.pend);
+            free(e.obs);
             free(fe);
             return FS_ERR_NOMEM;
         }
@@ -798,6 +640,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         free(e.oloop);
         free(e.odefer);
         free(e.pend);
+        free(e.obs);
         free(fe);
     }
     if (tmp.oom || e.err) {

@@ -105,8 +105,13 @@ enum {
                                 aimed at one throws into it (site = the item) */
     FI_XSAVE     = 1u << 9,  /* a catch whose arm holds sites: its payload
                                 goes to x-locals (see close_arm() in plan.c) */
-    FI_TAIL      = 1u << 10  /* a tail call that can unwind: written as the
+    FI_TAIL      = 1u << 10, /* a tail call that can unwind: written as the
                                 plain call, its check (or guard), return */
+    FI_OBSERVE   = 1u << 11, /* a try whose catch_all arm holds sites and
+                                rethrows: an observer try opens in its body
+                                (xoff: the observer's x-locals) */
+    FI_OBSEND    = 1u << 12  /* the first catch of such a try: the observer
+                                closes before it */
 };
 
 typedef struct fi_ins {
@@ -138,10 +143,33 @@ typedef enum { FI_ITEM_CALL, FI_ITEM_CALL_INDIRECT, FI_ITEM_BLOCK, FI_ITEM_IF,
 /* A catch arm of a legacy try that holds sites: a rewind aimed at K in
  * [a, next arm's a) enters the try and throws TAG (FI_NONE: catch_all, so
  * forkinstr's own tag) with the payload kept in the x-locals from XOFF
- * (FI_NONE: no payload). */
+ * (FI_NONE: no payload).  OBS: a catch_all arm that rethrows, so the
+ * rewind must throw the exception it caught: the observer's x-locals from
+ * XOFF say which (fi_obs_off). */
 typedef struct fi_arm {
-    uint32_t a, tag, xoff;
+    uint32_t a, tag, xoff, obs;
 } fi_arm;
+
+/* An observed try's x-locals: $k (an i32: 0, or 1 + the tag of the last
+ * exception that left the try body), then the payload of each tag whose
+ * parameters hold no reference, in tag order.  Returns where TAG's payload
+ * starts (from the first of them), or FI_NONE for a tag with no slot; with
+ * TAG = the module's tag count, the total. */
+static inline uint32_t fi_obs_off(const fs_wasm_module *m, uint32_t tag)
+{
+    uint32_t off = 1;
+    for (uint32_t t = 0; t <= tag && t < m->ntags; t++) {
+        const fs_type *ty = &m->types[m->tag_types[t]];
+        int ok = 1;
+        for (uint32_t i = 0; i < ty->nparams; i++)
+            ok &= fi_kind(m->valtypes[ty->params + i].code) < FI_K_REF;
+        if (t == tag)
+            return ok ? off : FI_NONE;
+        if (ok)
+            off += ty->nparams;
+    }
+    return off;
+}
 
 typedef struct fi_item {
     uint32_t cut;          /* where its wrap ends: the call or construct

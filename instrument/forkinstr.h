@@ -110,8 +110,15 @@
  *   payload and a rethrow carries it.  $fi_rewind is a tag forkinstr adds
  *   ([] -> [], after the module's tags) when a catch_all arm holds sites;
  *   no catch clause names it.  delegate's label is renumbered like a
- *   branch.  A function with a try keeps every local at stage live
- *   (live.c has no exception edges).
+ *   branch (one to the function's label keeps naming it).  A function with
+ *   a try keeps every local at stage live (live.c has no exception edges).
+ *
+ *   A catch_all arm that holds sites and rethrows must be re-entered with
+ *   the exception it caught: an observer try inside the try's body has a
+ *   catch per tag that keeps the tag ($k = 1 + tag) and payload in
+ *   x-locals and rethrows, and a catch_all that sets $k = 0.  The rewind
+ *   throws tag $k - 1 with that payload, or traps when $k is 0 (an
+ *   exception no tag names).  See "observed tries" in emit_eh.c.
  *
  * TAIL CALLS: a return_call or return_call_indirect that can unwind is
  * written as the plain call, its unwind check, then return: the caller's
@@ -121,8 +128,8 @@
  *
  * LIMITS: a function is left unchanged and reported (its cost estimated)
  * when it uses try_table, GC instructions, or a call_ref that can unwind,
- * when a fork can happen inside a catch_all arm that rethrows (the caught
- * exception cannot be made again), when a reference-typed value must be
+ * when a fork can happen inside a catch_all arm that rethrows of a try a
+ * delegate targets (the observer would miss those), when a reference-typed value must be
  * saved, or when a multi-value result stays on the stack across a site.
  * Its sites get a guard that traps if an unwind ever passes through it,
  * so the output is never silently wrong.  Modules without a memory are

@@ -186,6 +186,8 @@ static int step1(walk *w, const fs_instr *in)
         fi_pw_end_frame(w);
         if (idx >= w->nfr)
             fi_pw_refuse(w, "the body does not type-check (branch depth out of range)");
+        if (w->fr[w->nfr - 1 - idx].op == FS_OP_TRY)
+            w->fr[w->nfr - 1 - idx].delegated = 1;
         break;
     case FS_OP_THROW: {
         const fs_type *t = fi_pw_tag_type(w, idx);

@@ -286,6 +286,7 @@ void fi_pw_open_frame(walk *w, const fs_instr *in)
     nf.level = nf.last_item = FI_NONE;
     nf.arm_start = w->cur + 1;
     nf.arm_tag = FI_NONE;
+    nf.first_catch = FI_NONE;
     nf.arms0 = w->narmbuf;
     w->p->has_try |= op == FS_OP_TRY;
     GROW(w, w->fr, w->nfr, w->fr_cap, 1);
@@ -345,12 +346,34 @@ static void close_arm(walk *w, frame *f)
     fi_plan *p = w->p;
     if ((f->op != FS_OP_CATCH && f->op != FS_OP_CATCH_ALL) || p->nsites == f->arm_k0)
         return;
-    fi_arm a = { f->arm_k0 + 1, f->arm_tag, FI_NONE };
+    fi_arm a = { f->arm_k0 + 1, f->arm_tag, FI_NONE, 0 };
     p->ncatch_arms++;                     /* before a refusal: forksize check reads it */
     const fi_val *pv = AT(p->tpool, f->arm_params);
-    if (f->arm_rethrow && f->op == FS_OP_CATCH_ALL)
-        fi_pw_refuse(w, "a fork inside a catch_all arm that rethrows (a rewind cannot make the "
-                  "caught exception again)");
+    if (f->arm_rethrow && f->op == FS_OP_CATCH_ALL) {
+        /* The rewind must throw the very exception the arm caught.  An
+         * observer try around the try's body records the tag and payload
+         * of each exception that leaves it (see FI_OBSERVE); a delegate
+         * to this try would hand exceptions past it. */
+        if (f->delegated)
+            fi_pw_refuse(w, "a fork inside a catch_all arm that rethrows, of a try that a "
+                            "delegate targets");
+        const fs_wasm_module *m = w->fm->m;
+        uint32_t n = fi_obs_off(m, m->ntags);
+        GROW(w, p->xcode, p->nx, p->x_cap, n);
+        a.xoff = p->nx;
+        a.obs = 1;
+        p->xcode[p->nx++] = FS_VT_I32;
+        for (uint32_t t = 0; t < m->ntags; t++) {
+            if (fi_obs_off(m, t) == FI_NONE)
+                continue;
+            const fs_type *ty = &m->types[m->tag_types[t]];
+            for (uint32_t i = 0; i < ty->nparams; i++)
+                p->xcode[p->nx++] = m->valtypes[ty->params + i].code;
+        }
+        p->ins[f->ins].flags |= FI_OBSERVE;
+        p->ins[f->ins].xoff = a.xoff;
+        p->ins[f->first_catch].flags |= FI_OBSEND;
+    }
     if (f->arm_np) {
         GROW(w, p->xcode, p->nx, p->x_cap, f->arm_np);
         a.xoff = p->nx;
@@ -377,6 +400,8 @@ void fi_pw_catch_arm(walk *w, const fs_instr *in)
     const fs_type *t = in->op == FS_OP_CATCH ? fi_pw_tag_type(w, in->idx) : NULL;
     close_arm(w, f);
     truncate_to(w, f->base);
+    if (f->op == FS_OP_TRY)
+        f->first_catch = w->cur;
     f->op = (uint8_t)in->op;
     f->unreachable = 0;
     f->level = f->last_item = FI_NONE;

@@ -39,6 +39,8 @@ typedef struct frame {
     uint32_t arm_np, arm_params;  /* its payload, the level's params (tpool) */
     uint32_t arm_ins;     /* the catch instruction */
     int      arm_rethrow; /* a rethrow targets it */
+    uint32_t first_catch; /* a try: its first catch or catch_all, FI_NONE before */
+    int      delegated;   /* a try: a delegate in its body targets it */
     uint32_t arms0;       /* its arms with sites so far start here in armbuf */
 } frame;
 

@@ -245,7 +245,7 @@ mode_valid() {
 
 # ---------------------------------------------------------------- refusal
 
-EH_WHY='a fork inside a catch_all arm that rethrows (a rewind cannot make the caught exception again)'
+EH_WHY='a fork inside a catch_all arm that rethrows, of a try that a delegate targets'
 REF_WHY='a reference-typed local would have to be saved'
 
 mode_refusal() {
