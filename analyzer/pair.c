@@ -19,9 +19,10 @@ const char *const fs_pair_method_name[FS_PAIR_NMETHODS] = {
  * they weigh less.  A pair needs THRESH, and a lead of MARGIN over the
  * second-best candidate on both sides: near-ties are left unpaired rather
  * than guessed. */
-#define W_CALLS  0.35
+#define W_CALLS  0.30
+#define W_COUNTS 0.15
 #define W_CONSTS 0.30
-#define W_SIZE   0.25
+#define W_SIZE   0.15
 #define W_LOCALS 0.10
 #define THRESH   0.60
 #define MARGIN   0.05
@@ -258,6 +259,8 @@ typedef struct feat {
     uint64_t sig;                 /* params and results */
     uint32_t size, locals;
     uint32_t callee, ncallee;     /* defined callees, by position */
+    uint32_t caller, ncaller;     /* defined callers, by position */
+    uint32_t pcallee, pcaller;    /* this round: how many of them are paired */
     uint32_t imp, nimp;           /* hashes of the imports called: into pool64 */
     uint32_t cst, ncst;           /* hashes of the integer constants: into pool64 */
 } feat;
@@ -267,6 +270,7 @@ typedef struct fside {
     feat     *f;                  /* per position (only unpaired ones filled) */
     uint32_t *pool32;  size_t n32, cap32;
     uint64_t *pool64;  size_t n64, cap64;
+    uint32_t  maxlist;            /* the longest callee or caller set */
     int       nomem;
 } fside;
 
@@ -349,6 +353,53 @@ static uint64_t sig_hash(const fs_wasm_module *m, uint32_t type)
     return h;
 }
 
+/* The callers of each unpaired function (any defined function may call
+ * one), as sorted sets in pool32, counted first, then filled. */
+static int callers(fside *fs, const uint32_t *partner)
+{
+    const fs_pair_side *s = fs->s;
+    const fs_wasm_module *m = s->m;
+    size_t total = 0;
+    for (uint32_t g = 0; g < s->n; g++) {
+        const fs_func *fn = &m->funcs[m->nfunc_imports + g];
+        for (uint32_t k = 0; k < fn->ncalls; k++) {
+            const fs_call *c = &m->calls[fn->calls + k];
+            if ((c->kind == FS_CALL_DIRECT || c->kind == FS_CALL_TAIL) &&
+                c->target >= m->nfunc_imports && partner[c->target - m->nfunc_imports] == NONE) {
+                fs->f[c->target - m->nfunc_imports].ncaller++;
+                total++;
+            }
+        }
+    }
+    if (grow((void **)&fs->pool32, &fs->cap32, fs->n32 + total, sizeof *fs->pool32))
+        return FS_ERR_NOMEM;
+    size_t at = fs->n32;
+    for (uint32_t i = 0; i < s->n; i++) {
+        fs->f[i].caller = (uint32_t)at;
+        at += fs->f[i].ncaller;
+        fs->f[i].ncaller = 0;
+    }
+    for (uint32_t g = 0; g < s->n; g++) {
+        const fs_func *fn = &m->funcs[m->nfunc_imports + g];
+        for (uint32_t k = 0; k < fn->ncalls; k++) {
+            const fs_call *c = &m->calls[fn->calls + k];
+            if ((c->kind == FS_CALL_DIRECT || c->kind == FS_CALL_TAIL) &&
+                c->target >= m->nfunc_imports && partner[c->target - m->nfunc_imports] == NONE) {
+                feat *f = &fs->f[c->target - m->nfunc_imports];
+                fs->pool32[f->caller + f->ncaller++] = g;
+            }
+        }
+    }
+    fs->n32 = at;
+    for (uint32_t i = 0; i < s->n; i++) {
+        feat *f = &fs->f[i];
+        f->ncaller = uniq32(fs->pool32 + f->caller, f->ncaller);
+        fs->maxlist = f->ncaller > fs->maxlist ? f->ncaller : fs->maxlist;
+        fs->maxlist = f->ncallee > fs->maxlist ? f->ncallee : fs->maxlist;
+    }
+    return FS_OK;
+}
+
 static int features(fside *fs, const uint32_t *partner)
 {
     const fs_pair_side *s = fs->s;
@@ -394,7 +445,7 @@ static int features(fside *fs, const uint32_t *partner)
         f->ncst = uniq64(fs->pool64 + f->cst, (uint32_t)(fs->n64 - f->cst));
         fs->n64 = f->cst + f->ncst;
     }
-    return FS_OK;
+    return callers(fs, partner);
 }
 
 static uint32_t common32(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
@@ -427,22 +478,38 @@ static double ratio(uint32_t a, uint32_t b)
     return hi ? (double)lo / hi : 1.0;
 }
 
-/* The score of base function A (its callees already mapped into the new
- * side's positions: MC, NMC of them; UNMAPPED more that have no partner
- * yet) against new function C. */
-static double score(const fside *fb, const fside *fn, uint32_t a, uint32_t c,
-                    const uint32_t *mc, uint32_t nmc, uint32_t unmapped)
+/* Base function A's neighbours mapped into the new side's positions
+ * (sorted): callees MC[0..NMC), callers MR[0..NMR). */
+typedef struct mapped {
+    const uint32_t *mc, *mr;
+    uint32_t        nmc, nmr;
+} mapped;
+
+/* The score of base function A against new function C, in [0, 1].
+ * Neighbours only count once paired: of A's paired callees and callers
+ * and C's, the share that are partners (Jaccard), imports called by name.
+ * With no paired neighbour and no import on either side the calls say
+ * nothing, and score a neutral half.  How many callees and callers each
+ * has is compared as a ratio.  Constants count by how much of the smaller
+ * set the other holds, half, and by Jaccard, half: an instrumented build
+ * adds constants of its own but keeps the program's. */
+static double score(const fside *fb, const fside *fn, uint32_t a, uint32_t c, const mapped *mp)
 {
     const feat *x = &fb->f[a], *y = &fn->f[c];
-    uint32_t mcall = common32(mc, nmc, fn->pool32 + y->callee, y->ncallee) +
-                     common64(fb->pool64 + x->imp, x->nimp, fn->pool64 + y->imp, y->nimp);
-    uint32_t ucall = nmc + unmapped + x->nimp + y->ncallee + y->nimp - mcall;
-    uint32_t mcst = common64(fb->pool64 + x->cst, x->ncst, fn->pool64 + y->cst, y->ncst);
-    uint32_t ucst = x->ncst + y->ncst - mcst;
-    double calls = ucall ? (double)mcall / ucall : 1.0;
-    double consts = ucst ? (double)mcst / ucst : 1.0;
-    return W_CALLS * calls + W_CONSTS * consts + W_SIZE * ratio(x->size, y->size) +
-           W_LOCALS * ratio(x->locals + 1, y->locals + 1);
+    uint32_t m = common32(mp->mc, mp->nmc, fn->pool32 + y->callee, y->ncallee) +
+                 common32(mp->mr, mp->nmr, fn->pool32 + y->caller, y->ncaller) +
+                 common64(fb->pool64 + x->imp, x->nimp, fn->pool64 + y->imp, y->nimp);
+    uint32_t u = mp->nmc + mp->nmr + x->nimp + y->pcallee + y->pcaller + y->nimp - m;
+    double calls = u ? (double)m / u : 0.5;
+    double counts = 0.5 * ratio(x->ncallee + x->nimp + 1, y->ncallee + y->nimp + 1) +
+                    0.5 * ratio(x->ncaller + 1, y->ncaller + 1);
+    uint32_t mc = common64(fb->pool64 + x->cst, x->ncst, fn->pool64 + y->cst, y->ncst);
+    uint32_t lo = x->ncst < y->ncst ? x->ncst : y->ncst;
+    double consts = !x->ncst && !y->ncst ? 1.0
+                  : !lo ? 0.0
+                  : 0.5 * mc / lo + 0.5 * mc / (x->ncst + y->ncst - mc);
+    return W_CALLS * calls + W_COUNTS * counts + W_CONSTS * consts +
+           W_SIZE * ratio(x->size, y->size) + W_LOCALS * ratio(x->locals + 1, y->locals + 1);
 }
 
 typedef struct sigpos {
@@ -484,13 +551,38 @@ static void offer(best *b, uint32_t who, double s)
     }
 }
 
+/* Maps the set LIST[0..N) of base positions through B2N into OUT, sorted,
+ * dropping those not paired yet. */
+static uint32_t map_set(const uint32_t *list, uint32_t n, const uint32_t *b2n, uint32_t *out)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (b2n[list[i]] != NONE)
+            out[k++] = b2n[list[i]];
+    qsort(out, k, sizeof *out, cmp_u32);
+    return k;
+}
+
+static uint32_t count_paired(const uint32_t *list, uint32_t n, const uint32_t *n2b)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        k += n2b[list[i]] != NONE;
+    return k;
+}
+
 /* One round over every signature group; returns the pairs it made. */
-static uint32_t fp_round(fs_pairing *p, const fside *fb, const fside *fn, sigpos *vb,
-                         sigpos *vn, best *bb, best *bn, uint32_t *mc)
+static uint32_t fp_round(fs_pairing *p, const fside *fb, fside *fn, sigpos *vb, sigpos *vn,
+                         best *bb, best *bn, uint32_t *mc, uint32_t *mr, sigpos *found)
 {
     uint32_t nb = unpaired_by_sig(fb, p->b2n, vb), nn = unpaired_by_sig(fn, p->n2b, vn);
     uint32_t made = 0, i = 0, j = 0;
     p->fp_ambiguous = p->fp_weak = p->fp_skipped = 0;
+    for (uint32_t k = 0; k < nn; k++) {
+        feat *f = &fn->f[vn[k].pos];
+        f->pcallee = count_paired(fn->pool32 + f->callee, f->ncallee, p->n2b);
+        f->pcaller = count_paired(fn->pool32 + f->caller, f->ncaller, p->n2b);
+    }
     while (i < nb && j < nn) {
         if (vb[i].sig != vn[j].sig) {
             vb[i].sig < vn[j].sig ? i++ : j++;
@@ -512,18 +604,11 @@ static uint32_t fp_round(fs_pairing *p, const fside *fb, const fside *fn, sigpos
         for (uint32_t x = 0; x < ci; x++) {
             uint32_t a = vb[i + x].pos;
             const feat *fa = &fb->f[a];
-            uint32_t nmc = 0, unmapped = 0;
-            for (uint32_t k = 0; k < fa->ncallee; k++) {
-                uint32_t to = p->b2n[fb->pool32[fa->callee + k]];
-                if (to == NONE)
-                    unmapped++;
-                else
-                    mc[nmc++] = to;
-            }
-            qsort(mc, nmc, sizeof *mc, cmp_u32);
+            mapped mp = { mc, mr, map_set(fb->pool32 + fa->callee, fa->ncallee, p->b2n, mc),
+                          map_set(fb->pool32 + fa->caller, fa->ncaller, p->b2n, mr) };
             bb[x] = (best){ NONE, -1.0, -1.0 };
             for (uint32_t y = 0; y < cj; y++) {
-                double s = score(fb, fn, a, vn[j + y].pos, mc, nmc, unmapped);
+                double s = score(fb, fn, a, vn[j + y].pos, &mp);
                 offer(&bb[x], y, s);
                 offer(&bn[y], x, s);
             }
@@ -538,37 +623,43 @@ static uint32_t fp_round(fs_pairing *p, const fside *fb, const fside *fn, sigpos
             } else if (bb[x].top < THRESH) {
                 p->fp_weak++;
             } else {
-                link_pair(p, vb[i + x].pos, vn[j + y].pos, FS_PAIR_FINGERPRINT);
-                made++;
+                /* linked after the round: every score of a round sees the
+                 * same pairs */
+                found[made++] = (sigpos){ vn[j + y].pos, vb[i + x].pos };
             }
         }
         i += ci;
         j += cj;
     }
+    for (uint32_t k = 0; k < made; k++)
+        link_pair(p, found[k].pos, (uint32_t)found[k].sig, FS_PAIR_FINGERPRINT);
     return made;
 }
 
 static int by_fingerprint(fs_pairing *p, const fs_pair_side *b, const fs_pair_side *n)
 {
-    fside fb = { b, NULL, NULL, 0, 0, NULL, 0, 0, 0 }, fn = { n, NULL, NULL, 0, 0, NULL, 0, 0, 0 };
+    fside fb, fn;
+    memset(&fb, 0, sizeof fb);
+    memset(&fn, 0, sizeof fn);
+    fb.s = b;
+    fn.s = n;
     size_t most = b->n > n->n ? b->n : n->n;
     sigpos *vb = malloc(((size_t)b->n + 1) * sizeof *vb), *vn = malloc(((size_t)n->n + 1) * sizeof *vn);
     best *bb = malloc((most + 1) * sizeof *bb), *bn = malloc((most + 1) * sizeof *bn);
-    uint32_t maxcalls = 1;
-    for (uint32_t i = 0; i < b->n; i++) {
-        uint32_t c = b->m->funcs[b->m->nfunc_imports + i].ncalls;
-        maxcalls = c > maxcalls ? c : maxcalls;
-    }
-    uint32_t *mc = malloc((size_t)maxcalls * sizeof *mc);
-    int st = !vb || !vn || !bb || !bn || !mc ? FS_ERR_NOMEM : FS_OK;
+    uint32_t *mc = NULL, *mr = NULL;
+    sigpos *found = malloc((most + 1) * sizeof *found);   /* a round's pairs: (new, base) */
+    int st = !vb || !vn || !bb || !bn || !found ? FS_ERR_NOMEM : FS_OK;
     if (!st)
         st = features(&fb, p->b2n);
     if (!st)
         st = features(&fn, p->n2b);
-    /* A round's pairs change the callee sets the next round compares. */
+    if (!st && (!(mc = malloc(((size_t)fb.maxlist + 1) * sizeof *mc)) ||
+                !(mr = malloc(((size_t)fb.maxlist + 1) * sizeof *mr))))
+        st = FS_ERR_NOMEM;
+    /* A round's pairs change the neighbour sets the next round compares. */
     while (!st && p->fp_rounds < MAX_ROUNDS) {
         p->fp_rounds++;
-        if (!fp_round(p, &fb, &fn, vb, vn, bb, bn, mc))
+        if (!fp_round(p, &fb, &fn, vb, vn, bb, bn, mc, mr, found))
             break;
     }
     free(fb.f);
@@ -582,6 +673,8 @@ static int by_fingerprint(fs_pairing *p, const fs_pair_side *b, const fs_pair_si
     free(bb);
     free(bn);
     free(mc);
+    free(mr);
+    free(found);
     return st;
 }
 
@@ -647,6 +740,10 @@ int fs_pair_run(fs_pairing *p, const fs_pair_side *bside, const fs_pair_side *ns
                 p->no_bodies = 1;
                 break;
             }
+            if (p->count[FS_PAIR_NAME] + p->count[FS_PAIR_BODY] + p->count[FS_PAIR_BODY_ORDER] +
+                p->count[FS_PAIR_FINGERPRINT] + p->count[FS_PAIR_INDEX] ==
+                (b->n < n->n ? b->n : n->n))
+                break;      /* one side has nothing left to pair */
             st = stages->stage[k] == FS_PAIR_BODY ? by_body(p, b, n) : by_fingerprint(p, b, n);
             break;
         case FS_PAIR_INDEX:

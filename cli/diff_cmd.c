@@ -35,9 +35,16 @@ static const char diff_usage[] =
 "  --root SPEC, --indirect POLICY, --model A,B,C, --apply MODE, -O N,\n"
 "  --stages LIST         how a .wasm side is analyzed (as forksize --stats)\n"
 "  --wasm-opt PATH       --apply asyncify with this wasm-opt (as forksize --stats)\n"
-"  --top N               size of the most-expensive set compared (default 20,\n"
-"                        0 = every closure function)\n"
-"  --format text|json|md output format (json: schema forksize/diff@1)\n"
+"  --symbols FILE        names for unnamed functions of each .wasm side, from a\n"
+"                        symbol map (INDEX:NAME lines; as forksize --stats)\n"
+"  --pair-by LIST        how functions are paired, stages in order, each on what\n"
+"                        the earlier left: name, body (identical bytes),\n"
+"                        fingerprint (structure), index (the same index: only\n"
+"                        right when nothing moved); default name,body,fingerprint\n"
+"  --top N               size of the most-expensive set compared, and of the\n"
+"                        entered/left lists in text and md (default 20, 0 = all)\n"
+"  --format text|json|csv|md  output format (json: schema forksize/diff@1; csv:\n"
+"                        one line per function with how it was paired)\n"
 "  -o, --output FILE     write the output to FILE (atomically)\n"
 "  --fail-above PCT      exit 1 when NEW's added bytes exceed BASE's by more\n"
 "                        than PCT percent, or (forkinstr on both sides) its\n"
@@ -58,12 +65,13 @@ typedef struct diff_opts {
     double       fail_pct;
     int64_t      fail_bytes;
     fs_cli_analysis an;     /* --root, --indirect, --model, --apply, -O, --stages */
+    fs_pair_stages pair_by; /* --pair-by */
 } diff_opts;
 
 static const fs_cli_format formats[] = {
-    { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON }, { "md", FS_FMT_MD },
+    { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON }, { "csv", FS_FMT_CSV }, { "md", FS_FMT_MD },
 };
-static const fs_cli_out_spec out_spec = { "diff", formats, 3, 1, 1 };
+static const fs_cli_out_spec out_spec = { "diff", formats, 4, 1, 1 };
 
 #define usage(...) fs_cli_usage("diff", __VA_ARGS__)
 
@@ -86,6 +94,7 @@ static int parse(diff_opts *o, int argc, char **argv)
     o->out.top = 20;
     o->fail_pct = -1;
     o->fail_bytes = -1;
+    fs_pair_stages_default(&o->pair_by);
     unsigned nfiles = 0;
     int only_files = 0, st;
     for (int i = 1; i < argc; i++) {
@@ -113,6 +122,10 @@ static int parse(diff_opts *o, int argc, char **argv)
                    (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, &err)) != 0) {
             if (st < 0)
                 return usage("%s", err.msg);
+        } else if (fs_cli_is_opt(a, "--pair-by")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--pair-by")) ||
+                fs_pair_stages_parse(&o->pair_by, v, &err))
+                return usage("%s", v ? err.msg : "--pair-by needs a LIST (name,body,fingerprint,index)");
         } else if (fs_cli_is_opt(a, "--fail-above")) {
             if (!(v = fs_cli_value(argc, argv, &i, "--fail-above")) || parse_num(v, &num))
                 return usage("%s", "--fail-above needs a non-negative PCT");
@@ -163,7 +176,10 @@ static int sniff(const char *path, int *is_wasm)
     return -1;
 }
 
-static int load(const diff_opts *o, const char *path, fs_diff_side *s)
+/* A .wasm side keeps its decoded module in MOD (the caller frees it with
+ * fs_wasm_free), so that pairing can read the bodies; the rest of the
+ * analysis is freed here, before the other side is analyzed. */
+static int load(const diff_opts *o, const char *path, fs_diff_side *s, fs_wasm_module *mod)
 {
     int is_wasm = 0, st;
     fs_error err;
@@ -181,10 +197,16 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
     fs_analysis a;
     fs_analysis_opts ao = fs_cli_analysis_opts(&o->an);
     if ((st = fs_cli_analyze(&a, path, &ao, !o->quiet)) < 0) {
-        if (fs_diff_side_from_report(s, &a.report, &err))
+        if (fs_diff_side_from_report(s, &a.report, &err)) {
             st = fs_cli_fail(path, &err, FS_EXIT_BAD);
-        else
+        } else {
             s->roots_matched = a.c.nroots;
+            /* The module's names may point into the symbol map, freed
+             * below: pairing reads the rows' copies, never these. */
+            *mod = a.m;
+            memset(&a.m, 0, sizeof a.m);
+            s->module = mod;
+        }
     }
     fs_analysis_free(&a);
     return st;
@@ -204,18 +226,18 @@ static int no_root(const diff_opts *o, const fs_diff_side *s)
     return FS_EXIT_NO_ROOT;
 }
 
-static int run(const diff_opts *o, fs_diff_side side[2])
+static int run(const diff_opts *o, fs_diff_side side[2], fs_wasm_module mod[2])
 {
     int st;
     fs_error err;
     for (int k = 0; k < 2; k++)
-        if ((st = load(o, o->path[k], &side[k])) >= 0)
+        if ((st = load(o, o->path[k], &side[k], &mod[k])) >= 0)
             return st;
     for (int k = 0; k < 2; k++)
         if ((st = no_root(o, &side[k])) >= 0)
             return st;
     fs_diff d;
-    if (fs_diff_compute(&d, &side[0], &side[1], o->out.top, &err))
+    if (fs_diff_compute(&d, &side[0], &side[1], o->out.top, &o->pair_by, &err))
         return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
     if (d.options_differ[0] && !o->force) {
         fprintf(stderr, "forksize: %s vs %s: options differ: %s (compare anyway with --force)\n",
@@ -261,9 +283,13 @@ int fs_cmd_diff(int argc, char **argv)
     if (st >= 0)
         return st;
     fs_diff_side side[2];
+    fs_wasm_module mod[2];
     memset(side, 0, sizeof side);
-    st = run(&o, side);
-    fs_diff_side_free(&side[0]);
-    fs_diff_side_free(&side[1]);
+    memset(mod, 0, sizeof mod);
+    st = run(&o, side, mod);
+    for (int k = 0; k < 2; k++) {
+        fs_diff_side_free(&side[k]);
+        fs_wasm_free(&mod[k]);
+    }
     return st;
 }
