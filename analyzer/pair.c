@@ -405,7 +405,9 @@ static int features(fside *fs, const uint32_t *partner)
     const fs_pair_side *s = fs->s;
     const fs_wasm_module *m = s->m;
     fs->f = calloc((size_t)s->n + 1, sizeof *fs->f);
-    if (!fs->f)
+    /* never NULL, so that an empty slice is still a valid pointer */
+    if (!fs->f || grow((void **)&fs->pool32, &fs->cap32, 1, sizeof *fs->pool32) ||
+        grow((void **)&fs->pool64, &fs->cap64, 1, sizeof *fs->pool64))
         return FS_ERR_NOMEM;
     for (uint32_t i = 0; i < s->n; i++) {
         if (partner[i] != NONE)
