@@ -738,14 +738,14 @@ int fs_pair_run(fs_pairing *p, const fs_pair_side *bside, const fs_pair_side *ns
             break;
         case FS_PAIR_BODY:
         case FS_PAIR_FINGERPRINT:
-            if (!b->m || !n->m) {
-                p->no_bodies = 1;
-                break;
-            }
             if (p->count[FS_PAIR_NAME] + p->count[FS_PAIR_BODY] + p->count[FS_PAIR_BODY_ORDER] +
                 p->count[FS_PAIR_FINGERPRINT] + p->count[FS_PAIR_INDEX] ==
                 (b->n < n->n ? b->n : n->n))
                 break;      /* one side has nothing left to pair */
+            if (!b->m || !n->m) {
+                p->no_bodies = 1;
+                break;
+            }
             st = stages->stage[k] == FS_PAIR_BODY ? by_body(p, b, n) : by_fingerprint(p, b, n);
             break;
         case FS_PAIR_INDEX:

@@ -176,10 +176,9 @@ static int sniff(const char *path, int *is_wasm)
     return -1;
 }
 
-/* A .wasm side keeps its decoded module in MOD (the caller frees it with
- * fs_wasm_free), so that pairing can read the bodies; the rest of the
- * analysis is freed here, before the other side is analyzed. */
-static int load(const diff_opts *o, const char *path, fs_diff_side *s, fs_wasm_module *mod)
+/* A .wasm side's analysis is freed before the other side is analyzed;
+ * pairing decodes the module again if it needs the bodies. */
+static int load(const diff_opts *o, const char *path, fs_diff_side *s)
 {
     int is_wasm = 0, st;
     fs_error err;
@@ -197,16 +196,10 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s, fs_wasm_m
     fs_analysis a;
     fs_analysis_opts ao = fs_cli_analysis_opts(&o->an);
     if ((st = fs_cli_analyze(&a, path, &ao, !o->quiet)) < 0) {
-        if (fs_diff_side_from_report(s, &a.report, &err)) {
+        if (fs_diff_side_from_report(s, &a.report, &err))
             st = fs_cli_fail(path, &err, FS_EXIT_BAD);
-        } else {
+        else
             s->roots_matched = a.c.nroots;
-            /* The module's names may point into the symbol map, freed
-             * below: pairing reads the rows' copies, never these. */
-            *mod = a.m;
-            memset(&a.m, 0, sizeof a.m);
-            s->module = mod;
-        }
     }
     fs_analysis_free(&a);
     return st;
@@ -226,12 +219,12 @@ static int no_root(const diff_opts *o, const fs_diff_side *s)
     return FS_EXIT_NO_ROOT;
 }
 
-static int run(const diff_opts *o, fs_diff_side side[2], fs_wasm_module mod[2])
+static int run(const diff_opts *o, fs_diff_side side[2])
 {
     int st;
     fs_error err;
     for (int k = 0; k < 2; k++)
-        if ((st = load(o, o->path[k], &side[k], &mod[k])) >= 0)
+        if ((st = load(o, o->path[k], &side[k])) >= 0)
             return st;
     for (int k = 0; k < 2; k++)
         if ((st = no_root(o, &side[k])) >= 0)
@@ -283,13 +276,9 @@ int fs_cmd_diff(int argc, char **argv)
     if (st >= 0)
         return st;
     fs_diff_side side[2];
-    fs_wasm_module mod[2];
     memset(side, 0, sizeof side);
-    memset(mod, 0, sizeof mod);
-    st = run(&o, side, mod);
-    for (int k = 0; k < 2; k++) {
-        fs_diff_side_free(&side[k]);
-        fs_wasm_free(&mod[k]);
-    }
+    st = run(&o, side);
+    fs_diff_side_free(&side[0]);
+    fs_diff_side_free(&side[1]);
     return st;
 }

@@ -120,15 +120,35 @@ static int pair(fs_diff *d, fs_diff_fn **out, uint32_t *npairs, fs_error *err)
             names[k][i] = s->rows[i].name;
             index[k][i] = s->rows[i].index;
         }
-        /* the module's defined functions must be the rows, in order */
-        const fs_wasm_module *m = s->module;
-        if (m && (fs_wasm_ndefined(m) != s->nrows ||
-                  (s->nrows && s->rows[0].index != m->nfunc_imports)))
-            m = NULL;
-        ps[k] = (fs_pair_side){ m, s->nrows, names[k], index[k] };
+        ps[k] = (fs_pair_side){ s->module, s->nrows, names[k], index[k] };
+    }
+    /* Body and fingerprint read the modules.  A .wasm side's module is
+     * decoded again only now, and only when the stages before the first of
+     * them (names, say) leave functions unpaired on both sides: a diff that
+     * names settle never holds a module. */
+    fs_wasm_module mod[2];
+    memset(mod, 0, sizeof mod);
+    fs_pair_stages first = d->stages;
+    first.n = 0;
+    while (first.n < d->stages.n && d->stages.stage[first.n] != FS_PAIR_BODY &&
+           d->stages.stage[first.n] != FS_PAIR_FINGERPRINT)
+        first.n++;
+    int want_bodies = first.n < d->stages.n && (!ps[0].m || !ps[1].m) &&
+                      (b->module || !b->from_json) && (n->module || !n->from_json);
+    if (!st && want_bodies) {
+        st = fs_pair_run(&d->pairing, &ps[0], &ps[1], &first, err);
+        want_bodies = !st && d->pairing.unpaired_base && d->pairing.unpaired_new;
+        fs_pairing_free(&d->pairing);
+        for (int k = 0; !st && want_bodies && k < 2; k++)
+            if (!ps[k].m) {
+                st = fs_wasm_load(&mod[k], k ? n->path : b->path, err);
+                ps[k].m = &mod[k];
+            }
     }
     if (!st)
         st = fs_pair_run(&d->pairing, &ps[0], &ps[1], &d->stages, err);
+    fs_wasm_free(&mod[0]);
+    fs_wasm_free(&mod[1]);
     /* The same module on both sides: its indices are its functions. */
     if (!st && d->identical_input && b->nrows == n->nrows)
         for (uint32_t i = 0; i < b->nrows; i++)

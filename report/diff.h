@@ -11,8 +11,9 @@
  *
  * Pairing (analyzer/pair.h).  The stages asked for (--pair-by; by default
  * name, body, fingerprint) run in order, each on what the earlier ones
- * left; body and fingerprint need the decoded modules (fs_diff_side.module)
- * and pair nothing for a saved report.  When both sides are the same module
+ * left; body and fingerprint need the decoded modules (fs_diff_side.module,
+ * or the .wasm decoded again when names leave functions unpaired on both
+ * sides) and pair nothing for a saved report.  When both sides are the same module
  * (equal sha256), what is left then pairs by index: there the indices are
  * the same functions.  Every pair keeps the method that made it; what no
  * stage paired is added (new only) or removed (base only).
@@ -121,9 +122,10 @@ typedef struct fs_diff_side {
     uint64_t  np[FS_FI_NNP];
     uint32_t  closure_functions;
     fs_diff_row *rows;  uint32_t nrows;
-    /* A .wasm side's decoded module, borrowed (the caller keeps its
-     * analysis alive through fs_diff_compute); NULL for a saved report.
-     * Its defined functions are the rows, in order. */
+    /* A .wasm side's decoded module, borrowed, if the caller still has it
+     * (its defined functions are the rows, in order); else NULL, and
+     * fs_diff_compute decodes PATH again when pairing needs the bodies
+     * (never for a saved report). */
     const fs_wasm_module *module;
 } fs_diff_side;
 
