@@ -26,8 +26,8 @@ const char *const fs_pair_method_name[FS_PAIR_NMETHODS] = {
 #define W_LOCALS 0.10
 #define THRESH   0.60
 #define MARGIN   0.05
-/* Candidates scored per signature group at most (base x new); a larger
- * group is left unpaired rather than made quadratic. */
+/* Candidates scored per group at most (base x new): a larger one is split
+ * (fp_runs) or left unpaired rather than made quadratic. */
 #define MAX_BLOCK (1u << 22)
 #define MAX_ROUNDS 64
 
@@ -301,25 +301,19 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static uint32_t uniq32(uint32_t *v, uint32_t n)
-{
-    qsort(v, n, sizeof *v, cmp_u32);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (!k || v[k - 1] != v[i])
-            v[k++] = v[i];
-    return k;
-}
-
-static uint32_t uniq64(uint64_t *v, uint32_t n)
-{
-    qsort(v, n, sizeof *v, cmp_u64);
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < n; i++)
-        if (!k || v[k - 1] != v[i])
-            v[k++] = v[i];
-    return k;
-}
+/* Sorts V[0..N) and drops repeats; returns the new length. */
+#define UNIQ(name, T, cmp)                          \
+    static uint32_t name(T *v, uint32_t n)          \
+    {                                               \
+        qsort(v, n, sizeof *v, cmp);                \
+        uint32_t k = 0;                             \
+        for (uint32_t i = 0; i < n; i++)            \
+            if (!k || v[k - 1] != v[i])             \
+                v[k++] = v[i];                      \
+        return k;                                   \
+    }
+UNIQ(uniq32, uint32_t, cmp_u32)
+UNIQ(uniq64, uint64_t, cmp_u64)
 
 static int push64(fside *fs, uint64_t v)
 {
@@ -450,29 +444,21 @@ static int features(fside *fs, const uint32_t *partner)
     return callers(fs, partner);
 }
 
-static uint32_t common32(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
-{
-    uint32_t i = 0, j = 0, k = 0;
-    while (i < na && j < nb) {
-        if (a[i] == b[j])
-            k++, i++, j++;
-        else
-            a[i] < b[j] ? i++ : j++;
+/* How many elements two sorted sets share. */
+#define COMMON(name, T)                                                   \
+    static uint32_t name(const T *a, uint32_t na, const T *b, uint32_t nb) \
+    {                                                                     \
+        uint32_t i = 0, j = 0, k = 0;                                     \
+        while (i < na && j < nb) {                                        \
+            if (a[i] == b[j])                                             \
+                k++, i++, j++;                                            \
+            else                                                          \
+                a[i] < b[j] ? i++ : j++;                                  \
+        }                                                                 \
+        return k;                                                         \
     }
-    return k;
-}
-
-static uint32_t common64(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb)
-{
-    uint32_t i = 0, j = 0, k = 0;
-    while (i < na && j < nb) {
-        if (a[i] == b[j])
-            k++, i++, j++;
-        else
-            a[i] < b[j] ? i++ : j++;
-    }
-    return k;
-}
+COMMON(common32, uint32_t)
+COMMON(common64, uint64_t)
 
 static double ratio(uint32_t a, uint32_t b)
 {
@@ -573,18 +559,57 @@ static uint32_t count_paired(const uint32_t *list, uint32_t n, const uint32_t *n
     return k;
 }
 
-/* One round over every signature group; returns the pairs it made. */
-static uint32_t fp_round(fs_pairing *p, const fside *fb, fside *fn, sigpos *vb, sigpos *vn,
-                         best *bb, best *bn, uint32_t *mc, uint32_t *mr, sigpos *found)
+/* What one round works with. */
+typedef struct round {
+    fs_pairing  *p;
+    const fside *fb, *fn;
+    best        *bb, *bn;
+    uint32_t    *mc, *mr;
+    sigpos      *found;       /* the round's pairs: (new, base) */
+    uint32_t     made;
+} round;
+
+/* Scores every base function of VB[0..CI) against every new one of
+ * VN[0..CJ) and keeps the mutual, unique, good-enough bests. */
+static void fp_block(round *r, const sigpos *vb, uint32_t ci, const sigpos *vn, uint32_t cj)
 {
-    uint32_t nb = unpaired_by_sig(fb, p->b2n, vb), nn = unpaired_by_sig(fn, p->n2b, vn);
-    uint32_t made = 0, i = 0, j = 0;
-    p->fp_ambiguous = p->fp_weak = p->fp_skipped = 0;
-    for (uint32_t k = 0; k < nn; k++) {
-        feat *f = &fn->f[vn[k].pos];
-        f->pcallee = count_paired(fn->pool32 + f->callee, f->ncallee, p->n2b);
-        f->pcaller = count_paired(fn->pool32 + f->caller, f->ncaller, p->n2b);
+    fs_pairing *p = r->p;
+    const fside *fb = r->fb, *fn = r->fn;
+    best *bb = r->bb, *bn = r->bn;
+    for (uint32_t y = 0; y < cj; y++)
+        bn[y] = (best){ NONE, -1.0, -1.0 };
+    for (uint32_t x = 0; x < ci; x++) {
+        uint32_t a = vb[x].pos;
+        const feat *fa = &fb->f[a];
+        mapped mp = { r->mc, r->mr, map_set(fb->pool32 + fa->callee, fa->ncallee, p->b2n, r->mc),
+                      map_set(fb->pool32 + fa->caller, fa->ncaller, p->b2n, r->mr) };
+        bb[x] = (best){ NONE, -1.0, -1.0 };
+        for (uint32_t y = 0; y < cj; y++) {
+            double s = score(fb, fn, a, vn[y].pos, &mp);
+            offer(&bb[x], y, s);
+            offer(&bn[y], x, s);
+        }
     }
+    for (uint32_t x = 0; x < ci; x++) {
+        uint32_t y = bb[x].who;
+        if (y == NONE)
+            continue;
+        if (bn[y].who != x || bb[x].top - bb[x].second < MARGIN ||
+            bn[y].top - bn[y].second < MARGIN)
+            p->fp_ambiguous++;
+        else if (bb[x].top < THRESH)
+            p->fp_weak++;
+        else    /* linked after the round: every score of a round sees the same pairs */
+            r->found[r->made++] = (sigpos){ vn[y].pos, vb[x].pos };
+    }
+}
+
+/* Runs of equal .sig in both sorted arrays, each pair of runs handed to
+ * fp_block; a run pair too large to score is split once more by how many
+ * distinct functions each calls (SPLIT), or else left unpaired. */
+static void fp_runs(round *r, sigpos *vb, uint32_t nb, sigpos *vn, uint32_t nn, int split)
+{
+    uint32_t i = 0, j = 0;
     while (i < nb && j < nn) {
         if (vb[i].sig != vn[j].sig) {
             vb[i].sig < vn[j].sig ? i++ : j++;
@@ -595,47 +620,47 @@ static uint32_t fp_round(fs_pairing *p, const fside *fb, fside *fn, sigpos *vb, 
             ci++;
         while (j + cj < nn && vn[j + cj].sig == vn[j].sig)
             cj++;
-        if ((uint64_t)ci * cj > MAX_BLOCK) {
-            p->fp_skipped += ci + cj;
-            i += ci;
-            j += cj;
-            continue;
-        }
-        for (uint32_t y = 0; y < cj; y++)
-            bn[y] = (best){ NONE, -1.0, -1.0 };
-        for (uint32_t x = 0; x < ci; x++) {
-            uint32_t a = vb[i + x].pos;
-            const feat *fa = &fb->f[a];
-            mapped mp = { mc, mr, map_set(fb->pool32 + fa->callee, fa->ncallee, p->b2n, mc),
-                          map_set(fb->pool32 + fa->caller, fa->ncaller, p->b2n, mr) };
-            bb[x] = (best){ NONE, -1.0, -1.0 };
-            for (uint32_t y = 0; y < cj; y++) {
-                double s = score(fb, fn, a, vn[j + y].pos, &mp);
-                offer(&bb[x], y, s);
-                offer(&bn[y], x, s);
+        if ((uint64_t)ci * cj <= MAX_BLOCK) {
+            fp_block(r, vb + i, ci, vn + j, cj);
+        } else if (split) {
+            /* An instrumented build keeps the calls: their count is a key
+             * that survives where size and locals do not. */
+            for (uint32_t k = 0; k < ci; k++) {
+                const feat *f = &r->fb->f[vb[i + k].pos];
+                vb[i + k].sig = (uint64_t)f->ncallee + f->nimp;
             }
-        }
-        for (uint32_t x = 0; x < ci; x++) {
-            uint32_t y = bb[x].who;
-            if (y == NONE)
-                continue;
-            if (bn[y].who != x || bb[x].top - bb[x].second < MARGIN ||
-                bn[y].top - bn[y].second < MARGIN) {
-                p->fp_ambiguous++;
-            } else if (bb[x].top < THRESH) {
-                p->fp_weak++;
-            } else {
-                /* linked after the round: every score of a round sees the
-                 * same pairs */
-                found[made++] = (sigpos){ vn[j + y].pos, vb[i + x].pos };
+            for (uint32_t k = 0; k < cj; k++) {
+                const feat *f = &r->fn->f[vn[j + k].pos];
+                vn[j + k].sig = (uint64_t)f->ncallee + f->nimp;
             }
+            qsort(vb + i, ci, sizeof *vb, cmp_sigpos);
+            qsort(vn + j, cj, sizeof *vn, cmp_sigpos);
+            fp_runs(r, vb + i, ci, vn + j, cj, 0);
+        } else {
+            r->p->fp_skipped += ci + cj;
         }
         i += ci;
         j += cj;
     }
-    for (uint32_t k = 0; k < made; k++)
-        link_pair(p, found[k].pos, (uint32_t)found[k].sig, FS_PAIR_FINGERPRINT);
-    return made;
+}
+
+/* One round over every signature group; returns the pairs it made. */
+static uint32_t fp_round(round *r, sigpos *vb, sigpos *vn)
+{
+    fs_pairing *p = r->p;
+    fside *fn = (fside *)r->fn;
+    uint32_t nb = unpaired_by_sig(r->fb, p->b2n, vb), nn = unpaired_by_sig(fn, p->n2b, vn);
+    p->fp_ambiguous = p->fp_weak = p->fp_skipped = 0;
+    for (uint32_t k = 0; k < nn; k++) {
+        feat *f = &fn->f[vn[k].pos];
+        f->pcallee = count_paired(fn->pool32 + f->callee, f->ncallee, p->n2b);
+        f->pcaller = count_paired(fn->pool32 + f->caller, f->ncaller, p->n2b);
+    }
+    r->made = 0;
+    fp_runs(r, vb, nb, vn, nn, 1);
+    for (uint32_t k = 0; k < r->made; k++)
+        link_pair(p, r->found[k].pos, (uint32_t)r->found[k].sig, FS_PAIR_FINGERPRINT);
+    return r->made;
 }
 
 static int by_fingerprint(fs_pairing *p, const fs_pair_side *b, const fs_pair_side *n)
@@ -659,9 +684,10 @@ static int by_fingerprint(fs_pairing *p, const fs_pair_side *b, const fs_pair_si
                 !(mr = malloc(((size_t)fb.maxlist + 1) * sizeof *mr))))
         st = FS_ERR_NOMEM;
     /* A round's pairs change the neighbour sets the next round compares. */
+    round r = { p, &fb, &fn, bb, bn, mc, mr, found, 0 };
     while (!st && p->fp_rounds < MAX_ROUNDS) {
         p->fp_rounds++;
-        if (!fp_round(p, &fb, &fn, vb, vn, bb, bn, mc, mr, found))
+        if (!fp_round(&r, vb, vn))
             break;
     }
     free(fb.f);
