@@ -25,9 +25,10 @@ static const char diff_usage[] =
 "usage: forksize diff BASE NEW [options]\n"
 "\n"
 "BASE and NEW are each a module (.wasm, analyzed now) or a report saved with\n"
-"forksize --stats --format json.  Shows the functions that entered or left the\n"
-"closure, per-function cost changes (largest first), the change in totals and\n"
-"cost terms, and how the --top set of most expensive functions moved.  The\n"
+"forksize --stats --format json.  Pairs their functions (--pair-by) and shows\n"
+"how, the functions that entered or left the closure, per-function cost\n"
+"changes (largest first), the change in totals and cost terms, and how the\n"
+"--top set of most expensive functions moved.  The\n"
 "cost is the measured delta_bytes when both sides ran --apply asyncify, else\n"
 "cost.total: forkinstr's exact bytes when both sides priced with forkinstr the\n"
 "same way (the default), otherwise the model's estimate.\n"
@@ -61,7 +62,7 @@ static const char diff_usage[] =
 typedef struct diff_opts {
     const char  *path[2];
     int          force, allow_empty, quiet;
-    fs_cli_out_opts out;    /* --format text|json|md, -o, --top */
+    fs_cli_out_opts out;    /* --format text|json|csv|md, -o, --top */
     double       fail_pct;
     int64_t      fail_bytes;
     fs_cli_analysis an;     /* --root, --indirect, --model, --apply, -O, --stages */
