@@ -25,9 +25,10 @@ static const char diff_usage[] =
 "usage: forksize diff BASE NEW [options]\n"
 "\n"
 "BASE and NEW are each a module (.wasm, analyzed now) or a report saved with\n"
-"forksize --stats --format json.  Shows the functions that entered or left the\n"
-"closure, per-function cost changes (largest first), the change in totals and\n"
-"cost terms, and how the --top set of most expensive functions moved.  The\n"
+"forksize --stats --format json.  Pairs their functions (--pair-by) and shows\n"
+"how, the functions that entered or left the closure, per-function cost\n"
+"changes (largest first), the change in totals and cost terms, and how the\n"
+"--top set of most expensive functions moved.  The\n"
 "cost is the measured delta_bytes when both sides ran --apply asyncify, else\n"
 "cost.total: forkinstr's exact bytes when both sides priced with forkinstr the\n"
 "same way (the default), otherwise the model's estimate.\n"
@@ -35,9 +36,16 @@ static const char diff_usage[] =
 "  --root SPEC, --indirect POLICY, --model A,B,C, --apply MODE, -O N,\n"
 "  --stages LIST         how a .wasm side is analyzed (as forksize --stats)\n"
 "  --wasm-opt PATH       --apply asyncify with this wasm-opt (as forksize --stats)\n"
-"  --top N               size of the most-expensive set compared (default 20,\n"
-"                        0 = every closure function)\n"
-"  --format text|json|md output format (json: schema forksize/diff@1)\n"
+"  --symbols FILE        names for unnamed functions of each .wasm side, from a\n"
+"                        symbol map (INDEX:NAME lines; as forksize --stats)\n"
+"  --pair-by LIST        how functions are paired, stages in order, each on what\n"
+"                        the earlier left: name, body (identical bytes),\n"
+"                        fingerprint (structure), index (the same index: only\n"
+"                        right when nothing moved); default name,body,fingerprint\n"
+"  --top N               size of the most-expensive set compared, and of the\n"
+"                        entered/left lists in text and md (default 20, 0 = all)\n"
+"  --format text|json|csv|md  output format (json: schema forksize/diff@1; csv:\n"
+"                        one line per function with how it was paired)\n"
 "  -o, --output FILE     write the output to FILE (atomically)\n"
 "  --fail-above PCT      exit 1 when NEW's added bytes exceed BASE's by more\n"
 "                        than PCT percent, or (forkinstr on both sides) its\n"
@@ -54,16 +62,17 @@ static const char diff_usage[] =
 typedef struct diff_opts {
     const char  *path[2];
     int          force, allow_empty, quiet;
-    fs_cli_out_opts out;    /* --format text|json|md, -o, --top */
+    fs_cli_out_opts out;    /* --format text|json|csv|md, -o, --top */
     double       fail_pct;
     int64_t      fail_bytes;
     fs_cli_analysis an;     /* --root, --indirect, --model, --apply, -O, --stages */
+    fs_pair_stages pair_by; /* --pair-by */
 } diff_opts;
 
 static const fs_cli_format formats[] = {
-    { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON }, { "md", FS_FMT_MD },
+    { "text", FS_FMT_TEXT }, { "json", FS_FMT_JSON }, { "csv", FS_FMT_CSV }, { "md", FS_FMT_MD },
 };
-static const fs_cli_out_spec out_spec = { "diff", formats, 3, 1, 1 };
+static const fs_cli_out_spec out_spec = { "diff", formats, 4, 1, 1 };
 
 #define usage(...) fs_cli_usage("diff", __VA_ARGS__)
 
@@ -86,6 +95,7 @@ static int parse(diff_opts *o, int argc, char **argv)
     o->out.top = 20;
     o->fail_pct = -1;
     o->fail_bytes = -1;
+    fs_pair_stages_default(&o->pair_by);
     unsigned nfiles = 0;
     int only_files = 0, st;
     for (int i = 1; i < argc; i++) {
@@ -113,6 +123,10 @@ static int parse(diff_opts *o, int argc, char **argv)
                    (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, &err)) != 0) {
             if (st < 0)
                 return usage("%s", err.msg);
+        } else if (fs_cli_is_opt(a, "--pair-by")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--pair-by")) ||
+                fs_pair_stages_parse(&o->pair_by, v, &err))
+                return usage("%s", v ? err.msg : "--pair-by needs a LIST (name,body,fingerprint,index)");
         } else if (fs_cli_is_opt(a, "--fail-above")) {
             if (!(v = fs_cli_value(argc, argv, &i, "--fail-above")) || parse_num(v, &num))
                 return usage("%s", "--fail-above needs a non-negative PCT");
@@ -163,6 +177,8 @@ static int sniff(const char *path, int *is_wasm)
     return -1;
 }
 
+/* A .wasm side's analysis is freed before the other side is analyzed;
+ * pairing decodes the module again if it needs the bodies. */
 static int load(const diff_opts *o, const char *path, fs_diff_side *s)
 {
     int is_wasm = 0, st;
@@ -215,7 +231,7 @@ static int run(const diff_opts *o, fs_diff_side side[2])
         if ((st = no_root(o, &side[k])) >= 0)
             return st;
     fs_diff d;
-    if (fs_diff_compute(&d, &side[0], &side[1], o->out.top, &err))
+    if (fs_diff_compute(&d, &side[0], &side[1], o->out.top, &o->pair_by, &err))
         return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
     if (d.options_differ[0] && !o->force) {
         fprintf(stderr, "forksize: %s vs %s: options differ: %s (compare anyway with --force)\n",

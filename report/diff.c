@@ -98,116 +98,95 @@ int fs_diff_side_from_report(fs_diff_side *s, const fs_report *r, fs_error *err)
 
 /* ---------------------------------------------------------------- pairing */
 
-typedef struct byname {
-    const char *name;
-    uint32_t    pos;
-} byname;
-
-static int cmp_byname(const void *a, const void *b)
-{
-    const byname *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
-}
-
-static byname *names_of(const fs_diff_side *s, uint32_t *n)
-{
-    byname *v = malloc(((size_t)s->nrows + 1) * sizeof *v);
-    *n = 0;
-    if (!v)
-        return NULL;
-    for (uint32_t i = 0; i < s->nrows; i++)
-        if (s->rows[i].name)
-            v[(*n)++] = (byname){ s->rows[i].name, i };
-    qsort(v, *n, sizeof *v, cmp_byname);
-    return v;
-}
-
-/* Pairs every row of both sides; fills d->by_name/by_index/added/removed.
- * Returns the pair list (NULL without memory). */
-static fs_diff_fn *pair(fs_diff *d, uint32_t *npairs)
+/* Pairs every row of both sides (analyzer/pair.c) into d->pairing and
+ * returns the list: base rows in order (paired or removed), then the added
+ * ones, in *OUT; fills d->paired/added/removed.  FS_OK, or a status with ERR. */
+static int pair(fs_diff *d, fs_diff_fn **out, uint32_t *npairs, fs_error *err)
 {
     const fs_diff_side *b = d->base, *n = d->new_;
+    const char **names[2] = { malloc(((size_t)b->nrows + 1) * sizeof *names[0]),
+                              malloc(((size_t)n->nrows + 1) * sizeof *names[1]) };
+    uint32_t *index[2] = { malloc(((size_t)b->nrows + 1) * sizeof *index[0]),
+                           malloc(((size_t)n->nrows + 1) * sizeof *index[1]) };
     fs_diff_fn *p = malloc(((size_t)b->nrows + n->nrows + 1) * sizeof *p);
-    uint8_t *bdone = calloc((size_t)b->nrows + 1, 1), *ndone = calloc((size_t)n->nrows + 1, 1);
-    uint32_t nb = 0, nn = 0, np = 0;
-    byname *vb = names_of(b, &nb), *vn = names_of(n, &nn);
-    if (!p || !bdone || !ndone || !vb || !vn) {
-        free(p);
-        p = NULL;
-        goto out;
+    uint32_t np = 0;
+    int st = !names[0] || !names[1] || !index[0] || !index[1] || !p ? FS_ERR_NOMEM : FS_OK;
+    if (st)
+        fail(err, st, "out of memory");
+    fs_pair_side ps[2];
+    for (int k = 0; !st && k < 2; k++) {
+        const fs_diff_side *s = k ? n : b;
+        for (uint32_t i = 0; i < s->nrows; i++) {
+            names[k][i] = s->rows[i].name;
+            index[k][i] = s->rows[i].index;
+        }
+        ps[k] = (fs_pair_side){ s->module, s->nrows, names[k], index[k] };
     }
-    if (nb && nn) {
-        /* Walk both sorted lists one name at a time. */
-        uint32_t i = 0, j = 0;
-        while (i < nb || j < nn) {
-            int c = i == nb ? 1 : j == nn ? -1 : strcmp(vb[i].name, vn[j].name);
-            const char *name = c <= 0 ? vb[i].name : vn[j].name;
-            uint32_t ci = 0, cj = 0;
-            while (c <= 0 && i + ci < nb && !strcmp(vb[i + ci].name, name))
-                ci++;
-            while (c >= 0 && j + cj < nn && !strcmp(vn[j + cj].name, name))
-                cj++;
-            if (ci <= 1 && cj <= 1) {
-                fs_diff_fn f = { ci ? vb[i].pos : NONE, cj ? vn[j].pos : NONE };
-                if (ci)
-                    bdone[f.b] = 1;
-                if (cj)
-                    ndone[f.n] = 1;
-                p[np++] = f;
-                if (ci && cj)
-                    d->by_name++;
-                else if (ci)
-                    d->removed++;
-                else
-                    d->added++;
+    /* Body and fingerprint read the modules.  A .wasm side's module is
+     * decoded again only now, and only when the stages before the first of
+     * them (names, say) leave functions unpaired on both sides: a diff that
+     * names settle never holds a module. */
+    fs_wasm_module mod[2];
+    memset(mod, 0, sizeof mod);
+    fs_pair_stages first = d->stages;
+    first.n = 0;
+    while (first.n < d->stages.n && d->stages.stage[first.n] != FS_PAIR_BODY &&
+           d->stages.stage[first.n] != FS_PAIR_FINGERPRINT)
+        first.n++;
+    int want_bodies = first.n < d->stages.n && (!ps[0].m || !ps[1].m) &&
+                      (b->module || !b->from_json) && (n->module || !n->from_json);
+    if (!st && want_bodies) {
+        st = fs_pair_run(&d->pairing, &ps[0], &ps[1], &first, err);
+        want_bodies = !st && d->pairing.unpaired_base && d->pairing.unpaired_new;
+        fs_pairing_free(&d->pairing);
+        for (int k = 0; !st && want_bodies && k < 2; k++)
+            if (!ps[k].m) {
+                st = fs_wasm_load(&mod[k], k ? n->path : b->path, err);
+                ps[k].m = &mod[k];
             }
-            i += ci;
-            j += cj;
-        }
     }
-    /* The rest pair by index. */
-    uint32_t maxidx = 0;
-    for (uint32_t k = 0; k < n->nrows; k++)
-        if (n->rows[k].index > maxidx)
-            maxidx = n->rows[k].index;
-    uint32_t *at = malloc(((size_t)maxidx + 1) * sizeof *at);
-    if (!at) {
+    if (!st)
+        st = fs_pair_run(&d->pairing, &ps[0], &ps[1], &d->stages, err);
+    fs_wasm_free(&mod[0]);
+    fs_wasm_free(&mod[1]);
+    /* The same module on both sides: its indices are its functions. */
+    if (!st && d->identical_input && b->nrows == n->nrows)
+        for (uint32_t i = 0; i < b->nrows; i++)
+            if (d->pairing.b2n[i] == NONE && d->pairing.n2b[i] == NONE &&
+                b->rows[i].index == n->rows[i].index) {
+                d->pairing.b2n[i] = i;
+                d->pairing.n2b[i] = i;
+                d->pairing.how_b[i] = FS_PAIR_INDEX;
+                d->pairing.count[FS_PAIR_INDEX]++;
+                d->pairing.unpaired_base--;
+                d->pairing.unpaired_new--;
+            }
+    if (!st) {
+        for (uint32_t i = 0; i < b->nrows; i++) {
+            uint32_t m = d->pairing.b2n[i];
+            p[np++] = (fs_diff_fn){ i, m, d->pairing.how_b[i] };
+            if (m == NONE)
+                d->removed++;
+            else
+                d->paired++;
+        }
+        for (uint32_t k = 0; k < n->nrows; k++)
+            if (d->pairing.n2b[k] == NONE) {
+                p[np++] = (fs_diff_fn){ NONE, k, FS_PAIR_NONE };
+                d->added++;
+            }
+    }
+    free(names[0]);
+    free(names[1]);
+    free(index[0]);
+    free(index[1]);
+    if (st) {
         free(p);
         p = NULL;
-        goto out;
     }
-    for (uint32_t k = 0; k <= maxidx; k++)
-        at[k] = NONE;
-    for (uint32_t k = 0; k < n->nrows; k++)
-        if (!ndone[k] && at[n->rows[k].index] == NONE)
-            at[n->rows[k].index] = k;
-    for (uint32_t k = 0; k < b->nrows; k++) {
-        if (bdone[k])
-            continue;
-        uint32_t idx = b->rows[k].index, m = idx <= maxidx ? at[idx] : NONE;
-        if (m != NONE) {
-            at[idx] = NONE;
-            ndone[m] = 1;
-            d->by_index++;
-        } else {
-            d->removed++;
-        }
-        p[np++] = (fs_diff_fn){ k, m };
-    }
-    for (uint32_t k = 0; k < n->nrows; k++)
-        if (!ndone[k]) {
-            p[np++] = (fs_diff_fn){ NONE, k };
-            d->added++;
-        }
-    free(at);
-out:
-    free(vb);
-    free(vn);
-    free(bdone);
-    free(ndone);
+    *out = p;
     *npairs = np;
-    return p;
+    return st;
 }
 
 /* ---------------------------------------------------------------- compare */
@@ -237,9 +216,28 @@ static int cmp_fn(fs_diff_fn x, fs_diff_fn y)
     return (ix > iy) - (ix < iy);
 }
 
-static int cmp_fns(const void *a, const void *b)
+static int64_t metric(const fs_diff *d, const fs_diff_row *r);
+
+/* Entered: the highest new cost first; left: the highest base cost first
+ * (so that --top keeps the ones that matter); ties by name, then index. */
+static int cmp_by_cost(fs_diff_fn x, fs_diff_fn y, int newside)
 {
-    return cmp_fn(*(const fs_diff_fn *)a, *(const fs_diff_fn *)b);
+    const fs_diff_side *s = newside ? sort_ctx->new_ : sort_ctx->base;
+    uint32_t px = newside ? x.n : x.b, py = newside ? y.n : y.b;
+    int64_t cx = metric(sort_ctx, &s->rows[px]), cy = metric(sort_ctx, &s->rows[py]);
+    if (cx != cy)
+        return cx < cy ? 1 : -1;
+    return cmp_fn(x, y);
+}
+
+static int cmp_entered(const void *a, const void *b)
+{
+    return cmp_by_cost(*(const fs_diff_fn *)a, *(const fs_diff_fn *)b, 1);
+}
+
+static int cmp_left(const void *a, const void *b)
+{
+    return cmp_by_cost(*(const fs_diff_fn *)a, *(const fs_diff_fn *)b, 0);
 }
 
 static int cmp_change(const void *a, const void *b)
@@ -342,12 +340,16 @@ static void option_diffs(fs_diff *d)
 }
 
 int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *new_,
-                    unsigned top, fs_error *err)
+                    unsigned top, const fs_pair_stages *stages, fs_error *err)
 {
     memset(d, 0, sizeof *d);
     d->base = base;
     d->new_ = new_;
     d->top = top;
+    if (stages)
+        d->stages = *stages;
+    else
+        fs_pair_stages_default(&d->stages);
     d->measured = !strcmp(base->mode, "asyncify") && !strcmp(new_->mode, "asyncify");
     /* cost.total and the terms are forkinstr's exact bytes when both sides
      * ran it the same way, otherwise the model's estimate */
@@ -359,16 +361,22 @@ int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *ne
     option_diffs(d);
 
     uint32_t np = 0;
-    fs_diff_fn *p = pair(d, &np);
+    fs_diff_fn *p;
+    int st = pair(d, &p, &np, err);
+    if (st) {
+        fs_diff_free(d);
+        return st;
+    }
     uint32_t *rb = ranks(d, base, top), *rn = ranks(d, new_, top);
     size_t cap = (size_t)np + 1;
+    d->all = malloc(cap * sizeof *d->all);
     d->entered = malloc(cap * sizeof *d->entered);
     d->left = malloc(cap * sizeof *d->left);
     d->changes = malloc(cap * sizeof *d->changes);
     d->top_in = malloc(cap * sizeof *d->top_in);
     d->top_out = malloc(cap * sizeof *d->top_out);
     d->top_moved = malloc(cap * sizeof *d->top_moved);
-    if (!p || !rb || !rn || !d->entered || !d->left || !d->changes || !d->top_in ||
+    if (!rb || !rn || !d->all || !d->entered || !d->left || !d->changes || !d->top_in ||
         !d->top_out || !d->top_moved) {
         free(p);
         free(rb);
@@ -391,6 +399,7 @@ int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *ne
             c.est[0] = xb->cost;
         if (xn)
             c.est[1] = xn->cost;
+        d->all[d->nall++] = c;
         if (c.cost[0] != c.cost[1] || memcmp(&c.est[0], &c.est[1], sizeof c.est[0]))
             d->changes[d->nchanges++] = c;
         uint32_t kb = xb ? rb[f.b] : 0, kn = xn ? rn[f.n] : 0;
@@ -406,8 +415,8 @@ int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *ne
     free(rb);
     free(rn);
     sort_ctx = d;
-    qsort(d->entered, d->nentered, sizeof *d->entered, cmp_fns);
-    qsort(d->left, d->nleft, sizeof *d->left, cmp_fns);
+    qsort(d->entered, d->nentered, sizeof *d->entered, cmp_entered);
+    qsort(d->left, d->nleft, sizeof *d->left, cmp_left);
     qsort(d->changes, d->nchanges, sizeof *d->changes, cmp_change);
     qsort(d->top_in, d->ntop_in, sizeof *d->top_in, cmp_in);
     qsort(d->top_out, d->ntop_out, sizeof *d->top_out, cmp_out);
@@ -418,6 +427,8 @@ int fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *ne
 
 void fs_diff_free(fs_diff *d)
 {
+    fs_pairing_free(&d->pairing);
+    free(d->all);
     free(d->entered);
     free(d->left);
     free(d->changes);

@@ -9,11 +9,14 @@
  * gate yields.  The reader of saved reports lives beside their writer
  * (stats_json.c), so the stats@1 field names are spelled once.
  *
- * Pairing.  When both sides have names, a name that occurs at most once
- * on each side is a key: rows with a key pair by name (or are added /
- * removed).  Rows without a name, or whose name is duplicated on either
- * side, pair by index among themselves.  When either side has no names at
- * all, every row pairs by index.
+ * Pairing (analyzer/pair.h).  The stages asked for (--pair-by; by default
+ * name, body, fingerprint) run in order, each on what the earlier ones
+ * left; body and fingerprint need the decoded modules (fs_diff_side.module,
+ * or the .wasm decoded again when names leave functions unpaired on both
+ * sides) and pair nothing for a saved report.  When both sides are the same module
+ * (equal sha256), what is left then pairs by index: there the indices are
+ * the same functions.  Every pair keeps the method that made it; what no
+ * stage paired is added (new only) or removed (base only).
  *
  * Cost.  When both sides are measured (--apply asyncify) the per-function
  * cost is the measured `delta_bytes` (a function Binaryen's -O removed in
@@ -40,7 +43,13 @@
  *                      label: "measured" for delta_bytes; for cost.total
  *                      forkinstr's label ("exact (dry run)" or "measured") when
  *                      both sides ran it the same way, else "estimated"}
- *   matching          {by_name, by_index, added, removed}: pair counts
+ *   matching          {by_name, by_body, by_body_order, by_fingerprint,
+                     by_index, added, removed}: pair counts by method, and
+                     the functions left unpaired on each side; stages
+                     ["name", ...] as run; bodies: false when a side was a
+                     saved report (no body or fingerprint pairing);
+                     fingerprint {rounds, ambiguous, weak, skipped} when that
+                     stage ran; body_duplicate_groups
  *   totals            {label (of code_bytes_after, added_bytes, growth: the
  *                      sides' instrumentation label when they agree, else
  *                      "base L1, new L2"), code_bytes_before,
@@ -53,7 +62,10 @@
  *                      {label: "exact", entry, sites, loops, total}, triples
  *                      of the instructions it adds when nobody forks; else
  *                      absent
- *   closure           {functions: triple, entered: [fn], left: [fn]}
+ *   closure           {functions: triple, entered: [fn], left: [fn]}: every
+                     function (--top limits only the text and Markdown
+                     lists), the highest cost first (new cost for entered,
+                     base cost for left), ties by name then index
  *   changes           [{fn, cost: triple, measured: [bool base, bool new],
  *                      total, fixed, callsite, local: triples}], the largest
  *                      |cost.change| first, ties by name then index; only rows
@@ -67,7 +79,8 @@
  *                      tripped, reason: string|null}
  *
  *   fn is {name: string|null, base_index: int|null, new_index: int|null,
- *   status: "paired"|"added"|"removed"}; a triple's members are integers
+ *   status: "paired"|"added"|"removed", paired_by: "name"|"body"|
+ *   "body_order"|"fingerprint"|"index"|null}; a triple's members are integers
  *   except for growth.
  */
 #ifndef FS_DIFF_H
@@ -76,6 +89,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pair.h"
 #include "report.h"
 
 #define FS_DIFF_SCHEMA "forksize/diff@1"
@@ -108,12 +122,18 @@ typedef struct fs_diff_side {
     uint64_t  np[FS_FI_NNP];
     uint32_t  closure_functions;
     fs_diff_row *rows;  uint32_t nrows;
+    /* A .wasm side's decoded module, borrowed, if the caller still has it
+     * (its defined functions are the rows, in order); else NULL, and
+     * fs_diff_compute decodes PATH again when pairing needs the bodies
+     * (never for a saved report). */
+    const fs_wasm_module *module;
 } fs_diff_side;
 
 /* One function as the diff names it: positions into each side's rows
  * (UINT32_MAX when absent on that side). */
 typedef struct fs_diff_fn {
     uint32_t b, n;
+    uint8_t  how;           /* fs_pair_method: FS_PAIR_NONE when unpaired */
 } fs_diff_fn;
 
 typedef struct fs_diff_change {
@@ -135,7 +155,11 @@ typedef struct fs_diff {
     int        identical_input;
     char       options_differ[1024];  /* "a vs b; c vs d", empty when equal */
     int        tool_versions_differ;
-    uint32_t   by_name, by_index, added, removed;
+    fs_pair_stages stages;            /* as run */
+    fs_pairing pairing;               /* counts per method, the fingerprint's figures */
+    uint32_t   paired, added, removed;
+    /* every function, paired or not: base order, then the added ones */
+    fs_diff_change *all;  uint32_t nall;
     fs_diff_fn *entered, *left;  uint32_t nentered, nleft;
     fs_diff_change *changes;  uint32_t nchanges;
     unsigned   top;
@@ -151,8 +175,9 @@ int  fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text,
                             fs_error *err);
 void fs_diff_side_free(fs_diff_side *s);
 
+/* STAGES NULL: the default (name, body, fingerprint). */
 int  fs_diff_compute(fs_diff *d, const fs_diff_side *base, const fs_diff_side *new_,
-                     unsigned top, fs_error *err);
+                     unsigned top, const fs_pair_stages *stages, fs_error *err);
 void fs_diff_free(fs_diff *d);
 
 /* Display name of a diff function: its name, or "func[N]" (the new
@@ -168,8 +193,9 @@ typedef struct fs_diff_gate_view {
     const char *reason;     /* when tripped */
 } fs_diff_gate_view;
 
-/* Writes D to OUT as FS_FMT_TEXT, FS_FMT_MD or FS_FMT_JSON (forksize/diff@1,
- * with TOOL_VERSION and the gate).  Prints nothing else. */
+/* Writes D to OUT as FS_FMT_TEXT, FS_FMT_MD, FS_FMT_CSV (one line per
+ * function) or FS_FMT_JSON (forksize/diff@1, with TOOL_VERSION and the
+ * gate).  Prints nothing else. */
 int  fs_diff_emit(const fs_diff *d, fs_format fmt, const fs_diff_gate_view *gate,
                   const char *tool_version, FILE *out, fs_error *err);
 

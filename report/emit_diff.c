@@ -72,6 +72,50 @@ static void cost_cell(char *buf, size_t cap, const fs_diff *d, const fs_diff_cha
         snprintf(buf, cap, "%lld", (long long)c->cost[k]);
 }
 
+/* How the functions were paired: counts per method, what stayed unpaired,
+ * and why the stages that could not run did not. */
+static void pairing_lines(FILE *out, const fs_diff *d)
+{
+    const fs_pairing *p = &d->pairing;
+    fprintf(out, "functions: %u paired (%u by name, %u by body, %u by body order, "
+            "%u by fingerprint, %u by index); unpaired: %u base (removed), %u new (added)\n",
+            d->paired, p->count[FS_PAIR_NAME], p->count[FS_PAIR_BODY],
+            p->count[FS_PAIR_BODY_ORDER], p->count[FS_PAIR_FINGERPRINT],
+            p->count[FS_PAIR_INDEX], d->removed, d->added);
+    fprintf(out, "pairing: ");
+    for (unsigned i = 0; i < d->stages.n; i++)
+        fprintf(out, "%s%s", i ? ", " : "", fs_pair_method_name[d->stages.stage[i]]);
+    if (d->identical_input)
+        fprintf(out, " (same module: the rest by index)");
+    if (p->no_bodies)
+        fprintf(out, "; body and fingerprint skipped: a side is a saved report");
+    if (p->body_dup_groups)
+        fprintf(out, "; %u duplicated bodies with unequal counts left", p->body_dup_groups);
+    if (p->fp_rounds)
+        fprintf(out, "; fingerprint: %u round%s, left %u ambiguous, %u below the bar%s",
+                p->fp_rounds, p->fp_rounds == 1 ? "" : "s", p->fp_ambiguous, p->fp_weak,
+                p->fp_skipped ? "," : "");
+    if (p->fp_skipped)
+        fprintf(out, " %u in signature groups too large to score", p->fp_skipped);
+    fputc('\n', out);
+}
+
+/* A list cut at --top (0: all), with how many more there are. */
+static void fn_list(FILE *out, const fs_diff *d, int md, const char *what, const fs_diff_fn *v,
+                    uint32_t n)
+{
+    char fb[600];
+    uint32_t shown = d->top && n > d->top ? d->top : n;
+    fprintf(out, "%s: %u", what, n);
+    if (shown < n)
+        fprintf(out, " (the %u costliest shown; --top 0 lists all)", shown);
+    fputc('\n', out);
+    for (uint32_t i = 0; i < shown; i++)
+        fprintf(out, "%s%s\n", md ? "- " : "  ", fn_label(d, v[i], fb, sizeof fb));
+    if (shown < n)
+        fprintf(out, "%s... %u more\n", md ? "- " : "  ", n - shown);
+}
+
 static void emit_text(FILE *out, const fs_diff *d, int md)
 {
     const fs_diff_side *b = d->base, *n = d->new_;
@@ -97,8 +141,8 @@ static void emit_text(FILE *out, const fs_diff *d, int md)
             ? "delta_bytes (measured: --apply asyncify on both sides)"
             : strcmp(d->cost_label, "estimated") ? "cost.total (forkinstr's exact bytes)"
                                                  : "cost.total (estimated by the model)");
-    fprintf(out, "functions: %u paired by name, %u by index, %u added, %u removed\n\n",
-            d->by_name, d->by_index, d->added, d->removed);
+    pairing_lines(out, d);
+    fputc('\n', out);
 
     after_label(d, lb, sizeof lb);
     if (md)
@@ -133,12 +177,8 @@ static void emit_text(FILE *out, const fs_diff *d, int md)
 
     fprintf(out, "\nclosure: %u -> %u functions (%+lld)\n", b->closure_functions,
             n->closure_functions, (long long)n->closure_functions - (long long)b->closure_functions);
-    fprintf(out, "entered the closure: %u\n", d->nentered);
-    for (uint32_t i = 0; i < d->nentered; i++)
-        fprintf(out, "%s%s\n", md ? "- " : "  ", fn_label(d, d->entered[i], fb, sizeof fb));
-    fprintf(out, "left the closure: %u\n", d->nleft);
-    for (uint32_t i = 0; i < d->nleft; i++)
-        fprintf(out, "%s%s\n", md ? "- " : "  ", fn_label(d, d->left[i], fb, sizeof fb));
+    fn_list(out, d, md, "entered the closure", d->entered, d->nentered);
+    fn_list(out, d, md, "left the closure", d->left, d->nleft);
 
     fprintf(out, "\ncost changes (%s %s; terms %s), largest first: %u\n",
             est, d->measured ? "delta_bytes" : "cost.total", d->cost_label,
@@ -216,6 +256,10 @@ static cJSON *jfn(const fs_diff *d, fs_diff_fn f)
     else
         cJSON_AddNullToObject(o, "new_index");
     cJSON_AddStringToObject(o, "status", rb && rn ? "paired" : rb ? "removed" : "added");
+    if (rb && rn)
+        cJSON_AddStringToObject(o, "paired_by", fs_pair_method_name[f.how]);
+    else
+        cJSON_AddNullToObject(o, "paired_by");
     return o;
 }
 
@@ -290,11 +334,27 @@ static cJSON *build_json(const fs_diff *d, const fs_diff_gate_view *g, const cha
     cJSON *cost = cJSON_AddObjectToObject(doc, "cost");
     cJSON_AddStringToObject(cost, "metric", d->measured ? "delta_bytes" : "cost.total");
     cJSON_AddStringToObject(cost, "label", d->measured ? "measured" : d->cost_label);
+    const fs_pairing *pr = &d->pairing;
     cJSON *mt = cJSON_AddObjectToObject(doc, "matching");
-    cJSON_AddNumberToObject(mt, "by_name", d->by_name);
-    cJSON_AddNumberToObject(mt, "by_index", d->by_index);
+    for (int k = FS_PAIR_NAME; k < FS_PAIR_NMETHODS; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "by_%s", fs_pair_method_name[k]);
+        cJSON_AddNumberToObject(mt, key, pr->count[k]);
+    }
     cJSON_AddNumberToObject(mt, "added", d->added);
     cJSON_AddNumberToObject(mt, "removed", d->removed);
+    cJSON *stg = cJSON_AddArrayToObject(mt, "stages");
+    for (unsigned i = 0; i < d->stages.n; i++)
+        cJSON_AddItemToArray(stg, cJSON_CreateString(fs_pair_method_name[d->stages.stage[i]]));
+    cJSON_AddBoolToObject(mt, "bodies", !pr->no_bodies);
+    cJSON_AddNumberToObject(mt, "body_duplicate_groups", pr->body_dup_groups);
+    if (pr->fp_rounds) {
+        cJSON *fp = cJSON_AddObjectToObject(mt, "fingerprint");
+        cJSON_AddNumberToObject(fp, "rounds", pr->fp_rounds);
+        cJSON_AddNumberToObject(fp, "ambiguous", pr->fp_ambiguous);
+        cJSON_AddNumberToObject(fp, "weak", pr->fp_weak);
+        cJSON_AddNumberToObject(fp, "skipped", pr->fp_skipped);
+    }
     cJSON *tot = cJSON_AddObjectToObject(doc, "totals");
     cJSON_AddStringToObject(tot, "label", after_label(d, lb, sizeof lb));
     jtriple(tot, "code_bytes_before", (double)b->code_before, (double)n->code_before);
@@ -364,6 +424,44 @@ static cJSON *build_json(const fs_diff *d, const fs_diff_gate_view *g, const cha
     return doc;
 }
 
+/* ------------------------------------------------------------ csv */
+
+/* One line per function, paired or not: base order, then the added ones.
+ * Names are quoted as RFC 4180 asks. */
+static void csv_name(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void emit_csv(FILE *out, const fs_diff *d)
+{
+    fprintf(out, "base_index,new_index,name,status,paired_by,base_in_closure,new_in_closure,"
+            "base_cost,new_cost,change\n");
+    for (uint32_t i = 0; i < d->nall; i++) {
+        const fs_diff_change *c = &d->all[i];
+        const fs_diff_row *rb = c->fn.b != UINT32_MAX ? &d->base->rows[c->fn.b] : NULL;
+        const fs_diff_row *rn = c->fn.n != UINT32_MAX ? &d->new_->rows[c->fn.n] : NULL;
+        char nb[32];
+        if (rb)
+            fprintf(out, "%u", rb->index);
+        fputc(',', out);
+        if (rn)
+            fprintf(out, "%u", rn->index);
+        fputc(',', out);
+        csv_name(out, fs_diff_fn_name(d, c->fn, nb, sizeof nb));
+        fprintf(out, ",%s,%s,%d,%d,%lld,%lld,%lld\n", rb && rn ? "paired" : rb ? "removed" : "added",
+                rb && rn ? fs_pair_method_name[c->fn.how] : "", rb && rb->in_closure,
+                rn && rn->in_closure, (long long)c->cost[0], (long long)c->cost[1],
+                (long long)(c->cost[1] - c->cost[0]));
+    }
+}
+
 /* ------------------------------------------------------------ emit */
 
 int fs_diff_emit(const fs_diff *d, fs_format fmt, const fs_diff_gate_view *gate,
@@ -374,10 +472,13 @@ int fs_diff_emit(const fs_diff *d, fs_format fmt, const fs_diff_gate_view *gate,
     case FS_FMT_MD:
         emit_text(out, d, fmt == FS_FMT_MD);
         return ferror(out) ? FS_ERR_IO : FS_OK;
+    case FS_FMT_CSV:
+        emit_csv(out, d);
+        return ferror(out) ? FS_ERR_IO : FS_OK;
     case FS_FMT_JSON:
         return fs_json_print(build_json(d, gate, tool_version), out, err);
     default:
-        snprintf(err->msg, sizeof err->msg, "diff writes text, json or md");
+        snprintf(err->msg, sizeof err->msg, "diff writes text, json, csv or md");
         return FS_ERR_USAGE;
     }
 }

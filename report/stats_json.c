@@ -660,7 +660,8 @@ static void rd_cost(rd_ctx *c, const cJSON *o, fs_cost *out, const char *path)
     out->total = rd_uint(c, o, K_TOTAL, path);
     /* forkinstr's fourth term; absent from the model's reports */
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, K_DISPATCH);
-    out->dispatch = cJSON_IsNumber(d) && d->valuedouble >= 0 ? (uint64_t)d->valuedouble : 0;
+    out->dispatch = cJSON_IsNumber(d) && d->valuedouble >= 0 &&
+                    d->valuedouble <= 9007199254740992.0 ? (uint64_t)d->valuedouble : 0;
 }
 
 /* instrumentation.forkinstr.normal_path: optional (model and asyncify

@@ -196,7 +196,7 @@ self)
         # shellcheck disable=SC2086
         run 0 $pair "${M[@]}" --fail-above 0 --fail-above-bytes 0 || continue
         has "$work/out" "identical input: both sides are the same module (sha256 $(sha256sum base.wasm | awk '{print $1}'))"
-        has "$work/out" "functions: 5 paired by name, 0 by index, 0 added, 0 removed"
+        has "$work/out" "functions: 5 paired (5 by name, 0 by body, 0 by body order, 0 by fingerprint, 0 by index); unpaired: 0 base (removed), 0 new (added)"
         has "$work/out" "entered the closure: 0"
         has "$work/out" "left the closure: 0"
         has "$work/out" "largest first: 0"
@@ -247,7 +247,8 @@ badinput)
     run 2 "$work/bad.wasm" new.wasm "${M[@]}" && has "$work/err" "offset 0x"
     run 2 base.wasm "$work/missing.wasm" "${M[@]}"
     run 2 base.wasm
-    run 2 base.wasm new.wasm --format csv
+    run 2 base.wasm new.wasm --format svg
+    run 2 base.wasm new.wasm --pair-by
     # no root matched: 3, like stats, unless --allow-empty
     run 3 base.wasm new.wasm --root import:env.nothing && has "$work/err" "no root matched"
     run 0 base.wasm new.wasm --root import:env.nothing --allow-empty &&
@@ -272,35 +273,146 @@ corpus)
     done
     ;;
 pairing)
-    # dup_base.wat and dup_new.wat derive every figure: unique names pair by
-    # name wherever they moved, a repeated name pairs by index.
+    # dup_base.wat and dup_new.wat derive every figure.  By default unique
+    # names pair by name wherever they moved, and the two "dup"s (a repeated
+    # name is no key) by their bodies: nothing is added or removed.
     run 0 dup_base.wasm dup_new.wasm "${M[@]}" || exit 1
-    has "$work/out" "functions: 2 paired by name, 1 by index, 1 added, 1 removed"
+    has "$work/out" "functions: 4 paired (2 by name, 2 by body, 0 by body order, 0 by fingerprint, 0 by index); unpaired: 0 base (removed), 0 new (added)"
+    has "$work/out" "entered the closure: 0"
+    has "$work/out" "left the closure: 0"
+    has "$work/out" "  z [4 -> 1]                           60       70      +10       +0      +10       +0"
+    hasnt "$work/out" "  dup ["
+    run 0 dup_base.wasm dup_new.wasm "${M[@]}" --format json || exit 1
+    flat
+    want pairing "matching.by_name=2" "matching.by_body=2" "matching.by_index=0" \
+        "matching.added=0" "matching.removed=0" "matching.stages[0]=name" \
+        "matching.stages[1]=body" "matching.stages[2]=fingerprint" "matching.bodies=true" \
+        "changes[0].fn.name=z" "changes[0].fn.paired_by=name" "changes[0].cost.change=10"
+    # The old way, asked for: the rest by index (then "dup" [2] finds NEW [2]
+    # taken by a: removed; NEW [4] added).
+    run 0 dup_base.wasm dup_new.wasm "${M[@]}" --pair-by name,index || exit 1
+    has "$work/out" "functions: 3 paired (2 by name, 0 by body, 0 by body order, 0 by fingerprint, 1 by index); unpaired: 1 base (removed), 1 new (added)"
     has "$work/out" "added bytes                     180          190        +10  estimated"
     has "$work/out" "  dup [2] (removed)                    60        0      -60      -50      -10       +0"
     has "$work/out" "  dup [3]                               0       60      +60      +50      +10       +0"
     has "$work/out" "  z [4 -> 1]                           60       70      +10       +0      +10       +0"
     hasnt "$work/out" "  a [1 -> 2]     "        # paired by name across indices, unchanged
-    run 0 dup_base.wasm dup_new.wasm "${M[@]}" --format json || exit 1
+    run 0 dup_base.wasm dup_new.wasm "${M[@]}" --pair-by name,index --format json || exit 1
     flat
     want pairing "matching.by_name=2" "matching.by_index=1" "matching.added=1" "matching.removed=1" \
         "closure.entered[0].name=dup" "closure.entered[0].base_index=3" \
         "closure.entered[0].new_index=3" "closure.entered[0].status=paired" \
+        "closure.entered[0].paired_by=index" \
         "closure.left[0].base_index=2" "closure.left[0].new_index=null" \
-        "closure.left[0].status=removed" \
+        "closure.left[0].status=removed" "closure.left[0].paired_by=null" \
         "changes[0].fn.base_index=2" "changes[0].fn.new_index=null" "changes[0].fn.status=removed" \
         "changes[0].cost.change=-60" \
         "changes[1].fn.base_index=3" "changes[1].fn.new_index=3" "changes[1].cost.change=60" \
         "changes[2].fn.name=z" "changes[2].fn.base_index=4" "changes[2].fn.new_index=1" \
         "changes[2].cost.base=60" "changes[2].cost.new=70" "totals.added_bytes.change=10"
     [ "$(grep -c '^changes\[[0-9]*\]\.fn\.name=' "$work/flat")" = 3 ] || fail "pairing: not 3 changes"
-    # Without a name section every function pairs by index (here the same
-    # pairs as by name: base.wat and new.wat keep their indices).
-    run 0 base_noname.wasm new_noname.wasm "${M[@]}" || exit 1
-    has "$work/out" "functions: 0 paired by name, 5 by index, 0 added, 0 removed"
+    # Without a name section, by index when asked (here the same pairs as
+    # by name: base.wat and new.wat keep their indices).
+    run 0 base_noname.wasm new_noname.wasm "${M[@]}" --pair-by index || exit 1
+    has "$work/out" "functions: 5 paired (0 by name, 0 by body, 0 by body order, 0 by fingerprint, 5 by index); unpaired: 0 base (removed), 0 new (added)"
     has "$work/out" "added bytes                     241          263        +22  estimated"
     has "$work/out" "  func[3]                               0       60      +60      +50      +10       +0"
     has "$work/out" "  func[2]                              60        0      -60      -50      -10       +0"
+    ;;
+stages)
+    # Two builds of one program; prog_v1.wat lists the true pairing.  The
+    # CSV has one line per function: base index, new index, name, status,
+    # method.
+    run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" --format csv || exit 1
+    cut -d, -f1-5 "$work/out" >"$work/pairs"
+    printf '%s\n' "base_index,new_index,name,status,paired_by" \
+        '2,8,"parse",paired,name' '3,6,"util_new",paired,body' \
+        '4,5,"func[5]",paired,fingerprint' '5,3,"func[3]",paired,body_order' \
+        '6,,"gone",removed,' '7,7,"func[7]",paired,body_order' \
+        '8,4,"func[4]",paired,fingerprint' ',2,"extra",added,' >"$work/want"
+    if diff -u "$work/want" "$work/pairs"; then ok "the true pairing, each by its stage"
+    else fail "pairing of prog_v1/prog_v2 differs from the truth"; fi
+    run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" || exit 1
+    has "$work/out" "functions: 6 paired (1 by name, 1 by body, 2 by body order, 2 by fingerprint, 0 by index); unpaired: 1 base (removed), 1 new (added)"
+    has "$work/out" "pairing: name, body, fingerprint; fingerprint: 2 rounds, left 0 ambiguous, 0 below the bar"
+    run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" --format json || exit 1
+    flat
+    want stages "matching.by_name=1" "matching.by_body=1" "matching.by_body_order=2" \
+        "matching.by_fingerprint=2" "matching.by_index=0" "matching.added=1" \
+        "matching.removed=1" "matching.fingerprint.rounds=2" "matching.fingerprint.ambiguous=0" \
+        "matching.body_duplicate_groups=0"
+    # Without the fingerprint, compute and main stay unpaired.
+    run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" --pair-by name,body || exit 1
+    has "$work/out" "functions: 4 paired (1 by name, 1 by body, 2 by body order, 0 by fingerprint, 0 by index); unpaired: 3 base (removed), 3 new (added)"
+    # A saved report has no bodies: names alone pair, and the output says so.
+    "$FORKSIZE" --stats prog_v1.wasm "${M[@]}" --format json -o "$work/v1.json" || fail "stats"
+    run 0 "$work/v1.json" prog_v2.wasm "${M[@]}" || exit 1
+    has "$work/out" "functions: 1 paired (1 by name, 0 by body, 0 by body order, 0 by fingerprint, 0 by index); unpaired: 6 base (removed), 6 new (added)"
+    has "$work/out" "pairing: name, body, fingerprint; body and fingerprint skipped: a side is a saved report"
+    ;;
+index)
+    # --pair-by index: every function by its index, whatever moved.
+    run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" --pair-by index --format csv || exit 1
+    cut -d, -f1,2,4,5 "$work/out" >"$work/pairs"
+    printf '%s\n' "base_index,new_index,status,paired_by" 2,2,paired,index 3,3,paired,index \
+        4,4,paired,index 5,5,paired,index 6,6,paired,index 7,7,paired,index \
+        8,8,paired,index >"$work/want"
+    if diff -u "$work/want" "$work/pairs"; then ok "--pair-by index pairs by index only"
+    else fail "--pair-by index pairing differs"; fi
+    run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" --pair-by index --format json || exit 1
+    flat
+    want index "matching.by_index=7" "matching.by_name=0" "matching.by_body=0" \
+        "matching.by_fingerprint=0" "matching.added=0" "matching.removed=0" \
+        "matching.stages[0]=index"
+    grep -qxF "matching.stages[1]=name" "$work/flat" && fail "index: a second stage ran"
+    # bad lists
+    run 2 prog_v1.wasm prog_v2.wasm --pair-by size && has "$work/err" "--pair-by: unknown stage 'size'"
+    run 2 prog_v1.wasm prog_v2.wasm --pair-by name,name && has "$work/err" "--pair-by: 'name' given twice"
+    run 2 prog_v1.wasm prog_v2.wasm --pair-by name,
+    ;;
+lg2)
+    # Two stripped builds of one program from one package: lg2 and its
+    # Asyncify build.  Most functions pair by body or fingerprint.
+    L=${FORKSIZE_CORPUS_DIR:-}/lg2.wasm LA=${FORKSIZE_CORPUS_DIR:-}/lg2_async.wasm
+    t_module "$L"; t_module "$LA"
+    run 0 "$L" "$LA" --root 'import:*' --top 3 --format json -q || exit 1
+    flat
+    get() { sed -n "s/^$1=//p" "$work/flat"; }
+    run 0 "$L" "$LA" --root 'import:*' --format csv -q || exit 1
+    rows=$(awk 'END { print NR - 1 }' "$work/out")
+    base=$(awk -F, 'NR > 1 && $1 != "" { n++ } END { print n + 0 }' "$work/out")
+    body=$(get matching.by_body); order=$(get matching.by_body_order)
+    fp=$(get matching.by_fingerprint); named=$(get matching.by_name); idx=$(get matching.by_index)
+    echo "lg2 -> lg2_async: $base base functions ($rows rows): body $body, body_order $order," \
+         "fingerprint $fp, name $named, index $idx, removed $(get matching.removed)," \
+         "added $(get matching.added)"
+    [ "$named" = 0 ] && [ "$idx" = 0 ] || fail "lg2: stripped modules paired by name or index"
+    [ $(( (body + order + fp) * 100 )) -ge $(( base * 85 )) ] &&
+        ok "lg2: $((body + order + fp)) of $base pair by body or fingerprint (>= 85%)" ||
+        fail "lg2: only $((body + order + fp)) of $base paired by body or fingerprint"
+    # --top limits the entered and left lists of the text (not the JSON)
+    run 0 "$L" "$LA" --root 'import:*' --top 3 -q || exit 1
+    ne=$(get 'closure.entered\[[0-9]*\].new_index' | wc -l)
+    [ "$ne" -gt 3 ] || fail "lg2: want more than 3 entered in the JSON, got $ne"
+    has "$work/out" "entered the closure: $ne (the 3 costliest shown; --top 0 lists all)"
+    has "$work/out" "  ... $((ne - 3)) more"
+    awk '/^entered the closure/ { on = 1; next } /^left the closure/ { on = 0 } on' "$work/out" >"$work/ent"
+    [ "$(wc -l <"$work/ent")" = 4 ] || fail "lg2: entered list is not 3 lines and '... more'"
+    # The truth known: Binaryen's Asyncify keeps every function at its index
+    # (it appends its own), so there a pair is right when the indices agree.
+    "$WASM_OPT" "$L" --asyncify --enable-bulk-memory --enable-mutable-globals \
+        --enable-sign-ext --enable-nontrapping-float-to-int -o "$work/lg2_bn.wasm" 2>"$work/bn.err" ||
+        { fail "wasm-opt --asyncify lg2"; cat "$work/bn.err"; t_done; }
+    run 0 "$L" "$work/lg2_bn.wasm" --root 'import:*' --format csv -q || exit 1
+    awk -F, 'NR > 1 && $4 == "paired" { n++; if ($1 != $2) bad++ }
+             NR > 1 && $1 != "" { base++ }
+             END { printf "%d %d %d\n", base, n, bad }' "$work/out" >"$work/truth"
+    read -r tb tp tw <"$work/truth"
+    echo "lg2 -> Binaryen asyncify: $tb base functions, $tp paired, $tw of them wrong"
+    [ $((tp * 100)) -ge $((tb * 85)) ] && ok "lg2/asyncify: $tp of $tb paired" ||
+        fail "lg2/asyncify: only $tp of $tb paired"
+    [ $((tw * 100)) -le "$tp" ] && ok "lg2/asyncify: $tw wrong (<= 1%)" ||
+        fail "lg2/asyncify: $tw of $tp pairs wrong (> 1%)"
     ;;
 asyncify)
     # Both sides --apply asyncify: the cost is the measured delta_bytes.

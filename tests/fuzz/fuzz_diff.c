@@ -41,14 +41,14 @@ static void diff_with(const fs_diff_side *b, const fs_diff_side *n)
     fs_diff d;
     fs_error err;
     char reason[256], nb[32];
-    if (fs_diff_compute(&d, b, n, 5, &err) != FS_OK) {
+    if (fs_diff_compute(&d, b, n, 5, NULL, &err) != FS_OK) {
         /* only memory can fail here */
         if (strstr(err.msg, "memory") == NULL)
             die("diff failed", &err, 0);
         return;
     }
-    if (d.by_name + d.by_index + d.removed != b->nrows ||
-        d.by_name + d.by_index + d.added != n->nrows)
+    if (d.paired + d.removed != b->nrows || d.paired + d.added != n->nrows ||
+        d.nall != d.paired + d.removed + d.added)
         die("pairing lost or invented rows", NULL, 0);
     for (uint32_t i = 0; i < d.nchanges; i++)
         fs_diff_fn_name(&d, d.changes[i].fn, nb, sizeof nb);
@@ -75,10 +75,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     fs_diff d;
-    if (fs_diff_compute(&d, &s, &s, 5, &err))
+    if (fs_diff_compute(&d, &s, &s, 5, NULL, &err))
         die("a side does not diff against itself", &err, size);
     if (d.nchanges || d.nentered || d.nleft || d.added || d.removed || d.ntop_in ||
-        d.ntop_out || d.ntop_moved || d.by_name + d.by_index != s.nrows)
+        d.ntop_out || d.ntop_moved || d.paired != s.nrows)
         die("a side diffed against itself shows changes", NULL, size);
     char reason[256];
     fs_diff_gate(&d, 0.0, 0, reason, sizeof reason);
