@@ -6,6 +6,9 @@
 #   WORKLOAD  lua | sqlite | forksh (the script WORKLOAD.mjs beside this file)
 #   VARIANT   original | o2 | asyncify-o2 | forkinstr-naive | forkinstr-cse | forkinstr-live
 #             (forksh also: native)
+#   c-PROG    a C program of tests/runtime/progs run by cprog.mjs (VARIANT_DIR
+#             from variants.sh on its wasm build); the original is held to
+#             tests/runtime/progs/PROG.expected, the others to the original
 # The reference for `original` is expected/WORKLOAD.out, the output of the
 # shipped module as its own package runs it (the real program is the oracle).
 # Every other variant must print exactly what `original` prints, run here
@@ -53,7 +56,9 @@ m=$dir/$variant.wasm
 
 runwl() { # MODULE OUT ERR
   local st=0
-  timeout 300 "$node" "$here/$wl.mjs" "$1" 2 >"$2" 2>"$3" || st=$?
+  local script=$here/$wl.mjs extra=()
+  case $wl in c-*) script=$here/cprog.mjs extra=("${wl#c-}") ;; esac
+  timeout 300 "$node" "$script" "$1" 2 "${extra[@]}" >"$2" 2>"$3" || st=$?
   [ $st -eq 0 ] || { cat "$3" >&2; fail "node $wl.mjs $(basename "$1") exited $st"; }
   grep -q "\"workload\":\"$wl\"" "$3" || fail "no timing line on stderr for $(basename "$1")"
 }
@@ -68,6 +73,12 @@ if [ "$wl" = forksh ]; then
     ;;
   *) cp "$here/expected/forksh.out" "$want" ;;
   esac
+elif [ "${wl#c-}" != "$wl" ] && [ "$variant" = original ]; then
+  # A C program of tests/runtime: its .expected there, derived by hand, in
+  # cprog.mjs's format (this holds for programs with nothing on stderr).
+  exp=$repo/tests/runtime/progs/${wl#c-}.expected
+  want=$tmp/want.out
+  { echo "status $(awk '/^# exit / { print $3 }' "$exp")"; echo '--- stdout'; grep -v '^#' "$exp"; echo '--- stderr'; } >"$want"
 elif [ "$variant" = original ]; then
   want=$here/expected/$wl.out
 else
