@@ -140,7 +140,11 @@ function profile(wl, wasm) {
 const wasmIndex = (k) => { const m = /^wasm-function\[(\d+)\]$/.exec(k) || /^\$?func(\d+)$/.exec(k); return m ? Number(m[1]) : null; };
 for (const w of results.workloads) {
   const wl = cfg.workloads.find((x) => x.name === w.name);
-  const closure = new Set(JSON.parse(readFileSync(wl.closure, 'utf8')).map((r) => r.index));
+  const rows = JSON.parse(readFileSync(wl.closure, 'utf8'));
+  const closure = new Set(rows.map((r) => r.index));
+  // A module with a name section (forksh, the C programs) is profiled by
+  // function name: map the closure's names back to their indices.
+  const byName = new Map(rows.filter((r) => r.name).map((r) => [r.name, r.index]));
   let baseTop = null;
   for (const v of cfg.variants) {
     const self = profile(wl, join(wl.dir, `${v}.wasm`));
@@ -151,10 +155,10 @@ for (const w of results.workloads) {
       // appends its runtime functions after the module's own).
       let wasmMs = 0, inClosure = 0; const hit = new Set();
       for (const [fn, ms] of self) {
-        const i = wasmIndex(fn);
-        if (i === null) continue;
+        if (fn.startsWith('js:') || fn.startsWith('wasm-to-js:') || fn.startsWith('js-to-wasm:')) continue;
         wasmMs += ms;
-        if (closure.has(i)) { inClosure += ms; hit.add(i); }
+        const i = wasmIndex(fn) ?? byName.get(fn) ?? null;
+        if (i !== null && closure.has(i)) { inClosure += ms; hit.add(i); }
       }
       entry.active = { closure_functions: closure.size, closure_functions_sampled: hit.size,
         wasm_self_ms: Math.round(wasmMs), closure_self_ms: Math.round(inClosure),
