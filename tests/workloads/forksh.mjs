@@ -32,6 +32,7 @@
 // (the workload's normal path, comparable with the original); pipes has the
 // pipe part's times per iteration, its forks and its pipelines.
 import { spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { loadModule, Host } from '../runtime/host.mjs';
 
 const argv = process.argv.slice(2);
@@ -166,7 +167,9 @@ function runScript(s) {
   if (native) {
     const r = spawnSync(target, ['-c', s.script], { input: s.stdin ?? '', encoding: 'utf8', maxBuffer: 64 << 20 });
     if (r.error) throw r.error;
-    return { text: report(s.name, r.status ?? 128 + 0, r.stdout, r.stderr), forks: null };
+    // killed by a signal: 128 + its number, as a shell reports it
+    const status = r.status ?? 128 + (constants.signals[r.signal] ?? 0);
+    return { text: report(s.name, status, r.stdout, r.stderr), forks: null };
   }
   const chunks = { 1: [], 2: [] };
   const diag = [];
