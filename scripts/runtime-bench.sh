@@ -43,7 +43,7 @@ while [ $# -gt 0 ]; do
     --iters) iters=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --workloads) workloads=$2; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "runtime-bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
