@@ -7,11 +7,15 @@
 #                   the first is reported apart from the steady state
 #   --out DIR       where to write runtime.json, runtime.md and the variants
 #                   (default: a new folder under ${TMPDIR:-/tmp})
-#   --workloads L   comma-separated: lua, sqlite (default both)
+#   --workloads L   comma-separated: lua, sqlite, forksh, c-PROG (a C program
+#                   of tests/runtime/progs; c-hot is the one made for it)
+#                   (default lua,sqlite,forksh,c-hot)
 # Env: FORKSIZE (default build/forksize, built by scripts/build.sh if missing),
-#      WASM_OPT (default wasm-opt), FORKSIZE_CORPUS_DIR.
+#      WASM_OPT (default wasm-opt), FORKSIZE_CORPUS_DIR, CLANG (clang-14).
 #
-# For each workload module (glue.wasm for lua, sqlite3.wasm for sqlite) it
+# For each workload module (glue.wasm for lua, sqlite3.wasm for sqlite,
+# corpus/forksh.wasm for forksh, the wasm32-wasi build of
+# tests/runtime/progs/PROG.c by tests/runtime/build.sh for c-PROG) it
 # builds the variants of tests/workloads/variants.sh (original, Binaryen -O2,
 # Asyncify -O2, forkinstr naive/cse/live; roots import:*, --indirect asyncify),
 # timing each instrumenting command and its peak RSS, builds the
@@ -21,22 +25,25 @@
 # of profiled wasm time spent in closure functions (is the instrumented path
 # really running?), the top 5 functions by self time, fork latency at call
 # depths 10, 100 and 1000 with save-area bytes per frame, and the deepest
-# recursion before V8's stack overflows.  Every figure is measured; nothing
-# here is a test, and nothing asserts a timing.
+# recursion before V8's stack overflows.  forksh also gives its pipelines'
+# time per fork, per pipeline and forks per second, on the variants that can
+# fork (Asyncify -O2 and forkinstr; the original and -O2 alone cannot).
+# Every figure is measured; nothing here is a test, and nothing asserts a
+# timing.
 #
 # The last recorded run in test-runs/ (runtime.json) is compared with this one
 # when there is one: the change in each steady-state median ratio is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-reps=5 iters=4 out= workloads=lua,sqlite
+reps=5 iters=4 out= workloads=lua,sqlite,forksh,c-hot
 while [ $# -gt 0 ]; do
   case $1 in
     --reps) reps=$2; shift 2 ;;
     --iters) iters=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --workloads) workloads=$2; shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "runtime-bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,17 +65,25 @@ times=$out/instrument-times.txt
 : >"$times"
 entries=
 for w in ${workloads//,/ }; do
+  extra=
   case $w in
-    lua) mod=glue ;;
-    sqlite) mod=sqlite3 ;;
-    *) echo "runtime-bench.sh: unknown workload $w (lua, sqlite)" >&2; exit 2 ;;
+    lua) mod=glue src=$corpus/glue.wasm ;;
+    sqlite) mod=sqlite3 src=$corpus/sqlite3.wasm ;;
+    forksh) mod=forksh src=$root/corpus/forksh.wasm ;;
+    c-*)
+      prog=${w#c-}
+      [ -f "$root/tests/runtime/progs/$prog.c" ] || { echo "runtime-bench.sh: no tests/runtime/progs/$prog.c" >&2; exit 2; }
+      CLANG=${CLANG:-clang-14} "$root/tests/runtime/build.sh" "$out/cprogs" "$prog" >&2
+      mod=$w src=$out/cprogs/wasm/$prog.wasm
+      extra=",\"script\":\"cprog.mjs\",\"args\":[\"$prog\"]" ;;
+    *) echo "runtime-bench.sh: unknown workload $w (lua, sqlite, forksh, c-PROG)" >&2; exit 2 ;;
   esac
   echo "runtime-bench: building the variants of $mod.wasm" >&2
   : >"$out/$mod.times"
-  WL_TIMES=$out/$mod.times WASM_OPT=$wasm_opt "$wl_dir/variants.sh" "$corpus/$mod.wasm" "$out/$mod" 2>/dev/null
+  WL_TIMES=$out/$mod.times WASM_OPT=$wasm_opt "$wl_dir/variants.sh" "$src" "$out/$mod" 2>/dev/null
   sed "s/^/$mod /" "$out/$mod.times" >>"$times"
-  "$forksize" closure "$corpus/$mod.wasm" --root 'import:*' --indirect asyncify --format json -o "$out/$mod.closure.json"
-  entries="$entries${entries:+,}{\"name\":\"$w\",\"module\":\"$mod.wasm\",\"dir\":\"$out/$mod\",\"closure\":\"$out/$mod.closure.json\"}"
+  "$forksize" closure "$src" --root 'import:*' --indirect asyncify --format json -o "$out/$mod.closure.json"
+  entries="$entries${entries:+,}{\"name\":\"$w\",\"module\":\"$mod.wasm\",\"dir\":\"$out/$mod\",\"closure\":\"$out/$mod.closure.json\"$extra}"
 done
 
 echo "runtime-bench: building the micro-workload" >&2

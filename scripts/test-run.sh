@@ -6,6 +6,8 @@
 #   scripts/test-run.sh --from RUN/manifest.txt [--out DIR] [--forksize BIN]
 #                                               re-run it and compare
 #   scripts/test-run.sh --mask FILE.json        FILE with its timings masked
+#   scripts/test-run.sh NAME --runtime [--reps N] [--iters K] [--workloads L]
+#                                               record a run of scripts/runtime-bench.sh
 #
 # A run folder holds commands.sh (every command of the run, re-runnable as
 # it stands: `bash commands.sh OUT_DIR`), manifest.txt (forksize's version,
@@ -22,6 +24,13 @@
 # `wall_seconds`.  Markdown and SVG outputs carry no time and must be
 # byte-identical.  Text outputs (*.txt) and log.txt hold times and are not
 # compared.
+#
+# A runtime run (--runtime) records scripts/runtime-bench.sh instead: its
+# runtime.json and runtime.md, its log, a commands.sh that runs the same
+# benchmark again, and a manifest with the node and V8 versions, the
+# wasm-opt versions, clang, forksize's commit and binary, the machine's
+# cores and every workload module's sha256.  Its figures are timings, so
+# --from does not apply: it refuses such a manifest.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +66,13 @@ scripts/fetch-corpus.sh fetches, plus corpus/forksh.wasm) and writes test-runs/<
                        the recorded ones; exit 1 if any differs
   --mask FILE          print FILE with the timing members masked (what --from
                        compares)
+  --runtime            record a run of scripts/runtime-bench.sh instead
+                       (runtime.json, runtime.md, log.txt, commands.sh and a
+                       manifest with the node and V8 versions); with it:
+  --reps N             the benchmark's rounds (default 5)
+  --iters K            iterations inside each process (default 4)
+  --workloads LIST     the benchmark's workloads (default: its own,
+                       lua,sqlite,forksh,c-hot)
 exit status: 0 done (and, with --from, reproduced); 1 --from found a
 difference; 2 usage error, a missing or changed input, or a failed command.
 EOF
@@ -87,6 +103,7 @@ q() {
 }
 
 name= out= from= force=0 top=25 jobs=2 opt=2 indirect=typed whatif_indirect=asyncify
+runtime=0 rt_reps=5 rt_iters=4 rt_workloads=
 asyncify_list=php_8_3,lg2,sqlite3,glue,forksh
 fs=${FORKSIZE:-$repo/build/forksize}
 modules=() roots=()
@@ -107,6 +124,10 @@ while [ $# -gt 0 ]; do
     -j) [ $# -ge 2 ] || die "$1 needs a value"; jobs=$2; shift 2 ;;
     --forksize) [ $# -ge 2 ] || die "$1 needs a value"; fs=$2; shift 2 ;;
     --from) [ $# -ge 2 ] || die "$1 needs a value"; from=$2; shift 2 ;;
+    --runtime) runtime=1; shift ;;
+    --reps) [ $# -ge 2 ] || die "$1 needs a value"; rt_reps=$2; shift 2 ;;
+    --iters) [ $# -ge 2 ] || die "$1 needs a value"; rt_iters=$2; shift 2 ;;
+    --workloads) [ $# -ge 2 ] || die "$1 needs a value"; rt_workloads=$2; shift 2 ;;
     -*) die "unknown option $1 (scripts/test-run.sh --help)" ;;
     *) [ -z "$name" ] || die "one NAME only (got '$name' and '$1')"; name=$1; shift ;;
   esac
@@ -119,6 +140,124 @@ done
 case $asyncify_list in *[!A-Za-z0-9_.,-]*) die "--asyncify takes module names separated by commas" ;; esac
 
 corpus_dir=$("$repo/scripts/fetch-corpus.sh" --print-dir)
+
+# --- a runtime run: scripts/runtime-bench.sh, recorded ----------------------
+if [ "$runtime" = 1 ]; then
+  [ -z "$from" ] || die "--from re-runs a corpus run; a runtime run is timings (re-run its commands.sh)"
+  [ -n "$name" ] || { usage >&2; exit 2; }
+  case $name in *[!A-Za-z0-9_.-]*) die "NAME may only hold letters, digits, '_', '.' and '-'" ;; esac
+  [ ${#modules[@]} -eq 0 ] && [ ${#roots[@]} -eq 0 ] ||
+    die "--module and --root do not apply to --runtime (the benchmark's workloads choose their modules)"
+  for v in "$rt_reps" "$rt_iters"; do
+    case $v in '' | *[!0-9]*) die "--reps and --iters take a number (got '$v')" ;; esac
+  done
+  [ "$rt_iters" -ge 2 ] || die "--iters must be at least 2 (first run + steady state)"
+  [ "$rt_reps" -ge 1 ] || die "--reps takes 1 or more"
+  case $rt_workloads in *[!A-Za-z0-9_,-]*) die "--workloads takes names separated by commas" ;; esac
+  [ -x "$fs" ] || die "$fs: no forksize binary (scripts/build.sh, or --forksize BIN)"
+  fs=$(cd "$(dirname "$fs")" && pwd)/$(basename "$fs")
+  date=$(date -u +%Y-%m-%d)
+  [ -n "$out" ] || out=$repo/test-runs/$date-$name
+  if [ -e "$out" ] && [ "$force" = 0 ]; then die "$out exists (--force replaces it)"; fi
+  mkdir -p "$(dirname "$out")"
+  out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+  part=$out.partial
+  rm -rf "$part"
+  mkdir -p "$part"
+  # The variants the benchmark builds are large and rebuilt from the inputs:
+  # they go to a temporary folder, and only its reports are kept.
+  work=$(mktemp -d "${TMPDIR:-/tmp}/forksize-runtime.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  bargs=(--reps "$rt_reps" --iters "$rt_iters")
+  [ -z "$rt_workloads" ] || bargs+=(--workloads "$rt_workloads")
+  wasm_opt=${WASM_OPT:-wasm-opt}
+  {
+    echo "#!/usr/bin/env bash"
+    echo "# commands.sh - the runtime benchmark of the test run \"$name\" ($date), written by"
+    echo "# scripts/test-run.sh --runtime.  Its figures are timings: running it again gives"
+    echo "# new ones (the benchmark prints their change against the newest recorded run)."
+    echo "#   bash commands.sh OUT_DIR     FORKSIZE, WASM_OPT and FORKSIZE_REPO as for a corpus run"
+    echo 'set -euo pipefail'
+    echo '[ $# -eq 1 ] || { echo "usage: bash commands.sh OUT_DIR" >&2; exit 2; }'
+    echo 'here=$(cd "$(dirname "$0")" && pwd)'
+    echo 'repo=${FORKSIZE_REPO:-$(cd "$here/../.." && pwd)}'
+    echo "[ -f \"\$repo/scripts/runtime-bench.sh\" ] || repo=$(q "$repo")"
+    echo 'FORKSIZE=${FORKSIZE:-$repo/build/forksize} "$repo/scripts/runtime-bench.sh" '"${bargs[*]}"' --out "$1"'
+  } >"$part/commands.sh"
+  echo "$prog: running scripts/runtime-bench.sh ${bargs[*]} into $out" >&2
+  t_start=$(date +%s)
+  if ! FORKSIZE=$fs WASM_OPT=$wasm_opt FORKSIZE_CORPUS_DIR=$corpus_dir \
+       "$repo/scripts/runtime-bench.sh" "${bargs[@]}" --out "$work" >"$part/log.txt" 2>&1; then
+    tail -n 20 "$part/log.txt" >&2
+    die "the benchmark failed; its log is in $part/log.txt"
+  fi
+  elapsed=$(( $(date +%s) - t_start ))
+  cp "$work/runtime.json" "$work/runtime.md" "$part/"
+  ver() { "$@" 2>/dev/null | head -n 1 || true; }
+  commit=unknown dirty=unknown
+  if git -C "$repo" rev-parse HEAD >/dev/null 2>&1; then
+    commit=$(git -C "$repo" rev-parse HEAD)
+    dirty=$(git -C "$repo" status --porcelain --untracked-files=no | wc -l)
+  fi
+  wls=${rt_workloads:-$(node -p 'require(process.argv[1]).workloads.map((w) => w.name).join(",")' "$part/runtime.json")}
+  {
+    echo "# forksize runtime test run manifest, written by scripts/test-run.sh --runtime: one \"key value\" per line."
+    echo "# Its figures are timings: bash commands.sh OUT_DIR measures again (--from does not apply)."
+    echo "name $name"
+    echo "kind runtime"
+    echo "date $date"
+    echo "created $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "elapsed_seconds $elapsed"
+    echo "forksize_version $(ver "$fs" --version)"
+    echo "forksize_commit $commit"
+    echo "forksize_tree_modified_files $dirty"
+    echo "forksize_binary_sha256 $(sha256sum "$fs" | cut -d' ' -f1)"
+    echo "node $(ver node --version)"
+    echo "v8 $(ver node -p process.versions.v8)"
+    echo "binaryen $(ver "$wasm_opt" --version)"
+    if [ -x "$repo/node_modules/.bin/wasm-opt" ]; then
+      echo "binaryen_npm $(ver "$repo/node_modules/.bin/wasm-opt" --version)"
+    fi
+    echo "clang $(ver "${CLANG:-clang-14}" --version)"
+    echo "host $(uname -sm), $(nproc) cores"
+    echo "option reps $rt_reps"
+    echo "option iters $rt_iters"
+    echo "option workloads $wls"
+    echo "# module NAME SOURCE sha256 SHA256 bytes BYTES (the workloads' original modules)"
+    for w in ${wls//,/ }; do
+      case $w in
+        lua) f=$corpus_dir/glue.wasm src=corpus:glue.wasm ;;
+        sqlite) f=$corpus_dir/sqlite3.wasm src=corpus:sqlite3.wasm ;;
+        forksh) f=$repo/corpus/forksh.wasm src=repo:corpus/forksh.wasm ;;
+        c-*) f=$repo/tests/runtime/progs/${w#c-}.c src=repo:tests/runtime/progs/${w#c-}.c ;;
+        *) continue ;;
+      esac
+      echo "module $w $src sha256 $(sha256sum "$f" | cut -d' ' -f1) bytes $(stat -c %s "$f")"
+    done
+    f=$repo/tests/workloads/micro/depth.c
+    echo "module micro repo:tests/workloads/micro/depth.c sha256 $(sha256sum "$f" | cut -d' ' -f1) bytes $(stat -c %s "$f")"
+  } >"$part/manifest.txt"
+  {
+    echo "# forksize runtime test run \`$name\`"
+    echo
+    echo "Made by \`scripts/test-run.sh $name --runtime\`: \`scripts/runtime-bench.sh ${bargs[*]}\`."
+    echo "\`manifest.txt\` has the node and V8 versions, the wasm-opt and clang versions,"
+    echo "forksize's commit and binary, the machine's cores and each workload module's sha256."
+    echo
+    echo "| file | what |"
+    echo "|---|---|"
+    echo "| \`runtime.json\` | the benchmark's report (schema \`forksize/runtime-bench@1\`); every figure measured |"
+    echo "| \`runtime.md\` | the same as tables |"
+    echo "| \`log.txt\` | the benchmark's output, with its change against the run recorded before |"
+    echo "| \`commands.sh\` | \`bash commands.sh OUT_DIR\` measures again |"
+    echo
+    echo "Timings depend on the machine and its load: say what else ran when citing them."
+  } >"$part/README.md"
+  rm -rf "$out"
+  mv "$part" "$out"
+  echo "$prog: wrote $out in ${elapsed} s" >&2
+  exit 0
+fi
 
 # --- modules: name|source|path ------------------------------------------
 # source is corpus:FILE (in the fetch-corpus cache), repo:PATH (in this
@@ -150,6 +289,8 @@ if [ -n "$from" ]; then
   orig=$(cd "$(dirname "$from")" && pwd)
   name=$(awk '$1 == "name" { print $2 }' "$from")
   [ -n "$name" ] || die "$from: not a test-run manifest (no name line)"
+  ! grep -qx 'kind runtime' "$from" ||
+    die "$from: a runtime run records timings, which --from cannot reproduce (bash its commands.sh OUT_DIR to measure again)"
   while read -r key val; do
     case $key in
       root) roots+=("$val") ;;

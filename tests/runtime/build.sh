@@ -92,6 +92,12 @@ check_shape() {   # PROG WASM
       grep -q 'call [0-9]* <fork>' <<<"$dis" || die "$p: run does not call fork itself"
       grep -q 'call [0-9]* <step>' <<<"$dis" || die "$p: run does not call step"
       ;;
+    hot)       # run is a loop around a br_table that calls mod7, which calls fork
+      dis=$(func_body "$w" run)
+      grep -q 'br_table' <<<"$dis" || die "$p: run has no br_table (the switch is gone)"
+      grep -q 'call [0-9]* <mod7>' <<<"$dis" || die "$p: run does not call mod7"
+      func_body "$w" mod7 | grep -q 'call [0-9]* <fork>' || die "$p: mod7 does not call fork"
+      ;;
     tailcall)  # relay tail-calls bottom (objdump names no return_call target)
       local b
       b=$("$objdump" -d "$w" | sed -n 's/^[0-9a-f]* func\[\([0-9]*\)\] <bottom>:$/\1/p')

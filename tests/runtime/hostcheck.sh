@@ -7,6 +7,9 @@
 #   unknown_import  fixtures/unknown_import.wat: stdout "hello", then a trap
 #                   naming wasi_snapshot_preview1.path_open; exit status 134
 #   usage           no module / a file that is not wasm: exit status 2
+#   pipe_block      fixtures/pipe_block.wat: env.wait on a non-child is -1, a
+#                   pipe is fds 3 and 4 and carries "ping", then a read of the
+#                   empty pipe whose write end the reader holds traps (134)
 set -euo pipefail
 : "${RT_OUT:?}" "${RT_SRC:?}" "${NODE:?}"
 case_=$1
@@ -36,6 +39,12 @@ unknown_import)
   "$WAT2WASM" "$RT_SRC/fixtures/unknown_import.wat" -o "$tmp/u.wasm"
   run "$tmp/u.wasm"
   expect 134 "hello" '^host: pid 1: unimplemented import wasi_snapshot_preview1\.path_open$'
+  ;;
+pipe_block)
+  : "${WAT2WASM:?}"
+  "$WAT2WASM" "$RT_SRC/fixtures/pipe_block.wat" -o "$tmp/p.wasm"
+  run "$tmp/p.wasm"
+  expect 134 "ping" '^host: pid 1: fd_read\(3\) on an empty pipe would block forever: no other process can run$'
   ;;
 usage)
   run

@@ -250,6 +250,71 @@ usage)
   [ -d "$runs/r1/chain" ] || fail "a refused --out removed the recorded run"
   [ ! -e "$work/o" ] || fail "a refused run left $work/o"
   ;;
+runtime)
+  # --runtime records scripts/runtime-bench.sh: the smallest real run (forksh
+  # only, one round of two iterations: the plumbing, not the figures).
+  # Not under runs/: testrun.runs empties that folder, and may run meanwhile.
+  rt=$TESTRUN_DIR/rt
+  rm -rf "$rt" "$rt.partial"
+  t0=$(date +%s)
+  if WASM_OPT=$WASM_OPT "$TESTRUN_SCRIPT" rt --runtime --reps 1 --iters 2 --workloads forksh \
+       --forksize "$FORKSIZE" --out "$rt" 2>"$work/err"; then
+    ok "runtime run in $(( $(date +%s) - t0 )) s"
+  else
+    fail "scripts/test-run.sh rt --runtime ..."; cat "$work/err"; tail -n 20 "$rt.partial/log.txt" 2>/dev/null
+    finish; exit 1
+  fi
+  [ ! -e "$rt.partial" ] || fail "a .partial folder was left behind"
+  (cd "$rt" && ls | LC_ALL=C sort | tr '\n' ' ') >"$work/files"
+  [ "$(cat "$work/files")" = "README.md commands.sh log.txt manifest.txt runtime.json runtime.md " ] ||
+    fail "the run holds: $(cat "$work/files")"
+  mf=$rt/manifest.txt
+  val() { awk -v k="$1" '$1 == k { sub(/^[^ ]* /, ""); print; exit }' "$mf"; }
+  [ "$(val kind)" = runtime ] || fail "manifest: kind is not runtime"
+  [ "$(val node)" = "$(node --version)" ] || fail "manifest node: '$(val node)'"
+  [ "$(val v8)" = "$(node -p process.versions.v8)" ] || fail "manifest v8: '$(val v8)'"
+  [ "$(val binaryen)" = "$("$WASM_OPT" --version | head -n 1)" ] || fail "manifest binaryen: '$(val binaryen)'"
+  [ "$(val host)" = "$(uname -sm), $(nproc) cores" ] || fail "manifest host: '$(val host)'"
+  [ "$(val forksize_binary_sha256)" = "$(sha256sum "$FORKSIZE" | cut -d' ' -f1)" ] || fail "manifest forksize_binary_sha256"
+  repo=$(cd "$(dirname "$TESTRUN_SCRIPT")/.." && pwd)
+  if head=$(git -C "$repo" rev-parse HEAD 2>/dev/null); then
+    [ "$(val forksize_commit)" = "$head" ] || fail "manifest forksize_commit is not git's HEAD $head"
+  fi
+  for o in 'reps 1' 'iters 2' 'workloads forksh'; do
+    grep -qxF "option $o" "$mf" || fail "manifest lacks 'option $o'"
+  done
+  grep -qx "module forksh repo:corpus/forksh.wasm sha256 $(sha256sum "$FORKSIZE_BUNDLED" | cut -d' ' -f1) bytes $(stat -c %s "$FORKSIZE_BUNDLED")" "$mf" ||
+    fail "manifest: forksh's module line does not match sha256sum and stat"
+  # The report is the benchmark's own, with the same versions.
+  j=$rt/runtime.json
+  [ "$(jget "$j" schema)" = forksize/runtime-bench@1 ] || fail "runtime.json: schema"
+  [ "$(jget "$j" label)" = measured ] || fail "runtime.json: not labelled measured"
+  [ "$(jget "$j" meta.node)" = "$(val node)" ] || fail "runtime.json: meta.node differs from the manifest"
+  [ "$(jget "$j" meta.v8)" = "$(val v8)" ] || fail "runtime.json: meta.v8 differs from the manifest"
+  [ "$(jget "$j" 'workloads[0].name')" = forksh ] || fail "runtime.json: the workload is not forksh"
+  # forksh.mjs's pipe scripts have 255 stages in multi-stage pipelines, and
+  # only the instrumented variants can fork.
+  for v in asyncify-o2 forkinstr-naive forkinstr-cse forkinstr-live; do
+    [ "$(jget "$j" "workloads[0].variants.$v.pipes.forks")" = 255 ] || fail "runtime.json: $v did not fork 255 times"
+  done
+  "$JFLAT" --mask "$j" | grep -q '^workloads\[0\]\.variants\.original\.pipes' && fail "runtime.json: the original has pipeline figures"
+  grep -q '^| forksh | forkinstr-live | 255 / 117 |' "$rt/runtime.md" || fail "runtime.md: no pipeline row for forkinstr-live"
+  grep -q 'runtime-bench: wrote ' "$rt/log.txt" || fail "log.txt is not the benchmark's output"
+  grep -qF 'scripts/runtime-bench.sh" --reps 1 --iters 2 --workloads forksh --out "$1"' "$rt/commands.sh" ||
+    fail "commands.sh does not run the same benchmark"
+  # --from refuses it; a bad option is a usage error.
+  "$TESTRUN_SCRIPT" --from "$mf" --out "$work/o" >/dev/null 2>"$work/err"
+  st=$?
+  [ "$st" = 2 ] && grep -q 'a runtime run records timings' "$work/err" || { fail "--from on a runtime run: exit $st"; cat "$work/err"; }
+  "$TESTRUN_SCRIPT" x --runtime --iters 1 --out "$work/o" >/dev/null 2>"$work/err"
+  st=$?
+  [ "$st" = 2 ] && grep -q -- '--iters must be at least 2' "$work/err" || fail "--runtime --iters 1: exit $st"
+  "$TESTRUN_SCRIPT" x --runtime --module "$FORKSIZE_BUNDLED" --out "$work/o" >/dev/null 2>"$work/err"
+  st=$?
+  [ "$st" = 2 ] && grep -q 'do not apply to --runtime' "$work/err" || fail "--runtime --module: exit $st"
+  [ ! -e "$work/o" ] || fail "a refused runtime run left $work/o"
+  [ "$T_FAILS" = 0 ] && ok "the runtime run: files, manifest (node, V8, Binaryen, host, commit, sha256) and report agree"
+  ;;
 *) echo "testrun.sh: unknown mode $mode"; exit 2 ;;
 esac
 finish

@@ -2,7 +2,7 @@
 //
 // Usage: node bench.mjs CONFIG.json OUT_DIR
 // CONFIG (written by runtime-bench.sh):
-//   { reps, iters, variants: [names], workloads: [{name, module, dir, closure}],
+//   { reps, iters, variants: [names], workloads: [{name, module, dir, closure, script?, args?}],
 //     micro: {dir, depths: [..], reps}, instrument: [{module, variant, seconds, rss_kb}],
 //     meta: {...} }
 // Writes OUT_DIR/runtime.json (schema forksize/runtime-bench@1) and
@@ -21,6 +21,14 @@
 //   fall in closure functions shows the instrumented code really ran (on the
 //   original and forkinstr, whose function indices are the same).  The top 5
 //   functions by self time are listed per variant.
+// - forksh: its timing line also has `pipes` (the pipeline part, which only a
+//   variant with the asyncify_* exports can run): forks and pipelines per
+//   iteration and the part's times, from which the time per fork, per
+//   pipeline and forks per second follow (ratios to Asyncify -O2, since the
+//   original cannot fork).  Its normal path (first_ms, later_ms) is the
+//   lone-command part, which every variant runs.
+// - a workload's `script` (default NAME.mjs) and `args` say how to run it:
+//   the C programs of tests/runtime run through cprog.mjs.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -35,6 +43,8 @@ const node = process.execPath;
 const median = (a) => { if (!a.length) return null; const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const stat = (a) => ({ median: median(a), min: Math.min(...a), max: Math.max(...a), n: a.length });
 const log = (s) => process.stderr.write(`runtime-bench: ${s}\n`);
+// The node arguments that run one workload's script (before MODULE ITERS ARGS).
+const wlCommand = (wl) => [join(here, wl.script ?? `${wl.name}.mjs`)];
 
 function run(args, what) {
   const r = spawnSync(node, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -45,16 +55,20 @@ function run(args, what) {
 // ---- normal path --------------------------------------------------------
 const results = { schema: 'forksize/runtime-bench@1', label: 'measured', meta: cfg.meta, workloads: [] };
 for (const wl of cfg.workloads) {
-  const per = Object.fromEntries(cfg.variants.map((v) => [v, { first: [], steady: [] }]));
+  const per = Object.fromEntries(cfg.variants.map((v) => [v, { first: [], steady: [], pipes: [] }]));
   let reference = null;
+  // forksh's pipeline lines exist only where the module can fork: the
+  // variants are compared on the rest (run.sh checks the pipelines).
+  const comparable = (out) => (wl.name === 'forksh' ? out.split('\n').filter((l) => !l.startsWith('pipe')).join('\n') : out);
   for (let rep = 0; rep < cfg.reps; rep++) {
     for (const v of cfg.variants) {
-      const r = run([join(here, `${wl.name}.mjs`), join(wl.dir, `${v}.wasm`), String(cfg.iters)], `${wl.name} ${v}`);
-      if (reference === null) reference = r.stdout;
-      if (r.stdout !== reference) throw new Error(`${wl.name} ${v}: output differs from the original's`);
+      const r = run([...wlCommand(wl), join(wl.dir, `${v}.wasm`), String(cfg.iters), ...(wl.args ?? [])], `${wl.name} ${v}`);
+      if (reference === null) reference = comparable(r.stdout);
+      if (comparable(r.stdout) !== reference) throw new Error(`${wl.name} ${v}: output differs from the original's`);
       const t = JSON.parse(r.stderr.trim().split('\n').filter((l) => l.startsWith('{"workload"')).pop());
       per[v].first.push(t.first_ms);
       per[v].steady.push(median(t.later_ms));
+      if (t.pipes) per[v].pipes.push(t.pipes);
     }
     log(`${wl.name}: round ${rep + 1}/${cfg.reps}`);
   }
@@ -67,6 +81,23 @@ for (const wl of cfg.workloads) {
       first_ratio: stat(ratio('first')), steady_ratio: stat(ratio('steady')),
       bytes: readFileSync(join(wl.dir, `${v}.wasm`)).length,
     };
+    const p = per[v].pipes;
+    if (p.length) {
+      // per iteration of the pipeline part, steady state (median of the later ones)
+      const steady = p.map((x) => median(x.later_ms));
+      variants[v].pipes = {
+        forks: p[0].forks, pipelines: p[0].pipelines,
+        first_ms: stat(p.map((x) => x.first_ms)), steady_ms: stat(steady),
+        us_per_fork: stat(steady.map((ms) => (1000 * ms) / p[0].forks)),
+        us_per_pipeline: stat(steady.map((ms) => (1000 * ms) / p[0].pipelines)),
+        forks_per_s: stat(steady.map((ms) => p[0].forks / (ms / 1000))),
+      };
+    }
+  }
+  const pb = variants['asyncify-o2']?.pipes;
+  if (pb) for (const v of cfg.variants) {
+    const e = variants[v].pipes;
+    if (e) e.steady_ratio_to_asyncify = stat(per[v].pipes.map((x) => median(x.later_ms) / pb.steady_ms.median));
   }
   results.workloads.push({ name: wl.name, module: wl.module, iters: cfg.iters, reps: cfg.reps, variants });
 }
@@ -89,10 +120,10 @@ for (const w of results.workloads) {
 }
 
 // ---- active path and top functions (node --cpu-prof) ---------------------
-function profile(script, wasm) {
+function profile(wl, wasm) {
   const dir = mkdtempSync(join(tmpdir(), 'fs-prof-'));
   try {
-    run(['--cpu-prof', `--cpu-prof-dir=${dir}`, script, wasm, String(cfg.iters)], 'cpu-prof');
+    run(['--cpu-prof', `--cpu-prof-dir=${dir}`, ...wlCommand(wl), wasm, String(cfg.iters), ...(wl.args ?? [])], 'cpu-prof');
     const p = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), 'utf8'));
     const byId = new Map(p.nodes.map((n) => [n.id, n]));
     const self = new Map();
@@ -109,10 +140,14 @@ function profile(script, wasm) {
 const wasmIndex = (k) => { const m = /^wasm-function\[(\d+)\]$/.exec(k) || /^\$?func(\d+)$/.exec(k); return m ? Number(m[1]) : null; };
 for (const w of results.workloads) {
   const wl = cfg.workloads.find((x) => x.name === w.name);
-  const closure = new Set(JSON.parse(readFileSync(wl.closure, 'utf8')).map((r) => r.index));
+  const rows = JSON.parse(readFileSync(wl.closure, 'utf8'));
+  const closure = new Set(rows.map((r) => r.index));
+  // A module with a name section (forksh, the C programs) is profiled by
+  // function name: map the closure's names back to their indices.
+  const byName = new Map(rows.filter((r) => r.name).map((r) => [r.name, r.index]));
   let baseTop = null;
   for (const v of cfg.variants) {
-    const self = profile(join(here, `${w.name}.mjs`), join(wl.dir, `${v}.wasm`));
+    const self = profile(wl, join(wl.dir, `${v}.wasm`));
     const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([fn, ms]) => ({ fn, self_ms: Math.round(ms) }));
     const entry = { top5: top };
     if (v === 'original' || v.startsWith('forkinstr')) {
@@ -120,10 +155,10 @@ for (const w of results.workloads) {
       // appends its runtime functions after the module's own).
       let wasmMs = 0, inClosure = 0; const hit = new Set();
       for (const [fn, ms] of self) {
-        const i = wasmIndex(fn);
-        if (i === null) continue;
+        if (fn.startsWith('js:') || fn.startsWith('wasm-to-js:') || fn.startsWith('js-to-wasm:')) continue;
         wasmMs += ms;
-        if (closure.has(i)) { inClosure += ms; hit.add(i); }
+        const i = wasmIndex(fn) ?? byName.get(fn) ?? null;
+        if (i !== null && closure.has(i)) { inClosure += ms; hit.add(i); }
       }
       entry.active = { closure_functions: closure.size, closure_functions_sampled: hit.size,
         wasm_self_ms: Math.round(wasmMs), closure_self_ms: Math.round(inClosure),
@@ -170,6 +205,22 @@ function markdown(r) {
     L.push(`| ${w.name} | ${v} | ${e.bytes} | ${f(e.steady_ratio.median)} (${f(e.steady_ratio.min)}–${f(e.steady_ratio.max)}) | ` +
       `${f(e.first_ratio.median)} (${f(e.first_ratio.min)}–${f(e.first_ratio.max)}) | ${f(e.steady_ms.median, 0)} | ` +
       `${f(e.compile_ms.median, 1)} | ${f(e.compile_turbofan_ms.median, 1)} | ${a ? `${(100 * a.closure_share).toFixed(0)}% (${a.closure_functions_sampled} of ${a.closure_functions})` : '–'} |`);
+  }
+  const pw = r.workloads.filter((w) => Object.values(w.variants).some((e) => e.pipes));
+  if (pw.length) {
+    L.push('', '## forksh pipelines (a fork per stage; only variants with the asyncify_* exports can fork)', '');
+    L.push('Steady state: the median of the later iterations of the pipeline part; median (min–max) over the rounds. ' +
+      'The original and Binaryen -O2 alone cannot fork, so ratios are to Asyncify -O2.', '');
+    L.push('| workload | variant | forks / pipelines per iteration | steady ms | µs per fork | µs per pipeline | forks per second | ×asyncify-o2 |');
+    L.push('|---|---|---:|---:|---:|---:|---:|---|');
+    for (const w of pw) for (const [v, e] of Object.entries(w.variants)) {
+      const p = e.pipes;
+      if (!p) { L.push(`| ${w.name} | ${v} | cannot fork | – | – | – | – | – |`); continue; }
+      const sr = p.steady_ratio_to_asyncify;
+      L.push(`| ${w.name} | ${v} | ${p.forks} / ${p.pipelines} | ${f(p.steady_ms.median, 1)} (${f(p.steady_ms.min, 1)}–${f(p.steady_ms.max, 1)}) | ` +
+        `${f(p.us_per_fork.median, 0)} | ${f(p.us_per_pipeline.median, 0)} | ${f(p.forks_per_s.median, 0)} | ` +
+        `${sr ? `${f(sr.median)} (${f(sr.min)}–${f(sr.max)})` : '–'} |`);
+    }
   }
   L.push('', '## Top 5 functions by self time', '');
   for (const w of r.workloads) for (const [v, e] of Object.entries(w.variants))
