@@ -1,0 +1,186 @@
+/* fi_debug.c - what happens to the module's debug custom sections when
+ * forkinstr writes a module (fs_fi_run_debug).
+ *
+ * forkinstr moves almost every function body, so any section holding
+ * code addresses (DWARF for wasm counts them from the start of the code
+ * section's payload) would name the wrong instruction if it were copied.
+ * Each debug section therefore gets one of three fates, decided here
+ * before the module is assembled:
+ *
+ *   rewritten  its addresses are mapped to the output (fi_dline.c for
+ *              .debug_line);
+ *   dropped    forksize cannot rewrite it (its kind, its DWARF version or
+ *              form, or malformed bytes), or it only serves a section that
+ *              was dropped (.debug_abbrev without .debug_info);
+ *   kept       it holds no code address (.debug_str for a kept section),
+ *              or the caller asked for stale sections (--keep-stale-debug).
+ *
+ * Every drop, every stale keep and every rewrite becomes a note in
+ * r->debug, with the reason; the CLI prints them.  A sourceMappingURL or
+ * external_debug_info section is kept (it is only a file name), with a
+ * note that the file it names now describes other code.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fi_debug.h"
+
+/* What a debug section holds, which decides its fate. */
+enum {
+    K_OTHER,     /* not debug info: copied as before */
+    K_ADDR,      /* holds code addresses */
+    K_INFO,      /* only read through .debug_info (abbreviations, indexes, ...) */
+    K_STR,       /* strings read by .debug_info or .debug_line */
+    K_UNKNOWN,   /* a .debug_* section forksize does not know */
+    K_MAP        /* names an external file (source map, split DWARF) */
+};
+
+static const struct { const char *name; int kind; } known[] = {
+    { ".debug_line", K_ADDR },      { ".debug_info", K_ADDR },
+    { ".debug_ranges", K_ADDR },    { ".debug_rnglists", K_ADDR },
+    { ".debug_aranges", K_ADDR },   { ".debug_loc", K_ADDR },
+    { ".debug_loclists", K_ADDR },  { ".debug_addr", K_ADDR },
+    { ".debug_frame", K_ADDR },
+    { ".debug_abbrev", K_INFO },    { ".debug_str_offsets", K_INFO },
+    { ".debug_types", K_INFO },     { ".debug_pubnames", K_INFO },
+    { ".debug_pubtypes", K_INFO },  { ".debug_gnu_pubnames", K_INFO },
+    { ".debug_gnu_pubtypes", K_INFO }, { ".debug_names", K_INFO },
+    { ".debug_macinfo", K_INFO },   { ".debug_macro", K_INFO },
+    { ".debug_cu_index", K_INFO },  { ".debug_tu_index", K_INFO },
+    { ".debug_str", K_STR },        { ".debug_line_str", K_STR },
+    { "sourceMappingURL", K_MAP },  { "external_debug_info", K_MAP },
+};
+
+static int name_is(const fs_section *s, const char *name)
+{
+    size_t n = strlen(name);
+    return s->name_len == n && !memcmp(s->name, name, n);
+}
+
+static int kind_of(const fs_section *s)
+{
+    if (s->id != 0)
+        return K_OTHER;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (name_is(s, known[i].name))
+            return known[i].kind;
+    if (s->name_len >= 7 && !memcmp(s->name, ".debug_", 7))
+        return K_UNKNOWN;
+    return K_OTHER;
+}
+
+static int note(fs_fi_result *r, const fs_section *s, fs_fi_debug_action act, const char *why)
+{
+    fs_fi_debug_note *n = realloc(r->debug, ((size_t)r->ndebug + 1) * sizeof *n);
+    if (!n)
+        return FS_ERR_NOMEM;
+    r->debug = n;
+    n += r->ndebug++;
+    memset(n, 0, sizeof *n);
+    size_t len = s->name_len < sizeof n->section - 1 ? s->name_len : sizeof n->section - 1;
+    memcpy(n->section, s->name, len);
+    n->action = act;
+    snprintf(n->reason, sizeof n->reason, "%s", why);
+    return FS_OK;
+}
+
+int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode,
+                     const fi_amap *amap, fs_fi_result *r)
+{
+    memset(d, 0, sizeof *d);
+    d->mode = mode;
+    if (mode == FS_FI_DEBUG_MEASURE)
+        return FS_OK;
+    d->sec = calloc(m->nsections ? m->nsections : 1, sizeof *d->sec);
+    if (!d->sec)
+        return FS_ERR_NOMEM;
+    int st = FS_OK;
+    /* First the sections that hold addresses: rewritten or dropped. */
+    int info_kept = 0, line_kept = 0;
+    for (uint32_t i = 0; i < m->nsections && !st; i++) {
+        const fs_section *s = &m->sections[i];
+        int k = kind_of(s);
+        if (k != K_ADDR && k != K_UNKNOWN)
+            continue;
+        if (mode == FS_FI_DEBUG_KEEP_STALE) {
+            d->sec[i].act = FI_DSEC_COPY;
+            info_kept |= name_is(s, ".debug_info");
+            line_kept |= name_is(s, ".debug_line");
+            st = note(r, s, FS_FI_DBG_STALE,
+                      k == K_UNKNOWN ? "kept as it was (--keep-stale-debug); forksize does not "
+                                       "know this section, so any code address in it is stale"
+                                     : "kept as it was (--keep-stale-debug): its code addresses "
+                                       "point into the input's code, which forkinstr moved");
+            continue;
+        }
+        char why[200];
+        int done = 0;
+        if (name_is(s, ".debug_line") && amap) {
+            st = fi_dline_rewrite(m->bytes + s->offset, s->size, s->offset, amap,
+                                  &d->sec[i].payload, why, sizeof why);
+            if (st == FS_OK) {
+                d->sec[i].act = FI_DSEC_REWRITE;
+                line_kept = 1;
+                done = 1;
+                st = note(r, s, FS_FI_DBG_REWRITTEN, why);
+            } else if (st == FS_ERR_MALFORMED || st == FS_ERR_UNSUPPORTED) {
+                st = FS_OK;     /* why says what; the section is dropped below */
+            } else {
+                break;
+            }
+        } else if (k == K_UNKNOWN) {
+            snprintf(why, sizeof why, "dropped: forksize does not know this debug section, so "
+                                      "it cannot tell whether it holds code addresses");
+        } else {
+            snprintf(why, sizeof why, "dropped: it holds code addresses, which forkinstr "
+                                      "moved, and forksize cannot rewrite this section yet");
+        }
+        if (!done) {
+            d->sec[i].act = FI_DSEC_DROP;
+            free(d->sec[i].payload.p);
+            memset(&d->sec[i].payload, 0, sizeof d->sec[i].payload);
+            st = note(r, s, FS_FI_DBG_DROPPED, why);
+        }
+    }
+    /* Then the sections that only serve them. */
+    for (uint32_t i = 0; i < m->nsections && !st; i++) {
+        const fs_section *s = &m->sections[i];
+        int k = kind_of(s);
+        if (k == K_INFO && !info_kept) {
+            d->sec[i].act = FI_DSEC_DROP;
+            st = note(r, s, FS_FI_DBG_DROPPED,
+                      "dropped: only .debug_info reads it, and .debug_info was dropped");
+        } else if (k == K_STR && !info_kept && !line_kept) {
+            d->sec[i].act = FI_DSEC_DROP;
+            st = note(r, s, FS_FI_DBG_DROPPED,
+                      "dropped: only .debug_info and .debug_line read it, and both were "
+                      "dropped");
+        } else if (k == K_MAP) {
+            st = note(r, s, FS_FI_DBG_MAP_STALE,
+                      name_is(s, "sourceMappingURL")
+                          ? "kept, but the source map it names describes the input's code "
+                            "addresses, which forkinstr moved: that map is now stale"
+                          : "kept, but the debug file it names describes the input's code "
+                            "addresses, which forkinstr moved: that file is now stale");
+        }
+    }
+    return st;
+}
+
+void fi_debug_free(fi_debug *d, uint32_t nsections)
+{
+    if (d->sec)
+        for (uint32_t i = 0; i < nsections; i++)
+            free(d->sec[i].payload.p);
+    free(d->sec);
+    memset(d, 0, sizeof *d);
+}
+
+int fi_debug_has_dwarf(const fs_wasm_module *m)
+{
+    for (uint32_t i = 0; i < m->nsections; i++)
+        if (name_is(&m->sections[i], ".debug_line"))
+            return 1;
+    return 0;
+}
