@@ -48,7 +48,47 @@ typedef struct em {
     uint32_t         np[FS_FI_NNP];
     int              private_tag;               /* forkinstr's own tag was thrown */
     int              err;
+    fi_fruns        *runs;      /* where the original bytes go, or NULL */
+    uint32_t         ins_base;  /* first instruction, from the body's start */
 } em;
+
+/* The original instruction at AT (LEN bytes) is written at output
+ * position OUT, OUT_LEN bytes long: records that, merged with the run
+ * before when both sides continue it.  A renumbered branch whose LEB
+ * changed size maps its opcode byte only. */
+static void mark_at(em *e, const uint8_t *at, uint32_t len, size_t out_pos, size_t out_len)
+{
+    fi_fruns *r = e->runs;
+    if (!r)
+        return;
+    uint32_t orig = e->ins_base + (uint32_t)(at - (e->fm->m->bytes + e->p->code_off));
+    uint32_t out = (uint32_t)out_pos;
+    if (len != out_len)
+        len = 1;
+    if (r->n && r->v[r->n - 3] + r->v[r->n - 1] == orig && r->v[r->n - 2] + r->v[r->n - 1] == out) {
+        r->v[r->n - 1] += len;
+        return;
+    }
+    if (r->n + 3 > r->cap) {
+        uint32_t cap = r->cap ? r->cap * 2 : 48;
+        uint32_t *v = realloc(r->v, (size_t)cap * sizeof *v);
+        if (!v) {
+            r->oom = 1;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    r->v[r->n++] = orig;
+    r->v[r->n++] = out;
+    r->v[r->n++] = len;
+}
+
+/* The same, the instruction unchanged and about to be written. */
+static void mark(em *e, const uint8_t *at, uint32_t len)
+{
+    mark_at(e, at, len, e->b->n, len);
+}
 
 /* N instructions on the normal path: in a loop they run per iteration;
  * elsewhere they belong to the entry or to a site (AT_SITE). */
@@ -459,6 +499,7 @@ static void branch(em *e, const fi_ins *in, const uint8_t *at)
     } else {
         fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
     }
+    mark_at(e, at, len, before, e->b->n - before);
     e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
 }
 
@@ -542,6 +583,7 @@ static void xpayload(em *e, const fi_ins *in, int take)
  * (FI_TAIL) as the plain call: the same immediates after the opcode. */
 static void copy(em *e, const fi_ins *in, const uint8_t *at)
 {
+    mark(e, at, in->len);
     if (!(in->flags & FI_TAIL)) {
         fi_put_bytes(e->b, at, in->len);
         return;
@@ -598,6 +640,7 @@ static void body(em *e, const uint8_t *code)
         const uint8_t *at = code + in->off;
         switch (in->op) {
         case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF: case FS_OP_TRY:
+            mark(e, at, in->len);
             fi_put_bytes(e->b, at, in->len);
             e->odefer[e->norig] = defer;
             if (defer != FI_NONE)
@@ -612,10 +655,12 @@ static void body(em *e, const uint8_t *code)
             e->norig--;
             e->loops -= e->oloop[e->norig];
             e->ntop--;
-            if (in->op == FS_OP_DELEGATE)   /* its label counts from outside the try */
+            if (in->op == FS_OP_DELEGATE) {  /* its label counts from outside the try */
                 branch(e, in, at);
-            else
+            } else {
+                mark(e, at, in->len);
                 fi_put_bytes(e->b, at, in->len);
+            }
             if (e->odefer[e->norig] != FI_NONE)
                 open_wraps(e, e->odefer[e->norig]);
             break;
@@ -728,6 +773,11 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
     e.fm = fm;
     e.miss = miss;
     e.b = &tmp;
+    if (fm->fruns) {
+        e.runs = &fm->fruns[p->func];
+        e.runs->n = 0;          /* a redo starts over */
+        e.ins_base = p->code_off - p->body_off;
+    }
     if (p->refused) {
         fi_put_bytes(&tmp, body_bytes, p->locals_bytes);
         guarded_body(&e, code);
@@ -782,7 +832,9 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         np(&e, 0, 1);
         put_op(&e, FS_OP_END);                        /* end $unwind */
         epilogue(&e, fe, nfe, size);
-        fi_put_op(&tmp, FS_OP_END);                   /* the function's own end */
+        /* the function's own end, now after the epilogue */
+        mark(&e, code + p->ins[p->nins - 1].off, 1);
+        fi_put_op(&tmp, FS_OP_END);
         uint32_t saved = 0;
         for (uint32_t l = 0; l < p->nlocals; l++)
             saved += p->save[l];
@@ -799,7 +851,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         free(e.pend);
         free(fe);
     }
-    if (tmp.oom || e.err) {
+    if (tmp.oom || e.err || (e.runs && e.runs->oom)) {
         free(tmp.p);
         return FS_ERR_NOMEM;
     }

@@ -184,3 +184,97 @@ int fi_debug_has_dwarf(const fs_wasm_module *m)
             return 1;
     return 0;
 }
+
+/* ---- the address map ------------------------------------------------ */
+
+static int push(fi_amap *a, uint32_t orig, uint32_t out, uint32_t len)
+{
+    if (a->nruns == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 1024;
+        fi_run *v = realloc(a->runs, cap * sizeof *v);
+        if (!v)
+            return FS_ERR_NOMEM;
+        a->runs = v;
+        a->cap = cap;
+    }
+    a->runs[a->nruns++] = (fi_run){ orig, out, len };
+    return FS_OK;
+}
+
+int fi_amap_build(fi_amap *a, const fs_wasm_module *m, const fi_fruns *fruns,
+                  const fi_buf *code)
+{
+    memset(a, 0, sizeof *a);
+    uint32_t lo = m->nfunc_imports, n = m->nfuncs - lo;
+    uint32_t base = m->sections[m->code_section].offset;
+    a->nfuncs = n;
+    a->fbeg = malloc(((size_t)n + 1) * 4 * sizeof *a->fbeg);
+    if (!a->fbeg)
+        return FS_ERR_NOMEM;
+    a->fend = a->fbeg + n + 1;
+    a->obeg = a->fend + n + 1;
+    a->oend = a->obeg + n + 1;
+    /* the output code section: count, then size LEB + body per function
+     * (forkinstr's own bytes, so the unchecked reader is enough) */
+    const uint8_t *q = code->p;
+    fs_leb_u32(&q);
+    for (uint32_t i = 0; i < n; i++) {
+        const fs_func *fn = &m->funcs[lo + i];
+        uint32_t size = fs_leb_u32(&q);
+        a->fbeg[i] = fn->body_off - base;
+        a->fend[i] = a->fbeg[i] + fn->body_size;
+        a->obeg[i] = (uint32_t)(q - code->p);
+        a->oend[i] = a->obeg[i] + size;
+        q += size;
+        const fi_fruns *r = &fruns[lo + i];
+        int st = FS_OK;
+        if (r->n) {
+            for (uint32_t k = 0; k < r->n && !st; k += 3)
+                st = push(a, a->fbeg[i] + r->v[k], a->obeg[i] + r->v[k + 1], r->v[k + 2]);
+        } else if (size == fn->body_size) {
+            st = push(a, a->fbeg[i], a->obeg[i], size);     /* copied whole */
+        }
+        if (st)
+            return st;
+    }
+    return FS_OK;
+}
+
+void fi_amap_free(fi_amap *a)
+{
+    free(a->runs);
+    free(a->fbeg);
+    memset(a, 0, sizeof *a);
+}
+
+uint32_t fi_amap_lookup(const fi_amap *a, uint32_t orig)
+{
+    size_t lo = 0, hi = a->nruns;
+    while (lo < hi) {           /* the first run starting after ORIG */
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->runs[mid].orig <= orig)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!lo)
+        return FI_NONE;
+    const fi_run *r = &a->runs[lo - 1];
+    return orig - r->orig < r->len ? r->out + (orig - r->orig) : FI_NONE;
+}
+
+uint32_t fi_amap_func(const fi_amap *a, uint32_t orig, int end)
+{
+    size_t lo = 0, hi = a->nfuncs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->fbeg[mid] <= orig)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!lo)
+        return FI_NONE;
+    uint32_t f = (uint32_t)lo - 1;
+    return orig < a->fend[f] || (end && orig == a->fend[f]) ? f : FI_NONE;
+}

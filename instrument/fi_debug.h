@@ -20,10 +20,13 @@ typedef struct fi_amap {
     fi_run   *runs;   size_t nruns, cap;
     /* per defined function, in index order: its body (size LEB excluded)
      * in the input and in the output, as code-section offsets */
-    uint32_t *fbeg, *fend, *obeg, *oend;   uint32_t nfuncs;
-    int       oom;
+    uint32_t *fbeg, *fend, *obeg, *oend;   uint32_t nfuncs;   /* one allocation */
 } fi_amap;
 
+/* From the runs the emitter recorded per function (FRUNS, by function
+ * index) and the output code section payload CODE. */
+int  fi_amap_build(fi_amap *a, const fs_wasm_module *m, const fi_fruns *fruns,
+                   const fi_buf *code);
 void fi_amap_free(fi_amap *a);
 /* The output offset of input offset ORIG: inside a run, the same byte;
  * FI_NONE when ORIG lies in no run. */

@@ -336,6 +336,8 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
     if (fi_module_init(&fm, m, g, c))
         return FS_ERR_NOMEM;
     fi_debug dbg = { 0 };
+    fi_amap amap = { 0 };
+    int have_map = 0;
     int st = FS_OK;
     fi_buf code = { 0 };
     code.count_only = dry_run;
@@ -348,9 +350,27 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         goto done;
     }
     fi_put_u32(&code, ndef + 5);
+    /* Only a module whose line table is to be rewritten pays for the
+     * address map. */
+    int want_map = !dry_run && dmode == FS_FI_DEBUG_REWRITE && fi_debug_has_dwarf(m) &&
+                   m->code_section != UINT32_MAX;
+    if (want_map && !(fm.fruns = calloc((size_t)m->nfuncs + 1, sizeof *fm.fruns))) {
+        st = FS_ERR_NOMEM;
+        goto done;
+    }
     st = fi_run_funcs(&fm, stage, &code, r, threads);
     if (st)
         goto done;
+    if (want_map) {
+        st = fi_amap_build(&amap, m, fm.fruns, &code);
+        for (uint32_t f = 0; f < m->nfuncs; f++)
+            free(fm.fruns[f].v);
+        free(fm.fruns);
+        fm.fruns = NULL;
+        if (st)
+            goto done;
+        have_map = 1;
+    }
     build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg };
     static const fs_valtype i32 = { FS_VT_I32, 0 }, i64 = { FS_VT_I64, 0 };
     uint32_t t_i32_void, t_void, t_void_i32;
@@ -379,7 +399,7 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
     }
     r->code_before = m->code_section == UINT32_MAX ? 0 : m->sections[m->code_section].size;
     r->code_after = code.n;
-    if ((st = fi_debug_prepare(&dbg, m, dmode, NULL, r)))
+    if ((st = fi_debug_prepare(&dbg, m, dmode, have_map ? &amap : NULL, r)))
         goto done;
     if ((st = assemble(&bd, &out)))
         goto done;
@@ -398,6 +418,13 @@ done:
     free(code.p);
     free(out.p);
     fi_debug_free(&dbg, m->nsections);
+    fi_amap_free(&amap);
+    if (fm.fruns) {
+        for (uint32_t f = 0; f < m->nfuncs; f++)
+            free(fm.fruns[f].v);
+        free(fm.fruns);
+        fm.fruns = NULL;
+    }
     fi_module_free(&fm);
     if (st == FS_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory while instrumenting");
