@@ -98,6 +98,7 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
     int st = FS_OK;
     /* First the sections that hold addresses: rewritten or dropped. */
     int info_kept = 0, line_kept = 0;
+    unsigned line_version = 0;     /* of the rewritten line tables: 5 may use .debug_str */
     for (uint32_t i = 0; i < m->nsections && !st; i++) {
         const fs_section *s = &m->sections[i];
         int k = kind_of(s);
@@ -106,7 +107,10 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
         if (mode == FS_FI_DEBUG_KEEP_STALE) {
             d->sec[i].act = FI_DSEC_COPY;
             info_kept |= name_is(s, ".debug_info");
-            line_kept |= name_is(s, ".debug_line");
+            if (name_is(s, ".debug_line")) {
+                line_kept = 1;
+                line_version = 5;       /* unread: assume it may use .debug_str */
+            }
             st = note(r, s, FS_FI_DBG_STALE,
                       k == K_UNKNOWN ? "kept as it was (--keep-stale-debug); forksize does not "
                                        "know this section, so any code address in it is stale"
@@ -117,8 +121,10 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
         char why[200];
         int done = 0;
         if (name_is(s, ".debug_line") && amap) {
-            st = fi_dline_rewrite(m->bytes + s->offset, s->size, s->offset, amap,
-                                  &d->sec[i].payload, why, sizeof why);
+            /* the payload starts with the name: the DWARF comes after it */
+            uint32_t data = (uint32_t)((const uint8_t *)s->name + s->name_len - m->bytes);
+            st = fi_dline_rewrite(m->bytes + data, s->offset + s->size - data, data, amap,
+                                  &d->sec[i].payload, &line_version, why, sizeof why);
             if (st == FS_OK) {
                 d->sec[i].act = FI_DSEC_REWRITE;
                 line_kept = 1;
@@ -151,11 +157,16 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
             d->sec[i].act = FI_DSEC_DROP;
             st = note(r, s, FS_FI_DBG_DROPPED,
                       "dropped: only .debug_info reads it, and .debug_info was dropped");
-        } else if (k == K_STR && !info_kept && !line_kept) {
+        } else if (k == K_STR && !info_kept &&
+                   !(line_kept && (name_is(s, ".debug_line_str") || line_version >= 5))) {
+            /* A line table header names its files in .debug_line_str, or
+             * (version 5) possibly in .debug_str; before 5 it holds them. */
             d->sec[i].act = FI_DSEC_DROP;
             st = note(r, s, FS_FI_DBG_DROPPED,
-                      "dropped: only .debug_info and .debug_line read it, and both were "
-                      "dropped");
+                      line_kept ? "dropped: only .debug_info reads it (the line tables are "
+                                  "older than DWARF 5), and .debug_info was dropped"
+                                : "dropped: only .debug_info and .debug_line read it, and "
+                                  "both were dropped");
         } else if (k == K_MAP) {
             st = note(r, s, FS_FI_DBG_MAP_STALE,
                       name_is(s, "sourceMappingURL")

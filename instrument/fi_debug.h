@@ -52,9 +52,11 @@ int  fi_debug_has_dwarf(const fs_wasm_module *m);
 
 /* fi_dline.c: the .debug_line payload SEC (SIZE bytes, at file offset
  * FILE_OFF, for messages) rewritten through AMAP into OUT.  FS_OK with a
- * summary in WHY; FS_ERR_UNSUPPORTED or FS_ERR_MALFORMED with the reason
- * (and the offset) in WHY; FS_ERR_NOMEM. */
+ * summary in WHY and the highest line-table version in *VERSION (from 5
+ * on, a header may name strings in .debug_str); FS_ERR_UNSUPPORTED or
+ * FS_ERR_MALFORMED with the reason (and the offset) in WHY; FS_ERR_NOMEM. */
 int  fi_dline_rewrite(const uint8_t *sec, uint32_t size, uint32_t file_off,
-                      const fi_amap *amap, fi_buf *out, char *why, size_t why_size);
+                      const fi_amap *amap, fi_buf *out, unsigned *version, char *why,
+                      size_t why_size);
 
 #endif
