@@ -53,35 +53,14 @@ typedef struct em {
 } em;
 
 /* The original instruction at AT (LEN bytes) is written at output
- * position OUT, OUT_LEN bytes long: records that, merged with the run
- * before when both sides continue it.  A renumbered branch whose LEB
- * changed size maps its opcode byte only. */
+ * position OUT_POS, OUT_LEN bytes long: recorded for the address map
+ * (fi_debug.h).  A renumbered branch whose LEB changed size maps its
+ * opcode byte only. */
 static void mark_at(em *e, const uint8_t *at, uint32_t len, size_t out_pos, size_t out_len)
 {
-    fi_fruns *r = e->runs;
-    if (!r)
-        return;
-    uint32_t orig = e->ins_base + (uint32_t)(at - (e->fm->m->bytes + e->p->code_off));
-    uint32_t out = (uint32_t)out_pos;
-    if (len != out_len)
-        len = 1;
-    if (r->n && r->v[r->n - 3] + r->v[r->n - 1] == orig && r->v[r->n - 2] + r->v[r->n - 1] == out) {
-        r->v[r->n - 1] += len;
-        return;
-    }
-    if (r->n + 3 > r->cap) {
-        uint32_t cap = r->cap ? r->cap * 2 : 48;
-        uint32_t *v = realloc(r->v, (size_t)cap * sizeof *v);
-        if (!v) {
-            r->oom = 1;
-            return;
-        }
-        r->v = v;
-        r->cap = cap;
-    }
-    r->v[r->n++] = orig;
-    r->v[r->n++] = out;
-    r->v[r->n++] = len;
+    if (e->runs)
+        fi_fruns_add(e->runs, e->ins_base + (uint32_t)(at - (e->fm->m->bytes + e->p->code_off)),
+                     (uint32_t)out_pos, len == out_len ? len : 1);
 }
 
 /* The same, the instruction unchanged and about to be written. */

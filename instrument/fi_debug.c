@@ -81,7 +81,77 @@ static int note(fs_fi_result *r, const fs_section *s, fs_fi_debug_action act, co
     size_t len = s->name_len < sizeof n->section - 1 ? s->name_len : sizeof n->section - 1;
     memcpy(n->section, s->name, len);
     n->action = act;
-    snprintf(n->reason, sizeof n->reason, "%s", why);
+    snprintf(n->reason, sizeof n->reason, "%.199s", why);
+    return FS_OK;
+}
+
+/* The DWARF bytes of custom section S (after its name) and their file
+ * offset. */
+static const uint8_t *dwarf_of(const fs_wasm_module *m, const fs_section *s, uint32_t *size,
+                               uint32_t *file_off)
+{
+    uint32_t data = (uint32_t)((const uint8_t *)s->name + s->name_len - m->bytes);
+    *size = s->offset + s->size - data;
+    *file_off = data;
+    return m->bytes + data;
+}
+
+/* A copy of section I's DWARF into its payload, to be patched in place. */
+static uint8_t *copy_of(fi_debug *d, const fs_wasm_module *m, uint32_t i, uint32_t *size,
+                        uint64_t *base)
+{
+    uint32_t off;
+    const uint8_t *p = dwarf_of(m, &m->sections[i], size, &off);
+    *base = off;
+    fi_buf *b = &d->sec[i].payload;
+    fi_put_bytes(b, p, *size);
+    return b->oom ? NULL : (b->p ? b->p : (uint8_t *)"");
+}
+
+static uint32_t find(const fs_wasm_module *m, const char *name)
+{
+    for (uint32_t i = 0; i < m->nsections; i++)
+        if (m->sections[i].id == 0 && name_is(&m->sections[i], name))
+            return i;
+    return FI_NONE;
+}
+
+/* .debug_info with .debug_ranges, .debug_loc and .debug_aranges, patched
+ * in place (fi_dinfo.c); *OK 1 when rewritten, else each is dropped with
+ * WHY. */
+static int info_family(fi_debug *d, const fs_wasm_module *m, const fi_amap *amap,
+                       const fi_dline_offs *lines, int *ok, char *why, size_t why_size)
+{
+    static const char *const fam[4] = { ".debug_info", ".debug_ranges", ".debug_loc",
+                                        ".debug_aranges" };
+    uint32_t idx[4], ab = find(m, ".debug_abbrev");
+    for (int k = 0; k < 4; k++)
+        idx[k] = find(m, fam[k]);
+    fi_dinfo io;
+    memset(&io, 0, sizeof io);
+    uint32_t off;
+    io.abbrev = dwarf_of(m, &m->sections[ab], &io.abbrev_size, &off);
+    if (!(io.info = copy_of(d, m, idx[0], &io.info_size, &io.info_base)))
+        return FS_ERR_NOMEM;
+    if (idx[1] != FI_NONE && !(io.ranges = copy_of(d, m, idx[1], &io.ranges_size, &io.ranges_base)))
+        return FS_ERR_NOMEM;
+    if (idx[2] != FI_NONE && !(io.loc = copy_of(d, m, idx[2], &io.loc_size, &io.loc_base)))
+        return FS_ERR_NOMEM;
+    if (idx[3] != FI_NONE &&
+        !(io.aranges = copy_of(d, m, idx[3], &io.aranges_size, &io.aranges_base)))
+        return FS_ERR_NOMEM;
+    int st = fi_dinfo_rewrite(&io, amap, lines, why, why_size);
+    if (st == FS_ERR_NOMEM)
+        return st;
+    *ok = st == FS_OK;
+    for (int k = 0; k < 4; k++)
+        if (idx[k] != FI_NONE) {
+            d->sec[idx[k]].act = *ok ? FI_DSEC_REWRITE : FI_DSEC_DROP;
+            if (!*ok) {
+                free(d->sec[idx[k]].payload.p);
+                memset(&d->sec[idx[k]].payload, 0, sizeof d->sec[idx[k]].payload);
+            }
+        }
     return FS_OK;
 }
 
@@ -96,9 +166,38 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
     if (!d->sec)
         return FS_ERR_NOMEM;
     int st = FS_OK;
-    /* First the sections that hold addresses: rewritten or dropped. */
     int info_kept = 0, line_kept = 0;
     unsigned line_version = 0;     /* of the rewritten line tables: 5 may use .debug_str */
+    char line_why[200] = "", info_why[200] = "";
+    int line_done = 0, info_done = 0;
+    fi_dline_offs offs;
+    memset(&offs, 0, sizeof offs);
+    /* The rewrites, when there is a map: .debug_line, then the .debug_info
+     * family, whose DW_AT_stmt_list needs the line tables' new offsets. */
+    uint32_t li = find(m, ".debug_line"), ii = find(m, ".debug_info");
+    if (mode == FS_FI_DEBUG_REWRITE && amap && li != FI_NONE) {
+        uint32_t size, off;
+        const uint8_t *p = dwarf_of(m, &m->sections[li], &size, &off);
+        st = fi_dline_rewrite(p, size, off, amap, &d->sec[li].payload, &line_version, &offs,
+                              line_why, sizeof line_why);
+        line_done = 1;
+        if (st == FS_OK) {
+            d->sec[li].act = FI_DSEC_REWRITE;
+            line_kept = 1;
+        } else if (st == FS_ERR_MALFORMED || st == FS_ERR_UNSUPPORTED) {
+            st = FS_OK;
+            d->sec[li].act = FI_DSEC_DROP;
+            free(d->sec[li].payload.p);
+            memset(&d->sec[li].payload, 0, sizeof d->sec[li].payload);
+        }
+    }
+    if (!st && line_kept && ii != FI_NONE && find(m, ".debug_abbrev") != FI_NONE) {
+        st = info_family(d, m, amap, &offs, &info_kept, info_why, sizeof info_why);
+        info_done = 1;
+    }
+    free(offs.old);
+    free(offs.now);
+    /* Then every section that holds addresses, in order: noted. */
     for (uint32_t i = 0; i < m->nsections && !st; i++) {
         const fs_section *s = &m->sections[i];
         int k = kind_of(s);
@@ -118,23 +217,20 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
                                        "point into the input's code, which forkinstr moved");
             continue;
         }
-        char why[200];
-        int done = 0;
-        if (name_is(s, ".debug_line") && amap) {
-            /* the payload starts with the name: the DWARF comes after it */
-            uint32_t data = (uint32_t)((const uint8_t *)s->name + s->name_len - m->bytes);
-            st = fi_dline_rewrite(m->bytes + data, s->offset + s->size - data, data, amap,
-                                  &d->sec[i].payload, &line_version, why, sizeof why);
-            if (st == FS_OK) {
-                d->sec[i].act = FI_DSEC_REWRITE;
-                line_kept = 1;
-                done = 1;
-                st = note(r, s, FS_FI_DBG_REWRITTEN, why);
-            } else if (st == FS_ERR_MALFORMED || st == FS_ERR_UNSUPPORTED) {
-                st = FS_OK;     /* why says what; the section is dropped below */
-            } else {
-                break;
-            }
+        int in_family = name_is(s, ".debug_info") || name_is(s, ".debug_ranges") ||
+                        name_is(s, ".debug_loc") || name_is(s, ".debug_aranges");
+        char why[240];
+        if (i == li && line_done) {
+            snprintf(why, sizeof why, "%s", line_why);
+        } else if (in_family && info_done) {
+            if (i == ii || info_kept)
+                snprintf(why, sizeof why, "%s", i == ii ? info_why : "rewritten in place with .debug_info");
+            else
+                snprintf(why, sizeof why, "dropped with .debug_info (%.190s)",
+                         info_why[0] == 'd' ? info_why + 9 : info_why);
+        } else if (in_family && ii != FI_NONE && !line_kept) {
+            snprintf(why, sizeof why, "dropped: it holds code addresses, which forkinstr "
+                                      "moved, and forksize rewrites it only with .debug_line");
         } else if (k == K_UNKNOWN) {
             snprintf(why, sizeof why, "dropped: forksize does not know this debug section, so "
                                       "it cannot tell whether it holds code addresses");
@@ -142,11 +238,11 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
             snprintf(why, sizeof why, "dropped: it holds code addresses, which forkinstr "
                                       "moved, and forksize cannot rewrite this section yet");
         }
-        if (!done) {
+        if (d->sec[i].act != FI_DSEC_REWRITE) {
             d->sec[i].act = FI_DSEC_DROP;
-            free(d->sec[i].payload.p);
-            memset(&d->sec[i].payload, 0, sizeof d->sec[i].payload);
             st = note(r, s, FS_FI_DBG_DROPPED, why);
+        } else {
+            st = note(r, s, FS_FI_DBG_REWRITTEN, why);
         }
     }
     /* Then the sections that only serve them. */
@@ -197,6 +293,27 @@ int fi_debug_has_dwarf(const fs_wasm_module *m)
 }
 
 /* ---- the address map ------------------------------------------------ */
+
+void fi_fruns_add(fi_fruns *r, uint32_t orig, uint32_t out, uint32_t len)
+{
+    if (r->n && r->v[r->n - 3] + r->v[r->n - 1] == orig && r->v[r->n - 2] + r->v[r->n - 1] == out) {
+        r->v[r->n - 1] += len;
+        return;
+    }
+    if (r->n + 3 > r->cap) {
+        uint32_t cap = r->cap ? r->cap * 2 : 48;
+        uint32_t *v = realloc(r->v, (size_t)cap * sizeof *v);
+        if (!v) {
+            r->oom = 1;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    r->v[r->n++] = orig;
+    r->v[r->n++] = out;
+    r->v[r->n++] = len;
+}
 
 static int push(fi_amap *a, uint32_t orig, uint32_t out, uint32_t len)
 {
@@ -272,6 +389,19 @@ uint32_t fi_amap_lookup(const fi_amap *a, uint32_t orig)
         return FI_NONE;
     const fi_run *r = &a->runs[lo - 1];
     return orig - r->orig < r->len ? r->out + (orig - r->orig) : FI_NONE;
+}
+
+uint32_t fi_amap_next(const fi_amap *a, uint32_t orig)
+{
+    size_t lo = 0, hi = a->nruns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a->runs[mid].orig <= orig)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < a->nruns ? (uint32_t)lo : FI_NONE;
 }
 
 uint32_t fi_amap_func(const fi_amap *a, uint32_t orig, int end)

@@ -31,6 +31,8 @@ void fi_amap_free(fi_amap *a);
 /* The output offset of input offset ORIG: inside a run, the same byte;
  * FI_NONE when ORIG lies in no run. */
 uint32_t fi_amap_lookup(const fi_amap *a, uint32_t orig);
+/* The first run that starts after ORIG, or FI_NONE. */
+uint32_t fi_amap_next(const fi_amap *a, uint32_t orig);
 /* The defined function (0-based among defined functions) whose input
  * body holds ORIG, or FI_NONE; END also accepts its end offset. */
 uint32_t fi_amap_func(const fi_amap *a, uint32_t orig, int end);
@@ -50,13 +52,37 @@ void fi_debug_free(fi_debug *d, uint32_t nsections);
 /* The module carries DWARF line info, so the address map is worth making. */
 int  fi_debug_has_dwarf(const fs_wasm_module *m);
 
+/* Where each line table went: its old and new offset in .debug_line,
+ * ascending (DW_AT_stmt_list is mapped through it). */
+typedef struct fi_dline_offs {
+    uint32_t *old, *now;   size_t n, cap;
+} fi_dline_offs;
+
 /* fi_dline.c: the .debug_line payload SEC (SIZE bytes, at file offset
  * FILE_OFF, for messages) rewritten through AMAP into OUT.  FS_OK with a
  * summary in WHY and the highest line-table version in *VERSION (from 5
  * on, a header may name strings in .debug_str); FS_ERR_UNSUPPORTED or
  * FS_ERR_MALFORMED with the reason (and the offset) in WHY; FS_ERR_NOMEM. */
 int  fi_dline_rewrite(const uint8_t *sec, uint32_t size, uint32_t file_off,
-                      const fi_amap *amap, fi_buf *out, unsigned *version, char *why,
-                      size_t why_size);
+                      const fi_amap *amap, fi_buf *out, unsigned *version,
+                      fi_dline_offs *offs, char *why, size_t why_size);
+
+/* fi_dinfo.c: the sections of a DWARF 2-4 .debug_info family, copies
+ * patched in place (NULL: the module lacks it), each with its payload's
+ * file offset for messages. */
+typedef struct fi_dinfo {
+    uint8_t       *info;     uint32_t info_size;     uint64_t info_base;
+    const uint8_t *abbrev;   uint32_t abbrev_size;
+    uint8_t       *ranges;   uint32_t ranges_size;   uint64_t ranges_base;
+    uint8_t       *loc;      uint32_t loc_size;      uint64_t loc_base;
+    uint8_t       *aranges;  uint32_t aranges_size;  uint64_t aranges_base;
+} fi_dinfo;
+
+/* Every code address in IO's sections mapped through AMAP, and each
+ * DW_AT_stmt_list through LINES.  FS_OK with a summary in WHY; else
+ * FS_ERR_UNSUPPORTED / FS_ERR_MALFORMED with the reason and offset in WHY
+ * (the copies are then half patched: drop them), or FS_ERR_NOMEM. */
+int  fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lines,
+                      char *why, size_t why_size);
 
 #endif

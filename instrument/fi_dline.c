@@ -215,8 +215,8 @@ static int on_row(void *ctx, const fs_dline_row *r)
 }
 
 int fi_dline_rewrite(const uint8_t *sec, uint32_t size, uint32_t file_off,
-                     const fi_amap *amap, fi_buf *out, unsigned *version, char *why,
-                     size_t why_size)
+                     const fi_amap *amap, fi_buf *out, unsigned *version,
+                     fi_dline_offs *offs, char *why, size_t why_size)
 {
     *version = 0;
     rw w;
@@ -237,6 +237,21 @@ int fi_dline_rewrite(const uint8_t *sec, uint32_t size, uint32_t file_off,
             *version = u.version;
         w.open = 0;
         size_t len_at = out->n;
+        if (offs->n == offs->cap) {
+            size_t cap = offs->cap ? offs->cap * 2 : 64;
+            uint32_t *o = realloc(offs->old, cap * sizeof *o);
+            if (o)
+                offs->old = o;
+            uint32_t *nw = o ? realloc(offs->now, cap * sizeof *nw) : NULL;
+            if (!o || !nw) {
+                st = FS_ERR_NOMEM;
+                break;
+            }
+            offs->now = nw;
+            offs->cap = cap;
+        }
+        offs->old[offs->n] = off;
+        offs->now[offs->n++] = (uint32_t)out->n;
         fi_put_bytes(out, "\0\0\0\0", 4);         /* unit_length, patched below */
         fi_put_bytes(out, sec + u.hdr, u.prog - u.hdr);
         st = fs_dline_unit_rows(sec, &u, file_off, on_row, &w, &w.addr_size, &err);

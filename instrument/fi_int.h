@@ -212,6 +212,10 @@ typedef struct fi_fruns {
     int       oom;
 } fi_fruns;
 
+/* fi_debug.c: appends the run (ORIG, OUT, LEN), merged with the last one
+ * when both sides continue it. */
+void fi_fruns_add(fi_fruns *r, uint32_t orig, uint32_t out, uint32_t len);
+
 /* Module facts the passes need beyond fs_wasm_module. */
 typedef struct fi_module {
     const fs_wasm_module *m;

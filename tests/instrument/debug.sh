@@ -8,11 +8,13 @@
 #       debug/dbg.c built with clang-14 -g for wasm32 (compile, then link
 #       apart: clang's link step would run wasm-opt, which rewrites the
 #       DWARF), plus a sourceMappingURL custom section appended by hand.
-#       Without a flag: every debug section forksize cannot rewrite is
-#       gone from the output (wasm-objdump -h) and named in exactly one
-#       warning on stderr, with its reason, and so are .debug_abbrev and
-#       .debug_str, which only serve them; .debug_line is rewritten
-#       (llvm-dwarfdump-14 reads it, the "lines" mode checks its rows);
+#       Without a flag, DWARF 4: .debug_line, .debug_info, .debug_loc and
+#       .debug_ranges are rewritten (present, changed, no warning;
+#       llvm-dwarfdump-14 --verify finds no error; "lines" checks them),
+#       .debug_abbrev and .debug_str kept byte for byte.  DWARF 5: only
+#       .debug_line is rewritten; every section forksize cannot rewrite
+#       is gone (wasm-objdump -h) and named in exactly one warning on
+#       stderr, with its reason, and so are those only they read;
 #       sourceMappingURL is kept with a warning that its map is stale; the
 #       warnings appear with -q too.  With --keep-stale-debug: every
 #       section is there, its payload byte for byte the input's, and each
@@ -30,15 +32,25 @@
 #       the golden file debug/dbg.lines, whose comments check each one by
 #       hand against dbg.c (FORKSIZE_REGEN_GOLDEN=1 rewrites its rows and
 #       keeps the comments: check them again).
+#       Then infocheck.mjs --strict: every code address of .debug_info and
+#       its lists (low_pc, high_pc, ranges, location lists) on the same
+#       instruction of the same function, stmt_list on the new line table.
 #   ruby
-#       The same check on the corpus module ruby (full DWARF, 422,660 rows
-#       in 9,774 functions); prints the time of each step.
+#       The same checks on the corpus module ruby (full DWARF, 422,660 rows
+#       in 9,774 functions; infocheck without --strict, since Binaryen made
+#       its DWARF and some addresses are no instruction's start), and
+#       llvm-dwarfdump --verify finds the same errors, kind by kind, in the
+#       output as in the input; prints the time of each step.  A missing
+#       corpus module fails the test (tests/lib/lib.sh: never a skip).
 #   malformed
 #       dbg.c's .debug_line broken four ways (unit_length past the section,
 #       version 9, 64-bit DWARF, an extended opcode's length past the
 #       table): forksize instrument still writes a valid module, exit 0,
 #       without .debug_line, and one warning names the section, the kind
-#       (malformed, or cannot rewrite) and the exact file offset.
+#       (malformed, or cannot rewrite) and the exact file offset.  Then its
+#       .debug_info's unit_length past the section: .debug_info goes with
+#       its lists and the sections only it reads, each warned about, the
+#       offset named; .debug_line is still rewritten.
 #   selftest
 #       the checks of "sections" reject a doctored output (a .debug_line
 #       copied through stale) and a missing warning; linecheck rejects the
@@ -69,12 +81,19 @@ t_init debug
 note() { echo "debug: $*"; }
 
 ROOT=import:env.fork
-# The sections dbg.c gets from clang-14 -O1 -g (checked, so that a change
-# of compiler output is noticed rather than silently testing less).
-ADDR_SECTIONS=".debug_info .debug_loc .debug_ranges"
-# Of those with addresses, the ones forksize rewrites (the others are dropped).
-REWRITTEN=".debug_line"
-SERVING_SECTIONS=".debug_abbrev .debug_str"
+# What forksize does with each section of dbg.c's build (checked, so that
+# a change of clang's output is noticed rather than silently testing
+# less).  DWARF 4 (-g): everything rewritten or kept.  DWARF 5
+# (-gdwarf-5): only the line table is rewritten; .debug_info 5 is not yet,
+# so it goes, with the sections only it reads.
+V4_REWRITTEN=".debug_line .debug_info .debug_loc .debug_ranges"
+V4_KEPT=".debug_abbrev .debug_str"
+V4_DROPPED=""
+V5_REWRITTEN=".debug_line"
+V5_KEPT=".debug_line_str .debug_str"
+V5_DROPPED=".debug_info .debug_loclists .debug_rnglists .debug_addr .debug_abbrev .debug_str_offsets"
+# the ones that hold code addresses (a stale warning with --keep-stale-debug)
+V4_ADDR=".debug_line .debug_info .debug_loc .debug_ranges"
 
 # build_fixture OUT [CFLAG]: dbg.c -> OUT (-g, or CFLAG such as
 # -gdwarf-5), with a sourceMappingURL section.
@@ -131,45 +150,55 @@ readable() {
     ok
 }
 
+# check_sections IN OUT ERR VARIANT: OUT's debug sections as VARIANT (v4,
+# v5, or stale: v4 with --keep-stale-debug) says, and the warnings in ERR.
 check_sections() {
-    local in=$1 out=$2 err=$3 stale=$4 s
+    local in=$1 out=$2 err=$3 variant=$4 s rewritten kept dropped
+    case $variant in
+        v4) rewritten=$V4_REWRITTEN kept=$V4_KEPT dropped=$V4_DROPPED ;;
+        v5) rewritten=$V5_REWRITTEN kept=$V5_KEPT dropped=$V5_DROPPED ;;
+        stale) rewritten="" kept="$V4_REWRITTEN $V4_KEPT" dropped="" ;;
+    esac
     sections "$in" > "$tmp/in.sec"
     sections "$out" > "$tmp/out.sec"
-    for s in $ADDR_SECTIONS $SERVING_SECTIONS .debug_line sourceMappingURL; do
+    for s in $rewritten $kept $dropped sourceMappingURL; do
         grep -qx -- "$s" "$tmp/in.sec" || fail "the fixture lacks $s: clang-14's output changed"
     done
-    if [ "$stale" = 1 ]; then
-        for s in $ADDR_SECTIONS .debug_line $SERVING_SECTIONS sourceMappingURL; do
-            payload "$in" "$s" "$tmp/p.in"
-            payload "$out" "$s" "$tmp/p.out"
-            [ -s "$tmp/p.out" ] || { fail "--keep-stale-debug: $s missing from the output"; continue; }
-            cmp -s "$tmp/p.in" "$tmp/p.out" || fail "--keep-stale-debug: $s changed"
-        done
-        for s in $ADDR_SECTIONS .debug_line; do warned "$err" "$s" "stale"; done
-        for s in $SERVING_SECTIONS; do
+    [ "$(grep -c '^\.debug_' "$tmp/in.sec")" = "$(echo $rewritten $kept $dropped | wc -w)" ] \
+        || fail "the fixture has debug sections this test does not list: $(grep '^\.debug_' "$tmp/in.sec" | tr '\n' ' ')"
+    for s in $kept; do
+        payload "$in" "$s" "$tmp/p.in"
+        payload "$out" "$s" "$tmp/p.out"
+        [ -s "$tmp/p.out" ] || { fail "$variant: $s missing from the output"; continue; }
+        cmp -s "$tmp/p.in" "$tmp/p.out" || fail "$variant: $s changed"
+    done
+    if [ "$variant" = stale ]; then
+        for s in $V4_ADDR; do warned "$err" "$s" "stale"; done
+        for s in $V4_KEPT; do
             if grep -q "warning: $s: " "$err"; then fail "$s: warned about, though it holds no address"; fi
         done
     else
-        for s in $ADDR_SECTIONS .debug_line $SERVING_SECTIONS; do
-            case " $REWRITTEN " in *" $s "*) continue ;; esac
+        for s in $dropped; do
             if grep -qx -- "$s" "$tmp/out.sec"; then fail "$s is still in the output"; fi
             warned "$err" "$s" "dropped: "
         done
-        for s in $REWRITTEN; do
-            # rewritten: present, different, readable by the oracle, no warning
+        for s in $rewritten; do
+            # rewritten: present, different, no warning (the oracle reads it below)
             grep -qx -- "$s" "$tmp/out.sec" || fail "$s missing: it should be rewritten"
             payload "$in" "$s" "$tmp/p.in"
             payload "$out" "$s" "$tmp/p.out"
             if cmp -s "$tmp/p.in" "$tmp/p.out"; then fail "$s copied as it was (stale)"; fi
             if grep -q "warning: $s: " "$err"; then fail "$s rewritten yet warned about"; fi
         done
+        for s in $kept; do
+            if grep -q "warning: $s: " "$err"; then fail "$s kept yet warned about"; fi
+        done
         "$LLVM_DWARFDUMP" --debug-line "$out" > "$tmp/dl.txt" 2> "$tmp/dl.err" \
             || fail "llvm-dwarfdump-14 --debug-line fails on the output"
         if [ -s "$tmp/dl.err" ]; then fail "llvm-dwarfdump-14 complains: $(head -3 "$tmp/dl.err")"; fi
-        case " $REWRITTEN " in
-            *" .debug_line "*) ;;
-            *) if grep -q '^debug_line\[' "$tmp/dl.txt"; then fail "the oracle still finds a line table"; fi ;;
-        esac
+        # the oracle's own consistency checks (line tables, DIE ranges, lists)
+        "$LLVM_DWARFDUMP" --verify "$out" > "$tmp/verify.txt" 2>&1 \
+            || fail "$variant: llvm-dwarfdump-14 --verify finds errors: $(grep -m3 error: "$tmp/verify.txt")"
     fi
     grep -qx sourceMappingURL "$tmp/out.sec" || fail "sourceMappingURL dropped"
     warned "$err" sourceMappingURL "source map .* stale"
@@ -179,17 +208,22 @@ mode_sections() {
     build_fixture "$tmp/dbg.wasm"
     "$FORKSIZE" instrument "$tmp/dbg.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
         || fail "forksize instrument failed: $(cat "$tmp/err")"
-    check_sections "$tmp/dbg.wasm" "$tmp/out.wasm" "$tmp/err" 0
+    check_sections "$tmp/dbg.wasm" "$tmp/out.wasm" "$tmp/err" v4
     readable "$tmp/out.wasm"
     "$FORKSIZE" instrument -q "$tmp/dbg.wasm" --root "$ROOT" -o "$tmp/outq.wasm" 2> "$tmp/errq" \
         || fail "forksize instrument -q failed"
     cmp -s "$tmp/out.wasm" "$tmp/outq.wasm" || fail "-q changed the output"
-    check_sections "$tmp/dbg.wasm" "$tmp/outq.wasm" "$tmp/errq" 0
+    check_sections "$tmp/dbg.wasm" "$tmp/outq.wasm" "$tmp/errq" v4
     "$FORKSIZE" instrument "$tmp/dbg.wasm" --keep-stale-debug --root "$ROOT" -o "$tmp/outk.wasm" \
         2> "$tmp/errk" || fail "forksize instrument --keep-stale-debug failed"
-    check_sections "$tmp/dbg.wasm" "$tmp/outk.wasm" "$tmp/errk" 1
+    check_sections "$tmp/dbg.wasm" "$tmp/outk.wasm" "$tmp/errk" stale
     readable "$tmp/outk.wasm"
-    note "$(grep -c warning "$tmp/err") warnings without the flag, $(grep -c warning "$tmp/errk") with it"
+    build_fixture "$tmp/dbg5.wasm" -gdwarf-5
+    "$FORKSIZE" instrument "$tmp/dbg5.wasm" --root "$ROOT" -o "$tmp/out5.wasm" 2> "$tmp/err5" \
+        || fail "forksize instrument failed (DWARF 5): $(cat "$tmp/err5")"
+    check_sections "$tmp/dbg5.wasm" "$tmp/out5.wasm" "$tmp/err5" v5
+    readable "$tmp/out5.wasm"
+    note "warnings: $(grep -c warning "$tmp/err") (DWARF 4), $(grep -c warning "$tmp/errk") (--keep-stale-debug), $(grep -c warning "$tmp/err5") (DWARF 5)"
 }
 
 mode_selftest() {
@@ -199,15 +233,15 @@ mode_selftest() {
     "$FORKSIZE" instrument "$tmp/dbg.wasm" --keep-stale-debug --root "$ROOT" -o "$tmp/outk.wasm" \
         2> /dev/null || fail "forksize instrument --keep-stale-debug failed"
     # a stale output passed off as rewritten, and a warning gone missing
-    grep -v "warning: .debug_loc: " "$tmp/err" > "$tmp/err.doctored" || true
+    grep -v "warning: sourceMappingURL: " "$tmp/err" > "$tmp/err.doctored" || true
     local base=$T_FAILS
-    ( t_init inner; check_sections "$tmp/dbg.wasm" "$tmp/outk.wasm" "$tmp/err" 0 > "$tmp/st1" 2>&1; t_done ) \
+    ( t_init inner; check_sections "$tmp/dbg.wasm" "$tmp/outk.wasm" "$tmp/err" v4 > "$tmp/st1" 2>&1; t_done ) \
         && fail "selftest: a stale .debug_line passed" || ok
-    ( t_init inner; check_sections "$tmp/dbg.wasm" "$tmp/out.wasm" "$tmp/err.doctored" 0 > "$tmp/st2" 2>&1; t_done ) \
+    ( t_init inner; check_sections "$tmp/dbg.wasm" "$tmp/out.wasm" "$tmp/err.doctored" v4 > "$tmp/st2" 2>&1; t_done ) \
         > /dev/null && fail "selftest: a missing warning passed" || ok
     grep -q "\.debug_line \(is still in the output\|copied as it was\)" "$tmp/st1" \
         || fail "selftest: the stale copy was caught, but not for .debug_line: $(head -3 "$tmp/st1")"
-    grep -q ".debug_loc: 0 warnings" "$tmp/st2" || fail "selftest: the missing warning was not the failure: $(head -3 "$tmp/st2")"
+    grep -q "sourceMappingURL: 0 warnings" "$tmp/st2" || fail "selftest: the missing warning was not the failure: $(head -3 "$tmp/st2")"
     # linecheck on a stale copy of the line table must fail
     "$LLVM_DWARFDUMP" --debug-line "$tmp/dbg.wasm" > "$tmp/in.lines"
     "$LLVM_DWARFDUMP" --debug-line "$tmp/outk.wasm" > "$tmp/stale.lines"
@@ -216,6 +250,15 @@ mode_selftest() {
         fail "selftest: linecheck accepts the stale line table"
     else
         ok "linecheck rejects the stale table: $(head -1 "$tmp/lc.err")"
+    fi
+    # infocheck on a stale .debug_info must fail
+    "$LLVM_DWARFDUMP" --debug-info "$tmp/dbg.wasm" > "$tmp/in.info"
+    "$LLVM_DWARFDUMP" --debug-info "$tmp/outk.wasm" > "$tmp/stale.info"
+    if "$NODE" "$FI_SRC/infocheck.mjs" "$tmp/dbg.wasm" "$tmp/in.info" "$tmp/outk.wasm" \
+        "$tmp/stale.info" --strict > "$tmp/ic.out" 2> "$tmp/ic.err"; then
+        fail "selftest: infocheck accepts the stale .debug_info"
+    else
+        ok "infocheck rejects the stale .debug_info: $(head -1 "$tmp/ic.err")"
     fi
     [ "$T_FAILS" = "$base" ] && note "OK: the checks reject a stale .debug_line and a missing warning"
 }
@@ -230,6 +273,20 @@ linecheck() {
     "$NODE" "$FI_SRC/linecheck.mjs" "$1" "$tmp/in.lines" "$2" "$tmp/out.lines" ${3:+"$3"} \
         > "$tmp/lc.out" 2> "$tmp/lc.err" || { cat "$tmp/lc.err" >&2; fail "linecheck failed"; return; }
     cat "$tmp/lc.out"
+    ok
+}
+
+# infocheck IN OUT [--strict]: llvm-dwarfdump-14 --debug-info on both, then
+# infocheck.mjs.
+infocheck() {
+    "$LLVM_DWARFDUMP" --debug-info "$1" > "$tmp/in.info" 2> "$tmp/dd.err" \
+        || fail "llvm-dwarfdump-14 --debug-info fails on $1: $(head -3 "$tmp/dd.err")"
+    "$LLVM_DWARFDUMP" --debug-info "$2" > "$tmp/out.info" 2> "$tmp/dd.err" \
+        || fail "llvm-dwarfdump-14 --debug-info fails on $2: $(head -3 "$tmp/dd.err")"
+    "$NODE" "$FI_SRC/infocheck.mjs" "$1" "$tmp/in.info" "$2" "$tmp/out.info" ${3:+"$3"} \
+        > "$tmp/ic.out" 2> "$tmp/ic.err" || { cat "$tmp/ic.err" >&2; fail "infocheck failed"; return; }
+    cat "$tmp/ic.out"
+    rm -f "$tmp/in.info" "$tmp/out.info"
     ok
 }
 
@@ -249,6 +306,7 @@ mode_lines() {
     "$FORKSIZE" instrument -q "$tmp/dbg.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
         || fail "forksize instrument failed"
     linecheck "$tmp/dbg.wasm" "$tmp/out.wasm" "$tmp/rows.raw"
+    infocheck "$tmp/dbg.wasm" "$tmp/out.wasm" --strict
     # the source path is wherever the tree is: keep the file's name
     sed 's|^\(d[0-9]*\) [^ ]*/\([^/ :]*\):|\1 \2:|' "$tmp/rows.raw" > "$tmp/rows"
     if t_regen; then
@@ -270,16 +328,32 @@ mode_lines() {
 }
 
 mode_ruby() {
-    local module=$corpus_dir/ruby.wasm t0 t1 t2
+    local module=$corpus_dir/ruby.wasm t0 t1 t2 t3 t4
     t_module "$module"
     t0=$(date +%s.%N)
     "$FORKSIZE" instrument -q "$module" --root 'import:*' -o "$tmp/out.wasm" 2> "$tmp/err" \
         || fail "forksize instrument ruby failed: $(tail -3 "$tmp/err")"
     t1=$(date +%s.%N)
-    grep -q "warning: .debug_line" "$tmp/err" && fail ".debug_line not rewritten: $(grep .debug_line "$tmp/err")"
+    if grep -q "warning: .debug_" "$tmp/err"; then fail "a debug section not rewritten: $(grep warning: "$tmp/err")"; fi
     linecheck "$module" "$tmp/out.wasm"
     t2=$(date +%s.%N)
-    note "$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "forksize instrument %.1f s; dwarfdump x2 + linecheck %.1f s", b - a, c - b }')"
+    infocheck "$module" "$tmp/out.wasm"
+    t3=$(date +%s.%N)
+    # ruby's DWARF (Binaryen-processed) already fails llvm-dwarfdump's
+    # verifier 33,414 times; the output must fail it the same way, kind by
+    # kind, and no more
+    "$LLVM_DWARFDUMP" --verify "$module" > "$tmp/v.in" 2>&1 || true
+    "$LLVM_DWARFDUMP" --verify "$tmp/out.wasm" > "$tmp/v.out" 2>&1 || true
+    grep 'error:' "$tmp/v.in" | sed 's/0x[0-9a-f]*/X/g' | sort | uniq -c > "$tmp/v.in.kinds" || true
+    grep 'error:' "$tmp/v.out" | sed 's/0x[0-9a-f]*/X/g' | sort | uniq -c > "$tmp/v.out.kinds" || true
+    if diff "$tmp/v.in.kinds" "$tmp/v.out.kinds" > "$tmp/v.diff"; then
+        ok "llvm-dwarfdump --verify: the same $(grep -c error: "$tmp/v.out" || true) errors as the input's, kind by kind"
+    else
+        cat "$tmp/v.diff"
+        fail "llvm-dwarfdump --verify finds other errors in the output than in the input"
+    fi
+    t4=$(date +%s.%N)
+    note "$(awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v e="$t4" 'BEGIN { printf "forksize instrument %.1f s; dwarfdump x2 + linecheck %.1f s; infocheck %.1f s; verify %.1f s", b - a, c - b, d - c, e - d }')"
 }
 
 # patch FILE OFFSET HEXBYTES: overwrite bytes at OFFSET.
@@ -290,13 +364,15 @@ patch() {
 mode_malformed() {
     build_fixture "$tmp/dbg.wasm"
     "$WASM_OBJDUMP" -h "$tmp/dbg.wasm" > "$tmp/h.txt"
-    local start data prog case off want
+    local start data prog case off want istart idata
     start=$(grep '".debug_line"$' "$tmp/h.txt" | sed 's/.*start=0x\([0-9a-f]*\).*/\1/')
+    istart=$(grep '".debug_info"$' "$tmp/h.txt" | sed 's/.*start=0x\([0-9a-f]*\).*/\1/')
+    idata=$((16#$istart + 1 + 11))
     data=$((16#$start + 1 + 11))        # after the name (1-byte length + ".debug_line")
     # the program: after unit_length (4), version (2), header_length (4) and the header
     prog=$(od -An -tu4 -j $((data + 6)) -N4 "$tmp/dbg.wasm" | tr -d ' ')
     prog=$((data + 10 + prog))
-    for case in length version dwarf64 extended; do
+    for case in length version dwarf64 extended info; do
         cp "$tmp/dbg.wasm" "$tmp/bad.wasm"
         case $case in
             length)   patch "$tmp/bad.wasm" "$data" 00ffff7f; off=$data; want="malformed.*unit_length" ;;
@@ -306,6 +382,16 @@ mode_malformed() {
                       [ "$(od -An -tx1 -j "$prog" -N3 "$tmp/bad.wasm" | tr -d ' ')" = 000502 ] \
                           || fail "dbg.c's line program does not open with DW_LNE_set_address"
                       patch "$tmp/bad.wasm" $((prog + 1)) 7f; off=$prog; want="malformed.*extended" ;;
+            info)     # .debug_info's unit_length past its end: the line table stays
+                      patch "$tmp/bad.wasm" "$idata" 00ffff7f
+                      "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
+                          || { fail "info: forksize instrument failed: $(tail -2 "$tmp/err")"; continue; }
+                      warned "$tmp/err" .debug_info "dropped: malformed at file offset $(printf '0x%x' "$idata"): compile unit"
+                      for s in .debug_loc .debug_ranges .debug_abbrev .debug_str; do warned "$tmp/err" "$s" "dropped"; done
+                      if grep -q "warning: .debug_line" "$tmp/err"; then fail "info: .debug_line warned about"; fi
+                      "$WASM_VALIDATE" --enable-all "$tmp/out.wasm" || fail "info: output invalid"
+                      note "info: $(grep 'warning: .debug_info' "$tmp/err" | sed 's/.*warning: //')"
+                      continue ;;
         esac
         if ! "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err"; then
             fail "$case: forksize instrument failed: $(tail -2 "$tmp/err")"
