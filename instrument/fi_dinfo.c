@@ -326,12 +326,18 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
             }
             int64_t sz = form_size(d, form, p, end, asz, version);
             if (sz < 0 || sz > end - p) {
-                fail_at(d, sz < 0 && form > 0x20 ? FS_ERR_UNSUPPORTED : FS_ERR_MALFORMED,
-                        d->info_base + p, sz < 0 && form > 0x20
-                        ? "a DIE uses a form forksize does not rewrite" : "a DIE attribute runs past its unit");
+                /* the forms form_size() reads: 0x01-0x19 but 0x02, and two GNU ones */
+                int known = (form >= 0x01 && form <= 0x19 && form != 0x02) || form == 0x20 ||
+                            form == 0x1f20 || form == 0x1f21;
+                fail_at(d, known ? FS_ERR_MALFORMED : FS_ERR_UNSUPPORTED, d->info_base + p,
+                        known ? "a DIE attribute runs past its unit"
+                              : "a DIE uses a form forksize does not rewrite");
                 return;
             }
+            /* a section offset: sec_offset, or data4 as DWARF 2 and 3 have
+             * it (and some producers for stmt_list and ranges in 4) */
             int off4 = (version >= 4 && form == 0x17) || (version < 4 && form == 0x06);
+            int off4sr = form == 0x17 || form == 0x06;
             if (attr == 0x11 && form == 0x01) {                 /* low_pc */
                 low_at = p;
                 has_low = 1;
@@ -341,7 +347,7 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                 has_high = 1;
             } else if ((attr == 0x52 || attr == 0x7d || attr == 0x81) && form == 0x01) {
                 set(d->info + p, asz, map(d, get(d->info + p, asz)));   /* entry_pc, call pcs */
-            } else if (attr == 0x10 && off4) {                  /* stmt_list */
+            } else if (attr == 0x10 && off4sr) {                /* stmt_list */
                 uint64_t o = get(d->info + p, 4);
                 size_t lo = 0, hi = d->lines->n;       /* old offsets ascend */
                 while (lo < hi) {
@@ -410,8 +416,7 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
             while (form == 0x16)
                 uleb(d->info, end, &q, &form);
             int64_t sz = form_size(d, form, q, end, asz, version);
-            int off4 = (version >= 4 && form == 0x17) || (version < 4 && form == 0x06);
-            if (attr == 0x55 && off4) {
+            if (attr == 0x55 && (form == 0x17 || form == 0x06)) {
                 if (!d->ranges) {
                     fail_at(d, FS_ERR_MALFORMED, d->info_base + q, "DW_AT_ranges but no .debug_ranges");
                     return;
