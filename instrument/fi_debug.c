@@ -191,8 +191,10 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
             memset(&d->sec[li].payload, 0, sizeof d->sec[li].payload);
         }
     }
-    if (!st && line_kept && ii != FI_NONE && find(m, ".debug_abbrev") != FI_NONE) {
-        st = info_family(d, m, amap, &offs, &info_kept, info_why, sizeof info_why);
+    if (!st && mode == FS_FI_DEBUG_REWRITE && amap && (line_kept || li == FI_NONE) &&
+        ii != FI_NONE && find(m, ".debug_abbrev") != FI_NONE) {
+        st = info_family(d, m, amap, li == FI_NONE ? NULL : &offs, &info_kept, info_why,
+                         sizeof info_why);
         info_done = 1;
     }
     free(offs.old);
@@ -228,7 +230,7 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
             else
                 snprintf(why, sizeof why, "dropped with .debug_info (%.190s)",
                          info_why[0] == 'd' ? info_why + 9 : info_why);
-        } else if (in_family && ii != FI_NONE && !line_kept) {
+        } else if (in_family && ii != FI_NONE && li != FI_NONE && !line_kept) {
             snprintf(why, sizeof why, "dropped: it holds code addresses, which forkinstr "
                                       "moved, and forksize rewrites it only with .debug_line");
         } else if (k == K_UNKNOWN) {
@@ -286,10 +288,7 @@ void fi_debug_free(fi_debug *d, uint32_t nsections)
 
 int fi_debug_has_dwarf(const fs_wasm_module *m)
 {
-    for (uint32_t i = 0; i < m->nsections; i++)
-        if (name_is(&m->sections[i], ".debug_line"))
-            return 1;
-    return 0;
+    return find(m, ".debug_line") != FI_NONE || find(m, ".debug_info") != FI_NONE;
 }
 
 /* ---- the address map ------------------------------------------------ */

@@ -49,7 +49,8 @@ typedef struct fi_debug {
 int  fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode,
                       const fi_amap *amap, fs_fi_result *r);
 void fi_debug_free(fi_debug *d, uint32_t nsections);
-/* The module carries DWARF line info, so the address map is worth making. */
+/* The module carries DWARF (.debug_line or .debug_info), so the address
+ * map is worth making. */
 int  fi_debug_has_dwarf(const fs_wasm_module *m);
 
 /* Where each line table went: its old and new offset in .debug_line,
@@ -79,7 +80,8 @@ typedef struct fi_dinfo {
 } fi_dinfo;
 
 /* Every code address in IO's sections mapped through AMAP, and each
- * DW_AT_stmt_list through LINES.  FS_OK with a summary in WHY; else
+ * DW_AT_stmt_list through LINES (NULL: the module has no .debug_line, so
+ * stmt_list names nothing and stays).  FS_OK with a summary in WHY; else
  * FS_ERR_UNSUPPORTED / FS_ERR_MALFORMED with the reason and offset in WHY
  * (the copies are then half patched: drop them), or FS_ERR_NOMEM. */
 int  fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lines,

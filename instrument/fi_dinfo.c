@@ -347,6 +347,8 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                 has_high = 1;
             } else if ((attr == 0x52 || attr == 0x7d || attr == 0x81) && form == 0x01) {
                 set(d->info + p, asz, map(d, get(d->info + p, asz)));   /* entry_pc, call pcs */
+            } else if (attr == 0x10 && off4sr && !d->lines) {
+                ;               /* no .debug_line: it names nothing, before or after */
             } else if (attr == 0x10 && off4sr) {                /* stmt_list */
                 uint64_t o = get(d->info + p, 4);
                 size_t lo = 0, hi = d->lines->n;       /* old offsets ascend */

@@ -350,7 +350,7 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         goto done;
     }
     fi_put_u32(&code, ndef + 5);
-    /* Only a module whose line table is to be rewritten pays for the
+    /* Only a module whose DWARF is to be rewritten pays for the
      * address map. */
     int want_map = !dry_run && dmode == FS_FI_DEBUG_REWRITE && fi_debug_has_dwarf(m) &&
                    m->code_section != UINT32_MAX;

@@ -14,7 +14,10 @@
 #       .debug_abbrev and .debug_str kept byte for byte.  DWARF 5: only
 #       .debug_line is rewritten; every section forksize cannot rewrite
 #       is gone (wasm-objdump -h) and named in exactly one warning on
-#       stderr, with its reason, and so are those only they read;
+#       stderr, with its reason, and so are those only they read.
+#       DWARF 4 without .debug_line (llvm-objcopy-14 removes it): .debug_info
+#       is still rewritten (infocheck --strict), the verifier's complaints
+#       (a stmt_list naming nothing) are the input's;
 #       sourceMappingURL is kept with a warning that its map is stale; the
 #       warnings appear with -q too.  With --keep-stale-debug: every
 #       section is there, its payload byte for byte the input's, and each
@@ -223,6 +226,18 @@ mode_sections() {
         || fail "forksize instrument failed (DWARF 5): $(cat "$tmp/err5")"
     check_sections "$tmp/dbg5.wasm" "$tmp/out5.wasm" "$tmp/err5" v5
     readable "$tmp/out5.wasm"
+    # .debug_info without .debug_line (llvm-objcopy removes it): still
+    # rewritten, DW_AT_stmt_list left naming nothing, as in the input
+    local objcopy=${LLVM_DWARFDUMP%dwarfdump-14}objcopy-14
+    "$objcopy" --remove-section=.debug_line "$tmp/dbg.wasm" "$tmp/noline.wasm" \
+        || fail "$objcopy cannot remove .debug_line"
+    "$FORKSIZE" instrument "$tmp/noline.wasm" --root "$ROOT" -o "$tmp/outn.wasm" 2> "$tmp/errn" \
+        || fail "forksize instrument failed (no .debug_line): $(cat "$tmp/errn")"
+    if grep -q "warning: .debug_info" "$tmp/errn"; then fail "no .debug_line: $(grep .debug_info "$tmp/errn")"; fi
+    infocheck "$tmp/noline.wasm" "$tmp/outn.wasm" --strict
+    "$LLVM_DWARFDUMP" --verify "$tmp/noline.wasm" 2>&1 | grep error: | sort > "$tmp/vn.in" || true
+    "$LLVM_DWARFDUMP" --verify "$tmp/outn.wasm" 2>&1 | grep error: | sort > "$tmp/vn.out" || true
+    cmp -s "$tmp/vn.in" "$tmp/vn.out" || fail "no .debug_line: the verifier's errors changed: $(diff "$tmp/vn.in" "$tmp/vn.out" | head -3)"
     note "warnings: $(grep -c warning "$tmp/err") (DWARF 4), $(grep -c warning "$tmp/errk") (--keep-stale-debug), $(grep -c warning "$tmp/err5") (DWARF 5)"
 }
 
