@@ -175,7 +175,7 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
     /* The rewrites, when there is a map: .debug_line, then the .debug_info
      * family, whose DW_AT_stmt_list needs the line tables' new offsets. */
     uint32_t li = find(m, ".debug_line"), ii = find(m, ".debug_info");
-    if (mode == FS_FI_DEBUG_REWRITE && amap && li != FI_NONE) {
+    if (amap && li != FI_NONE) {
         uint32_t size, off;
         const uint8_t *p = dwarf_of(m, &m->sections[li], &size, &off);
         st = fi_dline_rewrite(p, size, off, amap, &d->sec[li].payload, &line_version, &offs,
@@ -191,7 +191,7 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
             memset(&d->sec[li].payload, 0, sizeof d->sec[li].payload);
         }
     }
-    if (!st && mode == FS_FI_DEBUG_REWRITE && amap && (line_kept || li == FI_NONE) &&
+    if (!st && amap && (line_kept || li == FI_NONE) &&
         ii != FI_NONE && find(m, ".debug_abbrev") != FI_NONE) {
         st = info_family(d, m, amap, li == FI_NONE ? NULL : &offs, &info_kept, info_why,
                          sizeof info_why);
@@ -205,20 +205,6 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
         int k = kind_of(s);
         if (k != K_ADDR && k != K_UNKNOWN)
             continue;
-        if (mode == FS_FI_DEBUG_KEEP_STALE) {
-            d->sec[i].act = FI_DSEC_COPY;
-            info_kept |= name_is(s, ".debug_info");
-            if (name_is(s, ".debug_line")) {
-                line_kept = 1;
-                line_version = 5;       /* unread: assume it may use .debug_str */
-            }
-            st = note(r, s, FS_FI_DBG_STALE,
-                      k == K_UNKNOWN ? "kept as it was (--keep-stale-debug); forksize does not "
-                                       "know this section, so any code address in it is stale"
-                                     : "kept as it was (--keep-stale-debug): its code addresses "
-                                       "point into the input's code, which forkinstr moved");
-            continue;
-        }
         int in_family = name_is(s, ".debug_info") || name_is(s, ".debug_ranges") ||
                         name_is(s, ".debug_loc") || name_is(s, ".debug_aranges");
         char why[240];
@@ -240,7 +226,27 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
             snprintf(why, sizeof why, "dropped: it holds code addresses, which forkinstr "
                                       "moved, and forksize cannot rewrite this section yet");
         }
-        if (d->sec[i].act != FI_DSEC_REWRITE) {
+        if (d->sec[i].act != FI_DSEC_REWRITE && mode == FS_FI_DEBUG_KEEP_STALE) {
+            /* asked for: the input's bytes, said to be stale, and kept
+             * for what reads them */
+            d->sec[i].act = FI_DSEC_COPY;
+            free(d->sec[i].payload.p);
+            memset(&d->sec[i].payload, 0, sizeof d->sec[i].payload);
+            info_kept |= name_is(s, ".debug_info");
+            if (name_is(s, ".debug_line")) {
+                line_kept = 1;
+                line_version = 5;       /* unread: assume it may use .debug_str */
+            }
+            const char *because = why;
+            if (!strncmp(because, "dropped: ", 9))
+                because += 9;
+            else if (!strncmp(because, "dropped ", 8))
+                because += 8;
+            char stale[240];
+            snprintf(stale, sizeof stale, "kept as it was, stale (--keep-stale-debug): %.190s",
+                     because);
+            st = note(r, s, FS_FI_DBG_STALE, stale);
+        } else if (d->sec[i].act != FI_DSEC_REWRITE) {
             d->sec[i].act = FI_DSEC_DROP;
             st = note(r, s, FS_FI_DBG_DROPPED, why);
         } else {

@@ -352,7 +352,7 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
     fi_put_u32(&code, ndef + 5);
     /* Only a module whose DWARF is to be rewritten pays for the
      * address map. */
-    int want_map = !dry_run && dmode == FS_FI_DEBUG_REWRITE && fi_debug_has_dwarf(m) &&
+    int want_map = !dry_run && dmode != FS_FI_DEBUG_MEASURE && fi_debug_has_dwarf(m) &&
                    m->code_section != UINT32_MAX;
     if (want_map && !(fm.fruns = calloc((size_t)m->nfuncs + 1, sizeof *fm.fruns))) {
         st = FS_ERR_NOMEM;

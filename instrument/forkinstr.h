@@ -211,7 +211,8 @@ typedef enum fs_fi_debug_mode {
                                 the reports (what fs_fi_run does; stale if written) */
     FS_FI_DEBUG_REWRITE,     /* rewrite what forksize can, drop the rest (the default
                                 of forksize instrument) */
-    FS_FI_DEBUG_KEEP_STALE   /* keep every section as it is, noting each stale one */
+    FS_FI_DEBUG_KEEP_STALE   /* rewrite what forksize can, keep the rest as it is,
+                                noting each stale one */
 } fs_fi_debug_mode;
 
 typedef struct fs_fi_result {

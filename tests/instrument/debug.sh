@@ -19,12 +19,13 @@
 #       is still rewritten (infocheck --strict), the verifier's complaints
 #       (a stmt_list naming nothing) are the input's;
 #       sourceMappingURL is kept with a warning that its map is stale; the
-#       warnings appear with -q too.  With --keep-stale-debug: every
-#       section is there, its payload byte for byte the input's, and each
-#       one holding code addresses is named in a "stale" warning.  Both
-#       outputs pass wasm-validate and both Binaryens read them
-#       (wasm-opt 108 and 132, which validate on read; 132 also writes the
-#       rewritten DWARF back with -g).
+#       warnings appear with -q too.  With --keep-stale-debug: DWARF 4's
+#       output is the same (everything was rewritten); DWARF 5's keeps what
+#       would have been dropped byte for byte, each section holding code
+#       addresses named in a "stale" warning, and still rewrites
+#       .debug_line.  The outputs pass wasm-validate and both Binaryens
+#       read them (wasm-opt 108 and 132, which validate on read; 132 also
+#       writes the rewritten DWARF back with -g).
 #   lines
 #       The line-table check (linecheck.mjs) on dbg.c, built with DWARF 4
 #       (-g) and with -gdwarf-5 (then .debug_line_str must stay): every row of the
@@ -56,8 +57,9 @@
 #       offset named; .debug_line is still rewritten.
 #   selftest
 #       the checks of "sections" reject a doctored output (a .debug_line
-#       copied through stale) and a missing warning; linecheck rejects the
-#       stale line table of --keep-stale-debug.
+#       copied through stale) and a missing warning; linecheck and
+#       infocheck reject an output whose .debug_line and .debug_info are the
+#       input's (put back with llvm-objcopy-14), as forksize wrote it before.
 #
 # Environment (tests/CMakeLists.txt): FORKSIZE, WASM_OBJDUMP,
 # WASM_VALIDATE, WASM_OPT, WASM_OPT_132, CLANG, LLVM_DWARFDUMP, NODE,
@@ -95,8 +97,10 @@ V4_DROPPED=""
 V5_REWRITTEN=".debug_line"
 V5_KEPT=".debug_line_str .debug_str"
 V5_DROPPED=".debug_info .debug_loclists .debug_rnglists .debug_addr .debug_abbrev .debug_str_offsets"
-# the ones that hold code addresses (a stale warning with --keep-stale-debug)
-V4_ADDR=".debug_line .debug_info .debug_loc .debug_ranges"
+# DWARF 5 with --keep-stale-debug: what would be dropped is kept as it was,
+# with a stale warning for each section that holds addresses
+V5_STALE=".debug_info .debug_loclists .debug_rnglists .debug_addr"
+V5_STALE_KEPT=".debug_line_str .debug_str .debug_abbrev .debug_str_offsets"
 
 # build_fixture OUT [CFLAG]: dbg.c -> OUT (-g, or CFLAG such as
 # -gdwarf-5), with a sourceMappingURL section.
@@ -154,52 +158,49 @@ readable() {
 }
 
 # check_sections IN OUT ERR VARIANT: OUT's debug sections as VARIANT (v4,
-# v5, or stale: v4 with --keep-stale-debug) says, and the warnings in ERR.
+# v5, or v5stale: v5 with --keep-stale-debug) says, and the warnings in ERR.
 check_sections() {
-    local in=$1 out=$2 err=$3 variant=$4 s rewritten kept dropped
+    local in=$1 out=$2 err=$3 variant=$4 s rewritten kept dropped stale=""
     case $variant in
         v4) rewritten=$V4_REWRITTEN kept=$V4_KEPT dropped=$V4_DROPPED ;;
         v5) rewritten=$V5_REWRITTEN kept=$V5_KEPT dropped=$V5_DROPPED ;;
-        stale) rewritten="" kept="$V4_REWRITTEN $V4_KEPT" dropped="" ;;
+        v5stale) rewritten=$V5_REWRITTEN kept=$V5_STALE_KEPT dropped="" stale=$V5_STALE ;;
     esac
     sections "$in" > "$tmp/in.sec"
     sections "$out" > "$tmp/out.sec"
-    for s in $rewritten $kept $dropped sourceMappingURL; do
+    for s in $rewritten $kept $dropped $stale sourceMappingURL; do
         grep -qx -- "$s" "$tmp/in.sec" || fail "the fixture lacks $s: clang-14's output changed"
     done
-    [ "$(grep -c '^\.debug_' "$tmp/in.sec")" = "$(echo $rewritten $kept $dropped | wc -w)" ] \
+    [ "$(grep -c '^\.debug_' "$tmp/in.sec")" = "$(echo $rewritten $kept $dropped $stale | wc -w)" ] \
         || fail "the fixture has debug sections this test does not list: $(grep '^\.debug_' "$tmp/in.sec" | tr '\n' ' ')"
-    for s in $kept; do
+    for s in $kept $stale; do
         payload "$in" "$s" "$tmp/p.in"
         payload "$out" "$s" "$tmp/p.out"
         [ -s "$tmp/p.out" ] || { fail "$variant: $s missing from the output"; continue; }
         cmp -s "$tmp/p.in" "$tmp/p.out" || fail "$variant: $s changed"
     done
-    if [ "$variant" = stale ]; then
-        for s in $V4_ADDR; do warned "$err" "$s" "stale"; done
-        for s in $V4_KEPT; do
-            if grep -q "warning: $s: " "$err"; then fail "$s: warned about, though it holds no address"; fi
-        done
-    else
-        for s in $dropped; do
-            if grep -qx -- "$s" "$tmp/out.sec"; then fail "$s is still in the output"; fi
-            warned "$err" "$s" "dropped: "
-        done
-        for s in $rewritten; do
-            # rewritten: present, different, no warning (the oracle reads it below)
-            grep -qx -- "$s" "$tmp/out.sec" || fail "$s missing: it should be rewritten"
-            payload "$in" "$s" "$tmp/p.in"
-            payload "$out" "$s" "$tmp/p.out"
-            if cmp -s "$tmp/p.in" "$tmp/p.out"; then fail "$s copied as it was (stale)"; fi
-            if grep -q "warning: $s: " "$err"; then fail "$s rewritten yet warned about"; fi
-        done
-        for s in $kept; do
-            if grep -q "warning: $s: " "$err"; then fail "$s kept yet warned about"; fi
-        done
-        "$LLVM_DWARFDUMP" --debug-line "$out" > "$tmp/dl.txt" 2> "$tmp/dl.err" \
-            || fail "llvm-dwarfdump-14 --debug-line fails on the output"
-        if [ -s "$tmp/dl.err" ]; then fail "llvm-dwarfdump-14 complains: $(head -3 "$tmp/dl.err")"; fi
-        # the oracle's own consistency checks (line tables, DIE ranges, lists)
+    for s in $stale; do warned "$err" "$s" "kept as it was, stale (--keep-stale-debug): "; done
+    for s in $dropped; do
+        if grep -qx -- "$s" "$tmp/out.sec"; then fail "$s is still in the output"; fi
+        warned "$err" "$s" "dropped: "
+    done
+    for s in $rewritten; do
+        # rewritten: present, different, no warning (the oracle reads it below)
+        grep -qx -- "$s" "$tmp/out.sec" || fail "$s missing: it should be rewritten"
+        payload "$in" "$s" "$tmp/p.in"
+        payload "$out" "$s" "$tmp/p.out"
+        if cmp -s "$tmp/p.in" "$tmp/p.out"; then fail "$s copied as it was (stale)"; fi
+        if grep -q "warning: $s: " "$err"; then fail "$s rewritten yet warned about"; fi
+    done
+    for s in $kept; do
+        if grep -q "warning: $s: " "$err"; then fail "$s kept yet warned about"; fi
+    done
+    "$LLVM_DWARFDUMP" --debug-line "$out" > "$tmp/dl.txt" 2> "$tmp/dl.err" \
+        || fail "llvm-dwarfdump-14 --debug-line fails on the output"
+    if [ -s "$tmp/dl.err" ]; then fail "llvm-dwarfdump-14 complains: $(head -3 "$tmp/dl.err")"; fi
+    # the oracle's own consistency checks (line tables, DIE ranges,
+    # lists); a stale .debug_info is not expected to pass them
+    if [ -z "$stale" ]; then
         "$LLVM_DWARFDUMP" --verify "$out" > "$tmp/verify.txt" 2>&1 \
             || fail "$variant: llvm-dwarfdump-14 --verify finds errors: $(grep -m3 error: "$tmp/verify.txt")"
     fi
@@ -217,15 +218,19 @@ mode_sections() {
         || fail "forksize instrument -q failed"
     cmp -s "$tmp/out.wasm" "$tmp/outq.wasm" || fail "-q changed the output"
     check_sections "$tmp/dbg.wasm" "$tmp/outq.wasm" "$tmp/errq" v4
+    # DWARF 4: forksize rewrites every section, so the flag changes nothing
     "$FORKSIZE" instrument "$tmp/dbg.wasm" --keep-stale-debug --root "$ROOT" -o "$tmp/outk.wasm" \
         2> "$tmp/errk" || fail "forksize instrument --keep-stale-debug failed"
-    check_sections "$tmp/dbg.wasm" "$tmp/outk.wasm" "$tmp/errk" stale
-    readable "$tmp/outk.wasm"
+    cmp -s "$tmp/out.wasm" "$tmp/outk.wasm" || fail "DWARF 4: --keep-stale-debug changed the output"
     build_fixture "$tmp/dbg5.wasm" -gdwarf-5
     "$FORKSIZE" instrument "$tmp/dbg5.wasm" --root "$ROOT" -o "$tmp/out5.wasm" 2> "$tmp/err5" \
         || fail "forksize instrument failed (DWARF 5): $(cat "$tmp/err5")"
     check_sections "$tmp/dbg5.wasm" "$tmp/out5.wasm" "$tmp/err5" v5
     readable "$tmp/out5.wasm"
+    "$FORKSIZE" instrument "$tmp/dbg5.wasm" --keep-stale-debug --root "$ROOT" -o "$tmp/outk.wasm" \
+        2> "$tmp/errk" || fail "forksize instrument --keep-stale-debug failed (DWARF 5)"
+    check_sections "$tmp/dbg5.wasm" "$tmp/outk.wasm" "$tmp/errk" v5stale
+    readable "$tmp/outk.wasm"
     # .debug_info without .debug_line (llvm-objcopy removes it): still
     # rewritten, DW_AT_stmt_list left naming nothing, as in the input
     local objcopy=${LLVM_DWARFDUMP%dwarfdump-14}objcopy-14
@@ -238,15 +243,21 @@ mode_sections() {
     "$LLVM_DWARFDUMP" --verify "$tmp/noline.wasm" 2>&1 | grep error: | sort > "$tmp/vn.in" || true
     "$LLVM_DWARFDUMP" --verify "$tmp/outn.wasm" 2>&1 | grep error: | sort > "$tmp/vn.out" || true
     cmp -s "$tmp/vn.in" "$tmp/vn.out" || fail "no .debug_line: the verifier's errors changed: $(diff "$tmp/vn.in" "$tmp/vn.out" | head -3)"
-    note "warnings: $(grep -c warning "$tmp/err") (DWARF 4), $(grep -c warning "$tmp/errk") (--keep-stale-debug), $(grep -c warning "$tmp/err5") (DWARF 5)"
+    note "warnings: $(grep -c warning "$tmp/err") (DWARF 4), $(grep -c warning "$tmp/err5") (DWARF 5), $(grep -c warning "$tmp/errk") (DWARF 5, --keep-stale-debug)"
 }
 
 mode_selftest() {
     build_fixture "$tmp/dbg.wasm"
     "$FORKSIZE" instrument "$tmp/dbg.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
         || fail "forksize instrument failed"
-    "$FORKSIZE" instrument "$tmp/dbg.wasm" --keep-stale-debug --root "$ROOT" -o "$tmp/outk.wasm" \
-        2> /dev/null || fail "forksize instrument --keep-stale-debug failed"
+    # a stale output, as forksize wrote it before it handled DWARF: the
+    # output with the input's .debug_line and .debug_info put back
+    local objcopy=${LLVM_DWARFDUMP%dwarfdump-14}objcopy-14
+    "$objcopy" --dump-section=.debug_line="$tmp/line.bin" --dump-section=.debug_info="$tmp/info.bin" \
+        "$tmp/dbg.wasm" "$tmp/junk.wasm" || fail "$objcopy cannot dump sections"
+    "$objcopy" --remove-section=.debug_line --remove-section=.debug_info "$tmp/out.wasm" "$tmp/cut.wasm" &&
+    "$objcopy" --add-section=.debug_line="$tmp/line.bin" --add-section=.debug_info="$tmp/info.bin" \
+        "$tmp/cut.wasm" "$tmp/outk.wasm" || fail "$objcopy cannot make the stale output"
     # a stale output passed off as rewritten, and a warning gone missing
     grep -v "warning: sourceMappingURL: " "$tmp/err" > "$tmp/err.doctored" || true
     local base=$T_FAILS
