@@ -14,7 +14,7 @@
 
 static const char usage[] =
 "usage: forksize instrument MODULE.wasm -o OUT.wasm [--root SPEC]... [--indirect POLICY]\n"
-"                          [--stages LIST] [-q]\n"
+"                          [--stages LIST] [--keep-stale-debug] [-q]\n"
 "\n"
 "Rewrites every function of the fork-path closure so that it can unwind and\n"
 "rewind (forkinstr; the Asyncify ABI: exports asyncify_start_unwind,\n"
@@ -27,11 +27,19 @@ static const char usage[] =
 "  --indirect POLICY   asyncify, table, typed (default) or none\n"
 "  --stages LIST       naive, cse or live, or a list of them (cumulative: the\n"
 "                      last one counts); default live, i.e. all of them\n"
-"  -q, --quiet         no summary on stderr\n"
+"  --keep-stale-debug  keep the debug sections forksize cannot rewrite as they\n"
+"                      are (their code addresses are then stale; each is named\n"
+"                      on stderr); without it they are dropped, with a warning;\n"
+"                      those it can rewrite are rewritten either way\n"
+"  -q, --quiet         no summary on stderr (the debug warnings still appear)\n"
 "  -h, --help          this text\n"
 "\n"
 "Functions forkinstr cannot handle are left as they are, with a trap after\n"
-"each call that could unwind, and listed on stderr.\n"
+"each call that could unwind, and listed on stderr.  forkinstr moves the\n"
+"code, so DWARF sections that hold code addresses are rewritten where\n"
+"forksize can and otherwise dropped, each with a warning on stderr; a\n"
+"sourceMappingURL is kept with a warning that its map is now stale\n"
+"(docs/instrumentation.md, Debug info).\n"
 "exit status: 0 written, 2 bad input or usage, 3 no root matched,\n"
 "             4 the module cannot be instrumented (no memory)\n";
 
@@ -53,6 +61,14 @@ static int write_module(const fs_analysis *a, const char *module, const char *ou
     }
     if (fs_out_commit(&o, &err))
         return fs_cli_fail(output, &err, FS_EXIT_BAD);
+    /* Never stale debug info silently: these print even with -q. */
+    for (uint32_t i = 0; i < r->ndebug; i++) {
+        const fs_fi_debug_note *d = &r->debug[i];
+        if (d->action != FS_FI_DBG_REWRITTEN)
+            fprintf(stderr, "forksize: %s: warning: %s: %s\n", module, d->section, d->reason);
+        else if (!quiet)
+            fprintf(stderr, "forksize: %s: %s: %s\n", module, d->section, d->reason);
+    }
     if (quiet)
         return FS_EXIT_OK;
     for (uint32_t i = 0; i < r->nfuncs; i++)
@@ -87,7 +103,7 @@ int fs_cmd_instrument(int argc, char **argv)
     fs_cli_analysis_init(&an);
     fs_cli_out_opts out = { 0, NULL, 0 };
     const char *module = NULL;
-    int stage = FS_FI_LIVE, quiet = 0;
+    int stage = FS_FI_LIVE, quiet = 0, keep_stale = 0;
     fs_error err;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *v;
@@ -106,6 +122,8 @@ int fs_cmd_instrument(int argc, char **argv)
                 return fs_cli_usage("instrument", "--stages needs a LIST");
             if ((stage = fs_fi_stage_parse(v)) < 0)
                 return fs_cli_usage("instrument", "unknown stage in '%.100s' (naive, cse, live)", v);
+        } else if (!strcmp(arg, "--keep-stale-debug")) {
+            keep_stale = 1;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
             quiet = 1;
         } else if (arg[0] == '-' && arg[1]) {
@@ -127,6 +145,7 @@ int fs_cmd_instrument(int argc, char **argv)
     ao.apply_default = 0;
     ao.stage = (unsigned)stage + 1;
     ao.keep_module = 1;
+    ao.fi_debug = keep_stale ? FS_FI_DEBUG_KEEP_STALE : FS_FI_DEBUG_REWRITE;
     fs_analysis a;
     int st = fs_cli_analyze(&a, module, &ao, 0);
     if (st < 0 && !a.c.nroots) {

@@ -25,6 +25,23 @@
 
 #include "emit_int.h"
 
+/* The original instruction at AT (LEN bytes) is written at output
+ * position OUT_POS, OUT_LEN bytes long: recorded for the address map
+ * (fi_debug.h).  A renumbered branch whose LEB changed size maps its
+ * opcode byte only. */
+static void mark_at(em *e, const uint8_t *at, uint32_t len, size_t out_pos, size_t out_len)
+{
+    if (e->runs)
+        fi_fruns_add(e->runs, e->ins_base + (uint32_t)(at - (e->fm->m->bytes + e->p->code_off)),
+                     (uint32_t)out_pos, len == out_len ? len : 1);
+}
+
+/* The same, the instruction unchanged and about to be written. */
+static void mark(em *e, const uint8_t *at, uint32_t len)
+{
+    mark_at(e, at, len, e->b->n, len);
+}
+
 /* Frame accesses: opcode and natural alignment per kind. */
 static const uint16_t load_op[5]  = { FS_OP_I32_LOAD, FS_OP_I64_LOAD, FS_OP_F32_LOAD,
                                       FS_OP_F64_LOAD, FS_OP_V128_LOAD };
@@ -360,6 +377,7 @@ static void branch(em *e, const fi_ins *in, const uint8_t *at)
         q = at + 1;
         fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
     }
+    mark_at(e, at, len, before, e->b->n - before);
     e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
 }
 
@@ -379,6 +397,7 @@ static void unwind_check(em *e, uint32_t k)
  * (FI_TAIL) as the plain call: the same immediates after the opcode. */
 static void copy(em *e, const fi_ins *in, const uint8_t *at)
 {
+    mark(e, at, in->len);
     if (!(in->flags & FI_TAIL)) {
         fi_put_bytes(e->b, at, in->len);
         return;
@@ -437,6 +456,7 @@ static void body(em *e, const uint8_t *code)
             fi_em_observe_close(e);
         switch (in->op) {
         case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF: case FS_OP_TRY:
+            mark(e, at, in->len);
             fi_put_bytes(e->b, at, in->len);
             e->odefer[e->norig] = defer;
             if (defer != FI_NONE)
@@ -453,10 +473,12 @@ static void body(em *e, const uint8_t *code)
             e->norig--;
             e->loops -= e->oloop[e->norig];
             e->ntop--;
-            if (in->op == FS_OP_DELEGATE)   /* its label counts from outside the try */
+            if (in->op == FS_OP_DELEGATE) {  /* its label counts from outside the try */
                 branch(e, in, at);
-            else
+            } else {
+                mark(e, at, in->len);
                 fi_put_bytes(e->b, at, in->len);
+            }
             if (e->odefer[e->norig] != FI_NONE)
                 open_wraps(e, e->odefer[e->norig]);
             break;
@@ -570,6 +592,11 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
     e.fm = fm;
     e.miss = miss;
     e.b = &tmp;
+    if (fm->fruns) {
+        e.runs = &fm->fruns[p->func];
+        e.runs->n = 0;          /* a redo starts over */
+        e.ins_base = p->code_off - p->body_off;
+    }
     if (p->refused) {
         fi_put_bytes(&tmp, body_bytes, p->locals_bytes);
         guarded_body(&e, code);
@@ -625,7 +652,9 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         np(&e, 0, 1);
         put_op(&e, FS_OP_END);                        /* end $unwind */
         epilogue(&e, fe, nfe, size);
-        fi_put_op(&tmp, FS_OP_END);                   /* the function's own end */
+        /* the function's own end, now after the epilogue */
+        mark(&e, code + p->ins[p->nins - 1].off, 1);
+        fi_put_op(&tmp, FS_OP_END);
         uint32_t saved = 0;
         for (uint32_t l = 0; l < p->nlocals; l++)
             saved += p->save[l];
@@ -643,7 +672,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         free(e.obs);
         free(fe);
     }
-    if (tmp.oom || e.err) {
+    if (tmp.oom || e.err || (e.runs && e.runs->oom)) {
         free(tmp.p);
         return FS_ERR_NOMEM;
     }

@@ -30,6 +30,8 @@ typedef struct em {
     int              private_tag;               /* forkinstr's own tag was thrown */
     uint32_t        *obs;     uint32_t nobs, obs_cap;  /* open observers' x-locals */
     int              err;
+    fi_fruns        *runs;      /* where the original bytes go, or NULL */
+    uint32_t         ins_base;  /* first instruction, from the body's start */
 } em;
 
 /* N instructions on the normal path: in a loop they run per iteration;

@@ -232,6 +232,20 @@ typedef struct fi_plan {
     const char *refused;            /* why the function is left as it is */
 } fi_plan;
 
+/* Where one function's original bytes went (only when the module has
+ * DWARF to rewrite; fi_debug.h builds the module's address map from it):
+ * triples (orig, out, len), orig counted from the start of the input
+ * body, out from the start of the output body (both after the size LEB),
+ * in emission order, which is the original order. */
+typedef struct fi_fruns {
+    uint32_t *v;   uint32_t n, cap;   /* 3 * runs */
+    int       oom;
+} fi_fruns;
+
+/* fi_debug.c: appends the run (ORIG, OUT, LEN), merged with the last one
+ * when both sides continue it. */
+void fi_fruns_add(fi_fruns *r, uint32_t orig, uint32_t out, uint32_t len);
+
 /* Module facts the passes need beyond fs_wasm_module. */
 typedef struct fi_module {
     const fs_wasm_module *m;
@@ -249,6 +263,10 @@ typedef struct fi_module {
     /* Set while worker threads share the table: fi_functype does not
      * append a type that is not there yet but returns FI_MISSING. */
     int         frozen;
+    /* Per function index: where its original bytes went, or NULL when no
+     * address map is wanted.  Each slot is written only by the thread that
+     * emits that function. */
+    fi_fruns   *fruns;
 } fi_module;
 
 #define FI_MISSING (-1)

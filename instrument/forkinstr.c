@@ -6,15 +6,18 @@
  * at the end of the type section, the two globals ($state, $data) at the
  * end of the global section, and the five runtime functions after the
  * last defined function.  Every other section is copied as it is, custom
- * sections (names, debug info) included, since no index they refer to
- * moves.
+ * sections (names, producers, ...) included, since no index they refer to
+ * moves.  Debug sections are the exception: they hold code addresses, and
+ * the code moved.  A module to be written (fs_fi_run_debug) gets them
+ * rewritten, dropped or, on request, kept stale (fi_debug.c); the reports'
+ * runs copy them as they are, since only their size matters there.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
 
-#include "fi_int.h"
+#include "fi_debug.h"
 
 const char *const fs_fi_stage_name[3] = { "naive", "cse", "live" };
 const char *const fs_fi_term_name[FS_FI_NTERMS] = { "fixed", "callsite", "local", "dispatch" };
@@ -149,6 +152,7 @@ typedef struct build {
     uint32_t helper_type[5];
     uint32_t tag_type;      /* forkinstr's own tag, FI_NONE when not needed */
     int dry;
+    const fi_debug *dbg;    /* the fate of each debug section */
 } build;
 
 /* A section forkinstr changes, given its original payload (or NULL when
@@ -265,6 +269,16 @@ static int assemble(const build *bd, fi_buf *out)
         if (k >= 0) {
             changed(bd, out, sec->id, m->bytes + sec->offset, sec->size);
             done[k] = 1;
+        } else if (bd->dbg->sec && bd->dbg->sec[s].act == FI_DSEC_DROP) {
+            continue;
+        } else if (bd->dbg->sec && bd->dbg->sec[s].act == FI_DSEC_REWRITE) {
+            /* the same name, a new payload */
+            fi_buf pl = { 0 };
+            fi_put_u32(&pl, sec->name_len);
+            fi_put_bytes(&pl, sec->name, sec->name_len);
+            fi_put_bytes(&pl, bd->dbg->sec[s].payload.p, bd->dbg->sec[s].payload.n);
+            section(out, 0, &pl);
+            free(pl.p);
         } else {
             /* copied as is, header included */
             const uint8_t *h = m->bytes + sec->offset;
@@ -281,15 +295,33 @@ static int assemble(const build *bd, fi_buf *out)
 
 /* ---- the driver ------------------------------------------------------------ */
 
+static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
+               int dry_run, unsigned threads, fs_fi_debug_mode dmode, fs_fi_result *r,
+               fs_error *err);
+
 int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
               int dry_run, fs_fi_result *r, fs_error *err)
 {
-    return fs_fi_run_threads(m, g, c, stage, dry_run, 0, r, err);
+    return run(m, g, c, stage, dry_run, 0, FS_FI_DEBUG_MEASURE, r, err);
 }
 
 int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                       unsigned stage, int dry_run, unsigned threads, fs_fi_result *r,
                       fs_error *err)
+{
+    return run(m, g, c, stage, dry_run, threads, FS_FI_DEBUG_MEASURE, r, err);
+}
+
+int fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
+                    unsigned stage, unsigned threads, fs_fi_debug_mode mode, fs_fi_result *r,
+                    fs_error *err)
+{
+    return run(m, g, c, stage, 0, threads, mode, r, err);
+}
+
+static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
+               int dry_run, unsigned threads, fs_fi_debug_mode dmode, fs_fi_result *r,
+               fs_error *err)
 {
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
@@ -303,6 +335,9 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
     fi_module fm;
     if (fi_module_init(&fm, m, g, c))
         return FS_ERR_NOMEM;
+    fi_debug dbg = { 0 };
+    fi_amap amap = { 0 };
+    int have_map = 0;
     int st = FS_OK;
     fi_buf code = { 0 };
     code.count_only = dry_run;
@@ -315,10 +350,28 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
         goto done;
     }
     fi_put_u32(&code, ndef + 5);
+    /* Only a module whose DWARF is to be rewritten pays for the
+     * address map. */
+    int want_map = !dry_run && dmode != FS_FI_DEBUG_MEASURE && fi_debug_has_dwarf(m) &&
+                   m->code_section != UINT32_MAX;
+    if (want_map && !(fm.fruns = calloc((size_t)m->nfuncs + 1, sizeof *fm.fruns))) {
+        st = FS_ERR_NOMEM;
+        goto done;
+    }
     st = fi_run_funcs(&fm, stage, &code, r, threads);
     if (st)
         goto done;
-    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run };
+    if (want_map) {
+        st = fi_amap_build(&amap, m, fm.fruns, &code);
+        for (uint32_t f = 0; f < m->nfuncs; f++)
+            free(fm.fruns[f].v);
+        free(fm.fruns);
+        fm.fruns = NULL;
+        if (st)
+            goto done;
+        have_map = 1;
+    }
+    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg };
     static const fs_valtype i32 = { FS_VT_I32, 0 }, i64 = { FS_VT_I64, 0 };
     uint32_t t_i32_void, t_void, t_void_i32;
     /* start_unwind and start_rewind take the data pointer: i64 with memory64 */
@@ -346,6 +399,8 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
     }
     r->code_before = m->code_section == UINT32_MAX ? 0 : m->sections[m->code_section].size;
     r->code_after = code.n;
+    if ((st = fi_debug_prepare(&dbg, m, dmode, have_map ? &amap : NULL, r)))
+        goto done;
     if ((st = assemble(&bd, &out)))
         goto done;
     r->module_bytes = out.n - m->size;
@@ -362,6 +417,14 @@ int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closu
 done:
     free(code.p);
     free(out.p);
+    fi_debug_free(&dbg, m->nsections);
+    fi_amap_free(&amap);
+    if (fm.fruns) {
+        for (uint32_t f = 0; f < m->nfuncs; f++)
+            free(fm.fruns[f].v);
+        free(fm.fruns);
+        fm.fruns = NULL;
+    }
     fi_module_free(&fm);
     if (st == FS_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory while instrumenting");
@@ -374,5 +437,6 @@ void fs_fi_free(fs_fi_result *r)
 {
     free(r->funcs);
     free(r->out);
+    free(r->debug);
     memset(r, 0, sizeof *r);
 }

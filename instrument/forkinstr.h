@@ -191,6 +191,39 @@ typedef struct fs_fi_func {
     uint32_t    body_after;
 } fs_fi_func;
 
+/* What happened to one debug custom section of the written module
+ * (fs_fi_run_debug).  forkinstr moves almost every function body, so a
+ * section that holds code addresses is either rewritten to the new
+ * addresses (.debug_line: every row on its instruction's new address,
+ * added bytes get no row of their own; .debug_info 2-4 and its lists
+ * patched in place) or, when forksize cannot do that,
+ * dropped; never copied stale unless the caller asked for it
+ * (FS_FI_DEBUG_KEEP_STALE), and then said.  docs/instrumentation.md,
+ * "Debug info". */
+typedef enum fs_fi_debug_action {
+    FS_FI_DBG_DROPPED,     /* left out of the output */
+    FS_FI_DBG_STALE,       /* kept as it was, on request: its addresses are stale */
+    FS_FI_DBG_REWRITTEN,   /* its addresses now describe the output */
+    FS_FI_DBG_MAP_STALE    /* sourceMappingURL / external_debug_info: the file it
+                              names describes the input, not the output */
+} fs_fi_debug_action;
+
+typedef struct fs_fi_debug_note {
+    char               section[48];   /* the custom section's name (cut at 47 bytes) */
+    fs_fi_debug_action action;
+    char               reason[200];
+} fs_fi_debug_note;
+
+/* How fs_fi_run_debug treats debug sections. */
+typedef enum fs_fi_debug_mode {
+    FS_FI_DEBUG_MEASURE,     /* copy every custom section as it is: sizes only, for
+                                the reports (what fs_fi_run does; stale if written) */
+    FS_FI_DEBUG_REWRITE,     /* rewrite what forksize can, drop the rest (the default
+                                of forksize instrument) */
+    FS_FI_DEBUG_KEEP_STALE   /* rewrite what forksize can, keep the rest as it is,
+                                noting each stale one */
+} fs_fi_debug_mode;
+
 typedef struct fs_fi_result {
     unsigned    stage;
     fs_fi_func *funcs;   uint32_t nfuncs;   /* closure members, by index */
@@ -207,6 +240,9 @@ typedef struct fs_fi_result {
     uint32_t    new_types, new_globals, new_exports, new_functions, new_tags;
     /* the output module, unless dry run */
     uint8_t    *out;   size_t out_size;
+    /* fs_fi_run_debug: one note per debug section dropped, kept stale or
+     * rewritten, in section order */
+    fs_fi_debug_note *debug;   uint32_t ndebug;
     double      seconds;
 } fs_fi_result;
 
@@ -221,6 +257,15 @@ int  fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
 int  fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                        unsigned stage, int dry_run, unsigned threads, fs_fi_result *r,
                        fs_error *err);
+/* The module to be written: as fs_fi_run_threads without a dry run, but
+ * its debug custom sections (.debug_*, sourceMappingURL,
+ * external_debug_info) are handled by MODE and each one is noted in
+ * r->debug.  fs_fi_run and fs_fi_run_threads copy them as they are
+ * (FS_FI_DEBUG_MEASURE), which keeps the sizes of --stats and of the dry
+ * run equal and costs no DWARF parsing; their r->out is for measuring. */
+int  fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
+                     unsigned stage, unsigned threads, fs_fi_debug_mode mode,
+                     fs_fi_result *r, fs_error *err);
 void fs_fi_free(fs_fi_result *r);
 
 #endif

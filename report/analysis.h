@@ -34,6 +34,8 @@ typedef struct fs_analysis_opts {
                                                forkinstr refuses falls back to model */
     int                    keep_module;     /* --apply forkinstr: keep the emitted module
                                                in fi.out (forksize instrument) */
+    fs_fi_debug_mode       fi_debug;        /* keep_module: what becomes of the debug
+                                               sections (0: copied, sizes only) */
     fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
     void                  *progress_ctx;
 } fs_analysis_opts;

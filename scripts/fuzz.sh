@@ -70,6 +70,17 @@ while IFS= read -r wat; do
         n=$((n + 1))
     fi
 done < <(find "$root/tests" -name '*.wat' | sort)
+# DWARF 4 and 5 (tests/instrument/debug/dbg.c, compiled and linked apart so
+# that no wasm-opt touches it): forksize instrument's debug-section rewrite.
+for g in -g -gdwarf-5; do
+    if clang-14 --target=wasm32-wasi -O1 "$g" -c "$root/tests/instrument/debug/dbg.c" \
+           -o "$seeds/dbg.o" 2>/dev/null &&
+       clang-14 --target=wasm32-wasi -nostdlib -Wl,--no-entry -Wl,--export=work \
+           -o "$seeds/wasm/dwarf$g.wasm" "$seeds/dbg.o" 2>/dev/null; then
+        n=$((n + 1))
+    fi
+    rm -f "$seeds/dbg.o"
+done
 for w in "$seeds"/wasm/*.wasm; do
     b=$(basename "$w" .wasm)
     "$build/forksize" --stats --allow-empty --format json --root 'import:*' \

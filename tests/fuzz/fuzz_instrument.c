@@ -224,6 +224,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             check_terms(&m, &real);
             check_output(&m, &real);
             save(data, size, &real);
+            /* The module forksize instrument writes: debug sections read,
+             * rewritten or dropped (a malformed one is a note, never a
+             * failure); the code is the same, and the output decodes. */
+            fs_fi_result dbg;
+            fs_error e3;
+            int s3 = fs_fi_run_debug(&m, &g, &c, stage, 1, FS_FI_DEBUG_REWRITE, &dbg, &e3);
+            if (s3)
+                die("stage %u: the run that handles debug sections failed: %s", stage, e3.msg);
+            if (dbg.code_after != real.code_after)
+                die("stage %u: handling debug sections changed the code section", stage);
+            fs_wasm_module o;
+            if (fs_wasm_decode(&o, dbg.out, dbg.out_size, "out.wasm", &e3))
+                die("stage %u: the output with debug sections handled does not decode: %s", stage,
+                    e3.msg);
+            fs_wasm_free(&o);
+            fs_fi_free(&dbg);
         }
         fs_fi_free(&dry);
         fs_fi_free(&real);

@@ -1,0 +1,171 @@
+// infocheck.mjs IN.wasm IN.info OUT.wasm OUT.info [--strict]
+//
+// The code addresses of .debug_info and the lists it points to, checked
+// after `forksize instrument`.  IN.info and OUT.info are
+// `llvm-dwarfdump-14 --debug-info` of the input and the output (the
+// oracle: it follows DW_AT_ranges and location lists, and prints high_pc
+// as an address); the function bodies come from this script's own reading
+// of each code section.  forksize patches these sections in place, so a
+// DIE keeps its offset: the two dumps are compared DIE by DIE, address by
+// address, in order.  For each address of the input:
+//   - at a function's first byte: the output's is that function's new
+//     first byte; at its end: the new end;
+//   - inside a function: the output's lies inside the same function and,
+//     with --strict, holds the same opcode byte (the same instruction);
+//     without it, an address whose byte differs is counted (Binaryen-made
+//     DWARF has ends that are no instruction's start);
+//   - between two functions (Binaryen-made DWARF has such addresses): the
+//     new end of the function before (+1 for an empty list entry, which
+//     forksize keeps from becoming the (0, 0) end of its list);
+//   - outside the code (a CU's base 0, tombstones of discarded code):
+//     unchanged.
+// DW_AT_stmt_list must name each line table at its new offset, in the
+// same order (one input offset, one output offset).  Every other DIE and
+// attribute line must be equal.
+// Prints one summary line; exit 1 on a failure.
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const args = process.argv.slice(2);
+const strict = args.includes('--strict');
+const [inWasm, inInfo, outWasm, outInfo] = args.filter(a => a !== '--strict');
+if (!outInfo) {
+    console.error('usage: infocheck.mjs IN.wasm IN.info OUT.wasm OUT.info [--strict]');
+    process.exit(2);
+}
+let failures = 0;
+function fail(msg) {
+    if (failures++ < 20) console.error(`infocheck: FAIL: ${msg}`);
+}
+
+function uleb(b, pos) {
+    let v = 0, shift = 0, byte;
+    do {
+        byte = b[pos.p++];
+        v += (byte & 0x7f) * 2 ** shift;
+        shift += 7;
+    } while (byte & 0x80);
+    return v;
+}
+
+function bodies(file) {
+    const b = readFileSync(file);
+    const pos = { p: 8 };
+    while (pos.p < b.length) {
+        const id = b[pos.p++];
+        const size = uleb(b, pos);
+        const start = pos.p;
+        if (id === 10) {
+            const n = uleb(b, pos);
+            const fs = [];
+            for (let i = 0; i < n; i++) {
+                const sz = uleb(b, pos);
+                fs.push([pos.p - start, pos.p - start + sz]);
+                pos.p += sz;
+            }
+            return { bytes: b, base: start, funcs: fs };
+        }
+        pos.p = start + size;
+    }
+    throw new Error(`${file}: no code section`);
+}
+
+// the function f with fbeg <= a <= fend, or -1
+function funcOf(m, a) {
+    let lo = 0, hi = m.funcs.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (m.funcs[mid][0] <= a) lo = mid + 1; else hi = mid;
+    }
+    return lo && a <= m.funcs[lo - 1][1] ? lo - 1 : -1;
+}
+
+const min = bodies(inWasm), mout = bodies(outWasm);
+
+// The dumps' lines, side by side: each line's addresses are compared
+// when the rest of the line (addresses masked) is the same.
+const a = createInterface({ input: createReadStream(inInfo) })[Symbol.asyncIterator]();
+const b = createInterface({ input: createReadStream(outInfo) })[Symbol.asyncIterator]();
+let lines = 0, checked = 0, starts = 0, ends = 0, kept = 0, loose = 0, gaps = 0;
+// lines whose addresses are code addresses: low_pc, high_pc, entry_pc,
+// and the [begin, end) of range and location list entries
+const pcLine = /DW_AT_(low_pc|high_pc|entry_pc)\s+\((0x[0-9a-f]+)\)/;
+const rangeLine = /^\s*\[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/;
+const stmtLine = /DW_AT_stmt_list\s+\((0x[0-9a-f]+)\)/;
+const stmt = new Map(), stmtOut = new Set();
+for (;;) {
+    const [x, y] = await Promise.all([a.next(), b.next()]);
+    if (x.done || y.done) {
+        if (!x.done || !y.done) fail('the dumps have different lengths');
+        break;
+    }
+    lines++;
+    const l = x.value, r = y.value;
+    if (l.includes('file format')) continue;
+    const sl = stmtLine.exec(l), sr = stmtLine.exec(r);
+    if (sl && sr) {
+        // .debug_line was re-encoded: the same table, at its new offset
+        const i = parseInt(sl[1], 16), o = parseInt(sr[1], 16);
+        if (stmt.has(i) ? stmt.get(i) !== o : stmtOut.has(o)) fail(`line ${lines}: stmt_list ${sl[1]} -> ${sr[1]} disagrees with an earlier one`);
+        stmt.set(i, o);
+        stmtOut.add(o);
+        continue;
+    }
+    let ml = pcLine.exec(l) || rangeLine.exec(l), mr = pcLine.exec(r) || rangeLine.exec(r);
+    if (!ml || !mr) {
+        if (l !== r) fail(`line ${lines} differs: '${l.trim()}' / '${r.trim()}'`);
+        continue;
+    }
+    const ia = ml[0] === ml.input.match(pcLine)?.[0] ? [ml[2]] : [ml[1], ml[2]];
+    const oa = mr[0] === mr.input.match(pcLine)?.[0] ? [mr[2]] : [mr[1], mr[2]];
+    let rl = l, rr = r;
+    for (const v of ia) rl = rl.replace(v, 'X');
+    for (const v of oa) rr = rr.replace(v, 'X');
+    if (rl !== rr || ia.length !== oa.length) {
+        fail(`line ${lines} differs beyond its addresses: '${l.trim()}' / '${r.trim()}'`);
+        continue;
+    }
+    for (let i = 0; i < ia.length; i++) {
+        const ai = parseInt(ia[i], 16), ao = parseInt(oa[i], 16);
+        const f = funcOf(min, ai);
+        if (f < 0) {
+            const n = min.funcs.length;
+            if (n && ai > min.funcs[0][0] && ai < min.funcs[n - 1][1]) {
+                // between two functions (a size LEB): the end of the one before;
+                // one more for an empty list entry, which (0, 0) would end
+                let g = 0;
+                while (min.funcs[g + 1][0] <= ai) g++;
+                gaps++;
+                if (ao !== mout.funcs[g][1] && ao !== mout.funcs[g][1] + 1)
+                    fail(`line ${lines}: ${ia[i]} after d${g} became ${oa[i]}, not its new end 0x${mout.funcs[g][1].toString(16)}`);
+                continue;
+            }
+            kept++;
+            if (ai !== ao) fail(`line ${lines}: ${ia[i]} lies outside the code yet became ${oa[i]}`);
+            continue;
+        }
+        checked++;
+        const [bi, ei] = min.funcs[f], [bo, eo] = mout.funcs[f];
+        if (ai === bi) {
+            starts++;
+            if (ao !== bo) fail(`line ${lines}: ${ia[i]} starts d${f}, ${oa[i]} is not its new start 0x${bo.toString(16)}`);
+        } else if (ai === ei) {
+            ends++;
+            if (ao !== eo) fail(`line ${lines}: ${ia[i]} ends d${f}, ${oa[i]} is not its new end 0x${eo.toString(16)}`);
+        } else if (ao <= bo || ao > eo) {
+            fail(`line ${lines}: ${ia[i]} in d${f} became ${oa[i]}, outside it [0x${bo.toString(16)}, 0x${eo.toString(16)}]`);
+        } else if (min.bytes[min.base + ai] !== mout.bytes[mout.base + ao]) {
+            loose++;
+            if (strict || process.env.INFOCHECK_SHOW && loose < 8) fail(`line ${lines}: d${f}+0x${(ai - bi).toString(16)}: opcode 0x${min.bytes[min.base + ai].toString(16)} at ${ia[i]}, 0x${mout.bytes[mout.base + ao].toString(16)} at ${oa[i]}`);
+        }
+    }
+}
+// the line tables keep their order: stmt_list offsets map increasingly
+const sorted = [...stmt.entries()].sort((x, y) => x[0] - y[0]);
+for (let i = 1; i < sorted.length; i++)
+    if (sorted[i][1] <= sorted[i - 1][1]) fail(`stmt_list ${sorted[i][0]} -> ${sorted[i][1]} out of order`);
+console.log(`infocheck: ${checked} code addresses checked on ${lines} lines (${starts} function starts, ` +
+            `${ends} function ends, ${loose} not on the same opcode byte, ${gaps} between functions); ` +
+            `${kept} outside the code, unchanged; ` +
+            `${stmt.size} stmt_list`);
+process.exit(failures ? 1 : 0);
