@@ -77,7 +77,9 @@ static void add_call(fs_reader *r, fs_body_sink *s, const uint8_t *at,
 #define FAST_TYPE_ELEM 0
 #define FAST_TYPE_LEN 0
 #define FAST_BR_ON_CAST 0
-#define FAST_ZERO_BYTE 0
+#define FAST_ORDER 0
+#define FAST_MEMARG_ORD 0
+#define FAST_MEMARG_RMW 0
 
 /* Exception-handling opcodes always take the general path, where their
  * use is recorded per function (FS_FEAT_EH); so does delegate, which

@@ -70,7 +70,11 @@ typedef enum fs_imm {
     FS_IMM_TYPE_ELEM,   /* u32 type index, u32 elem index */
     FS_IMM_TYPE_LEN,    /* u32 type index, u32 length (array.new_fixed) */
     FS_IMM_BR_ON_CAST,  /* u8 flags, u32 label, heaptype, heaptype */
-    FS_IMM_ZERO_BYTE,   /* one reserved 0x00 byte (atomic.fence) */
+    FS_IMM_ORDER,       /* one ordering byte (atomic.fence): 0 seqcst, 1 acqrel, 2 relaxed */
+    FS_IMM_MEMARG_ORD,  /* atomic memarg: bit 4 of the alignment: an ordering byte
+                         * (0, 1, 2) follows the memidx, before the offset */
+    FS_IMM_MEMARG_RMW,  /* the same for read-modify-write: the byte holds the
+                         * order twice (0x00, 0x11, 0x22) */
     FS_IMM_COUNT
 } fs_imm;
 
