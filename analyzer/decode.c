@@ -67,6 +67,7 @@ fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m)
         return t;
     case 0x70: case 0x6F: case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A:
     case 0x69: case 0x71: case 0x72: case 0x73: case 0x74:
+    case 0x68: case 0x75:                  /* contref, nullcontref (stack switching) */
         t.heap = (int8_t)(b | 0x80);
         return t;
     case 0x63: case 0x64:

@@ -75,6 +75,10 @@ typedef enum fs_imm {
                          * (0, 1, 2) follows the memidx, before the offset */
     FS_IMM_MEMARG_RMW,  /* the same for read-modify-write: the byte holds the
                          * order twice (0x00, 0x11, 0x22) */
+    FS_IMM_RESUME,      /* u32 type index, vec(handler) (resume, resume_throw_ref);
+                         * a handler: 0x00 tag label | 0x01 tag */
+    FS_IMM_RESUME_THROW,/* u32 type index, u32 tag, vec(handler) */
+    FS_IMM_TYPE_TAG,    /* u32 type index, u32 tag (switch) */
     FS_IMM_COUNT
 } fs_imm;
 

@@ -111,6 +111,27 @@ static inline void fs_instr_memarg(fs_reader *r, fs_instr *in, int ordered)
     in->mem_offset = fs_read_u64(r);       /* u64 under memory64 */
 }
 
+/* A stack-switching handler table (resume, resume_throw,
+ * resume_throw_ref): a count, then per handler a kind byte, a tag and,
+ * for kind 0 (on tag label), a label.  Each takes at least two bytes,
+ * which bounds the count by the bytes left; nothing is copied (in->vec
+ * points at the first handler, in->idx2 is the count). */
+static inline void fs_instr_handlers(fs_reader *r, fs_instr *in)
+{
+    uint32_t n = fs_read_count(r, 2, "handler");
+    in->idx2 = n;
+    in->vec = r->p;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *hat = r->p;
+        uint8_t k = fs_read_u8(r);             /* a byte, not a LEB */
+        if (k > 1)
+            fs_reader_fail(r, hat, "invalid handler kind %u (0 on-label, 1 on-switch)", k);
+        fs_read_u32(r);                        /* tag */
+        if (k == 0)
+            fs_read_u32(r);                    /* label */
+    }
+}
+
 static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr *in)
 {
     switch ((fs_imm)fs_op_imm[in->op]) {
@@ -147,6 +168,19 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         break;
     case FS_IMM_TYPE:
         in->idx = fs_instr_index(r, m->ntypes, "type");
+        break;
+    case FS_IMM_RESUME:
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        fs_instr_handlers(r, in);
+        break;
+    case FS_IMM_RESUME_THROW:
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->value = fs_read_u32(r);            /* the tag thrown */
+        fs_instr_handlers(r, in);
+        break;
+    case FS_IMM_TYPE_TAG:
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->idx2 = fs_read_u32(r);             /* tag */
         break;
     case FS_IMM_TRY_TABLE: {
         fs_instr_blocktype(r, m, in);
