@@ -83,6 +83,7 @@ static void add_call(fs_reader *r, fs_body_sink *s, const uint8_t *at,
 #define FAST_RESUME 0
 #define FAST_RESUME_THROW 0
 #define FAST_TYPE_TAG 0
+#define FAST_STRING 0
 
 /* Exception-handling opcodes always take the general path, where their
  * use is recorded per function (FS_FEAT_EH); so does delegate, which

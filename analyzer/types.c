@@ -88,6 +88,7 @@ static void valtype_key(typectx *c, fs_valtype *out, int packed)
     case 0x70: case 0x6F: case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A:
     case 0x69: case 0x71: case 0x72: case 0x73: case 0x74:   /* abstract ref shorthands */
     case 0x68: case 0x75:                                    /* contref, nullcontref */
+    case 0x67:                                               /* stringref */
         t.heap = (int32_t)(int8_t)(b | 0x80);   /* the byte read as s7 */
         break;
     case 0x63: case 0x64: {                                  /* (ref null? ht) */

@@ -178,6 +178,9 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         in->value = fs_read_u32(r);            /* the tag thrown */
         fs_instr_handlers(r, in);
         break;
+    case FS_IMM_STRING:
+        in->idx = fs_instr_index(r, m->nstrings, "string");
+        break;
     case FS_IMM_TYPE_TAG:
         in->idx = fs_instr_index(r, m->ntypes, "type");
         in->idx2 = fs_read_u32(r);             /* tag */

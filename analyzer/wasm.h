@@ -184,6 +184,7 @@ typedef struct fs_wasm_module {
     uint32_t       nglobal_types, globals_cap;
     uint32_t       ntags;
     uint32_t      *tag_types;   /* per tag (imports first): its function type */
+    uint32_t       nstrings;    /* string literals (stringref's section 14) */
     uint32_t       tags_cap;
     uint32_t       start;       /* start function, or UINT32_MAX */
     int            table_shared; /* a table is imported or exported */

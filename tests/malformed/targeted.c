@@ -147,7 +147,7 @@ static void framing_tests(void)
     MF_PUT(&m, 0x01, 0x03, 0x01, 0x60, 0x00, 0x00); /* the type needs 4 bytes */
     mf_expect_malformed_at("section shorter than its contents", m.b, m.n, 13);
 
-    static const uint8_t ids[] = { 14, 15, 0x7F, 0xFF };
+    static const uint8_t ids[] = { 15, 16, 0x7F, 0xFF };   /* 14: stringref's literals */
     for (size_t i = 0; i < sizeof ids; i++) {
         char name[64];
         m.n = 8;
@@ -158,8 +158,8 @@ static void framing_tests(void)
 
     /* The id is read, and is already wrong, before its size is. */
     m.n = 8;
-    MF_PUT(&m, 0x0E, 0x7F, 0x00);
-    mf_expect_malformed_at("unknown section id 14 with a size past the end", m.b, m.n, 8);
+    MF_PUT(&m, 0x0F, 0x7F, 0x00);
+    mf_expect_malformed_at("unknown section id 15 with a size past the end", m.b, m.n, 8);
 
     /* Order and repetition. */
     m.n = 8;
