@@ -84,6 +84,10 @@ static void add_call(fs_reader *r, fs_body_sink *s, const uint8_t *at,
 #define FAST_RESUME_THROW 0
 #define FAST_TYPE_TAG 0
 #define FAST_STRING 0
+#define FAST_ORD_TYPE_FIELD 0
+#define FAST_ORD_RMW_TYPE_FIELD 0
+#define FAST_ORD_TYPE 0
+#define FAST_ORD_RMW_TYPE 0
 
 /* Exception-handling opcodes always take the general path, where their
  * use is recorded per function (FS_FEAT_EH); so does delegate, which
@@ -154,7 +158,13 @@ static uint32_t feature_of(fs_op_id id, uint8_t first)
     case FS_OP_RESUME_THROW: case FS_OP_RESUME_THROW_REF: case FS_OP_SWITCH:
         return FS_FEAT_STACK_SWITCH;
     default:
-        return first == 0xFB ? FS_FEAT_GC : 0;
+        switch ((fs_imm)fs_op_imm[id]) {       /* shared-everything's atomic GC accesses */
+        case FS_IMM_ORD_TYPE_FIELD: case FS_IMM_ORD_RMW_TYPE_FIELD:
+        case FS_IMM_ORD_TYPE: case FS_IMM_ORD_RMW_TYPE:
+            return FS_FEAT_GC;
+        default:
+            return first == 0xFB ? FS_FEAT_GC : 0;
+        }
     }
 }
 

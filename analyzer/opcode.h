@@ -80,6 +80,10 @@ typedef enum fs_imm {
     FS_IMM_RESUME_THROW,/* u32 type index, u32 tag, vec(handler) */
     FS_IMM_TYPE_TAG,    /* u32 type index, u32 tag (switch) */
     FS_IMM_STRING,      /* u32 string literal index (string.const) */
+    FS_IMM_ORD_TYPE_FIELD,     /* order byte, u32 type, u32 field (struct.atomic.get/set) */
+    FS_IMM_ORD_RMW_TYPE_FIELD, /* doubled order byte, u32 type, u32 field (struct.atomic.rmw.*) */
+    FS_IMM_ORD_TYPE,           /* order byte, u32 type (array.atomic.get/set) */
+    FS_IMM_ORD_RMW_TYPE,       /* doubled order byte, u32 type (array.atomic.rmw.*) */
     FS_IMM_COUNT
 } fs_imm;
 

@@ -129,6 +129,11 @@ static void comptype(typectx *c, fs_type *t)
     const uint8_t *at = r->p;
     uint8_t form = fs_read_u8(r);
     put_u8(c, form);
+    if (form == 0x65) {                    /* shared-everything: (shared comptype) */
+        at = r->p;                         /* kept in the key: shared != unshared */
+        form = fs_read_u8(r);
+        put_u8(c, form);
+    }
     switch (form) {
     case 0x60: {
         t->kind = FS_COMP_FUNC;

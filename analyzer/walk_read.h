@@ -178,6 +178,16 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         in->value = fs_read_u32(r);            /* the tag thrown */
         fs_instr_handlers(r, in);
         break;
+    case FS_IMM_ORD_TYPE_FIELD: case FS_IMM_ORD_RMW_TYPE_FIELD:
+    case FS_IMM_ORD_TYPE: case FS_IMM_ORD_RMW_TYPE: {
+        fs_imm k = (fs_imm)fs_op_imm[in->op];
+        in->order = fs_instr_order(r, k == FS_IMM_ORD_RMW_TYPE_FIELD || k == FS_IMM_ORD_RMW_TYPE);
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->idx2 = 0;
+        if (k == FS_IMM_ORD_TYPE_FIELD || k == FS_IMM_ORD_RMW_TYPE_FIELD)
+            in->idx2 = fs_read_u32(r);         /* field */
+        break;
+    }
     case FS_IMM_STRING:
         in->idx = fs_instr_index(r, m->nstrings, "string");
         break;
