@@ -16,7 +16,9 @@
 #   - with ROOT and REFUSAL: forkinstr, rooted at ROOT (the module assembled
 #     with its names), refuses the closure functions that use the proposal
 #     with the reason REFUSAL, counts them as refused, and writes a module
-#     Binaryen 132 validates.
+#     Binaryen 132 validates; and `forksize check` says Asyncify 108 aborts
+#     on the module, as the Debian Binaryen 108 (when installed) cannot
+#     read it.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "${TESTLIB:-$here/../lib}/lib.sh"
@@ -67,5 +69,16 @@ if [ $# -ge 4 ]; then
         ok "the summary counts $n refused" || fail "summary: $(cat "$work/fe")"
     "$b132" --all-features "$work/fi.wasm" -o "$work/fiback.wasm" 2>"$work/fv" &&
         ok "Binaryen 132 validates forkinstr's output" || fail "forkinstr's output: $(head -c 400 "$work/fv")"
+    "$FORKSIZE" check "$work/g.wasm" --root "$root" >"$work/ck" 2>&1
+    grep -E "^Asyncify 108 +aborts: .*Binaryen 108 cannot read" "$work/ck" >/dev/null &&
+        ok "check: Asyncify 108 aborts (cannot read the proposal)" || fail "check: $(cat "$work/ck")"
+    wasm-opt --version >"$work/v108" 2>/dev/null
+    if grep "version 108" "$work/v108" >/dev/null; then
+        if wasm-opt --all-features "$work/m.wasm" -o "$work/b108.wasm" >/dev/null 2>&1; then
+            fail "Binaryen 108 reads the module, so check's 'aborts' is wrong"
+        else
+            ok "Binaryen 108 cannot read the module"
+        fi
+    fi
 fi
 t_done
