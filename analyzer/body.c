@@ -235,6 +235,8 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
             fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
         fs_instr_imm(r, m, &in);
         RELOAD();
+        if (body && in.has_order)
+            features |= FS_FEAT_MEM_ORDER;
 
         switch ((fs_imm)fs_op_imm[id]) {
         case FS_IMM_NONE:

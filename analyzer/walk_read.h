@@ -101,6 +101,7 @@ static inline void fs_instr_memarg(fs_reader *r, fs_instr *in, int ordered)
     uint32_t flags = 0x40u | (ordered ? 0x10u : 0u);
     in->memidx = 0;
     in->order = 0;
+    in->has_order = ordered && (align & 0x10);
     if ((align & ~flags) >= 64)
         fs_reader_fail(r, at, "invalid alignment exponent %u", align & ~flags);
     if (align & 0x40)                      /* multi-memory: index follows */
@@ -134,6 +135,7 @@ static inline void fs_instr_handlers(fs_reader *r, fs_instr *in)
 
 static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr *in)
 {
+    in->has_order = 0;                     /* set only by the ordered kinds below */
     switch ((fs_imm)fs_op_imm[in->op]) {
     case FS_IMM_NONE:
         break;
@@ -237,6 +239,7 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         break;
     case FS_IMM_ORDER:                     /* atomic.fence: 0x00 before orderings */
         in->order = fs_instr_order(r, 0);
+        in->has_order = in->order != 0;
         break;
     case FS_IMM_SELECT_T: {
         uint32_t n = fs_read_count(r, 1, "select type");

@@ -140,8 +140,9 @@ enum {
     FS_FEAT_CALL_REF = 1u << 2,   /* call_ref, return_call_ref */
     FS_FEAT_GC       = 1u << 3,   /* any 0xFB instruction */
     FS_FEAT_EXNREF   = 1u << 4,   /* try_table, throw_ref (FS_FEAT_EH is set too) */
-    FS_FEAT_STACK_SWITCH = 1u << 5 /* cont.new, cont.bind, suspend, resume, resume_throw,
-                                    * resume_throw_ref, switch */
+    FS_FEAT_STACK_SWITCH = 1u << 5, /* cont.new, cont.bind, suspend, resume, resume_throw,
+                                     * resume_throw_ref, switch */
+    FS_FEAT_MEM_ORDER = 1u << 6   /* an atomic with an explicit memory order (acquire/release) */
 };
 
 typedef struct fs_section {

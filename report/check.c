@@ -62,11 +62,12 @@ static int uses_ops(const fs_wasm_module *m, fs_op_id first, fs_op_id last)
 }
 
 /* A proposal newer than Binaryen 108 that forksize decodes and 108 cannot
- * read at all (its wasm-opt stops with "error parsing wasm"), or NULL.
- * Memory orders on atomics are not seen here: the op counts do not keep
- * them. */
+ * read at all (its wasm-opt stops with "error parsing wasm"), or NULL. */
 static const char *unreadable_by_108(const fs_wasm_module *m)
 {
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+        if (m->funcs[f].features & FS_FEAT_MEM_ORDER)
+            return "acquire/release atomics (Binaryen 108 cannot read memory orders)";
     for (uint32_t t = 0; t < m->ntypes; t++)
         if (m->types[t].kind == FS_COMP_CONT)
             return "stack switching (Binaryen 108 cannot read cont types)";

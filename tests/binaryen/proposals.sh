@@ -15,8 +15,8 @@
 #     a byte offset;
 #   - with ROOT and REFUSAL: forkinstr, rooted at ROOT (the module assembled
 #     with its names), refuses the closure functions that use the proposal
-#     with the reason REFUSAL, counts them as refused, and writes a module
-#     Binaryen 132 validates; and `forksize check` says Asyncify 108 aborts
+#     with the reason REFUSAL (or, for REFUSAL "-", refuses none), counts
+#     them as refused, and writes a module Binaryen 132 validates; and `forksize check` says Asyncify 108 aborts
 #     on the module, as the Debian Binaryen 108 (when installed) cannot
 #     read it.
 set -uo pipefail
@@ -59,7 +59,9 @@ if [ $# -ge 4 ]; then
     "$FORKSIZE" instrument "$work/g.wasm" --root "$root" -o "$work/fi.wasm" >/dev/null 2>"$work/fe"
     same "$?" 0 "forkinstr rooted at $root: exit status"
     grep -F "not instrumented: " "$work/fe" >"$work/refused"
-    if [ -s "$work/refused" ] && ! grep -vF ": $refusal" "$work/refused" >/dev/null; then
+    if [ "$refusal" = - ]; then
+        [ ! -s "$work/refused" ] && ok "no function refused" || fail "refusals: $(cat "$work/fe")"
+    elif [ -s "$work/refused" ] && ! grep -vF ": $refusal" "$work/refused" >/dev/null; then
         ok "$(wc -l <"$work/refused") function(s) refused: $refusal"
     else
         fail "refusals: $(cat "$work/fe")"

@@ -5,7 +5,8 @@
 ;; byte; acqrel and relaxed set bit 4 of the alignment field and add the
 ;; order byte (doubled for a read-modify-write), and atomic.fence's
 ;; reserved byte becomes its order.  The second memory makes Binaryen
-;; write a memory index before the order byte.
+;; write a memory index before the order byte.  Rooted at $rmw, forkinstr
+;; instruments it, copying the order bytes as they are.
 (module
   (memory $m 1 1 shared)
   (memory $n 1 1 shared)
@@ -26,7 +27,7 @@
     (i64.atomic.store8 acqrel (local.get 0) (i64.const 5))
     (i64.atomic.store16 relaxed (local.get 0) (i64.const 6))
     (i64.atomic.store32 $n acqrel (local.get 0) (i64.const 7)))
-  (func (export "rmw") (param i32) (result i32)
+  (func $rmw (export "rmw") (param i32) (result i32)
     (drop (i32.atomic.rmw.add acqrel (local.get 0) (i32.const 1)))
     (drop (i32.atomic.rmw.sub relaxed (local.get 0) (i32.const 1)))
     (drop (i32.atomic.rmw8.and_u $n acqrel offset=1 (local.get 0) (i32.const 1)))
