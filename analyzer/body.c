@@ -77,13 +77,25 @@ static void add_call(fs_reader *r, fs_body_sink *s, const uint8_t *at,
 #define FAST_TYPE_ELEM 0
 #define FAST_TYPE_LEN 0
 #define FAST_BR_ON_CAST 0
-#define FAST_ZERO_BYTE 0
+#define FAST_ORDER 0
+#define FAST_MEMARG_ORD 0
+#define FAST_MEMARG_RMW 0
+#define FAST_RESUME 0
+#define FAST_RESUME_THROW 0
+#define FAST_TYPE_TAG 0
+#define FAST_STRING 0
+#define FAST_ORD_TYPE_FIELD 0
+#define FAST_ORD_RMW_TYPE_FIELD 0
+#define FAST_ORD_TYPE 0
+#define FAST_ORD_RMW_TYPE 0
 
 /* Exception-handling opcodes always take the general path, where their
  * use is recorded per function (FS_FEAT_EH); so does delegate, which
- * closes a block. */
+ * closes a block, and stack switching's (0xE0..0xE6: suspend's one tag
+ * index would otherwise pass as a fast LEB), for FS_FEAT_STACK_SWITCH. */
 #define EH_BYTE(pfx, code) ((pfx) == 0 && (((code) >= 0x06 && (code) <= 0x0A) || \
-                            (code) == 0x18 || (code) == 0x19 || (code) == 0x1F))
+                            (code) == 0x18 || (code) == 0x19 || (code) == 0x1F || \
+                            ((code) >= 0xE0 && (code) <= 0xE6)))
 
 static const uint8_t fast_class[256 + FS_OP_COUNT] = {
 #define FS_OP(id, pfx, code, text, imm, pops, pushes, safe) \
@@ -142,8 +154,17 @@ static uint32_t feature_of(fs_op_id id, uint8_t first)
         return FS_FEAT_CALL_REF;
     case FS_OP_RETURN_CALL_REF:
         return FS_FEAT_TAIL | FS_FEAT_CALL_REF;
+    case FS_OP_CONT_NEW: case FS_OP_CONT_BIND: case FS_OP_SUSPEND: case FS_OP_RESUME:
+    case FS_OP_RESUME_THROW: case FS_OP_RESUME_THROW_REF: case FS_OP_SWITCH:
+        return FS_FEAT_STACK_SWITCH;
     default:
-        return first == 0xFB ? FS_FEAT_GC : 0;
+        switch ((fs_imm)fs_op_imm[id]) {       /* shared-everything's atomic GC accesses */
+        case FS_IMM_ORD_TYPE_FIELD: case FS_IMM_ORD_RMW_TYPE_FIELD:
+        case FS_IMM_ORD_TYPE: case FS_IMM_ORD_RMW_TYPE:
+            return FS_FEAT_GC;
+        default:
+            return first == 0xFB ? FS_FEAT_GC : 0;
+        }
     }
 }
 
@@ -214,6 +235,8 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
             fs_reader_fail(r, at, "%s in a constant expression", fs_op_rows[id].text);
         fs_instr_imm(r, m, &in);
         RELOAD();
+        if (body && in.has_order)
+            features |= FS_FEAT_MEM_ORDER;
 
         switch ((fs_imm)fs_op_imm[id]) {
         case FS_IMM_NONE:

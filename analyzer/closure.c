@@ -11,6 +11,14 @@
  * yields exactly the functions it instruments: its own control imports
  * (asyncify.start_unwind and friends) mark runtime functions that are
  * never rewritten, and the asyncify policy ignores call_ref.
+ *
+ * Stack switching (resume, resume_throw, resume_throw_ref, switch,
+ * suspend) adds no edges and no unwind points, under every policy: a
+ * continuation runs on its own stack, which an unwind into linear memory
+ * can neither reach nor save, and cont.bind lets a continuation's
+ * function differ in type from what its resume names.  Bodies that use
+ * them carry FS_FEAT_STACK_SWITCH and forkinstr refuses them (see
+ * docs/roots-and-policies.md, "Stack switching").
  */
 #include "closure.h"
 

@@ -67,6 +67,8 @@ fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m)
         return t;
     case 0x70: case 0x6F: case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A:
     case 0x69: case 0x71: case 0x72: case 0x73: case 0x74:
+    case 0x68: case 0x75:                  /* contref, nullcontref (stack switching) */
+    case 0x67:                             /* stringref */
         t.heap = (int8_t)(b | 0x80);
         return t;
     case 0x63: case 0x64:
@@ -426,11 +428,13 @@ static void data(fs_reader *r, fs_wasm_module *m)
 /* Position of each known section id in the required order. */
 static int rank(uint8_t id)
 {
-    static const int8_t ranks[14] = {
-        [1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5, [13] = 6, [6] = 7,
-        [7] = 8, [8] = 9, [9] = 10, [12] = 11, [10] = 12, [11] = 13,
+    /* 14, stringref's string literals, sits where Binaryen 132 writes it:
+     * after the tags, before the globals that may use them. */
+    static const int8_t ranks[15] = {
+        [1] = 1, [2] = 2, [3] = 3, [4] = 4, [5] = 5, [13] = 6, [14] = 7, [6] = 8,
+        [7] = 9, [8] = 10, [9] = 11, [12] = 12, [10] = 13, [11] = 14,
     };
-    return id < 14 ? ranks[id] : 0;
+    return id < 15 ? ranks[id] : 0;
 }
 
 static void add_section(fs_reader *r, fs_wasm_module *m, uint32_t *cap, fs_section s)
@@ -537,6 +541,18 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
         }
         break;
     }
+    case 14: {
+        /* A reserved 0, then the literals (WTF-8, which may encode lone
+         * surrogates, so not checked as UTF-8; only counted, never copied). */
+        const uint8_t *at = r->p;
+        if (fs_read_u32(r) != 0)
+            fs_reader_fail(r, at, "the strings section's reserved field is not 0");
+        uint32_t n = fs_read_count(r, 1, "string");
+        for (uint32_t i = 0; i < n; i++)
+            fs_read_bytes(r, fs_read_u32(r));
+        m->nstrings = n;
+        break;
+    }
     default:
         break;
     }
@@ -583,7 +599,7 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
     while (r.p < r.end) {
         const uint8_t *at = r.p;
         uint8_t id = fs_read_u8(&r);
-        if (id > 13)
+        if (id > 14)
             fs_reader_fail(&r, at, "unknown section id %u", id);
         const uint8_t *sat = r.p;
         uint32_t len = fs_read_u32(&r);

@@ -23,13 +23,14 @@ void *fs_decode_grow(fs_reader *r, void *p, uint32_t *cap, size_t size, uint32_t
 /* Reads a value type (numeric, vector, or reference with heap type). */
 fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m);
 
-/* Abstract heap types are one-byte s7 values, 0x74 (noexn) down to 0x69
- * (exn): -12 .. -23 as signed numbers.  LEN is how many bytes the s33 took:
+/* Abstract heap types are one-byte s7 values, 0x75 (nocont) down to 0x67
+ * (string): -11 .. -25 as signed numbers (0x75 and 0x68 are stack
+ * switching's, 0x67 stringref's, the rest GC's and exnref's).  LEN is how many bytes the s33 took:
  * the binary format spells an abstract heap type as that one byte, so a
  * padded s33 of the same value (f0 7f for func) is malformed. */
 static inline int fs_abstract_heaptype_ok(int64_t ht, size_t len)
 {
-    return ht >= -23 && ht <= -12 && len == 1;
+    return ht >= -25 && ht <= -11 && len == 1;
 }
 
 /* Reads a reference type (a value type that is a reference), as element

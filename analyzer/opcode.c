@@ -35,7 +35,7 @@ const uint16_t fs_op_slots[FS_OP_SLOTS] = {
 /* Compile-time guard: every code fits the slot range of its prefix. */
 #define FS_OP(id, pfx, code, text, imm, pops, pushes, safe)                 \
     _Static_assert(((pfx) == 0 && (code) < 256) ||                          \
-                   ((pfx) == 0xFB && (code) < 64) ||                        \
+                   ((pfx) == 0xFB && (code) < 192) ||                       \
                    ((pfx) == 0xFC && (code) < 64) ||                        \
                    ((pfx) == 0xFD && (code) < 512) ||                       \
                    ((pfx) == 0xFE && (code) < 128), "opcode out of range: " text);

@@ -70,7 +70,20 @@ typedef enum fs_imm {
     FS_IMM_TYPE_ELEM,   /* u32 type index, u32 elem index */
     FS_IMM_TYPE_LEN,    /* u32 type index, u32 length (array.new_fixed) */
     FS_IMM_BR_ON_CAST,  /* u8 flags, u32 label, heaptype, heaptype */
-    FS_IMM_ZERO_BYTE,   /* one reserved 0x00 byte (atomic.fence) */
+    FS_IMM_ORDER,       /* one ordering byte (atomic.fence): 0 seqcst, 1 acqrel, 2 relaxed */
+    FS_IMM_MEMARG_ORD,  /* atomic memarg: bit 4 of the alignment: an ordering byte
+                         * (0, 1, 2) follows the memidx, before the offset */
+    FS_IMM_MEMARG_RMW,  /* the same for read-modify-write: the byte holds the
+                         * order twice (0x00, 0x11, 0x22) */
+    FS_IMM_RESUME,      /* u32 type index, vec(handler) (resume, resume_throw_ref);
+                         * a handler: 0x00 tag label | 0x01 tag */
+    FS_IMM_RESUME_THROW,/* u32 type index, u32 tag, vec(handler) */
+    FS_IMM_TYPE_TAG,    /* u32 type index, u32 tag (switch) */
+    FS_IMM_STRING,      /* u32 string literal index (string.const) */
+    FS_IMM_ORD_TYPE_FIELD,     /* order byte, u32 type, u32 field (struct.atomic.get/set) */
+    FS_IMM_ORD_RMW_TYPE_FIELD, /* doubled order byte, u32 type, u32 field (struct.atomic.rmw.*) */
+    FS_IMM_ORD_TYPE,           /* order byte, u32 type (array.atomic.get/set) */
+    FS_IMM_ORD_RMW_TYPE,       /* doubled order byte, u32 type (array.atomic.rmw.*) */
     FS_IMM_COUNT
 } fs_imm;
 
@@ -105,13 +118,13 @@ enum {
     FS_SEC_CUSTOM = 0, FS_SEC_TYPE = 1, FS_SEC_IMPORT = 2, FS_SEC_FUNCTION = 3,
     FS_SEC_TABLE = 4, FS_SEC_MEMORY = 5, FS_SEC_GLOBAL = 6, FS_SEC_EXPORT = 7,
     FS_SEC_START = 8, FS_SEC_ELEM = 9, FS_SEC_CODE = 10, FS_SEC_DATA = 11,
-    FS_SEC_DATA_COUNT = 12, FS_SEC_TAG = 13
+    FS_SEC_DATA_COUNT = 12, FS_SEC_TAG = 13, FS_SEC_STRINGS = 14
 };
 
 /* Slot ranges of the flat lookup array, per prefix; each range must
  * exceed the largest code in use (opcode.c asserts it at compile time). */
 #define FS_OP_BASE_FB 256u
-#define FS_OP_BASE_FC (FS_OP_BASE_FB + 64u)
+#define FS_OP_BASE_FC (FS_OP_BASE_FB + 192u)   /* stringref's run to 0xB6 */
 #define FS_OP_BASE_FD (FS_OP_BASE_FC + 64u)
 #define FS_OP_BASE_FE (FS_OP_BASE_FD + 512u)
 #define FS_OP_SLOTS   (FS_OP_BASE_FE + 128u)
@@ -133,7 +146,7 @@ static inline fs_op_id fs_op_lookup(unsigned prefix, uint32_t code)
     unsigned base, limit;
     switch (prefix) {
     case 0:    base = 0;             limit = 256; break;
-    case 0xFB: base = FS_OP_BASE_FB; limit = 64;  break;
+    case 0xFB: base = FS_OP_BASE_FB; limit = 192; break;
     case 0xFC: base = FS_OP_BASE_FC; limit = 64;  break;
     case 0xFD: base = FS_OP_BASE_FD; limit = 512; break;
     case 0xFE: base = FS_OP_BASE_FE; limit = 128; break;

@@ -87,6 +87,8 @@ static const char *abstract_heap(int32_t heap, int nullable_short)
         { 0x6A, "array", "arrayref" },      { 0x69, "exn", "exnref" },
         { 0x71, "none", "nullref" },        { 0x72, "noextern", "nullexternref" },
         { 0x73, "nofunc", "nullfuncref" },  { 0x74, "noexn", "nullexnref" },
+        { 0x68, "cont", "contref" },        { 0x75, "nocont", "nullcontref" },
+        { 0x67, "string", "stringref" },
     };
     for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
         if ((int32_t)h[i].code - 0x80 == heap)

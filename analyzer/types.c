@@ -87,6 +87,8 @@ static void valtype_key(typectx *c, fs_valtype *out, int packed)
         break;
     case 0x70: case 0x6F: case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A:
     case 0x69: case 0x71: case 0x72: case 0x73: case 0x74:   /* abstract ref shorthands */
+    case 0x68: case 0x75:                                    /* contref, nullcontref */
+    case 0x67:                                               /* stringref */
         t.heap = (int32_t)(int8_t)(b | 0x80);   /* the byte read as s7 */
         break;
     case 0x63: case 0x64: {                                  /* (ref null? ht) */
@@ -127,6 +129,11 @@ static void comptype(typectx *c, fs_type *t)
     const uint8_t *at = r->p;
     uint8_t form = fs_read_u8(r);
     put_u8(c, form);
+    if (form == 0x65) {                    /* shared-everything: (shared comptype) */
+        at = r->p;                         /* kept in the key: shared != unshared */
+        form = fs_read_u8(r);
+        put_u8(c, form);
+    }
     switch (form) {
     case 0x60: {
         t->kind = FS_COMP_FUNC;
@@ -156,8 +163,14 @@ static void comptype(typectx *c, fs_type *t)
         t->kind = FS_COMP_ARRAY;
         field_key(c);
         break;
-    case 0x5D:   /* well-formed under stack switching, which forksize does not decode */
-        fs_reader_fail(r, at, "continuation types (0x5d, stack switching) are not supported");
+    case 0x5D: {   /* stack switching: cont of a function type */
+        const uint8_t *tat = r->p;
+        int64_t ft = fs_read_s33(r);
+        put_typeref(c, tat, ft);           /* fails when out of range */
+        t->kind = FS_COMP_CONT;
+        t->params = (uint32_t)ft;
+        break;
+    }
     default:
         fs_reader_fail(r, at, "invalid type form 0x%02x", form);
     }

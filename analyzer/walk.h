@@ -44,6 +44,8 @@ typedef struct fs_instr {
     uint32_t       align;        /* memarg: alignment exponent */
     uint32_t       memidx;       /* memarg: memory index (0 when absent) */
     uint8_t        lane;     /* lane index; br_on_cast's flags */
+    uint8_t        order;    /* atomics: 0 seqcst (also when absent), 1 acqrel, 2 relaxed */
+    uint8_t        has_order; /* the order was written (memarg bit 4, or a fence's non-zero byte) */
     uint8_t        bt;       /* FS_BT_*: block, loop, if, try, try_table */
     uint32_t       bt_type;  /* FS_BT_TYPE: the type index */
     /* FS_BT_VALUE: the result type; select t*: the last type ({i32}

@@ -75,21 +75,67 @@ static inline void fs_instr_blocktype(fs_reader *r, const fs_wasm_module *m, fs_
     in->bt_type = (uint32_t)t;
 }
 
-static inline void fs_instr_memarg(fs_reader *r, fs_instr *in)
+/* A memory order byte (acquire/release atomics, as Binaryen 132 writes
+ * them): 0 seqcst, 1 acqrel, 2 relaxed.  A read-modify-write carries the
+ * order of its read and of its write in the two nibbles, and Binaryen
+ * accepts only equal ones (0x00, 0x11, 0x22); anything else is rejected
+ * here, at the byte, rather than guessed at. */
+static inline uint8_t fs_instr_order(fs_reader *r, int rmw)
+{
+    const uint8_t *at = fs_read_bytes(r, 1);
+    uint8_t b = *at, o = rmw ? (uint8_t)(b & 0x0F) : b;
+    if (o > 2 || (rmw && (b >> 4) != o))
+        fs_reader_fail(r, at, "invalid memory order 0x%02x%s", b,
+                       rmw ? " (a read-modify-write needs two equal orders)" : "");
+    return o;
+}
+
+/* ORDERED: 0 for plain accesses; 1 (atomic) or 2 (atomic read-modify-
+ * write) when bit 4 of the alignment field may announce an order byte,
+ * which sits after the memory index and before the offset.  For a plain
+ * access that bit stays part of the alignment exponent, as before. */
+static inline void fs_instr_memarg(fs_reader *r, fs_instr *in, int ordered)
 {
     const uint8_t *at = r->p;
     uint32_t align = fs_read_u32(r);
+    uint32_t flags = 0x40u | (ordered ? 0x10u : 0u);
     in->memidx = 0;
+    in->order = 0;
+    in->has_order = ordered && (align & 0x10);
+    if ((align & ~flags) >= 64)
+        fs_reader_fail(r, at, "invalid alignment exponent %u", align & ~flags);
     if (align & 0x40)                      /* multi-memory: index follows */
         in->memidx = fs_read_u32(r);
-    if ((align & ~0x40u) >= 64)
-        fs_reader_fail(r, at, "invalid alignment exponent %u", align & ~0x40u);
-    in->align = align & ~0x40u;
+    if (ordered && (align & 0x10))         /* acquire/release: order follows */
+        in->order = fs_instr_order(r, ordered == 2);
+    in->align = align & ~flags;
     in->mem_offset = fs_read_u64(r);       /* u64 under memory64 */
+}
+
+/* A stack-switching handler table (resume, resume_throw,
+ * resume_throw_ref): a count, then per handler a kind byte, a tag and,
+ * for kind 0 (on tag label), a label.  Each takes at least two bytes,
+ * which bounds the count by the bytes left; nothing is copied (in->vec
+ * points at the first handler, in->idx2 is the count). */
+static inline void fs_instr_handlers(fs_reader *r, fs_instr *in)
+{
+    uint32_t n = fs_read_count(r, 2, "handler");
+    in->idx2 = n;
+    in->vec = r->p;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *hat = r->p;
+        uint8_t k = fs_read_u8(r);             /* a byte, not a LEB */
+        if (k > 1)
+            fs_reader_fail(r, hat, "invalid handler kind %u (0 on-label, 1 on-switch)", k);
+        fs_read_u32(r);                        /* tag */
+        if (k == 0)
+            fs_read_u32(r);                    /* label */
+    }
 }
 
 static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr *in)
 {
+    in->has_order = 0;                     /* set only by the ordered kinds below */
     switch ((fs_imm)fs_op_imm[in->op]) {
     case FS_IMM_NONE:
         break;
@@ -98,7 +144,13 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         in->idx = fs_read_u32(r);
         break;
     case FS_IMM_MEMARG:
-        fs_instr_memarg(r, in);
+        fs_instr_memarg(r, in, 0);
+        break;
+    case FS_IMM_MEMARG_ORD:
+        fs_instr_memarg(r, in, 1);
+        break;
+    case FS_IMM_MEMARG_RMW:
+        fs_instr_memarg(r, in, 2);
         break;
     case FS_IMM_I32:
         in->value = fs_read_s32(r);
@@ -118,6 +170,32 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         break;
     case FS_IMM_TYPE:
         in->idx = fs_instr_index(r, m->ntypes, "type");
+        break;
+    case FS_IMM_RESUME:
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        fs_instr_handlers(r, in);
+        break;
+    case FS_IMM_RESUME_THROW:
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->value = fs_read_u32(r);            /* the tag thrown */
+        fs_instr_handlers(r, in);
+        break;
+    case FS_IMM_ORD_TYPE_FIELD: case FS_IMM_ORD_RMW_TYPE_FIELD:
+    case FS_IMM_ORD_TYPE: case FS_IMM_ORD_RMW_TYPE: {
+        fs_imm k = (fs_imm)fs_op_imm[in->op];
+        in->order = fs_instr_order(r, k == FS_IMM_ORD_RMW_TYPE_FIELD || k == FS_IMM_ORD_RMW_TYPE);
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->idx2 = 0;
+        if (k == FS_IMM_ORD_TYPE_FIELD || k == FS_IMM_ORD_RMW_TYPE_FIELD)
+            in->idx2 = fs_read_u32(r);         /* field */
+        break;
+    }
+    case FS_IMM_STRING:
+        in->idx = fs_instr_index(r, m->nstrings, "string");
+        break;
+    case FS_IMM_TYPE_TAG:
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->idx2 = fs_read_u32(r);             /* tag */
         break;
     case FS_IMM_TRY_TABLE: {
         fs_instr_blocktype(r, m, in);
@@ -144,7 +222,7 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         break;
     }
     case FS_IMM_MEMARG_LANE:
-        fs_instr_memarg(r, in);
+        fs_instr_memarg(r, in, 0);
         in->lane = *fs_read_bytes(r, 1);
         break;
     case FS_IMM_F32:
@@ -159,12 +237,10 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
     case FS_IMM_LANE:
         in->lane = *fs_read_bytes(r, 1);
         break;
-    case FS_IMM_ZERO_BYTE: {
-        const uint8_t *z = fs_read_bytes(r, 1);
-        if (*z != 0)
-            fs_reader_fail(r, z, "expected a zero byte after %s", fs_op_rows[in->op].text);
+    case FS_IMM_ORDER:                     /* atomic.fence: 0x00 before orderings */
+        in->order = fs_instr_order(r, 0);
+        in->has_order = in->order != 0;
         break;
-    }
     case FS_IMM_SELECT_T: {
         uint32_t n = fs_read_count(r, 1, "select type");
         in->idx = n;

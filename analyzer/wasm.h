@@ -54,7 +54,9 @@ typedef struct fs_valtype {
     int32_t heap;
 } fs_valtype;
 
-typedef enum fs_comp_kind { FS_COMP_FUNC, FS_COMP_STRUCT, FS_COMP_ARRAY } fs_comp_kind;
+/* FS_COMP_CONT: a continuation type (stack switching, 0x5D); its
+ * function type's index is in `params`. */
+typedef enum fs_comp_kind { FS_COMP_FUNC, FS_COMP_STRUCT, FS_COMP_ARRAY, FS_COMP_CONT } fs_comp_kind;
 
 typedef struct fs_type {
     uint8_t  kind;        /* fs_comp_kind */
@@ -62,7 +64,8 @@ typedef struct fs_type {
     uint32_t super;       /* declared supertype index, or UINT32_MAX */
     uint32_t canon;       /* first type index that is iso-recursively equal */
     uint32_t rec_start;   /* index of the first type of its rec group */
-    uint32_t params;      /* func: offset of params in fs_wasm_module.valtypes */
+    uint32_t params;      /* func: offset of params in fs_wasm_module.valtypes;
+                           * cont: the index of its function type */
     uint32_t nparams;
     uint32_t nresults;    /* results follow the params in valtypes */
 } fs_type;
@@ -136,7 +139,10 @@ enum {
     FS_FEAT_TAIL     = 1u << 1,   /* return_call, return_call_indirect, return_call_ref */
     FS_FEAT_CALL_REF = 1u << 2,   /* call_ref, return_call_ref */
     FS_FEAT_GC       = 1u << 3,   /* any 0xFB instruction */
-    FS_FEAT_EXNREF   = 1u << 4    /* try_table, throw_ref (FS_FEAT_EH is set too) */
+    FS_FEAT_EXNREF   = 1u << 4,   /* try_table, throw_ref (FS_FEAT_EH is set too) */
+    FS_FEAT_STACK_SWITCH = 1u << 5, /* cont.new, cont.bind, suspend, resume, resume_throw,
+                                     * resume_throw_ref, switch */
+    FS_FEAT_MEM_ORDER = 1u << 6   /* an atomic with an explicit memory order (acquire/release) */
 };
 
 typedef struct fs_section {
@@ -179,6 +185,7 @@ typedef struct fs_wasm_module {
     uint32_t       nglobal_types, globals_cap;
     uint32_t       ntags;
     uint32_t      *tag_types;   /* per tag (imports first): its function type */
+    uint32_t       nstrings;    /* string literals (stringref's section 14) */
     uint32_t       tags_cap;
     uint32_t       start;       /* start function, or UINT32_MAX */
     int            table_shared; /* a table is imported or exported */

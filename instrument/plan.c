@@ -474,6 +474,10 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     int st = 3;
     if (fn->features & FS_FEAT_GC)
         p->refused = "GC instructions";
+    else if (fn->features & FS_FEAT_STACK_SWITCH)
+        /* Its frames may sit on a continuation's stack, which an unwind
+         * into linear memory can neither reach nor save (closure.c). */
+        p->refused = "stack switching (cont.new, cont.bind, suspend, resume, switch)";
     else
         st = run(&w, 0);
     if (st == 0) {

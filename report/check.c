@@ -52,12 +52,43 @@ static int has_arg(const char *const *args, unsigned n, const char *key)
     return 0;
 }
 
+/* Whether any of the ids FIRST..LAST (a run of opcodes.def rows) occurs. */
+static int uses_ops(const fs_wasm_module *m, fs_op_id first, fs_op_id last)
+{
+    for (unsigned id = first; id <= (unsigned)last; id++)
+        if (m->op_counts[id] || m->const_op_counts[id])
+            return 1;
+    return 0;
+}
+
+/* A proposal newer than Binaryen 108 that forksize decodes and 108 cannot
+ * read at all (its wasm-opt stops with "error parsing wasm"), or NULL. */
+static const char *unreadable_by_108(const fs_wasm_module *m)
+{
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+        if (m->funcs[f].features & FS_FEAT_MEM_ORDER)
+            return "acquire/release atomics (Binaryen 108 cannot read memory orders)";
+    for (uint32_t t = 0; t < m->ntypes; t++)
+        if (m->types[t].kind == FS_COMP_CONT)
+            return "stack switching (Binaryen 108 cannot read cont types)";
+    if (uses_ops(m, FS_OP_CONT_NEW, FS_OP_SWITCH))
+        return "stack switching (Binaryen 108 cannot read it)";
+    if (m->nstrings || uses_ops(m, FS_OP_STRING_CONST, FS_OP_STRING_ENCODE_LOSSY_UTF8_ARRAY))
+        return "stringref (Binaryen 108 cannot read it)";
+    if (uses_ops(m, FS_OP_PAUSE, FS_OP_ARRAY_ATOMIC_RMW_CMPXCHG) ||
+        uses_ops(m, FS_OP_REF_I31_SHARED, FS_OP_REF_I31_SHARED))
+        return "shared-everything threads (Binaryen 108 cannot read them)";
+    return NULL;
+}
+
 fs_ck fs_check_asyncify_module(const fs_analysis *a, unsigned version,
                                const char *const *pass_args, unsigned npass, const char **why)
 {
     const fs_wasm_module *m = &a->m;
     *why = NULL;
     if (version <= 108) {
+        if ((*why = unreadable_by_108(m)) != NULL)
+            return FS_CK_ABORTS;
         if (m->nmemories > 1) {
             *why = "more than one memory (Binaryen 108 cannot read multi-memory)";
             return FS_CK_ABORTS;

@@ -2,7 +2,8 @@
 # proposals.sh - instructions of current proposals, as forksize decodes them
 # against Binaryen 132 (npm binaryen@132.0.0), the oracle that knows them.
 #
-#   proposals.sh FIXTURE.wat PATTERN   (env: FORKSIZE, WASM_OPT_132, TESTLIB)
+#   proposals.sh FIXTURE.wat PATTERN [ROOT REFUSAL]
+#                                      (env: FORKSIZE, WASM_OPT_132, TESTLIB)
 #
 # Binaryen 132's wasm-as assembles FIXTURE.wat (WABT 1.0.32 knows none of
 # these proposals); then:
@@ -11,7 +12,13 @@
 #     it exactly as often as Binaryen 132's wasm-dis prints it, and the two
 #     lists name the same instructions (none missing, none extra);
 #   - the module cut inside its code section is malformed input: exit 2 and
-#     a byte offset.
+#     a byte offset;
+#   - with ROOT and REFUSAL: forkinstr, rooted at ROOT (the module assembled
+#     with its names), refuses the closure functions that use the proposal
+#     with the reason REFUSAL (or, for REFUSAL "-", refuses none), counts
+#     them as refused, and writes a module Binaryen 132 validates; and `forksize check` says Asyncify 108 aborts
+#     on the module, as the Debian Binaryen 108 (when installed) cannot
+#     read it.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "${TESTLIB:-$here/../lib}/lib.sh"
@@ -45,4 +52,35 @@ head -c $((size - 3)) "$work/m.wasm" >"$work/cut.wasm"
 "$FORKSIZE" opcodes "$work/cut.wasm" >/dev/null 2>"$work/e"
 same "$?" 2 "a cut module: exit status"
 grep -q "cut.wasm: offset 0x[0-9a-f]*: " "$work/e" && ok "the error names the file and an offset" || fail "message: $(cat "$work/e")"
+
+if [ $# -ge 4 ]; then
+    root=$3 refusal=$4
+    "$bin/wasm-as" -g --all-features "$fixture" -o "$work/g.wasm" || fail "Binaryen 132 cannot assemble $fixture with names"
+    "$FORKSIZE" instrument "$work/g.wasm" --root "$root" -o "$work/fi.wasm" >/dev/null 2>"$work/fe"
+    same "$?" 0 "forkinstr rooted at $root: exit status"
+    grep -F "not instrumented: " "$work/fe" >"$work/refused"
+    if [ "$refusal" = - ]; then
+        [ ! -s "$work/refused" ] && ok "no function refused" || fail "refusals: $(cat "$work/fe")"
+    elif [ -s "$work/refused" ] && ! grep -vF ": $refusal" "$work/refused" >/dev/null; then
+        ok "$(wc -l <"$work/refused") function(s) refused: $refusal"
+    else
+        fail "refusals: $(cat "$work/fe")"
+    fi
+    n=$(wc -l <"$work/refused")
+    grep -E "[0-9]+ of [0-9]+ closure functions instrumented, $n refused" "$work/fe" >/dev/null &&
+        ok "the summary counts $n refused" || fail "summary: $(cat "$work/fe")"
+    "$b132" --all-features "$work/fi.wasm" -o "$work/fiback.wasm" 2>"$work/fv" &&
+        ok "Binaryen 132 validates forkinstr's output" || fail "forkinstr's output: $(head -c 400 "$work/fv")"
+    "$FORKSIZE" check "$work/g.wasm" --root "$root" >"$work/ck" 2>&1
+    grep -E "^Asyncify 108 +aborts: .*Binaryen 108 cannot read" "$work/ck" >/dev/null &&
+        ok "check: Asyncify 108 aborts (cannot read the proposal)" || fail "check: $(cat "$work/ck")"
+    wasm-opt --version >"$work/v108" 2>/dev/null
+    if grep "version 108" "$work/v108" >/dev/null; then
+        if wasm-opt --all-features "$work/m.wasm" -o "$work/b108.wasm" >/dev/null 2>&1; then
+            fail "Binaryen 108 reads the module, so check's 'aborts' is wrong"
+        else
+            ok "Binaryen 108 cannot read the module"
+        fi
+    fi
+fi
 t_done

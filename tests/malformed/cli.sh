@@ -113,8 +113,8 @@ expect_offset "unknown opcode 0xFF" "$tmp/bad-opcode.wasm" 23
 printf "$header$types$funcs"'\x0a\x03\x01\x01\x00' >"$tmp/no-end.wasm"
 expect_offset "body without its final end" "$tmp/no-end.wasm" 23
 
-# a section id that does not exist (14), at offset 8
-printf "$header"'\x0e\x00' >"$tmp/bad-id.wasm"
+# a section id that does not exist (15), at offset 8
+printf "$header"'\x0f\x00' >"$tmp/bad-id.wasm"   # 15: 14 is stringref's literals
 expect_offset "unknown section id" "$tmp/bad-id.wasm" 8
 
 # The real module, cut inside its code section: the error is at the code
