@@ -113,7 +113,7 @@ static int parse(compare_opts *o, int argc, char **argv)
             o->timing = 0;
         } else if (!strcmp(a, "--no-precheck")) {
             o->no_precheck = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_GROUP |
                                                 FS_CLI_MODEL | FS_CLI_APPLY, argc, argv, &i,
                                                 &err)) != 0 ||
                    (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, &err)) != 0) {

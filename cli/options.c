@@ -162,7 +162,7 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_GROUP |
                                                  FS_CLI_MODEL | FS_CLI_APPLY,
                                                  argc, argv, &i, err)) != 0 ||
                    (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, err)) != 0) {
