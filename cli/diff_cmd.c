@@ -17,6 +17,7 @@
 
 #include "analysis.h"
 #include "diff.h"
+#include "diff_group.h"
 #include "options.h"
 #include "output.h"
 
@@ -44,6 +45,10 @@ static const char diff_usage[] =
 "                        normal-path instructions do\n"
 "  --fail-above-bytes N  exit 1 when NEW's added bytes exceed BASE's by more\n"
 "                        than N bytes\n"
+"  --group-by KEY, --depth N\n"
+"                        also compare the costs rolled up by file, dir, cu,\n"
+"                        namespace or prefix (groups pair by key); a saved\n"
+"                        report must have been written with the same --group-by\n"
 "  --force               compare results made with different options\n"
 "  --allow-empty         go on when a side has no root matched (else exit 3)\n"
 "  -q, --quiet           no warnings\n"
@@ -163,7 +168,8 @@ static int sniff(const char *path, int *is_wasm)
     return -1;
 }
 
-static int load(const diff_opts *o, const char *path, fs_diff_side *s)
+/* Loads one side, and with --group-by its groups into G. */
+static int load(const diff_opts *o, const char *path, fs_diff_side *s, fs_groups *g)
 {
     int is_wasm = 0, st;
     fs_error err;
@@ -175,6 +181,9 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
         if (fs_cli_read_file(path, &text, &len))
             return FS_EXIT_BAD;
         st = fs_diff_side_from_json(s, path, text, len, &err);
+        if (!st && o->an.group_by)
+            st = fs_diff_groups_read_json(g, path, text, len, (fs_group_by)o->an.group_by,
+                                          o->an.group_depth, &err);
         free(text);
         return st ? fs_cli_fail(path, &err, FS_EXIT_BAD) : -1;
     }
@@ -185,6 +194,10 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
             st = fs_cli_fail(path, &err, FS_EXIT_BAD);
         else
             s->roots_matched = a.c.nroots;
+        if (a.report.groups) {      /* the side's groups outlive its analysis */
+            *g = a.groups;
+            memset(&a.groups, 0, sizeof a.groups);
+        }
     }
     fs_analysis_free(&a);
     return st;
@@ -204,12 +217,12 @@ static int no_root(const diff_opts *o, const fs_diff_side *s)
     return FS_EXIT_NO_ROOT;
 }
 
-static int run(const diff_opts *o, fs_diff_side side[2])
+static int run(const diff_opts *o, fs_diff_side side[2], fs_diff_groups *dg)
 {
     int st;
     fs_error err;
     for (int k = 0; k < 2; k++)
-        if ((st = load(o, o->path[k], &side[k])) >= 0)
+        if ((st = load(o, o->path[k], &side[k], &dg->side[k])) >= 0)
             return st;
     for (int k = 0; k < 2; k++)
         if ((st = no_root(o, &side[k])) >= 0)
@@ -217,6 +230,13 @@ static int run(const diff_opts *o, fs_diff_side side[2])
     fs_diff d;
     if (fs_diff_compute(&d, &side[0], &side[1], o->out.top, &err))
         return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
+    if (o->an.group_by) {
+        if (fs_diff_groups_join(dg, &err)) {
+            fs_diff_free(&d);
+            return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
+        }
+        d.groups = dg;
+    }
     if (d.options_differ[0] && !o->force) {
         fprintf(stderr, "forksize: %s vs %s: options differ: %s (compare anyway with --force)\n",
                 o->path[0], o->path[1], d.options_differ);
@@ -262,7 +282,10 @@ int fs_cmd_diff(int argc, char **argv)
         return st;
     fs_diff_side side[2];
     memset(side, 0, sizeof side);
-    st = run(&o, side);
+    fs_diff_groups dg;
+    memset(&dg, 0, sizeof dg);
+    st = run(&o, side, &dg);
+    fs_diff_groups_free(&dg);
     fs_diff_side_free(&side[0]);
     fs_diff_side_free(&side[1]);
     return st;

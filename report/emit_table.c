@@ -82,7 +82,7 @@ int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err)
 {
     (void)err;
     if (r->groups) {            /* --group-by: one line a group */
-        fs_groups_emit_csv(r->groups, out);
+        fs_groups_emit_csv(r->groups, NULL, 1, out);
         return ferror(out) ? FS_ERR_IO : FS_OK;
     }
     for (size_t i = 0; i < NCOLS; i++)

@@ -408,11 +408,17 @@ static void row_cells(FILE *out, const fs_group *x, const char *sep, int measure
 #define GROUP_COLUMNS "functions,closure_functions,body_bytes,fixed,callsite,local,dispatch," \
                       "total,share"
 
-void fs_groups_emit_csv(const fs_groups *g, FILE *out)
+void fs_groups_emit_csv(const fs_groups *g, const char *module, int header, FILE *out)
 {
     int meas = g->total.measured > 0;
-    fprintf(out, "group,no_source," GROUP_COLUMNS "%s\n", meas ? ",measured,delta_bytes" : "");
+    if (header)
+        fprintf(out, "%sgroup,no_source," GROUP_COLUMNS "%s\n", module ? "module," : "",
+                meas ? ",measured,delta_bytes" : "");
     for (uint32_t i = 0; i < g->n; i++) {
+        if (module) {
+            csv_key(out, module);
+            fputc(',', out);
+        }
         csv_key(out, g->v[i].key);
         fprintf(out, ",%s", g->v[i].no_source ? "true" : "false");
         row_cells(out, &g->v[i], ",", meas);

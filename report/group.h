@@ -63,7 +63,9 @@ const char *fs_group_key(const fs_row *row, const fs_dwarf_info *d, uint32_t pos
 /* Emitters of the groups alone (the stats emitters call them when the
  * report has groups).  TOP limits the text and Markdown rows (0 = all). */
 void fs_groups_emit_text(const fs_groups *g, unsigned top, FILE *out);
-void fs_groups_emit_csv(const fs_groups *g, FILE *out);
+/* CSV: MODULE (or NULL) is a first column on every line, for compare's
+ * one table over many modules; HEADER 0 leaves out the header line. */
+void fs_groups_emit_csv(const fs_groups *g, const char *module, int header, FILE *out);
 void fs_groups_emit_md(const fs_groups *g, unsigned top, FILE *out);
 struct cJSON;
 struct cJSON *fs_groups_json(const fs_groups *g);
