@@ -117,26 +117,42 @@ static size_t demangled_namespace(const char *s, size_t len)
     return last;
 }
 
-/* A C name's prefix: leading underscores, then a run of letters of one
- * case, then digits: zend_hash -> zend, sqlite3VdbeExec -> sqlite3,
- * luaV_execute -> lua, XXH64_digest -> XXH64, __wasm_call_ctors -> __wasm. */
+/* A C name's prefix: leading underscores, then its first word, then the
+ * digits after it.  A word is a run of lowercase letters (zend_hash ->
+ * zend, sqlite3VdbeExec -> sqlite3, luaV_execute -> lua), a run of
+ * capitals (ZEND_ASSIGN -> ZEND, XXH64_digest -> XXH64; PHPWasmFoo -> PHP,
+ * the last capital starting the next word), or one capital and the
+ * lowercase letters after it (RelinquishMemory -> Relinquish).
+ * __wasm_call_ctors -> __wasm.  A name with no letter there is its own. */
 static size_t c_prefix(const char *s, size_t len)
 {
+#define LOWER(c) ((c) >= 'a' && (c) <= 'z')
+#define UPPER(c) ((c) >= 'A' && (c) <= 'Z')
     size_t i = 0;
     while (i < len && s[i] == '_')
         i++;
     size_t start = i;
-    if (i < len && s[i] >= 'a' && s[i] <= 'z')
-        while (i < len && s[i] >= 'a' && s[i] <= 'z')
+    if (i < len && LOWER(s[i])) {
+        while (i < len && LOWER(s[i]))
             i++;
-    else if (i < len && s[i] >= 'A' && s[i] <= 'Z')
-        while (i < len && s[i] >= 'A' && s[i] <= 'Z')
+    } else if (i < len && UPPER(s[i])) {
+        while (i < len && UPPER(s[i]))
             i++;
+        if (i < len && LOWER(s[i])) {
+            if (i - start == 1)                 /* Capitalized: the whole word */
+                while (i < len && LOWER(s[i]))
+                    i++;
+            else                                /* PHPWasm: PHP */
+                i--;
+        }
+    }
     if (i == start)
-        return len;                               /* no letters: the whole name */
+        return len;
     while (i < len && s[i] >= '0' && s[i] <= '9')
         i++;
     return i;
+#undef LOWER
+#undef UPPER
 }
 
 const char *fs_group_key(const fs_row *row, const fs_dwarf_info *d, uint32_t pos,
