@@ -15,6 +15,8 @@
 #   prefix    prefix.wat (a name section, no DWARF): expected/prefix.csv, by hand
 #   malformed the fixture with a broken .debug_info / .debug_abbrev: a warning
 #             naming the section and the offset, exit 0, no source groups
+#   mutate    random bytes changed in the fixture's DWARF sections: exit 0,
+#             never a crash (run it under ASan), the groups still add up
 #   views     compare and diff with --group-by read the same groups as --stats
 #   ruby      ruby.wasm (corpus): --group-by file and dir add up exactly, the
 #             costliest sourced groups are Ruby's own C files, and the per-file
@@ -222,6 +224,48 @@ malformed)
     off=$(sed -n 's/.*at byte \([0-9]*\) (file offset \([0-9]*\)).*/\1 \2/p' <(
         "$FS" --stats "$work/bad1.wasm" --group-by file -o /dev/null 2>&1))
     same "$off" "0 $data" "bad1: the offset is the unit's first byte"
+    ;;
+mutate)
+    # Random byte changes in the DWARF sections (a fixed seed): never a crash,
+    # always exit 0 (the analysis goes on without what could not be read).
+    for v in 4 5; do
+        m=$(build_fixture $v)
+        "$WASM_OBJDUMP" -h "$m" >"$work/h.txt"
+        # the payload ranges (after the name) of the .debug_* sections read
+        ranges=$(awk '/"\.debug_(info|abbrev|str|str_offsets|addr|line_str)"/ {
+                   s = $0; sub(/.*start=/, "", s); sub(/ .*/, "", s)
+                   e = $0; sub(/.*end=/, "", e); sub(/ .*/, "", e)
+                   n = $0; sub(/.*"/, "", n); n = $NF; gsub(/"/, "", n)
+                   print s, e, length(n) }' "$work/h.txt")
+        RANDOM=$((1234 + v))
+        warned=0
+        for i in $(seq 1 60); do
+            cp "$m" "$work/mut.wasm"
+            while read -r s e nl; do
+                s=$(( s + 1 + nl )); e=$(( e ))
+                [ "$e" -gt "$s" ] || continue
+                for j in 1 2 3; do
+                    at=$(( s + (RANDOM * 32768 + RANDOM) % (e - s) ))
+                    printf "\\x$(printf '%02x' $((RANDOM % 256)))" |
+                        dd of="$work/mut.wasm" bs=1 seek=$at conv=notrunc status=none
+                done
+            done <<<"$ranges"
+            set +e
+            "$FS" --stats "$work/mut.wasm" --group-by file --format csv -o "$work/g.csv" 2>"$work/err"
+            st=$?
+            set -e
+            [ "$st" = 0 ] || { cat "$work/err"; fail "DWARF $v mutation $i: exit $st"; continue; }
+            ! grep -q 'malformed DWARF' "$work/err" || warned=$((warned + 1))
+            # whatever was read, the groups still add up to the module
+            "$FS" --stats "$work/mut.wasm" --group-by cu --format json -o "$work/g.json" 2>/dev/null
+            "$JFLAT" "$work/g.json" >"$work/flat.txt"
+            [ "$(jv groups.total.cost.total "$work/flat.txt")" = "$(jv terms.total "$work/flat.txt")" ] \
+                || fail "DWARF $v mutation $i: groups do not add up"
+        done
+        # the mutations must reach the reader, or the case proves nothing
+        [ "$warned" -gt 0 ] || fail "DWARF $v: no mutation was noticed as malformed"
+        ok "DWARF $v: 60 mutated modules, exit 0, groups add up; $warned warned of malformed DWARF"
+    done
     ;;
 views)
     m4=$(build_fixture 4)
