@@ -324,7 +324,6 @@ static const dw_abbrev *read_die(dw_cur *r, const dw_unit *u, const dw_abbrevs *
     for (uint32_t i = 0; i < ab->nattr && !r->c->bad; i++) {
         const dw_attr *a = &t->a[ab->first + i];
         const uint8_t *str = NULL;
-        const uint8_t *vat = r->p;
         uint64_t v = read_form(r, u, a->form, a->implicit, &str, 0);
         if (!keep)
             continue;
@@ -355,7 +354,7 @@ static const dw_abbrev *read_die(dw_cur *r, const dw_unit *u, const dw_abbrevs *
             break;
         case AT_str_offsets_base: d->has_str_base = 1; d->str_base = v; break;
         case AT_addr_base: d->has_addr_base = 1; d->addr_base = v; break;
-        default: (void)vat; break;
+        default: break;
         }
     }
     return r->c->bad ? NULL : ab;

@@ -59,7 +59,7 @@ static size_t mangled_namespace(const char *s, size_t len, char *buf, size_t cap
 {
     if (len < 4 || memcmp(s, "_ZN", 3))
         return 0;
-    size_t i = 3, n = 0, last_start = 0, prev_end = 0, count = 0;
+    size_t i = 3, n = 0, count = 0;
     const char *ids[64];
     size_t lens[64];
     while (i < len && s[i] != 'E') {
@@ -81,8 +81,6 @@ static size_t mangled_namespace(const char *s, size_t len, char *buf, size_t cap
         count--;
     if (count < 2)
         return 0;
-    (void)last_start;
-    (void)prev_end;
     for (size_t k = 0; k + 1 < count; k++) {
         if (n + lens[k] + 2 >= cap)
             return 0;
@@ -270,7 +268,6 @@ int fs_groups_build(fs_groups *g, const fs_report *r, const fs_dwarf_info *d, fs
     g->v = malloc(gcap * sizeof *g->v);
     if (!slot || !g->v)
         goto nomem;
-    g->total.key = NULL;
     for (uint32_t i = 0; i < r->nrows; i++) {
         const fs_row *row = &r->rows[i];
         char buf[512];
@@ -317,7 +314,6 @@ int fs_groups_build(fs_groups *g, const fs_report *r, const fs_dwarf_info *d, fs
                 cap = ncap;
                 mask = ncap - 1;
             }
-            /* find it again below through the group index */
             add_row(ng, row);
         } else {
             add_row(&g->v[slot[s] - 1], row);

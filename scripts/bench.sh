@@ -139,9 +139,12 @@ for m in "$@"; do
   awk -v m="$(basename "$m")" -v d="$dwarf" -v b="$bytes" -v st="$st_ms" -v gf="$gf_ms" -v gp="$gp_ms" \
       -v kb="$gf_kb" 'BEGIN {
     budget = (1.5 * b + 16 * 1048576) / 1048576
+    ratio = (st > 0) ? gf / st : 0
+    over = (ratio >= 2) ? " (over)" : ""
+    mem = kb / 1024
+    mover = (mem > budget) ? " (over)" : ""
     printf "| %s | %s | %.1f | %.1f | %.2f%s | %.1f | %.1f%s | %.1f |\n", m, d, st, gf,
-           st > 0 ? gf / st : 0, (st > 0 && gf / st >= 2 ? " (over)" : ""), gp, kb / 1024,
-           (kb / 1024 > budget ? " (over)" : ""), budget }'
+           ratio, over, gp, mem, mover, budget }'
 done
 if [ "${BENCH_ASYNCIFY:-0}" = 1 ]; then
 echo
