@@ -376,6 +376,7 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
     a->report.decode_ms = t_decoded - t0;
     a->report.hash_wait_ms = t_hashed - t_decoded;
     a->report.graph_ms = t_end - t_hashed;
+    a->report.dwarf_ms = a->dwarf.ms;
     return FS_OK;
 }
 

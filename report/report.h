@@ -126,6 +126,7 @@ typedef struct fs_report {
     double      decode_ms;            /* map + decode */
     double      hash_wait_ms;         /* waiting for the sha256 thread after decoding */
     double      graph_ms;             /* graph, closure, cost, rows */
+    double      dwarf_ms;             /* reading the DWARF (within graph_ms), when read */
 } fs_report;
 
 typedef struct fs_report_input {

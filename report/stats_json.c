@@ -543,6 +543,8 @@ static cJSON *build(const fs_report *r)
     num(timing, "graph_ms", r->graph_ms);
     if (r->fi_applied)
         num(timing, "forkinstr_ms", r->fi->seconds * 1000.0);
+    if (r->dwarf_read)
+        num(timing, "dwarf_ms", r->dwarf_ms);
     return doc;
 }
 
