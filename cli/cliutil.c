@@ -62,6 +62,12 @@ void fs_cli_analysis_init(fs_cli_analysis *a)
 
 static int parse_uint(const char *s, unsigned *out);
 
+const char *fs_cli_group_check(const fs_cli_analysis *a)
+{
+    return a->depth_given && a->group_by != FS_GROUP_DIR ? "--depth goes with --group-by dir"
+                                                          : NULL;
+}
+
 /* an option error: -1, and the message in ERR */
 #define bad(err, ...) fs_error_setf(err, -1, __VA_ARGS__)
 

@@ -50,6 +50,10 @@ enum { FS_CLI_ROOTS = 1, FS_CLI_POLICY = 2, FS_CLI_MODEL = 4, FS_CLI_APPLY = 8,
 
 void fs_cli_analysis_init(fs_cli_analysis *a);
 
+/* What is wrong with the --group-by options together (--depth without
+ * --group-by dir), or NULL. */
+const char *fs_cli_group_check(const fs_cli_analysis *a);
+
 /* If argv[*i] is one of the options in ACCEPT, consumes it (and its value)
  * and returns 1; returns 0 for any other argument; returns -1 with
  * err->msg set when the option's value is wrong. */

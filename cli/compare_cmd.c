@@ -144,6 +144,8 @@ static int parse(compare_opts *o, int argc, char **argv)
     if (o->an.group_by && o->an.apply == FS_APPLY_ASYNCIFY)
         return usage("%s", "--group-by does not combine with --apply asyncify in compare "
                      "(run forksize --stats --apply asyncify --group-by on each module)");
+    if (fs_cli_group_check(&o->an))
+        return usage("%s", fs_cli_group_check(&o->an));
     fs_cli_analysis_finish(&o->an);
     return -1;
 }

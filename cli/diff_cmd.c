@@ -136,6 +136,8 @@ static int parse(diff_opts *o, int argc, char **argv)
     for (int k = 0; k < 2; k++)
         if (!strcmp(o->path[k], "-"))
             return usage("%s", "BASE and NEW must be files, not standard input");
+    if (fs_cli_group_check(&o->an))
+        return usage("%s", fs_cli_group_check(&o->an));
     fs_cli_analysis_finish(&o->an);
     return -1;
 }

@@ -193,6 +193,8 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
     if (o->command == FS_CMD_OPCODES && o->out.format != FS_FMT_TEXT &&
         o->out.format != FS_FMT_JSON)
         return usage(err, "%s", "opcodes writes text or json");
+    if (fs_cli_group_check(&o->an))
+        return usage(err, "%s", fs_cli_group_check(&o->an));
     fs_cli_analysis_finish(&o->an);
     return FS_OK;
 }
