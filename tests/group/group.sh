@@ -196,6 +196,13 @@ prefix)
     "$FS" --stats "$work/p.wasm" --root import:env.fork --group-by file --format csv -o "$work/f.csv" 2>"$work/err"
     grep -q 'no DWARF .debug_info' "$work/err" && ok "warns without DWARF" || fail "no warning without DWARF"
     same "$(tail -n +2 "$work/f.csv" | cut -d, -f1-3)" "(no source),true,16" "one no-source group"
+    # --depth is for dir only
+    set +e
+    "$FS" --stats "$work/p.wasm" --root import:env.fork --group-by prefix --depth 2 2>"$work/err" >/dev/null
+    st=$?
+    set -e
+    same "$st" 2 "--depth without --group-by dir: exit 2"
+    grep -q -- '--depth goes with --group-by dir' "$work/err" && ok "and says why" || fail "no reason for --depth"
     ;;
 malformed)
     m=$(build_fixture 4)
