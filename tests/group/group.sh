@@ -13,6 +13,7 @@
 #             name from DWARF (name_source "dwarf"), the same names; a module
 #             that has names reads no DWARF
 #   prefix    prefix.wat (a name section, no DWARF): expected/prefix.csv, by hand
+#   namespace namespace.wat: expected/namespace.csv, by hand
 #   malformed the fixture with a broken .debug_info / .debug_abbrev: a warning
 #             naming the section and the offset, exit 0, no source groups
 #   mutate    random bytes changed in the fixture's DWARF sections: exit 0,
@@ -203,6 +204,17 @@ prefix)
     set -e
     same "$st" 2 "--depth without --group-by dir: exit 2"
     grep -q -- '--depth goes with --group-by dir' "$work/err" && ok "and says why" || fail "no reason for --depth"
+    ;;
+namespace)
+    # expected/namespace.csv was checked by hand against the rules in
+    # docs/cli.md (namespace.wat says which name is which kind)
+    "$WAT2WASM" --debug-names "$here/namespace.wat" -o "$work/n.wasm"
+    "$FS" --stats "$work/n.wasm" --root import:env.fork --apply model --group-by namespace \
+        --format csv -o "$work/n.csv"
+    if diff -u "$here/expected/namespace.csv" "$work/n.csv"; then ok "namespace groups as worked out by hand"
+    else fail "namespace groups differ from expected/namespace.csv"; fi
+    "$FS" --stats "$work/n.wasm" --root import:env.fork --group-by namespace --format json -o "$work/n.json"
+    adds_up "$work/n.json" "namespace"
     ;;
 malformed)
     m=$(build_fixture 4)
