@@ -56,7 +56,7 @@ int fs_symbols_apply(fs_wasm_module *m, const char *path, fs_symbols *s, fs_erro
             s->applied += !fn->name;
             fn->name = colon + 1;
             fn->name_len = (uint32_t)(e - colon - 1);
-            fn->name_from_symbols = 1;
+            fn->name_from_symbols = FS_NAME_FROM_SYMBOLS;
         }
         p = nl ? nl + 1 : end;
     }

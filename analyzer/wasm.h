@@ -111,6 +111,8 @@ enum {
     FS_FUNC_START         = 1u << 5
 };
 
+enum { FS_NAME_FROM_SECTION = 0, FS_NAME_FROM_SYMBOLS = 1, FS_NAME_FROM_DWARF = 2 };
+
 /* One entry per function in the index space, imports first. */
 typedef struct fs_func {
     uint32_t    type;          /* type index */
@@ -118,8 +120,9 @@ typedef struct fs_func {
     uint32_t    import;        /* index into imports, or UINT32_MAX */
     const char *name;          /* name-section name, or NULL */
     uint32_t    name_len;
-    uint8_t     name_from_symbols; /* the name came from a symbol map (symbols.h), not
-                                      the name section: Binaryen does not know it */
+    uint8_t     name_from_symbols; /* where the name came from when not the name section
+                                      (Binaryen knows neither): FS_NAME_FROM_SYMBOLS, a
+                                      symbol map (symbols.h), or FS_NAME_FROM_DWARF */
     /* Defined functions only: */
     uint32_t    body_off;      /* file offset of the body, after its size LEB */
     uint32_t    body_size;     /* bytes, excluding the size LEB */

@@ -60,6 +60,14 @@ void fs_cli_analysis_init(fs_cli_analysis *a)
     a->opt_level = 2;
 }
 
+static int parse_uint(const char *s, unsigned *out);
+
+const char *fs_cli_group_check(const fs_cli_analysis *a)
+{
+    return a->depth_given && a->group_by != FS_GROUP_DIR ? "--depth goes with --group-by dir"
+                                                          : NULL;
+}
+
 /* an option error: -1, and the message in ERR */
 #define bad(err, ...) fs_error_setf(err, -1, __VA_ARGS__)
 
@@ -82,6 +90,17 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
             return bad(err, "%s", "--symbols needs a FILE (INDEX:NAME lines, as emcc "
                        "--emit-symbol-map writes)");
         a->symbols = v;
+        return 1;
+    }
+    if ((accept & FS_CLI_GROUP) && fs_cli_is_opt(arg, "--group-by")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--group-by")) || (a->group_by = fs_group_by_parse(v)) < 0)
+            return bad(err, "%s", "--group-by needs file, dir, cu, namespace, prefix or none");
+        return 1;
+    }
+    if ((accept & FS_CLI_GROUP) && fs_cli_is_opt(arg, "--depth")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--depth")) || parse_uint(v, &a->group_depth))
+            return bad(err, "%s", "--depth needs a whole number (directory components; 0 = all)");
+        a->depth_given = 1;
         return 1;
     }
     if ((accept & FS_CLI_POLICY) && fs_cli_is_opt(arg, "--indirect")) {
@@ -207,6 +226,7 @@ fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
         .policy = a->policy, .profile = &a->profile, .tool_version = FORKSIZE_VERSION,
         .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
         .apply_default = a->apply_default, .wasm_opt = a->wasm_opt, .symbols = a->symbols,
+        .group_by = (fs_group_by)a->group_by, .group_depth = a->group_depth,
     };
     return o;
 }

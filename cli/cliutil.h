@@ -39,12 +39,20 @@ typedef struct fs_cli_analysis {
     unsigned        stage;           /* --stages: FS_FI_* + 1; 0 = default (live) */
     const char     *wasm_opt;        /* --wasm-opt PATH or FORKSIZE_WASM_OPT; NULL: libbinaryen */
     const char     *symbols;         /* --symbols FILE: names for a stripped module */
+    int             group_by;        /* --group-by: fs_group_by, default none */
+    unsigned        group_depth;     /* --depth N (with --group-by dir), 0 = all */
+    int             depth_given;
 } fs_cli_analysis;
 
 /* Which of them a command takes. */
-enum { FS_CLI_ROOTS = 1, FS_CLI_POLICY = 2, FS_CLI_MODEL = 4, FS_CLI_APPLY = 8 };
+enum { FS_CLI_ROOTS = 1, FS_CLI_POLICY = 2, FS_CLI_MODEL = 4, FS_CLI_APPLY = 8,
+       FS_CLI_GROUP = 16 /* --group-by, --depth */ };
 
 void fs_cli_analysis_init(fs_cli_analysis *a);
+
+/* What is wrong with the --group-by options together (--depth without
+ * --group-by dir), or NULL. */
+const char *fs_cli_group_check(const fs_cli_analysis *a);
 
 /* If argv[*i] is one of the options in ACCEPT, consumes it (and its value)
  * and returns 1; returns 0 for any other argument; returns -1 with

@@ -42,6 +42,12 @@ static const char compare_usage[] =
 "  --stages LIST, --no-precheck\n"
 "                        how each module is analyzed (as forksize --stats)\n"
 "  --wasm-opt PATH       --apply asyncify with this wasm-opt (as forksize --stats)\n"
+"  --group-by KEY, --depth N\n"
+"                        each module's costs rolled up by file, dir, cu,\n"
+"                        namespace or prefix (as forksize --stats), after the\n"
+"                        table; csv becomes one line per module and group\n"
+"  --top N               groups shown per module in text and md (default 10,\n"
+"                        0 = all)\n"
 "  -j, --jobs N          modules analyzed at once (default: one per online\n"
 "                        core); the output does not depend on it\n"
 "  --format FMT          text (default), md, csv, json (schema\n"
@@ -68,7 +74,7 @@ static const fs_cli_format formats[] = {
     { "text", FS_CMP_FMT_TEXT }, { "md", FS_CMP_FMT_MD }, { "csv", FS_CMP_FMT_CSV },
     { "json", FS_CMP_FMT_JSON }, { "svg", FS_CMP_FMT_SVG },
 };
-static const fs_cli_out_spec out_spec = { "compare", formats, 5, 1, 0 };
+static const fs_cli_out_spec out_spec = { "compare", formats, 5, 1, 1 };
 
 #define usage(...) fs_cli_usage("compare", __VA_ARGS__)
 
@@ -89,6 +95,7 @@ static int parse(compare_opts *o, int argc, char **argv)
     memset(o, 0, sizeof *o);
     fs_cli_analysis_init(&o->an);
     o->timing = 1;
+    o->out.top = 10;        /* --group-by: each module's 10 costliest groups */
     o->paths = calloc((size_t)argc, sizeof *o->paths);
     if (!o->paths) {
         fprintf(stderr, "forksize: out of memory\n");
@@ -113,7 +120,7 @@ static int parse(compare_opts *o, int argc, char **argv)
             o->timing = 0;
         } else if (!strcmp(a, "--no-precheck")) {
             o->no_precheck = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_GROUP |
                                                 FS_CLI_MODEL | FS_CLI_APPLY, argc, argv, &i,
                                                 &err)) != 0 ||
                    (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, &err)) != 0) {
@@ -133,6 +140,12 @@ static int parse(compare_opts *o, int argc, char **argv)
     }
     if (!o->npaths)
         return usage("%s", "compare needs at least one MODULE.wasm");
+    /* worker processes (--apply asyncify) send back plain rows, not groups */
+    if (o->an.group_by && o->an.apply == FS_APPLY_ASYNCIFY)
+        return usage("%s", "--group-by does not combine with --apply asyncify in compare "
+                     "(run forksize --stats --apply asyncify --group-by on each module)");
+    if (fs_cli_group_check(&o->an))
+        return usage("%s", fs_cli_group_check(&o->an));
     fs_cli_analysis_finish(&o->an);
     return -1;
 }
@@ -191,6 +204,7 @@ static int run(const compare_opts *o)
         fs_compare_free(&c);
         return fs_cli_fail(o->out.output, &err, FS_EXIT_BAD);
     }
+    c.group_top = o->out.top;
     st = fs_compare_emit(&c, (fs_compare_format)o->out.format, o->timing, out.fp, &err);
     unsigned nerror = c.nerror;
     fs_compare_free(&c);

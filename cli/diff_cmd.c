@@ -17,6 +17,7 @@
 
 #include "analysis.h"
 #include "diff.h"
+#include "diff_group.h"
 #include "options.h"
 #include "output.h"
 
@@ -52,6 +53,10 @@ static const char diff_usage[] =
 "                        normal-path instructions do\n"
 "  --fail-above-bytes N  exit 1 when NEW's added bytes exceed BASE's by more\n"
 "                        than N bytes\n"
+"  --group-by KEY, --depth N\n"
+"                        also compare the costs rolled up by file, dir, cu,\n"
+"                        namespace or prefix (groups pair by key); a saved\n"
+"                        report must have been written with the same --group-by\n"
 "  --force               compare results made with different options\n"
 "  --allow-empty         go on when a side has no root matched (else exit 3)\n"
 "  -q, --quiet           no warnings\n"
@@ -117,7 +122,7 @@ static int parse(diff_opts *o, int argc, char **argv)
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_GROUP |
                                                 FS_CLI_MODEL | FS_CLI_APPLY, argc, argv, &i,
                                                 &err)) != 0 ||
                    (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, &err)) != 0) {
@@ -145,6 +150,8 @@ static int parse(diff_opts *o, int argc, char **argv)
     for (int k = 0; k < 2; k++)
         if (!strcmp(o->path[k], "-"))
             return usage("%s", "BASE and NEW must be files, not standard input");
+    if (fs_cli_group_check(&o->an))
+        return usage("%s", fs_cli_group_check(&o->an));
     fs_cli_analysis_finish(&o->an);
     return -1;
 }
@@ -177,9 +184,10 @@ static int sniff(const char *path, int *is_wasm)
     return -1;
 }
 
-/* A .wasm side's analysis is freed before the other side is analyzed;
- * pairing decodes the module again if it needs the bodies. */
-static int load(const diff_opts *o, const char *path, fs_diff_side *s)
+/* Loads one side, and with --group-by its groups into G.  A .wasm side's
+ * analysis is freed before the other side is analyzed; pairing decodes the
+ * module again if it needs the bodies. */
+static int load(const diff_opts *o, const char *path, fs_diff_side *s, fs_groups *g)
 {
     int is_wasm = 0, st;
     fs_error err;
@@ -191,6 +199,9 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
         if (fs_cli_read_file(path, &text, &len))
             return FS_EXIT_BAD;
         st = fs_diff_side_from_json(s, path, text, len, &err);
+        if (!st && o->an.group_by)
+            st = fs_diff_groups_read_json(g, path, text, len, (fs_group_by)o->an.group_by,
+                                          o->an.group_depth, &err);
         free(text);
         return st ? fs_cli_fail(path, &err, FS_EXIT_BAD) : -1;
     }
@@ -201,6 +212,10 @@ static int load(const diff_opts *o, const char *path, fs_diff_side *s)
             st = fs_cli_fail(path, &err, FS_EXIT_BAD);
         else
             s->roots_matched = a.c.nroots;
+        if (a.report.groups) {      /* the side's groups outlive its analysis */
+            *g = a.groups;
+            memset(&a.groups, 0, sizeof a.groups);
+        }
     }
     fs_analysis_free(&a);
     return st;
@@ -220,12 +235,12 @@ static int no_root(const diff_opts *o, const fs_diff_side *s)
     return FS_EXIT_NO_ROOT;
 }
 
-static int run(const diff_opts *o, fs_diff_side side[2])
+static int run(const diff_opts *o, fs_diff_side side[2], fs_diff_groups *dg)
 {
     int st;
     fs_error err;
     for (int k = 0; k < 2; k++)
-        if ((st = load(o, o->path[k], &side[k])) >= 0)
+        if ((st = load(o, o->path[k], &side[k], &dg->side[k])) >= 0)
             return st;
     for (int k = 0; k < 2; k++)
         if ((st = no_root(o, &side[k])) >= 0)
@@ -233,6 +248,13 @@ static int run(const diff_opts *o, fs_diff_side side[2])
     fs_diff d;
     if (fs_diff_compute(&d, &side[0], &side[1], o->out.top, &o->pair_by, &err))
         return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
+    if (o->an.group_by) {
+        if (fs_diff_groups_join(dg, &err)) {
+            fs_diff_free(&d);
+            return fs_cli_fail(NULL, &err, FS_EXIT_BAD);
+        }
+        d.groups = dg;
+    }
     if (d.options_differ[0] && !o->force) {
         fprintf(stderr, "forksize: %s vs %s: options differ: %s (compare anyway with --force)\n",
                 o->path[0], o->path[1], d.options_differ);
@@ -278,7 +300,10 @@ int fs_cmd_diff(int argc, char **argv)
         return st;
     fs_diff_side side[2];
     memset(side, 0, sizeof side);
-    st = run(&o, side);
+    fs_diff_groups dg;
+    memset(&dg, 0, sizeof dg);
+    st = run(&o, side, &dg);
+    fs_diff_groups_free(&dg);
     fs_diff_side_free(&side[0]);
     fs_diff_side_free(&side[1]);
     return st;

@@ -99,6 +99,20 @@ const char fs_usage_text[] =
 "  --format FMT          text (default), json, csv or md\n"
 "  -o, --output FILE     write there atomically instead of to stdout\n"
 "  --top N               rows in the text table (default 20, 0 = all)\n"
+"  --group-by KEY        roll every per-function column up by source, in place\n"
+"                        of the function table (every format):\n"
+"                          file       the DWARF compile unit's source file\n"
+"                          dir        its directory (--depth N: the first N\n"
+"                                     components)\n"
+"                          cu         the compile unit's name as written\n"
+"                          namespace  C++/Rust namespace (a::b::f, or a simple\n"
+"                                     _ZN mangled name)\n"
+"                          prefix     a C name's first word (zend, php, sqlite3)\n"
+"                          none       no grouping (the default)\n"
+"                        functions without that information form their own\n"
+"                        group; the groups add up to the module's totals\n"
+"  --depth N             with --group-by dir: directory components kept\n"
+"                        (default 0 = the whole directory)\n"
 "  --summary             with --format json: the totals only, \"functions\": []\n"
 "                        (a baseline for forksize diff small enough to commit)\n"
 "  --allow-empty         report even when no root matches (otherwise exit 3)\n"
@@ -162,7 +176,7 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             o->quiet = 1;
-        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY |
+        } else if ((st = fs_cli_analysis_option(&o->an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_GROUP |
                                                  FS_CLI_MODEL | FS_CLI_APPLY,
                                                  argc, argv, &i, err)) != 0 ||
                    (st = fs_cli_out_option(&o->out, &out_spec, argc, argv, &i, err)) != 0) {
@@ -179,6 +193,8 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
     if (o->command == FS_CMD_OPCODES && o->out.format != FS_FMT_TEXT &&
         o->out.format != FS_FMT_JSON)
         return usage(err, "%s", "opcodes writes text or json");
+    if (fs_cli_group_check(&o->an))
+        return usage(err, "%s", fs_cli_group_check(&o->an));
     fs_cli_analysis_finish(&o->an);
     return FS_OK;
 }

@@ -262,6 +262,24 @@ static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *
     return FS_OK;
 }
 
+/* Whether a defined function has no name, and whether DWARF could give one. */
+static int unnamed(const fs_wasm_module *m)
+{
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+        if (!m->funcs[f].name)
+            return 1;
+    return 0;
+}
+
+static int has_debug_info(const fs_wasm_module *m)
+{
+    for (uint32_t i = 0; i < m->nsections; i++)
+        if (m->sections[i].id == 0 && m->sections[i].name_len == 11
+            && !memcmp(m->sections[i].name, ".debug_info", 11))
+            return 1;
+    return 0;
+}
+
 /* The pipeline from bytes already in a->m (mapped or in memory). */
 static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_error *err)
 {
@@ -281,6 +299,15 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
     /* Names from a symbol map come before the roots, which match names. */
     if (o->symbols && (st = fs_symbols_apply(&a->m, o->symbols, &a->sym, err)))
         return st;
+    /* DWARF only when it answers something: a grouping by source, or
+     * names for functions nothing else named (before the roots too). */
+    int dwarf = fs_group_by_needs_dwarf(o->group_by) || (unnamed(&a->m) && has_debug_info(&a->m));
+    uint32_t dwarf_named = 0;
+    if (dwarf) {
+        if ((st = fs_dwarf_info_read(&a->m, &a->dwarf, err)))
+            return st;
+        dwarf_named = fs_dwarf_info_name(&a->m, &a->dwarf);
+    }
 
     if (o->nroots > sizeof a->roots / sizeof a->roots[0]) {
         snprintf(err->msg, sizeof err->msg, "too many roots");
@@ -330,6 +357,8 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
         .binaryen_version = a->peer_version, .wasm_opt = o->wasm_opt,
         .symbols_path = o->symbols, .symbols_lines = a->sym.lines,
         .symbols_applied = a->sym.applied, .symbols_kept = a->sym.kept,
+        .dwarf_read = a->dwarf.present, .dwarf_named = dwarf_named, .dwarf_cus = a->dwarf.ncus,
+        .dwarf_warning = a->dwarf.has_warning ? a->dwarf.warning : NULL,
         /* stack-bound frames: forkinstr's exact ones, else the model's */
         .frames = fi ? a->frames : NULL,
         .frames_label = fi ? (o->apply == FS_APPLY_SIMULATE ? "exact (dry run)" : "measured")
@@ -337,11 +366,23 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
     };
     if ((st = fs_report_build(&a->report, &in, err)))
         return st;
+    if (o->group_by != FS_GROUP_NONE) {
+        if ((st = fs_groups_build(&a->groups, &a->report, a->dwarf.present ? &a->dwarf : NULL,
+                                  o->group_by, o->group_depth, err)))
+            return st;
+        a->report.groups = &a->groups;
+        if (fs_group_by_needs_dwarf(o->group_by) && !a->dwarf.present
+            && a->report.nwarnings < FS_REPORT_MAX_WARNINGS)
+            snprintf(a->report.warnings[a->report.nwarnings++], sizeof a->report.warnings[0],
+                     "--group-by %s: the module has no DWARF .debug_info, so every function "
+                     "is in the \"(no source)\" group", fs_group_by_name[o->group_by]);
+    }
     double t_end = now_ms();
     a->report.analyze_ms = t_end - t0;
     a->report.decode_ms = t_decoded - t0;
     a->report.hash_wait_ms = t_hashed - t_decoded;
     a->report.graph_ms = t_end - t_hashed;
+    a->report.dwarf_ms = a->dwarf.ms;
     return FS_OK;
 }
 
@@ -379,4 +420,6 @@ void fs_analysis_free(fs_analysis *a)
     fs_graph_free(&a->g);
     fs_wasm_free(&a->m);
     fs_symbols_free(&a->sym);
+    fs_groups_free(&a->groups);
+    fs_dwarf_info_free(&a->dwarf);
 }

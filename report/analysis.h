@@ -8,6 +8,8 @@
 #include "forkinstr.h"
 #include "measure.h"
 #include "report.h"
+#include "dwarf_info.h"
+#include "group.h"
 #include "symbols.h"
 
 typedef enum fs_apply {
@@ -29,6 +31,8 @@ typedef struct fs_analysis_opts {
     const char            *wasm_opt;        /* --apply asyncify with this wasm-opt, not
                                                libbinaryen (NULL) */
     const char            *symbols;         /* --symbols FILE: names for unnamed functions */
+    fs_group_by            group_by;        /* --group-by (FS_GROUP_NONE: no groups) */
+    unsigned               group_depth;     /* --depth N for dir, 0 = whole directory */
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
     int                    apply_default;   /* simulate was not asked for: a module
                                                forkinstr refuses falls back to model */
@@ -52,6 +56,8 @@ typedef struct fs_analysis {
     fs_peer_out    peer[2];       /* baseline, asyncified */
     char           peer_version[32];  /* Binaryen's version number, as fs_peer_version */
     fs_symbols     sym;           /* --symbols: the map the names point into */
+    fs_dwarf_info  dwarf;         /* read only for --group-by file|dir|cu or unnamed functions */
+    fs_groups      groups;        /* --group-by */
     fs_fi_result   fi;            /* --apply forkinstr / simulate */
     uint32_t      *frames;        /* forkinstr's frame bytes per function */
     char           fi_refusal[240];  /* the default dry run: why forkinstr refused the

@@ -58,6 +58,7 @@ void fs_compare_fail_row(fs_compare_row *row, int st, const char *msg)
     free(row->warnings);
     row->warnings = NULL;
     row->nwarnings = 0;
+    fs_groups_free(&row->groups);
     row->status = FS_CMP_ERROR;
     row->err_status = st;
     memset(&row->err, 0, sizeof row->err);
@@ -137,6 +138,10 @@ void fs_compare_run_one(const fs_analysis_opts *o, fs_compare_row *row)
         int st = fs_analysis_run(a, row->path, o, &err);
         if (st == FS_OK) {
             take(row, &a->report);
+            if (a->report.groups) {     /* the row owns them from here */
+                row->groups = a->groups;
+                memset(&a->groups, 0, sizeof a->groups);
+            }
         } else {
             fs_compare_fail_row(row, st, "");
             row->err = err;
@@ -260,8 +265,10 @@ int fs_compare_run(fs_compare *c, const char *const *paths, unsigned n,
 
 void fs_compare_free(fs_compare *c)
 {
-    for (unsigned i = 0; c->rows && i < c->nrows; i++)
+    for (unsigned i = 0; c->rows && i < c->nrows; i++) {
         free(c->rows[i].warnings);
+        fs_groups_free(&c->rows[i].groups);
+    }
     free(c->rows);
     memset(c, 0, sizeof *c);
 }

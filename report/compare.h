@@ -70,6 +70,8 @@ typedef struct fs_compare_row {
     int         stack_unbounded;
     uint64_t    stack_bytes;       /* when bounded */
     char        stack_label[32];
+    /* --group-by: the module's groups (group.h), taken from its analysis */
+    fs_groups   groups;
 } fs_compare_row;
 
 typedef struct fs_compare {
@@ -87,6 +89,8 @@ typedef struct fs_compare {
     unsigned          nrows;
     unsigned          nok, nno_root, nerror;
     unsigned          jobs;        /* threads actually used */
+    unsigned          group_top;   /* --group-by: groups per module in text and Markdown
+                                      (0 = all; CSV and JSON list all) */
     double            wall_seconds;
 } fs_compare;
 

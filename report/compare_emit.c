@@ -7,6 +7,7 @@
  * for after and growth, which depend on --apply.
  */
 #include "compare.h"
+#include "group.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -190,6 +191,27 @@ static void footer(FILE *out, const fs_compare *c, int timing)
     fputc('\n', out);
 }
 
+static void md_text(FILE *out, const char *s);
+
+/* --group-by: each analyzed module's groups, after the table. */
+static void groups_after(const fs_compare *c, FILE *out, int md)
+{
+    for (unsigned i = 0; i < c->nrows; i++) {
+        const fs_compare_row *row = &c->rows[i];
+        if (!row->groups.v)
+            continue;
+        if (md) {
+            fputs("\n## groups of `", out);
+            md_text(out, row->path);
+            fputs("`\n", out);
+            fs_groups_emit_md(&row->groups, c->group_top, out);
+        } else {
+            fprintf(out, "\ngroups of %s", row->path);
+            fs_groups_emit_text(&row->groups, c->group_top, out);
+        }
+    }
+}
+
 int fs_compare_emit_text(const fs_compare *c, int timing, FILE *out, fs_error *err)
 {
     int show[NCOL];
@@ -249,6 +271,7 @@ int fs_compare_emit_text(const fs_compare *c, int timing, FILE *out, fs_error *e
     }
     fputc('\n', out);
     footer(out, c, timing);
+    groups_after(c, out, 0);
     (void)err;
     return ferror(out) ? FS_ERR_IO : FS_OK;
 }
@@ -312,6 +335,7 @@ int fs_compare_emit_md(const fs_compare *c, int timing, FILE *out, fs_error *err
     }
     fputc('\n', out);
     footer(out, c, timing);
+    groups_after(c, out, 1);
     (void)err;
     return ferror(out) ? FS_ERR_IO : FS_OK;
 }
@@ -355,10 +379,28 @@ static const char *const csv_head =
     "stack_bound_bytes,stack_unbounded,stack_label,normal_path_entry,normal_path_sites,"
     "normal_path_loops,refused_functions";
 
+/* --group-by: one line per module and group ("long" form), the columns of
+ * the stats command's group CSV after the module's path. */
+static int groups_csv(const fs_compare *c, FILE *out)
+{
+    int header = 1;
+    for (unsigned i = 0; i < c->nrows; i++)
+        if (c->rows[i].groups.v) {
+            fs_groups_emit_csv(&c->rows[i].groups, c->rows[i].path, header, out);
+            header = 0;
+        }
+    return ferror(out) ? FS_ERR_IO : FS_OK;
+}
+
 int fs_compare_emit_csv(const fs_compare *c, int timing, FILE *out, fs_error *err)
 {
     static const char *const status[] = { "ok", "no_root", "error" };
     char b[320];
+    for (unsigned i = 0; i < c->nrows; i++)
+        if (c->rows[i].groups.v) {
+            (void)err;
+            return groups_csv(c, out);
+        }
     fprintf(out, "%s%s,message\n", csv_head, timing ? ",seconds" : "");
     for (unsigned i = 0; i < c->nrows; i++) {
         const fs_compare_row *r = &c->rows[i];

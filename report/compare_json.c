@@ -9,6 +9,7 @@
  * --no-timing, so the rest of the document is reproducible.
  */
 #include "compare.h"
+#include "group.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -173,6 +174,8 @@ static cJSON *module_obj(const fs_compare *c, const fs_compare_row *r, int timin
     } else {
         cJSON_AddNullToObject(o, "fit");
     }
+    if (r->groups.v)                /* --group-by */
+        cJSON_AddItemToObject(o, "groups", fs_groups_json(&r->groups));
     cJSON *w = cJSON_AddArrayToObject(o, "warnings");
     for (unsigned i = 0; i < r->nwarnings; i++)
         cJSON_AddItemToArray(w, cJSON_CreateString(r->warnings[i]));

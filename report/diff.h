@@ -165,6 +165,7 @@ typedef struct fs_diff {
     unsigned   top;
     fs_diff_rank *top_in, *top_out, *top_moved;
     uint32_t   ntop_in, ntop_out, ntop_moved;
+    const struct fs_diff_groups *groups;  /* --group-by (diff_group.h), set by the caller */
 } fs_diff;
 
 /* A side from an analysis' report. */

@@ -2,6 +2,7 @@
  * forksize/diff@1 JSON document.  Only formats: every figure and every
  * order comes from fs_diff_compute. */
 #include "diff.h"
+#include "diff_group.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -471,12 +472,26 @@ int fs_diff_emit(const fs_diff *d, fs_format fmt, const fs_diff_gate_view *gate,
     case FS_FMT_TEXT:
     case FS_FMT_MD:
         emit_text(out, d, fmt == FS_FMT_MD);
+        if (d->groups)
+            fs_diff_groups_emit_text(d->groups, d->top, fmt == FS_FMT_MD, out);
         return ferror(out) ? FS_ERR_IO : FS_OK;
     case FS_FMT_CSV:
-        emit_csv(out, d);
+        /* With --group-by the groups stand in for the function rows, as in
+         * --stats: both sides' groups, one table, the module column says
+         * which side. */
+        if (d->groups) {
+            fs_groups_emit_csv(&d->groups->side[0], d->base->path, 1, out);
+            fs_groups_emit_csv(&d->groups->side[1], d->new_->path, 0, out);
+        } else {
+            emit_csv(out, d);
+        }
         return ferror(out) ? FS_ERR_IO : FS_OK;
-    case FS_FMT_JSON:
-        return fs_json_print(build_json(d, gate, tool_version), out, err);
+    case FS_FMT_JSON: {
+        cJSON *doc = build_json(d, gate, tool_version);
+        if (doc && d->groups)
+            cJSON_AddItemToObject(doc, "groups", fs_diff_groups_json(d->groups));
+        return fs_json_print(doc, out, err);
+    }
     default:
         snprintf(err->msg, sizeof err->msg, "diff writes text, json, csv or md");
         return FS_ERR_USAGE;

@@ -1,5 +1,6 @@
 /* emit_table.c - CSV and Markdown: every defined function, one row each,
  * by index, with the same columns. */
+#include "group.h"
 #include "report.h"
 
 #include <string.h>
@@ -80,6 +81,10 @@ static void row_fields(FILE *out, const fs_row *row, const char *sep, int md, in
 int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err)
 {
     (void)err;
+    if (r->groups) {            /* --group-by: one line a group */
+        fs_groups_emit_csv(r->groups, NULL, 1, out);
+        return ferror(out) ? FS_ERR_IO : FS_OK;
+    }
     for (size_t i = 0; i < NCOLS; i++)
         fprintf(out, "%s%s", i ? "," : "", columns[i]);
     for (size_t i = 0; r->fi_applied && i < NFICOLS; i++)
@@ -119,6 +124,10 @@ int fs_emit_md(const fs_report *r, FILE *out, fs_error *err)
         fprintf(out, "| fixed / call-site / local | %llu / %llu / %llu | estimated |\n\n",
                 (unsigned long long)r->terms.fixed, (unsigned long long)r->terms.callsite,
                 (unsigned long long)r->terms.local);
+    if (r->groups) {
+        fs_groups_emit_md(r->groups, 0, out);
+        return ferror(out) ? FS_ERR_IO : FS_OK;
+    }
     size_t ncols = NCOLS + (r->fi_applied ? NFICOLS : 0);
     for (size_t i = 0; i < ncols; i++)
         fprintf(out, "| %s ", i < NCOLS ? columns[i] : fi_columns[i - NCOLS]);

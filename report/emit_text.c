@@ -2,6 +2,7 @@
  * functions.  Every figure carries its label. */
 #include "report.h"
 
+#include "group.h"
 #include "stackbound.h"
 
 #include <stdlib.h>
@@ -64,6 +65,9 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
         fprintf(out, "names       %u functions named by the symbol map %s (%u entries; %u for "
                 "functions the name section names, which keep that name)\n",
                 r->symbols_applied, r->symbols_path, r->symbols_lines, r->symbols_kept);
+    if (r->dwarf_named)
+        fprintf(out, "names       %u functions named from DWARF .debug_info (%u compile units)\n",
+                r->dwarf_named, r->dwarf_cus);
     fprintf(out, "roots      %s", r->roots_default ? " (defaults)" : "");
     for (unsigned i = 0; i < r->nroots; i++)
         fprintf(out, "%s %s=%u", i ? "," : "", r->roots[i].spec, r->roots[i].matched);
@@ -157,6 +161,11 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
                 r->unsaveable_functions, r->unsaveable_functions == 1 ? " has" : "s have");
 
     stack_line(out, r);
+    if (r->groups) {
+        /* --group-by: the groups take the function table's place */
+        fs_groups_emit_text(r->groups, top, out);
+        return ferror(out) ? FS_ERR_IO : FS_OK;
+    }
 
     uint32_t *order = fs_report_order_by_cost(r);
     if (!order) {

@@ -70,6 +70,8 @@ static void collect_warnings(fs_report *r, const fs_wasm_module *m, const fs_rep
 {
     if (m->name_warning[0])
         warn(r, "%s", m->name_warning);
+    if (in->dwarf_warning)
+        warn(r, "%s", in->dwarf_warning);
     if (in->fallback)
         warn(r, "%s", in->fallback);
     for (unsigned i = 0; i < in->nspecs; i++) {
@@ -198,6 +200,9 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
     r->symbols_lines = in->symbols_lines;
     r->symbols_applied = in->symbols_applied;
     r->symbols_kept = in->symbols_kept;
+    r->dwarf_read = in->dwarf_read;
+    r->dwarf_named = in->dwarf_named;
+    r->dwarf_cus = in->dwarf_cus;
     memcpy(r->sha256, in->sha256, sizeof r->sha256);
     r->bytes = m->size;
     r->code_section_bytes = m->code_section == UINT32_MAX ? 0 : m->sections[m->code_section].size;

@@ -17,13 +17,16 @@
 #include "measure.h"
 #include "sha256.h"
 
-#define FS_STATS_SCHEMA "forksize/stats@1"
+#define FS_STATS_SCHEMA "forksize/stats@2"
+/* The version before "groups" and "name_source": "dwarf"; diff still reads it. */
+#define FS_STATS_SCHEMA_V1 "forksize/stats@1"
 
 typedef struct fs_row {
     uint32_t    index;          /* function index, imports first */
     const char *name;           /* name-section name or NULL (not NUL-terminated) */
     uint32_t    name_len;
-    uint8_t     name_from_symbols;  /* the name came from --symbols' map */
+    uint8_t     name_from_symbols;  /* where a name not from the name section came
+                                       from: FS_NAME_FROM_SYMBOLS or FS_NAME_FROM_DWARF */
     uint32_t    body_bytes;
     uint32_t    body_offset;    /* file offset of the body, after its size LEB */
     int         in_closure;
@@ -85,6 +88,11 @@ typedef struct fs_report {
     /* --symbols FILE: names from a symbol map (symbols.h) */
     const char *symbols_path;
     uint32_t    symbols_lines, symbols_applied, symbols_kept;
+    /* names from DWARF (dwarf_info.h) for functions that had none */
+    int         dwarf_read;           /* the .debug_* sections were read */
+    uint32_t    dwarf_named, dwarf_cus;
+    /* --group-by: the rows rolled up (group.h), owned by the analysis; NULL without */
+    const struct fs_groups *groups;
     /* --apply forkinstr / simulate (mode "forkinstr" / "simulate") */
     int         fi_applied;
     const char *fi_stage;
@@ -118,6 +126,7 @@ typedef struct fs_report {
     double      decode_ms;            /* map + decode */
     double      hash_wait_ms;         /* waiting for the sha256 thread after decoding */
     double      graph_ms;             /* graph, closure, cost, rows */
+    double      dwarf_ms;             /* reading the DWARF (within graph_ms), when read */
 } fs_report;
 
 typedef struct fs_report_input {
@@ -143,6 +152,9 @@ typedef struct fs_report_input {
     const char            *wasm_opt;     /* the wasm-opt that ran, NULL: libbinaryen */
     const char            *symbols_path; /* --symbols FILE, or NULL */
     uint32_t               symbols_lines, symbols_applied, symbols_kept;
+    int                    dwarf_read;    /* the DWARF was read (names, --group-by) */
+    uint32_t               dwarf_named, dwarf_cus;
+    const char            *dwarf_warning; /* malformed DWARF, or NULL */
     /* Frame bytes per function for the stack bound (m->nfuncs entries) and
      * their label; NULL: the model's estimate (fs_stack_frames_estimate). */
     const uint32_t        *frames;

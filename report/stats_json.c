@@ -12,6 +12,7 @@
  * Field names are the schema's contract with other tools: add fields
  * freely, never rename or retype one without bumping the schema version.
  */
+#include "group.h"
 #include "report.h"
 
 #include "diff.h"
@@ -105,7 +106,7 @@ static int tpl_init(row_tpl *t, int fi, int symbols)
     cJSON *o = t->obj = cJSON_CreateObject();
     t->num[R_INDEX] = raw(o, K_INDEX);
     t->name = cJSON_AddStringToObject(o, K_NAME, "");
-    /* with --symbols only: where the name came from */
+    /* with --symbols, or names from DWARF, only: where the name came from */
     if (symbols) {
         if (!(t->name_src = cJSON_AddStringToObject(o, "name_source", "")))
             return -1;
@@ -235,7 +236,9 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
         set_type(t->name, cJSON_NULL);
     }
     if (t->name_src && row->name) {
-        t->name_src->valuestring = (char *)(row->name_from_symbols ? "symbol_map" : "name_section");
+        t->name_src->valuestring = (char *)(row->name_from_symbols == FS_NAME_FROM_DWARF ? "dwarf"
+                                            : row->name_from_symbols ? "symbol_map"
+                                            : "name_section");
         set_type(t->name_src, cJSON_String);
     } else if (t->name_src) {
         set_type(t->name_src, cJSON_NULL);
@@ -265,7 +268,7 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
 static int print_rows(const fs_report *r, uint32_t from, uint32_t to, FILE *out)
 {
     row_tpl t;
-    int st = tpl_init(&t, r->fi_applied, r->symbols_path != NULL);
+    int st = tpl_init(&t, r->fi_applied, r->symbols_path != NULL || r->dwarf_named);
     for (uint32_t i = from; i < to && st == 0; i++) {
         const char *text = tpl_print(&t, &r->rows[i]);
         if (!text) {
@@ -418,6 +421,11 @@ static cJSON *build(const fs_report *r)
         juint(sy, "named", r->symbols_applied);
         juint(sy, "already_named", r->symbols_kept);
     }
+    if (r->dwarf_read) {            /* the .debug_* sections were read (names, --group-by) */
+        cJSON *dw = cJSON_AddObjectToObject(mod, "dwarf");
+        juint(dw, "compile_units", r->dwarf_cus);
+        juint(dw, "named", r->dwarf_named);
+    }
 
     cJSON *roots = cJSON_AddArrayToObject(doc, K_ROOTS);
     for (unsigned i = 0; i < r->nroots; i++) {
@@ -518,6 +526,9 @@ static cJSON *build(const fs_report *r)
     if (r->has_fit)
         fit_obj(doc, r);
 
+    if (r->groups)                  /* --group-by: the rows rolled up (group.h) */
+        cJSON_AddItemToObject(doc, "groups", fs_groups_json(r->groups));
+
     cJSON *warn = cJSON_AddArrayToObject(doc, "warnings");
     for (unsigned i = 0; i < r->nwarnings; i++)
         cJSON_AddItemToArray(warn, cJSON_CreateString(r->warnings[i]));
@@ -532,6 +543,8 @@ static cJSON *build(const fs_report *r)
     num(timing, "graph_ms", r->graph_ms);
     if (r->fi_applied)
         num(timing, "forkinstr_ms", r->fi->seconds * 1000.0);
+    if (r->dwarf_read)
+        num(timing, "dwarf_ms", r->dwarf_ms);
     return doc;
 }
 
@@ -764,7 +777,8 @@ int fs_diff_side_from_json(fs_diff_side *s, const char *path, const char *text, 
     rd_ctx c = { NULL };
     int nomem = 0;
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(doc, K_SCHEMA);
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, FS_STATS_SCHEMA)) {
+    if (!cJSON_IsString(schema) || (strcmp(schema->valuestring, FS_STATS_SCHEMA)
+                                     && strcmp(schema->valuestring, FS_STATS_SCHEMA_V1))) {
         int st = rd_fail(err, FS_ERR_MALFORMED, "not a %s report (schema %s%.60s%s)",
                          FS_STATS_SCHEMA, cJSON_IsString(schema) ? "\"" : "missing",
                          cJSON_IsString(schema) ? schema->valuestring : "",

@@ -1,4 +1,4 @@
-/* jsoncheck.c - checks a forksize/stats@1 report against the schema's
+/* jsoncheck.c - checks a forksize/stats@2 report against the schema's
  * contract (docs/json-schema.md) and its own arithmetic:
  *   - every documented field exists with its type;
  *   - module.functions == number of rows, rows sorted by index;
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
         return 1;
 
     const cJSON *schema = field(doc, "schema", cJSON_String);
-    check(schema && !strcmp(schema->valuestring, "forksize/stats@1"), "schema is forksize/stats@1");
+    check(schema && !strcmp(schema->valuestring, "forksize/stats@2"), "schema is forksize/stats@2");
     field(doc, "module.path", cJSON_String);
     const cJSON *sha = field(doc, "module.sha256", cJSON_String);
     check(sha && strlen(sha->valuestring) == 64, "sha256 has 64 hex digits");

@@ -384,8 +384,10 @@ help)
             FILE) args=("$opt" "$work/h.out") ;;
             LIST) args=("$opt" live) ;;
             PATH) args=("$opt" /bin/false) ;;   # used by --apply asyncify only
+            KEY) args=("$opt" prefix) ;;   # needs no DWARF, so no warning
             *) fail "--help shows $opt with an unknown value '$val'"; continue ;;
         esac
+        [ "$opt" != --depth ] || args=(--group-by dir -q "${args[@]}")   # --depth goes with dir
         "$FORKSIZE" compare alpha.wasm --apply model "${args[@]}" >/dev/null 2>"$work/err"
         st=$?
         if [ $st = 0 ] && [ ! -s "$work/err" ]; then ok "--help's $opt ${val:+$val }is accepted"

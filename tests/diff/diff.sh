@@ -240,7 +240,7 @@ badinput)
     printf 'hello\n' >"$work/text.txt"
     run 2 "$work/text.txt" new.wasm "${M[@]}" && one_line && has "$work/err" "neither a WebAssembly module"
     printf '{"schema": "other@1"}' >"$work/other.json"
-    run 2 "$work/other.json" new.wasm "${M[@]}" && has "$work/err" "not a forksize/stats@1 report"
+    run 2 "$work/other.json" new.wasm "${M[@]}" && has "$work/err" "not a forksize/stats@2 report"
     printf '{"schema": "forksize/stats@1", ' >"$work/cut.json"
     run 2 "$work/cut.json" new.wasm "${M[@]}" && has "$work/err" "not a JSON object"
     printf '\0asm\1\0\0\0\1' >"$work/bad.wasm"

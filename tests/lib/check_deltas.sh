@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# check_deltas.sh REPORT.json BN_DELTAS_OUTPUT - a forksize/stats@1 report
+# check_deltas.sh REPORT.json BN_DELTAS_OUTPUT - a forksize/stats@2 report
 # made with --apply asyncify against bn_deltas.sh's reading of the wasm-opt
 # command line's outputs (same module, same flags):
 #   - code_bytes_before / after equal the two code sections;
