@@ -340,20 +340,9 @@ int fs_compare_emit_md(const fs_compare *c, int timing, FILE *out, fs_error *err
     return ferror(out) ? FS_ERR_IO : FS_OK;
 }
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
 static void csv_text(FILE *out, const char *s)
 {
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    fs_csv_field(out, s, strlen(s));
 }
 
 enum { N_INT, N_FRAC, N_REAL };

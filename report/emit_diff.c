@@ -427,19 +427,7 @@ static cJSON *build_json(const fs_diff *d, const fs_diff_gate_view *g, const cha
 
 /* ------------------------------------------------------------ csv */
 
-/* One line per function, paired or not: base order, then the added ones.
- * Names are quoted as RFC 4180 asks. */
-static void csv_name(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
+/* One line per function, paired or not: base order, then the added ones. */
 static void emit_csv(FILE *out, const fs_diff *d)
 {
     fprintf(out, "base_index,new_index,name,status,paired_by,base_in_closure,new_in_closure,"
@@ -455,7 +443,8 @@ static void emit_csv(FILE *out, const fs_diff *d)
         if (rn)
             fprintf(out, "%u", rn->index);
         fputc(',', out);
-        csv_name(out, fs_diff_fn_name(d, c->fn, nb, sizeof nb));
+        const char *name = fs_diff_fn_name(d, c->fn, nb, sizeof nb);
+        fs_csv_field(out, name, strlen(name));
         fprintf(out, ",%s,%s,%d,%d,%lld,%lld,%lld\n", rb && rn ? "paired" : rb ? "removed" : "added",
                 rb && rn ? fs_pair_method_name[c->fn.how] : "", rb && rb->in_closure,
                 rn && rn->in_closure, (long long)c->cost[0], (long long)c->cost[1],

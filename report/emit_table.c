@@ -17,8 +17,7 @@ static const char *const fi_columns[] = { "dispatch", "frame_bytes", "refused",
                                          "np_entry", "np_sites", "np_loops" };
 #define NFICOLS (sizeof fi_columns / sizeof fi_columns[0])
 
-/* RFC 4180: quote a field holding a comma, quote or line break. */
-static void csv_name(FILE *out, const char *s, size_t len)
+void fs_csv_field(FILE *out, const char *s, size_t len)
 {
     if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\n', len) &&
         !memchr(s, '\r', len)) {
@@ -54,7 +53,7 @@ static void row_fields(FILE *out, const fs_row *row, const char *sep, int md, in
     char buf[32];
     fprintf(out, "%u%s", row->index, sep);
     if (row->name)
-        (md ? md_name : csv_name)(out, row->name, row->name_len);
+        (md ? md_name : fs_csv_field)(out, row->name, row->name_len);
     else
         fputs(fs_row_display_name(row, buf, sizeof buf), out);
     fprintf(out, "%s%u%s%s%s%u%s%u%s%u", sep, row->body_bytes, sep,
@@ -72,7 +71,7 @@ static void row_fields(FILE *out, const fs_row *row, const char *sep, int md, in
         fprintf(out, "%s%llu%s%u%s", sep, (unsigned long long)row->cost.dispatch, sep,
                 row->frame_bytes, sep);
         if (row->refused)
-            (md ? md_name : csv_name)(out, row->refused, strlen(row->refused));
+            (md ? md_name : fs_csv_field)(out, row->refused, strlen(row->refused));
         for (int i = 0; i < FS_FI_NNP; i++)
             fprintf(out, "%s%u", sep, row->np[i]);
     }

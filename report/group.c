@@ -391,21 +391,6 @@ void fs_groups_emit_text(const fs_groups *g, unsigned top, FILE *out)
                 g->n - shown);
 }
 
-static void csv_key(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void row_cells(FILE *out, const fs_group *x, const char *sep, int measured)
 {
     fprintf(out, "%s%u%s%u%s%llu%s%llu%s%llu%s%llu%s%llu%s%llu%s%.6f", sep, x->functions, sep,
@@ -428,10 +413,10 @@ void fs_groups_emit_csv(const fs_groups *g, const char *module, int header, FILE
                 meas ? ",measured,delta_bytes" : "");
     for (uint32_t i = 0; i < g->n; i++) {
         if (module) {
-            csv_key(out, module);
+            fs_csv_field(out, module, strlen(module));
             fputc(',', out);
         }
-        csv_key(out, g->v[i].key);
+        fs_csv_field(out, g->v[i].key, strlen(g->v[i].key));
         fprintf(out, ",%s", g->v[i].no_source ? "true" : "false");
         row_cells(out, &g->v[i], ",", meas);
         fputc('\n', out);

@@ -189,6 +189,10 @@ int fs_json_print(struct cJSON *doc, FILE *out, fs_error *err);
  * "tool": {"name": "forksize", "version": TOOL_VERSION}. */
 void fs_json_head(struct cJSON *doc, const char *schema, const char *tool_version);
 int fs_emit_csv(const fs_report *r, FILE *out, fs_error *err);
+/* One CSV field of LEN bytes, quoted as RFC 4180 asks when it holds a
+ * comma, quote or line break: every CSV forksize writes (stats, compare,
+ * diff, groups) goes through it. */
+void fs_csv_field(FILE *out, const char *s, size_t len);
 int fs_emit_md(const fs_report *r, FILE *out, fs_error *err);
 
 int fs_emit(const fs_report *r, fs_format fmt, unsigned top, FILE *out, fs_error *err);

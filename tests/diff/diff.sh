@@ -326,10 +326,10 @@ stages)
     run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" --format csv || exit 1
     cut -d, -f1-5 "$work/out" >"$work/pairs"
     printf '%s\n' "base_index,new_index,name,status,paired_by" \
-        '2,8,"parse",paired,name' '3,6,"util_new",paired,body' \
-        '4,5,"func[5]",paired,fingerprint' '5,3,"func[3]",paired,body_order' \
-        '6,,"gone",removed,' '7,7,"func[7]",paired,body_order' \
-        '8,4,"func[4]",paired,fingerprint' ',2,"extra",added,' >"$work/want"
+        '2,8,parse,paired,name' '3,6,util_new,paired,body' \
+        '4,5,func[5],paired,fingerprint' '5,3,func[3],paired,body_order' \
+        '6,,gone,removed,' '7,7,func[7],paired,body_order' \
+        '8,4,func[4],paired,fingerprint' ',2,extra,added,' >"$work/want"
     if diff -u "$work/want" "$work/pairs"; then ok "the true pairing, each by its stage"
     else fail "pairing of prog_v1/prog_v2 differs from the truth"; fi
     run 0 prog_v1.wasm prog_v2.wasm "${M[@]}" || exit 1
