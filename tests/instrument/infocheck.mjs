@@ -23,7 +23,8 @@
 // same order (one input offset, one output offset).  Every other DIE and
 // attribute line must be equal.
 // Prints one summary line; exit 1 on a failure.
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { bodies, funcOf } from './wasmcode.mjs';
 import { createInterface } from 'node:readline';
 
 const args = process.argv.slice(2);
@@ -38,47 +39,6 @@ function fail(msg) {
     if (failures++ < 20) console.error(`infocheck: FAIL: ${msg}`);
 }
 
-function uleb(b, pos) {
-    let v = 0, shift = 0, byte;
-    do {
-        byte = b[pos.p++];
-        v += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-    } while (byte & 0x80);
-    return v;
-}
-
-function bodies(file) {
-    const b = readFileSync(file);
-    const pos = { p: 8 };
-    while (pos.p < b.length) {
-        const id = b[pos.p++];
-        const size = uleb(b, pos);
-        const start = pos.p;
-        if (id === 10) {
-            const n = uleb(b, pos);
-            const fs = [];
-            for (let i = 0; i < n; i++) {
-                const sz = uleb(b, pos);
-                fs.push([pos.p - start, pos.p - start + sz]);
-                pos.p += sz;
-            }
-            return { bytes: b, base: start, funcs: fs };
-        }
-        pos.p = start + size;
-    }
-    throw new Error(`${file}: no code section`);
-}
-
-// the function f with fbeg <= a <= fend, or -1
-function funcOf(m, a) {
-    let lo = 0, hi = m.funcs.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (m.funcs[mid][0] <= a) lo = mid + 1; else hi = mid;
-    }
-    return lo && a <= m.funcs[lo - 1][1] ? lo - 1 : -1;
-}
 
 const min = bodies(inWasm), mout = bodies(outWasm);
 
@@ -127,7 +87,7 @@ for (;;) {
     }
     for (let i = 0; i < ia.length; i++) {
         const ai = parseInt(ia[i], 16), ao = parseInt(oa[i], 16);
-        const f = funcOf(min, ai);
+        const f = funcOf(min, ai, true);
         if (f < 0) {
             const n = min.funcs.length;
             if (n && ai > min.funcs[0][0] && ai < min.funcs[n - 1][1]) {

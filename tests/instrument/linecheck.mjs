@@ -24,6 +24,7 @@
 // the golden test: "d<defined index> <file>:<line>:<column> in=<opcode>
 // out=<opcode> <flags>".  Prints one summary line; exit 1 on a failure.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { bodies, funcOf } from './wasmcode.mjs';
 
 const [inWasm, inLines, outWasm, outLines, rowsOut] = process.argv.slice(2);
 if (!outLines) {
@@ -33,48 +34,6 @@ if (!outLines) {
 let failures = 0;
 function fail(msg) {
     if (failures++ < 20) console.error(`linecheck: FAIL: ${msg}`);
-}
-
-function uleb(b, pos) {
-    let v = 0, shift = 0, byte;
-    do {
-        byte = b[pos.p++];
-        v += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-    } while (byte & 0x80);
-    return v;
-}
-
-// Bodies of the defined functions: [start, end) from the code payload.
-function bodies(file) {
-    const b = readFileSync(file);
-    const pos = { p: 8 };
-    while (pos.p < b.length) {
-        const id = b[pos.p++];
-        const size = uleb(b, pos);
-        const start = pos.p;
-        if (id === 10) {
-            const n = uleb(b, pos);
-            const fs = [];
-            for (let i = 0; i < n; i++) {
-                const sz = uleb(b, pos);
-                fs.push([pos.p - start, pos.p - start + sz]);
-                pos.p += sz;
-            }
-            return { bytes: b, base: start, funcs: fs };
-        }
-        pos.p = start + size;
-    }
-    throw new Error(`${file}: no code section`);
-}
-
-function funcOf(m, a) {
-    let lo = 0, hi = m.funcs.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (m.funcs[mid][0] <= a) lo = mid + 1; else hi = mid;
-    }
-    return lo && a < m.funcs[lo - 1][1] ? lo - 1 : -1;
 }
 
 // Units of llvm-dwarfdump's --debug-line: sequences of rows, each row
