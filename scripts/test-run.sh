@@ -94,6 +94,22 @@ mask() {
     { print }' "$1"
 }
 
+# The forksize binary made absolute, and the run's folder: $out, or
+# test-runs/DATE-NAME, written as $out.partial until the run is complete.
+# Every kind of run (corpus or --runtime) starts here.
+prepare_out() {
+  [ -x "$fs" ] || die "$fs: no forksize binary (scripts/build.sh, or --forksize BIN)"
+  fs=$(cd "$(dirname "$fs")" && pwd)/$(basename "$fs")
+  date=$(date -u +%Y-%m-%d)
+  [ -n "$out" ] || out=$repo/test-runs/$date-$name
+  if [ -e "$out" ] && [ "$force" = 0 ]; then die "$out exists (--force replaces it)"; fi
+  mkdir -p "$(dirname "$out")"
+  out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
+  part=$out.partial
+  rm -rf "$part"
+  mkdir -p "$part"
+}
+
 # Quotes a word for the generated shell script, readably.
 q() {
   case $1 in
@@ -154,16 +170,7 @@ if [ "$runtime" = 1 ]; then
   [ "$rt_iters" -ge 2 ] || die "--iters must be at least 2 (first run + steady state)"
   [ "$rt_reps" -ge 1 ] || die "--reps takes 1 or more"
   case $rt_workloads in *[!A-Za-z0-9_,-]*) die "--workloads takes names separated by commas" ;; esac
-  [ -x "$fs" ] || die "$fs: no forksize binary (scripts/build.sh, or --forksize BIN)"
-  fs=$(cd "$(dirname "$fs")" && pwd)/$(basename "$fs")
-  date=$(date -u +%Y-%m-%d)
-  [ -n "$out" ] || out=$repo/test-runs/$date-$name
-  if [ -e "$out" ] && [ "$force" = 0 ]; then die "$out exists (--force replaces it)"; fi
-  mkdir -p "$(dirname "$out")"
-  out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
-  part=$out.partial
-  rm -rf "$part"
-  mkdir -p "$part"
+  prepare_out
   # The variants the benchmark builds are large and rebuilt from the inputs:
   # they go to a temporary folder, and only its reports are kept.
   work=$(mktemp -d "${TMPDIR:-/tmp}/forksize-runtime.XXXXXX")
@@ -334,17 +341,7 @@ else
   for m in "${modules[@]}"; do add_module "$m"; done
 fi
 [ ${#roots[@]} -gt 0 ] || roots=('import:*')
-[ -x "$fs" ] || die "$fs: no forksize binary (scripts/build.sh, or --forksize BIN)"
-fs=$(cd "$(dirname "$fs")" && pwd)/$(basename "$fs")
-
-date=$(date -u +%Y-%m-%d)
-[ -n "$out" ] || out=$repo/test-runs/$date-$name
-if [ -e "$out" ] && [ "$force" = 0 ]; then die "$out exists (--force replaces it)"; fi
-mkdir -p "$(dirname "$out")"
-out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
-part=$out.partial
-rm -rf "$part"
-mkdir -p "$part"
+prepare_out
 
 in_list() { case ",$asyncify_list," in *,"$1",*) return 0 ;; esac; return 1; }
 
