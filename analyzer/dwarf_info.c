@@ -135,7 +135,11 @@ static int abbrevs_load(dw_ctx *c, dw_abbrevs *t, uint64_t off)
         return 1;
     t->n = t->na = 0;
     t->loaded_off = off;
-    dw_cur r = { c, SEC_ABBREV, c->sec[SEC_ABBREV].p, c->sec[SEC_ABBREV].p + c->sec[SEC_ABBREV].size };
+    /* A module with no .debug_abbrev has a NULL section: no pointer
+     * arithmetic on it (UBSan, found by fuzz_decode). */
+    static const uint8_t none[1];
+    const uint8_t *base = c->sec[SEC_ABBREV].p ? c->sec[SEC_ABBREV].p : none;
+    dw_cur r = { c, SEC_ABBREV, base, base + c->sec[SEC_ABBREV].size };
     if (off > c->sec[SEC_ABBREV].size) {
         dw_fail(&r, r.end, "a unit's abbreviation offset is past the section");
         return 1;
