@@ -110,6 +110,25 @@ prepare_out() {
   mkdir -p "$part"
 }
 
+# A tool's version line, or nothing when it is missing.
+ver() { "$@" 2>/dev/null | head -n 1 || true; }
+
+# The manifest lines every kind of run shares: when, how long, and which
+# forksize (version, commit, uncommitted files, the binary's hash).
+manifest_forksize() {
+  local commit=unknown dirty=unknown
+  if git -C "$repo" rev-parse HEAD >/dev/null 2>&1; then
+    commit=$(git -C "$repo" rev-parse HEAD)
+    dirty=$(git -C "$repo" status --porcelain --untracked-files=no | wc -l)
+  fi
+  echo "created $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "elapsed_seconds $elapsed"
+  echo "forksize_version $(ver "$fs" --version)"
+  echo "forksize_commit $commit"
+  echo "forksize_tree_modified_files $dirty"
+  echo "forksize_binary_sha256 $(sha256sum "$fs" | cut -d' ' -f1)"
+}
+
 # Quotes a word for the generated shell script, readably.
 q() {
   case $1 in
@@ -200,12 +219,6 @@ if [ "$runtime" = 1 ]; then
   fi
   elapsed=$(( $(date +%s) - t_start ))
   cp "$work/runtime.json" "$work/runtime.md" "$part/"
-  ver() { "$@" 2>/dev/null | head -n 1 || true; }
-  commit=unknown dirty=unknown
-  if git -C "$repo" rev-parse HEAD >/dev/null 2>&1; then
-    commit=$(git -C "$repo" rev-parse HEAD)
-    dirty=$(git -C "$repo" status --porcelain --untracked-files=no | wc -l)
-  fi
   wls=${rt_workloads:-$(node -p 'require(process.argv[1]).workloads.map((w) => w.name).join(",")' "$part/runtime.json")}
   {
     echo "# forksize runtime test run manifest, written by scripts/test-run.sh --runtime: one \"key value\" per line."
@@ -213,12 +226,7 @@ if [ "$runtime" = 1 ]; then
     echo "name $name"
     echo "kind runtime"
     echo "date $date"
-    echo "created $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "elapsed_seconds $elapsed"
-    echo "forksize_version $(ver "$fs" --version)"
-    echo "forksize_commit $commit"
-    echo "forksize_tree_modified_files $dirty"
-    echo "forksize_binary_sha256 $(sha256sum "$fs" | cut -d' ' -f1)"
+    manifest_forksize
     echo "node $(ver node --version)"
     echo "v8 $(ver node -p process.versions.v8)"
     echo "binaryen $(ver "$wasm_opt" --version)"
@@ -480,23 +488,12 @@ fi
 elapsed=$(( $(date +%s) - t_start ))
 
 # --- manifest.txt -----------------------------------------------------------
-ver() { "$@" 2>/dev/null | head -n 1 || true; }
-commit=unknown dirty=unknown
-if git -C "$repo" rev-parse HEAD >/dev/null 2>&1; then
-  commit=$(git -C "$repo" rev-parse HEAD)
-  dirty=$(git -C "$repo" status --porcelain --untracked-files=no | wc -l)
-fi
 {
   echo "# forksize test run manifest, written by scripts/test-run.sh: one \"key value\" per line."
   echo "# scripts/test-run.sh --from THIS_FILE re-runs the run and compares the outputs."
   echo "name $name"
   echo "date $date"
-  echo "created $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "elapsed_seconds $elapsed"
-  echo "forksize_version $(ver "$fs" --version)"
-  echo "forksize_commit $commit"
-  echo "forksize_tree_modified_files $dirty"
-  echo "forksize_binary_sha256 $(sha256sum "$fs" | cut -d' ' -f1)"
+  manifest_forksize
   echo "binaryen $(ver wasm-opt --version)"
   echo "wabt $(ver wasm-objdump --version)"
   echo "node $(ver node --version)"
