@@ -135,11 +135,7 @@ static int abbrevs_load(dw_ctx *c, dw_abbrevs *t, uint64_t off)
         return 1;
     t->n = t->na = 0;
     t->loaded_off = off;
-    /* A module with no .debug_abbrev has a NULL section: no pointer
-     * arithmetic on it (UBSan, found by fuzz_decode). */
-    static const uint8_t none[1];
-    const uint8_t *base = c->sec[SEC_ABBREV].p ? c->sec[SEC_ABBREV].p : none;
-    dw_cur r = { c, SEC_ABBREV, base, base + c->sec[SEC_ABBREV].size };
+    dw_cur r = { c, SEC_ABBREV, c->sec[SEC_ABBREV].p, c->sec[SEC_ABBREV].p + c->sec[SEC_ABBREV].size };
     if (off > c->sec[SEC_ABBREV].size) {
         dw_fail(&r, r.end, "a unit's abbreviation offset is past the section");
         return 1;
@@ -502,6 +498,11 @@ static int find_sections(dw_ctx *c)
         ".debug_info", ".debug_abbrev", ".debug_str", ".debug_line_str",
         ".debug_str_offsets", ".debug_addr"
     };
+    /* A section the module lacks is empty, at a real address: every reader
+     * bounds its reads by the size, and none does arithmetic on NULL (UBSan
+     * found two that did, a missing .debug_abbrev and .debug_str). */
+    for (int k = 0; k < NSEC; k++)
+        c->sec[k] = (dw_sec){ c->m->bytes, 0, 0 };
     int any = 0;
     for (uint32_t i = 0; i < c->m->nsections; i++) {
         const fs_section *s = &c->m->sections[i];
