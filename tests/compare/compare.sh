@@ -162,11 +162,11 @@ svg_geometry() {
         }' "$1"
 }
 
-# svg_render SVG: headless Chromium draws it; every term colour covers about
-# its rects' area below the legend, and a blank page of the same size fails
-# the same check.
+# svg_render SVG [FROM_Y]: headless Chromium draws it; every term colour
+# covers about its rects' area below the legend (rows FROM_Y and below,
+# default 120), and a blank page of the same size fails the same check.
 svg_render() {
-    local svg=$1 h colours=() want=() line
+    local svg=$1 from=${2:-120} h colours=() want=() line
     h=$(sed -n 's/^<svg [^>]* height="\([0-9]*\)".*/\1/p' "$svg")
     while read -r line; do colours+=("${line% *}"); want+=("${line#* }"); done < <(
         awk -F'"' '/<rect .*<title>/ { a[$10] += $6 * $8; n++ } END { for (c in a) print c, a[c] }' "$svg" | sort)
@@ -182,7 +182,7 @@ svg_render() {
         [ -s "${f%.svg}.png" ] || { fail "chromium wrote no ${f%.svg}.png"; return; }
     done
     for f in "$png" "$blank.png"; do
-        got=$("$NODE" "$CMP_SRC/pngcount.js" "$f" --from-y 120 "${colours[@]}") || { fail "pngcount $f"; continue; }
+        got=$("$NODE" "$CMP_SRC/pngcount.js" "$f" --from-y "$from" "${colours[@]}") || { fail "pngcount $f"; continue; }
         echo "  $f: $got (want ${want[*]} for ${colours[*]})"
         if awk -v got="$got" -v want="${want[*]}" -v n="$nrects" 'BEGIN {
                 split(got, g, " "); k = split(want, w, " "); slack = 2 * 18 * n; tot = 0
@@ -545,6 +545,38 @@ svg-forkinstr|svg-measured)
     while read -r l; do has chart.svg "$l"; done <labels
     if svg_geometry chart.svg; then ok "bar lengths and splits match the rows"; else fail "chart geometry"; fi
     svg_render chart.svg
+    ;;
+svg-group)
+    # --group-by splits each bar by group: the colours go to the 8 keys with
+    # the largest summed share (svggroups.js works them out from compare's
+    # JSON on its own), the rest of a bar is "other groups", and functions
+    # without a name (a copy of indirect.wat assembled without its names)
+    # are the no-name group.  prefix needs no DWARF.
+    [ -x "${CHROMIUM:-}" ] || { echo "FAIL: chromium not found (scripts/deps.sh test installs it)"; exit 1; }
+    [ -x "${NODE:-}" ] || { echo "FAIL: node not found"; exit 1; }
+    cp "$CMP_FIX"/chain.wasm "$CMP_FIX"/indirect.wasm . || exit 1
+    "$WAT2WASM" "$CMP_SRC/../testrun/fixtures/indirect.wat" -o stripped.wasm || exit 1
+    args=(indirect.wasm chain.wasm stripped.wasm "$FORKSIZE_BUNDLED" --root 'import:*'
+          --apply forkinstr --group-by prefix --no-timing -q)
+    run 0 "${args[@]}" --format svg -o chart.svg || exit 1
+    has chart.svg "Bar length: code growth, MEASURED (--apply forkinstr)."
+    has chart.svg "Split by group (--group-by prefix): each group's share of the added bytes, MEASURED."
+    has chart.svg ">other groups<"
+    has chart.svg ">(no name)<"
+    hasnt chart.svg "(rewind re-entry)"        # no term legend
+    run 0 "${args[@]}" --format json -o chart.json || exit 1
+    if "$NODE" "$CMP_SRC/svggroups.js" chart.svg chart.json; then
+        ok "every group segment has its JSON bytes and its legend colour"
+    else
+        fail "group segments differ from compare's JSON"
+    fi
+    # indirect.wasm and forksh both have a "run" group: one colour for both
+    [ "$(grep -c '<title>[^<]*: run [0-9.]*% of the added bytes' chart.svg)" = 2 ] ||
+        fail "not one run segment in each of indirect.wasm and forksh.wasm"
+    if svg_geometry chart.svg; then ok "bar lengths and splits match the rows"; else fail "chart geometry"; fi
+    # the legend wraps to a second line here; count below the first bar's top
+    y0=$(awk -F'"' '/<rect .*<title>/ { print int($4) - 2; exit }' chart.svg)
+    svg_render chart.svg "$y0"
     ;;
 *)
     echo "unknown mode $mode"; exit 2 ;;
