@@ -141,10 +141,6 @@ static int parse(compare_opts *o, int argc, char **argv)
     }
     if (!o->npaths)
         return usage("%s", "compare needs at least one MODULE.wasm");
-    /* worker processes (--apply asyncify) send back plain rows, not groups */
-    if (o->an.group_by && o->an.apply == FS_APPLY_ASYNCIFY)
-        return usage("%s", "--group-by does not combine with --apply asyncify in compare "
-                     "(run forksize --stats --apply asyncify --group-by on each module)");
     if (fs_cli_group_check(&o->an))
         return usage("%s", fs_cli_group_check(&o->an));
     fs_cli_analysis_finish(&o->an);

@@ -14,11 +14,20 @@
  * (a row is plain data apart from its warnings, which get room in the
  * slot).  A worker that dies (a crash, a signal) leaves its module's row
  * an error row that says so; the others go on.
+ *
+ * --group-by: a module's groups are not plain data (a key string each, and
+ * any number of them), so a worker writes them to a file of its module's
+ * index in a directory the caller made before forking, and the caller reads
+ * them back once the worker is done.  The file is only ever read by the
+ * same binary that wrote it, so a group is written as its struct followed
+ * by its key; the reader still checks every length against the file.
  */
 #include "compare_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +42,7 @@ typedef struct slot {
     fs_compare_row row;                                /* warnings: see below */
     char           warnings[FS_REPORT_MAX_WARNINGS][320];
     pid_t          pid;                                /* the worker that took it */
+    int            has_groups;                         /* its groups are in the file */
     atomic_int     state;
 } slot;
 
@@ -40,7 +50,75 @@ typedef struct shared {
     atomic_uint next, done;
 } shared;
 
-static void work(shared *sh, slot *slots, const fs_compare *c, const fs_analysis_opts *o)
+/* DIR/I, the file of module I's groups. */
+static void groups_path(char *buf, size_t cap, const char *dir, unsigned i)
+{
+    snprintf(buf, cap, "%.*s/%u", (int)(cap - 16), dir, i);
+}
+
+static int put_group(FILE *f, const fs_group *x)
+{
+    fs_group copy = *x;
+    uint32_t len = x->key ? (uint32_t)strlen(x->key) : 0;
+    copy.key = NULL;
+    return fwrite(&copy, sizeof copy, 1, f) == 1 && fwrite(&len, sizeof len, 1, f) == 1
+           && (!len || fwrite(x->key, len, 1, f) == 1);
+}
+
+/* G into PATH; 0 when it could not be written (the caller then has none). */
+static int write_groups(const char *path, const fs_groups *g)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return 0;
+    int ok = fwrite(g, sizeof *g, 1, f) == 1 && put_group(f, &g->total);
+    for (uint32_t i = 0; ok && i < g->n; i++)
+        ok = put_group(f, &g->v[i]);
+    return fclose(f) == 0 && ok;
+}
+
+static int get_group(FILE *f, fs_group *x, long *left)
+{
+    uint32_t len;
+    if (*left < (long)(sizeof *x + sizeof len) || fread(x, sizeof *x, 1, f) != 1
+        || fread(&len, sizeof len, 1, f) != 1)
+        return 0;
+    *left -= (long)(sizeof *x + sizeof len);
+    x->key = NULL;
+    if (len > (uint32_t)*left || !(x->key = malloc((size_t)len + 1))
+        || (len && fread(x->key, len, 1, f) != 1))
+        return 0;
+    x->key[len] = 0;
+    *left -= (long)len;
+    return 1;
+}
+
+/* The groups a worker wrote to PATH into G; 0 (and G empty) on any fault. */
+static int read_groups(const char *path, fs_groups *g)
+{
+    FILE *f = fopen(path, "rb");
+    long left = 0;
+    int ok = f && !fseek(f, 0, SEEK_END) && (left = ftell(f)) >= (long)sizeof *g
+             && !fseek(f, 0, SEEK_SET) && fread(g, sizeof *g, 1, f) == 1;
+    left -= (long)sizeof *g;
+    uint32_t n = ok ? g->n : 0;
+    g->v = NULL;
+    g->n = 0;
+    g->total.key = NULL;
+    /* every group takes at least its struct: a count past that is a fault */
+    ok = ok && n <= (uint64_t)left / sizeof(fs_group) && get_group(f, &g->total, &left)
+         && (g->v = calloc(n ? n : 1, sizeof *g->v)) != NULL;
+    for (; ok && g->n < n; g->n++)
+        ok = get_group(f, &g->v[g->n], &left);
+    if (f)
+        fclose(f);
+    if (!ok || left)
+        fs_groups_free(g);
+    return ok && !left;
+}
+
+static void work(shared *sh, slot *slots, const fs_compare *c, const fs_analysis_opts *o,
+                 const char *dir)
 {
     for (;;) {
         unsigned i = atomic_fetch_add(&sh->next, 1);
@@ -51,6 +129,12 @@ static void work(shared *sh, slot *slots, const fs_compare *c, const fs_analysis
         atomic_store(&s->state, S_RUNNING);
         fs_compare_row row = c->rows[i];
         fs_compare_run_one(o, &row);
+        if (row.groups.v) {
+            char path[PATH_MAX];
+            groups_path(path, sizeof path, dir, i);
+            s->has_groups = write_groups(path, &row.groups);
+            fs_groups_free(&row.groups);    /* pointers into this process: not in the slot */
+        }
         unsigned nw = row.nwarnings < FS_REPORT_MAX_WARNINGS ? row.nwarnings
                                                              : FS_REPORT_MAX_WARNINGS;
         if (nw)
@@ -93,7 +177,15 @@ unsigned fs_compare_run_procs(fs_compare *c, const fs_analysis_opts *o, unsigned
     pid_t *pids = calloc(jobs, sizeof *pids);
     int *status = calloc(jobs, sizeof *status);
     unsigned started = 0;
-    if (sh != MAP_FAILED && slots != MAP_FAILED && pids && status) {
+    char dir[PATH_MAX] = "";
+    if (o->group_by) {
+        const char *t = getenv("TMPDIR");
+        snprintf(dir, sizeof dir, "%.*s/forksize-groups-XXXXXX", PATH_MAX - 40,
+                 t && *t ? t : "/tmp");
+        if (!mkdtemp(dir))
+            dir[0] = 0;               /* then this process analyzes them, below */
+    }
+    if (sh != MAP_FAILED && slots != MAP_FAILED && pids && status && (!o->group_by || dir[0])) {
         atomic_init(&sh->next, 0);
         atomic_init(&sh->done, 0);
         for (unsigned i = 0; i < n; i++)
@@ -102,7 +194,7 @@ unsigned fs_compare_run_procs(fs_compare *c, const fs_analysis_opts *o, unsigned
         for (unsigned k = 0; k < jobs; k++) {
             pid_t pid = fork();
             if (pid == 0) {
-                work(sh, slots, c, o);
+                work(sh, slots, c, o, dir);
                 _exit(0);
             }
             if (pid > 0)
@@ -153,6 +245,14 @@ unsigned fs_compare_run_procs(fs_compare *c, const fs_analysis_opts *o, unsigned
                     fs_compare_fail_row(row, FS_ERR_NOMEM, "out of memory");
                 else if (row->nwarnings)
                     memcpy(row->warnings, s->warnings, row->nwarnings * sizeof *row->warnings);
+                memset(&row->groups, 0, sizeof row->groups);
+                if (s->has_groups && row->status == FS_CMP_OK) {
+                    char gpath[PATH_MAX];
+                    groups_path(gpath, sizeof gpath, dir, i);
+                    if (!read_groups(gpath, &row->groups))
+                        fs_compare_fail_row(row, FS_ERR_IO, "its groups could not be read back "
+                                            "from its analysis process");
+                }
             } else if (state == S_RUNNING) {
                 died(row, s->pid, pids, status, started);
             } else {
@@ -160,6 +260,14 @@ unsigned fs_compare_run_procs(fs_compare *c, const fs_analysis_opts *o, unsigned
                                     "early");
             }
         }
+    }
+    if (dir[0]) {
+        for (unsigned i = 0; i < n; i++) {
+            char path[PATH_MAX];
+            groups_path(path, sizeof path, dir, i);
+            unlink(path);                 /* read or not (a worker that died) */
+        }
+        rmdir(dir);
     }
     free(pids);
     free(status);

@@ -258,6 +258,30 @@ asyncify)
     [ $s1 = 2 ] && [ $s3 = 2 ] || fail "asyncify: exit $s1 and $s3, want 2"
     if cmp -s j1 j3 && cmp -s e1 e3; then ok "asyncify: -j 1 and -j 3 identical"
     else fail "asyncify: -j 1 and -j 3 differ"; diff j1 j3 | head; diff e1 e3 | head; fi
+    # --group-by: workers send each module's groups back through a file
+    # (compare_procs.c); they equal --stats --group-by of the same module,
+    # measured columns included, and -j 1 (no worker) gives the same bytes.
+    G=(alpha.wasm "$FORKSIZE_BUNDLED" beta.wasm --apply asyncify --root 'import:*'
+       --group-by prefix --format json --no-timing -q)
+    "$FORKSIZE" compare "${G[@]}" -j 3 >g3 || fail "compare --group-by -j 3"
+    "$FORKSIZE" compare "${G[@]}" -j 1 >g1 || fail "compare --group-by -j 1"
+    cmp -s g1 g3 && ok "asyncify --group-by: -j 1 and -j 3 identical" ||
+        fail "asyncify --group-by: -j 1 and -j 3 differ"
+    "$JFLAT" g3 >g3.flat
+    i=0
+    for m in alpha.wasm "$FORKSIZE_BUNDLED" beta.wasm; do
+        stats_json "gs$i.json" "$m" --apply asyncify --root 'import:*' --group-by prefix -q
+        "$JFLAT" "gs$i.json" | grep '^groups\.' >gs$i.flat
+        sed -n "s/^modules\[$i\]\.groups\./groups./p" g3.flat >gc$i.flat
+        if [ -s gs$i.flat ] && cmp -s gs$i.flat gc$i.flat; then
+            ok "$m: compare's groups equal --stats ($(grep -c '\.group=' gc$i.flat) groups)"
+        else
+            fail "$m: compare's groups differ from --stats"; diff gs$i.flat gc$i.flat | head
+        fi
+        i=$((i + 1))
+    done
+    grep -q '^modules\[1\]\.groups\.total\.measured=[1-9]' g3.flat ||
+        fail "forksh's groups carry no measured functions"
     ;;
 corpus)
     L=()
