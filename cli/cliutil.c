@@ -147,6 +147,11 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
         a->stage = (unsigned)s + 1;
         return 1;
     }
+    if ((accept & (FS_CLI_APPLY | FS_CLI_SAVEMEM)) && fs_cli_is_opt(arg, "--save-memory")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--save-memory")) || parse_uint(v, &a->save_memory))
+            return bad(err, "%s", "--save-memory needs a memory index (0, 1, ...)");
+        return 1;
+    }
     if ((accept & FS_CLI_APPLY) && fs_cli_is_opt(arg, "--wasm-opt")) {
         if (!(v = fs_cli_value(argc, argv, i, "--wasm-opt")) || !*v)
             return bad(err, "%s", "--wasm-opt needs the PATH of a wasm-opt");
@@ -225,6 +230,7 @@ fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
         .roots = a->roots, .nroots = a->nroots, .roots_default = a->roots_default,
         .policy = a->policy, .profile = &a->profile, .tool_version = FORKSIZE_VERSION,
         .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
+        .save_memory = a->save_memory,
         .apply_default = a->apply_default, .wasm_opt = a->wasm_opt, .symbols = a->symbols,
         .group_by = (fs_group_by)a->group_by, .group_depth = a->group_depth,
     };

@@ -37,6 +37,7 @@ typedef struct fs_cli_analysis {
     int             apply_default;   /* no --apply: simulate may fall back to model */
     int             opt_level;       /* -O N, default 2 */
     unsigned        stage;           /* --stages: FS_FI_* + 1; 0 = default (live) */
+    unsigned        save_memory;     /* --save-memory N: forkinstr's frames, default 0 */
     const char     *wasm_opt;        /* --wasm-opt PATH or FORKSIZE_WASM_OPT; NULL: libbinaryen */
     const char     *symbols;         /* --symbols FILE: names for a stripped module */
     int             group_by;        /* --group-by: fs_group_by, default none */
@@ -46,7 +47,8 @@ typedef struct fs_cli_analysis {
 
 /* Which of them a command takes. */
 enum { FS_CLI_ROOTS = 1, FS_CLI_POLICY = 2, FS_CLI_MODEL = 4, FS_CLI_APPLY = 8,
-       FS_CLI_GROUP = 16 /* --group-by, --depth */ };
+       FS_CLI_GROUP = 16 /* --group-by, --depth */,
+       FS_CLI_SAVEMEM = 32 /* --save-memory (FS_CLI_APPLY takes it too) */ };
 
 void fs_cli_analysis_init(fs_cli_analysis *a);
 

@@ -39,7 +39,7 @@ static const char compare_usage[] =
 "the message (also on stderr), and the other modules still finish.\n"
 "\n"
 "  --root SPEC, --indirect POLICY, --model A,B,C, --apply MODE, -O N,\n"
-"  --stages LIST, --no-precheck\n"
+"  --stages LIST, --save-memory N, --no-precheck\n"
 "                        how each module is analyzed (as forksize --stats)\n"
 "  --wasm-opt PATH       --apply asyncify with this wasm-opt (as forksize --stats)\n"
 "  --group-by KEY, --depth N\n"

@@ -14,7 +14,7 @@
 
 static const char usage[] =
 "usage: forksize instrument MODULE.wasm -o OUT.wasm [--root SPEC]... [--indirect POLICY]\n"
-"                          [--stages LIST] [--keep-stale-debug] [-q]\n"
+"                          [--stages LIST] [--save-memory N] [--keep-stale-debug] [-q]\n"
 "\n"
 "Rewrites every function of the fork-path closure so that it can unwind and\n"
 "rewind (forkinstr; the Asyncify ABI: exports asyncify_start_unwind,\n"
@@ -27,6 +27,9 @@ static const char usage[] =
 "  --indirect POLICY   asyncify, table, typed (default) or none\n"
 "  --stages LIST       naive, cse or live, or a list of them (cumulative: the\n"
 "                      last one counts); default live, i.e. all of them\n"
+"  --save-memory N     the memory that holds the frames, in a multi-memory module\n"
+"                      (default 0; the output then exports it as\n"
+"                      forkinstr_save_memory; an index the module lacks exits 2)\n"
 "  --keep-stale-debug  keep the debug sections forksize cannot rewrite as they\n"
 "                      are (their code addresses are then stale; each is named\n"
 "                      on stderr); without it they are dropped, with a warning;\n"
@@ -107,7 +110,8 @@ int fs_cmd_instrument(int argc, char **argv)
     fs_error err;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *v;
-        int r = fs_cli_analysis_option(&an, FS_CLI_ROOTS | FS_CLI_POLICY, argc, argv, &i, &err);
+        int r = fs_cli_analysis_option(&an, FS_CLI_ROOTS | FS_CLI_POLICY | FS_CLI_SAVEMEM, argc,
+                                       argv, &i, &err);
         if (!r)
             r = fs_cli_out_option(&out, &out_spec, argc, argv, &i, &err);
         if (r < 0)

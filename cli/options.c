@@ -84,6 +84,8 @@ const char fs_usage_text[] =
 "                        (FORKSIZE_PEER_TIMEOUT=SECONDS changes it)\n"
 "  --stages LIST         forkinstr's stages, cumulative: naive, cse or live\n"
 "                        (default live, i.e. all; docs/instrumentation.md)\n"
+"  --save-memory N       forkinstr keeps its frames in memory N of a multi-memory\n"
+"                        module (default 0)\n"
 "  --whatif              instead of the per-function report: forkinstr's steps\n"
 "                        (naive, +cse, +live, +tighter --indirect), each emitted\n"
 "                        and measured, and a table-driven trampoline (estimated)\n"

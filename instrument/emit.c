@@ -50,10 +50,15 @@ static const uint16_t store_op[5] = { FS_OP_I32_STORE, FS_OP_I64_STORE, FS_OP_F3
 static const uint8_t kalign[5]   = { 2, 3, 2, 3, 4 };
 static const uint8_t ksize[5]    = { 4, 8, 4, 8, 16 };
 
+/* The memarg names the save memory only when it is not memory 0 (flag
+ * bit 6 of the alignment field, then the index), so single-memory modules
+ * keep the shorter encoding. */
 static void mem_op(em *e, int kind, int store, uint32_t offset)
 {
     put_op(e, (fs_op_id)(store ? store_op[kind] : load_op[kind]));
-    put_u32(e, kalign[kind]);
+    put_u32(e, kalign[kind] | (e->fm->savemem ? 0x40u : 0));
+    if (e->fm->savemem)
+        put_u32(e, e->fm->savemem);
     put_u32(e, offset);
 }
 

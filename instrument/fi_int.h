@@ -252,7 +252,8 @@ typedef struct fi_module {
     const fs_graph       *g;
     const fs_closure     *c;
     uint32_t    state_global, data_global;   /* indices of the new globals */
-    int         mem64;       /* memory 0 is 64-bit: $data, $fp and the header are i64 */
+    uint32_t    savemem;     /* the memory that holds the frames (--save-memory) */
+    int         mem64;       /* that memory is 64-bit: $data, $fp and the header are i64 */
     /* Function types by signature: the module's plain ones (reused) and
      * the ones forkinstr appends, in a hash table of type indices. */
     struct fi_sig { uint32_t np, nr, off; } *sigs;  /* per type index, FI_NONE off: unusable */

@@ -70,7 +70,10 @@ static void op_u32(fi_buf *b, fs_op_id op, uint32_t v)
  * loaded with natural alignment. */
 static void load_field(fi_buf *b, const fi_module *fm, int end)
 {
-    op_u32(b, fm->mem64 ? FS_OP_I64_LOAD : FS_OP_I32_LOAD, fm->mem64 ? 3 : 2);
+    op_u32(b, fm->mem64 ? FS_OP_I64_LOAD : FS_OP_I32_LOAD,
+           (fm->mem64 ? 3u : 2u) | (fm->savemem ? 0x40u : 0));   /* memarg as in emit.c */
+    if (fm->savemem)
+        fi_put_u32(b, fm->savemem);
     fi_put_u32(b, end ? (fm->mem64 ? 8 : 4) : 0);
 }
 
@@ -137,12 +140,17 @@ static int rank(uint8_t id)
     return id < 14 ? r[id] : -1;
 }
 
-static int is_abi_export(const char *name, uint32_t len)
+/* An export of M that gives way to forkinstr's: a function named like the
+ * ABI's (an already-asyncified module), or, when forkinstr names the save
+ * memory, anything by that name. */
+static int is_abi_export(const fs_wasm_module *m, uint8_t kind, const char *name, uint32_t len)
 {
     for (int i = 0; i < 5; i++)
-        if (strlen(abi_export[i]) == len && !memcmp(abi_export[i], name, len))
+        if (kind == FS_EXT_FUNC && strlen(abi_export[i]) == len &&
+            !memcmp(abi_export[i], name, len))
             return 1;
-    return 0;
+    return m->nmemories > 1 && strlen(FS_FI_SAVE_MEMORY_EXPORT) == len &&
+           !memcmp(FS_FI_SAVE_MEMORY_EXPORT, name, len);
 }
 
 typedef struct build {
@@ -207,9 +215,9 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
          * way to ours (its old runtime stays, unexported and idle). */
         uint32_t kept = 0;
         for (uint32_t i = 0; i < m->nexports; i++)
-            kept += !(m->exports[i].kind == FS_EXT_FUNC &&
-                      is_abi_export(m->exports[i].name, m->exports[i].name_len));
-        fi_put_u32(&b, kept + 5);
+            kept += !is_abi_export(m, m->exports[i].kind, m->exports[i].name,
+                                   m->exports[i].name_len);
+        fi_put_u32(&b, kept + 5 + (m->nmemories > 1));
         for (uint32_t i = 0; i < n; i++) {
             const uint8_t *e0 = q;
             uint32_t len = fs_leb_u32(&q);
@@ -217,7 +225,7 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
             q += len;
             uint8_t kind = *q++;
             fs_leb_u32(&q);
-            if (!(kind == FS_EXT_FUNC && is_abi_export(name, len)))
+            if (!is_abi_export(m, kind, name, len))
                 fi_put_bytes(&b, e0, (size_t)(q - e0));
         }
         for (int i = 0; i < 5; i++) {
@@ -226,6 +234,13 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
             fi_put_bytes(&b, abi_export[i], len);
             fi_put(&b, FS_EXT_FUNC);
             fi_put_u32(&b, m->nfuncs + (uint32_t)i);
+        }
+        if (m->nmemories > 1) {         /* which memory the data struct is in */
+            uint32_t len = (uint32_t)strlen(FS_FI_SAVE_MEMORY_EXPORT);
+            fi_put_u32(&b, len);
+            fi_put_bytes(&b, FS_FI_SAVE_MEMORY_EXPORT, len);
+            fi_put(&b, FS_EXT_MEMORY);
+            fi_put_u32(&b, fm->savemem);
         }
         break;
     }
@@ -296,32 +311,32 @@ static int assemble(const build *bd, fi_buf *out)
 /* ---- the driver ------------------------------------------------------------ */
 
 static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
-               int dry_run, unsigned threads, fs_fi_debug_mode dmode, fs_fi_result *r,
-               fs_error *err);
+               uint32_t save_memory, int dry_run, unsigned threads, fs_fi_debug_mode dmode,
+               fs_fi_result *r, fs_error *err);
 
 int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
-              int dry_run, fs_fi_result *r, fs_error *err)
+              uint32_t save_memory, int dry_run, fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, dry_run, 0, FS_FI_DEBUG_MEASURE, r, err);
+    return run(m, g, c, stage, save_memory, dry_run, 0, FS_FI_DEBUG_MEASURE, r, err);
 }
 
 int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
-                      unsigned stage, int dry_run, unsigned threads, fs_fi_result *r,
-                      fs_error *err)
+                      unsigned stage, uint32_t save_memory, int dry_run, unsigned threads,
+                      fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, dry_run, threads, FS_FI_DEBUG_MEASURE, r, err);
+    return run(m, g, c, stage, save_memory, dry_run, threads, FS_FI_DEBUG_MEASURE, r, err);
 }
 
 int fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
-                    unsigned stage, unsigned threads, fs_fi_debug_mode mode, fs_fi_result *r,
-                    fs_error *err)
+                    unsigned stage, uint32_t save_memory, unsigned threads,
+                    fs_fi_debug_mode mode, fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, 0, threads, mode, r, err);
+    return run(m, g, c, stage, save_memory, 0, threads, mode, r, err);
 }
 
 static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
-               int dry_run, unsigned threads, fs_fi_debug_mode dmode, fs_fi_result *r,
-               fs_error *err)
+               uint32_t save_memory, int dry_run, unsigned threads, fs_fi_debug_mode dmode,
+               fs_fi_result *r, fs_error *err)
 {
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
@@ -332,9 +347,17 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
                  "forkinstr needs a linear memory for the unwind frames, and the module has none");
         return FS_ERR_UNSUPPORTED;
     }
+    if (save_memory >= m->nmemories) {
+        snprintf(err->msg, sizeof err->msg, "--save-memory %u: the module has %u memor%s "
+                 "(indices 0 to %u)", save_memory, m->nmemories, m->nmemories == 1 ? "y" : "ies",
+                 m->nmemories - 1);
+        return FS_ERR_USAGE;
+    }
     fi_module fm;
     if (fi_module_init(&fm, m, g, c))
         return FS_ERR_NOMEM;
+    fm.savemem = save_memory;
+    fm.mem64 = m->memory64[save_memory];
     fi_debug dbg = { 0 };
     fi_amap amap = { 0 };
     int have_map = 0;
@@ -406,7 +429,8 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
     r->module_bytes = out.n - m->size;
     r->new_types = fm.nsigs - fm.first_new;
     r->new_globals = 2;
-    r->new_exports = 5;
+    r->new_exports = 5 + (m->nmemories > 1);
+    r->save_memory = save_memory;
     r->new_functions = 5;
     if (!dry_run) {
         r->out = out.p;

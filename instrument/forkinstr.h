@@ -142,6 +142,21 @@
  * layout.  A module that already exports the asyncify_* names (it
  * was built with Asyncify) gets forkinstr's exports in their place; its
  * old runtime stays, unexported, and never leaves the normal state.
+ *
+ * MULTI-MEMORY: the frames go to one memory, memory 0 unless the caller
+ * picks another (--save-memory N, as Asyncify's asyncify-memory).  Every
+ * frame access and the runtime's header loads name that memory (a memarg
+ * with bit 6 of its flags set and the index, only when it is not 0), and
+ * its index type decides i32 or i64 pointers as above.  Any memory is
+ * sound: forkinstr writes only inside [current, end) of the data struct
+ * the host hands to start_unwind/start_rewind (and traps past end), so the
+ * host's duty is to allocate that struct in the chosen memory, clear of
+ * the program's data.  Memory 0 is the default because C toolchains keep
+ * their stack and heap there and hosts know it.  An index the module
+ * lacks is a usage error.  A module with more than one memory also gets an
+ * export FS_FI_SAVE_MEMORY_EXPORT of the save memory, so a host finds it
+ * without knowing the option (an export of that name the module had gives
+ * way to it); a fork host copies every memory into the child.
  */
 #ifndef FS_FORKINSTR_H
 #define FS_FORKINSTR_H
@@ -150,6 +165,9 @@
 #include <stdint.h>
 
 #include "closure.h"
+
+/* The export naming the memory that holds the frames (MULTI-MEMORY). */
+#define FS_FI_SAVE_MEMORY_EXPORT "forkinstr_save_memory"
 
 /* Stages, cumulative: each one includes the previous ones. */
 enum { FS_FI_NAIVE = 0, FS_FI_CSE = 1, FS_FI_LIVE = 2 };
@@ -238,6 +256,7 @@ typedef struct fs_fi_result {
     uint64_t    module_bytes;      /* whole output minus whole input */
     uint64_t    helper_bytes;      /* the five runtime functions' bodies */
     uint32_t    new_types, new_globals, new_exports, new_functions, new_tags;
+    uint32_t    save_memory;               /* the memory that holds the frames */
     /* the output module, unless dry run */
     uint8_t    *out;   size_t out_size;
     /* fs_fi_run_debug: one note per debug section dropped, kept stale or
@@ -246,17 +265,18 @@ typedef struct fs_fi_result {
     double      seconds;
 } fs_fi_result;
 
-/* Instruments the closure C of module M (graph G) at STAGE.  With
- * dry_run the emitter writes to a counting sink: every number is the
- * same and no module is built.  A module-level refusal returns
- * FS_ERR_UNSUPPORTED with err->msg saying why. */
+/* Instruments the closure C of module M (graph G) at STAGE, with the
+ * frames in memory SAVE_MEMORY (0 by default; FS_ERR_USAGE when M has no
+ * such memory).  With dry_run the emitter writes to a counting sink:
+ * every number is the same and no module is built.  A module-level
+ * refusal returns FS_ERR_UNSUPPORTED with err->msg saying why. */
 int  fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
-               int dry_run, fs_fi_result *r, fs_error *err);
+               uint32_t save_memory, int dry_run, fs_fi_result *r, fs_error *err);
 /* The same on THREADS threads (0: one per core, or one for a small
  * closure).  Every number and byte is the same for any THREADS. */
 int  fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
-                       unsigned stage, int dry_run, unsigned threads, fs_fi_result *r,
-                       fs_error *err);
+                       unsigned stage, uint32_t save_memory, int dry_run, unsigned threads,
+                       fs_fi_result *r, fs_error *err);
 /* The module to be written: as fs_fi_run_threads without a dry run, but
  * its debug custom sections (.debug_*, sourceMappingURL,
  * external_debug_info) are handled by MODE and each one is noted in
@@ -264,8 +284,8 @@ int  fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_clos
  * (FS_FI_DEBUG_MEASURE), which keeps the sizes of --stats and of the dry
  * run equal and costs no DWARF parsing; their r->out is for measuring. */
 int  fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
-                     unsigned stage, unsigned threads, fs_fi_debug_mode mode,
-                     fs_fi_result *r, fs_error *err);
+                     unsigned stage, uint32_t save_memory, unsigned threads,
+                     fs_fi_debug_mode mode, fs_fi_result *r, fs_error *err);
 void fs_fi_free(fs_fi_result *r);
 
 #endif

@@ -241,9 +241,10 @@ static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *
 {
     unsigned stage = o->stage ? o->stage - 1 : FS_FI_LIVE;
     int st = o->keep_module && o->apply == FS_APPLY_FORKINSTR
-                 ? fs_fi_run_debug(&a->m, &a->g, &a->c, stage, 0, o->fi_debug, &a->fi, err)
-                 : fs_fi_run(&a->m, &a->g, &a->c, stage, o->apply == FS_APPLY_SIMULATE, &a->fi,
-                             err);
+                 ? fs_fi_run_debug(&a->m, &a->g, &a->c, stage, o->save_memory, 0, o->fi_debug,
+                                   &a->fi, err)
+                 : fs_fi_run(&a->m, &a->g, &a->c, stage, o->save_memory,
+                             o->apply == FS_APPLY_SIMULATE, &a->fi, err);
     if (st)
         return st;
     /* The report needs the sizes, not the module (30 MB for php), unless

@@ -34,6 +34,7 @@ typedef struct fs_analysis_opts {
     fs_group_by            group_by;        /* --group-by (FS_GROUP_NONE: no groups) */
     unsigned               group_depth;     /* --depth N for dir, 0 = whole directory */
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
+    uint32_t               save_memory;     /* forkinstr: the memory holding the frames */
     int                    apply_default;   /* simulate was not asked for: a module
                                                forkinstr refuses falls back to model */
     int                    keep_module;     /* --apply forkinstr: keep the emitted module

@@ -52,6 +52,16 @@ static int has_arg(const char *const *args, unsigned n, const char *key)
     return 0;
 }
 
+/* The value of KEY@VALUE among ARGS ("" for a bare KEY), or NULL. */
+static const char *arg_value(const char *const *args, unsigned n, const char *key)
+{
+    size_t k = strlen(key);
+    for (unsigned i = 0; i < n; i++)
+        if (!strncmp(args[i], key, k) && (args[i][k] == 0 || args[i][k] == '@'))
+            return args[i][k] ? args[i] + k + 1 : "";
+    return NULL;
+}
+
 /* Whether any of the ids FIRST..LAST (a run of opcodes.def rows) occurs. */
 static int uses_ops(const fs_wasm_module *m, fs_op_id first, fs_op_id last)
 {
@@ -100,9 +110,21 @@ fs_ck fs_check_asyncify_module(const fs_analysis *a, unsigned version,
         }
         return FS_CK_OK;
     }
-    if (m->nmemories > 1 && !has_arg(pass_args, npass, "asyncify-memory") &&
-        !has_arg(pass_args, npass, "asyncify-in-secondary-memory")) {
-        *why = "more than one memory, and no asyncify-memory pass argument says which to use";
+    /* 132 keeps its data in the memory exported under the name
+     * asyncify-memory gives, "memory" by default, and stops when no
+     * memory is exported by that name (unless it makes a memory of its
+     * own, asyncify-in-secondary-memory). */
+    if (m->nmemories > 1 && !has_arg(pass_args, npass, "asyncify-in-secondary-memory")) {
+        const char *name = arg_value(pass_args, npass, "asyncify-memory");
+        if (!name)
+            name = "memory";
+        size_t len = strlen(name);
+        for (uint32_t i = 0; i < m->nexports; i++)
+            if (m->exports[i].kind == FS_EXT_MEMORY && m->exports[i].name_len == len &&
+                !memcmp(m->exports[i].name, name, len))
+                return FS_CK_OK;
+        *why = "more than one memory, and none is exported under the name asyncify-memory "
+               "gives (\"memory\" by default)";
         return FS_CK_ABORTS;
     }
     return FS_CK_OK;

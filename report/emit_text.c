@@ -93,11 +93,14 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
                 100.0 * r->growth, (long long)r->m.module_bytes, r->opt_level);
     } else if (r->fi_applied) {
         const fs_fi_result *fi = r->fi;
-        fprintf(out, "forkinstr   %s, stage %s: %u functions instrumented, %u refused (estimated "
+        char mem[40] = "";
+        if (fi->save_memory)
+            snprintf(mem, sizeof mem, ", frames in memory %u", fi->save_memory);
+        fprintf(out, "forkinstr   %s, stage %s%s: %u functions instrumented, %u refused (estimated "
                 "%llu bytes, guards %llu), %u with no reachable site; +%u types, +%u globals, "
                 "+%u functions (%llu bytes), +%u exports; module %+lld bytes [%s]\n",
                 !strcmp(r->mode, "forkinstr") ? "emitted" : "dry run",
-                r->fi_stage, fi->instrumented, fi->refused,
+                r->fi_stage, mem, fi->instrumented, fi->refused,
                 (unsigned long long)r->refused_estimate, (unsigned long long)fi->guard_bytes,
                 fi->untouched, fi->new_types, fi->new_globals, fi->new_functions,
                 (unsigned long long)fi->helper_bytes, fi->new_exports,

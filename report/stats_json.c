@@ -466,6 +466,7 @@ static cJSON *build(const fs_report *r)
         const fs_fi_result *fi = r->fi;
         cJSON *p = cJSON_AddObjectToObject(ins, "forkinstr");
         cJSON_AddStringToObject(p, "stage", r->fi_stage);
+        juint(p, "save_memory", fi->save_memory);
         cJSON_AddBoolToObject(p, "dry_run", !strcmp(r->mode, "simulate"));
         juint(p, "instrumented", fi->instrumented);
         juint(p, "refused", fi->refused);

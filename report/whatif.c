@@ -22,7 +22,7 @@ static int one(const fs_wasm_module *m, const fs_graph *g, const fs_root_spec *s
         return st;
     }
     fs_fi_result r;
-    st = fs_fi_run(m, g, &c, (unsigned)stage, 0, &r, err);
+    st = fs_fi_run(m, g, &c, (unsigned)stage, 0, 0, &r, err);   /* frames in memory 0 */
     if (!st) {
         s->stage = stage;
         s->policy = policy;

@@ -212,8 +212,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned stage = FS_FI_NAIVE; stage <= FS_FI_LIVE && c.nroots; stage++) {
         fs_fi_result dry, real;
         fs_error e1, e2;
-        int s1 = fs_fi_run(&m, &g, &c, stage, 1, &dry, &e1);
-        int s2 = fs_fi_run(&m, &g, &c, stage, 0, &real, &e2);
+        int s1 = fs_fi_run(&m, &g, &c, stage, 0, 1, &dry, &e1);
+        int s2 = fs_fi_run(&m, &g, &c, stage, 0, 0, &real, &e2);
         if (s1 != s2 || (s1 && strcmp(e1.msg, e2.msg)))
             die("stage %u: dry run says %d (%s), apply says %d (%s)", stage, s1, e1.msg, s2,
                 e2.msg);
@@ -229,7 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              * failure); the code is the same, and the output decodes. */
             fs_fi_result dbg;
             fs_error e3;
-            int s3 = fs_fi_run_debug(&m, &g, &c, stage, 1, FS_FI_DEBUG_REWRITE, &dbg, &e3);
+            int s3 = fs_fi_run_debug(&m, &g, &c, stage, 0, 1, FS_FI_DEBUG_REWRITE, &dbg, &e3);
             if (s3)
                 die("stage %u: the run that handles debug sections failed: %s", stage, e3.msg);
             if (dbg.code_after != real.code_after)

@@ -357,6 +357,30 @@ EOF
         [ "$(ls -A "$d" | grep -c tmp || true)" -eq 0 ] || fail "-o $o: stray temp files"
     done
     note "-o over the input (5 spellings): exit 2, input intact: $(head -1 "$d/err")"
+    # --save-memory: an index the module lacks is a usage error (exit 2, the
+    # file and the count named, nothing written); 0 is the default, byte for
+    # byte, and a one-memory module gets no forkinstr_save_memory export.
+    mkdir -p "$d/out"
+    for cmd in instrument stats; do
+        st=0
+        if [ $cmd = instrument ]; then
+            "$FORKSIZE" instrument "$d/in.wasm" -o "$d/out/x.wasm" --root import:env.fork \
+                --save-memory 1 2> "$d/err" || st=$?
+        else
+            "$FORKSIZE" --stats "$d/in.wasm" --root import:env.fork --save-memory 1 \
+                > /dev/null 2> "$d/err" || st=$?
+        fi
+        [ "$st" -eq 2 ] || { cat "$d/err" >&2; fail "$cmd --save-memory 1: exit $st, expected 2"; }
+        grep -qF "in.wasm: --save-memory 1: the module has 1 memory (indices 0 to 0)" "$d/err" ||
+            { cat "$d/err" >&2; fail "$cmd --save-memory 1: the message does not say why"; }
+    done
+    [ -z "$(ls -A "$d/out")" ] || fail "--save-memory 1: something was written"
+    "$FORKSIZE" instrument "$d/in.wasm" -o "$d/out/a.wasm" --root import:env.fork -q || fail "instrument"
+    "$FORKSIZE" instrument "$d/in.wasm" -o "$d/out/b.wasm" --root import:env.fork -q \
+        --save-memory 0 || fail "instrument --save-memory 0"
+    cmp -s "$d/out/a.wasm" "$d/out/b.wasm" || fail "--save-memory 0 is not the default"
+    ! grep -qF forkinstr_save_memory "$d/out/a.wasm" || fail "a one-memory module names its save memory"
+    note "--save-memory past the memories: exit 2: $(head -1 "$d/err")"
     note "OK: module refusal"
 }
 

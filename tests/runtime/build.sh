@@ -126,7 +126,7 @@ for p in "${progs[@]}"; do
     else
       { echo "(module"; cat "$here/progs/prelude.wat" "$here/progs/$p.wat"; echo ")"; } >"$out/obj/$p.wat"
     fi
-    "$wat2wasm" --enable-exceptions --enable-memory64 "$out/obj/$p.wat" -o "$out/wasm/$p.wasm.tmp"
+    "$wat2wasm" --enable-exceptions --enable-memory64 --enable-multi-memory "$out/obj/$p.wat" -o "$out/wasm/$p.wasm.tmp"
     "$objdump" -x -j Import "$out/wasm/$p.wasm.tmp" | grep -q '<- env\.fork$' || die "$p: no env.fork import"
     mv -f "$out/wasm/$p.wasm.tmp" "$out/wasm/$p.wasm"
     continue

@@ -4,13 +4,18 @@
 //
 // Usage: node host.mjs [--memory64] MODULE.wasm [args...]
 //
-// --memory64: memory 0 is 64-bit, so the data struct is {i64 current, i64
-// end} and asyncify_start_unwind/start_rewind take an i64 (a BigInt), as
-// Asyncify has it for wasm64.  Node 20 runs such a module only with
-// --experimental-wasm-memory64.
+// --memory64: the memory holding the data struct is 64-bit, so the struct
+// is {i64 current, i64 end} and asyncify_start_unwind/start_rewind take an
+// i64 (a BigInt), as Asyncify has it for wasm64.  Node 20 runs such a module
+// only with --experimental-wasm-memory64.
 //
 // The module must be instrumented for env.fork (Binaryen's --asyncify or an
-// emitter with the same ABI) and must export `memory` and `_start`.
+// emitter with the same ABI) and must export `memory` and `_start`.  The
+// data struct and the saved frames go to memory 0 (`memory`), or to the
+// memory the module exports as `forkinstr_save_memory` (forksize instrument
+// --save-memory, multi-memory modules).  A child gets a copy of every
+// memory.  Node 20 cannot run multi-memory modules: chromium-host.sh runs
+// this host in Chromium.
 // README.md describes the protocol.
 //
 // Processes run one at a time, never concurrently.  A fork queues the child
@@ -69,8 +74,10 @@ export class HostUsageError extends Error {}
 // -Wl,--export=__stack_pointer; corpus/forksh.wasm does not export it).  So
 // the host adds an export for every mutable i32/i64/f32/f64 global that has
 // none, before compiling: code and globals are untouched, only the export
-// section grows.  Anything this parser does not know leaves the module as it
-// is (those globals are then not copied, as before).
+// section grows.  A multi-memory module's unexported memories get one the
+// same way, since the child needs every memory.  Anything this parser does
+// not know leaves the module as it is (those globals and memories are then
+// not copied, as before).
 function readU(b, p) {
   let v = 0, shift = 0, byte;
   do {
@@ -121,31 +128,36 @@ function skipConstExpr(b, p) {
 }
 function exportMutableGlobals(bytes, importedGlobals) {
   const b = bytes;
-  let p = 8, globalsAt = -1, exportAt = -1, exportEnd = -1;
+  let p = 8, globalsAt = -1, memoriesAt = -1, exportAt = -1, exportEnd = -1;
   while (p < b.length) {
     const id = b[p];
     let size, body;
     [size, body] = readU(b, p + 1);
+    if (id === 5) memoriesAt = body;
     if (id === 6) globalsAt = body;
     if (id === 7) { exportAt = p; exportEnd = body + size; }
     p = body + size;
   }
-  if (globalsAt < 0 || exportAt < 0) return null;
+  if (exportAt < 0) return null;
   const mutable = [];
   let n;
-  [n, p] = readU(b, globalsAt);
-  for (let i = 0; i < n; i++) {
-    const vt = b[p++];
-    if (vt === 0x63 || vt === 0x64) p = skipLeb(b, p);
-    const mut = b[p++];
-    p = skipConstExpr(b, p);
-    if (mut === 1 && vt >= 0x7c && vt <= 0x7f) mutable.push(importedGlobals + i);
+  if (globalsAt >= 0) {
+    [n, p] = readU(b, globalsAt);
+    for (let i = 0; i < n; i++) {
+      const vt = b[p++];
+      if (vt === 0x63 || vt === 0x64) p = skipLeb(b, p);
+      const mut = b[p++];
+      p = skipConstExpr(b, p);
+      if (mut === 1 && vt >= 0x7c && vt <= 0x7f) mutable.push(importedGlobals + i);
+    }
   }
+  let memories = 0; // no memory imports (loadModule checks)
+  if (memoriesAt >= 0) [memories] = readU(b, memoriesAt);
   let body;
   [, body] = readU(b, exportAt + 1);
   [n, p] = readU(b, body);
   const entriesAt = p;
-  const names = new Set(), exported = new Set();
+  const names = new Set(), exported = new Set(), exportedMem = new Set();
   for (let i = 0; i < n; i++) {
     let len, idx;
     [len, p] = readU(b, p);
@@ -154,15 +166,18 @@ function exportMutableGlobals(bytes, importedGlobals) {
     const kind = b[p++];
     [idx, p] = readU(b, p);
     if (kind === 3) exported.add(idx);
+    if (kind === 2) exportedMem.add(idx);
   }
-  const add = mutable.filter((g) => !exported.has(g));
+  const add = mutable.filter((g) => !exported.has(g)).map((g) => ['global', 3, g]);
+  for (let m = 0; memories > 1 && m < memories; m++)
+    if (!exportedMem.has(m)) add.push(['memory', 2, m]);
   if (add.length === 0) return null;
   const entries = [];
-  for (const g of add) {
-    let name = `__host_global_${g}`;
+  for (const [what, kind, idx] of add) {
+    let name = `__host_${what}_${idx}`;
     while (names.has(name)) name = `_${name}`;
     const nb = Buffer.from(name);
-    entries.push(...encU(nb.length), ...nb, 3, ...encU(g));
+    entries.push(...encU(nb.length), ...nb, kind, ...encU(idx));
   }
   const payload = Buffer.concat([Buffer.from(encU(n + add.length)), b.subarray(entriesAt, exportEnd), Buffer.from(entries)]);
   return Buffer.concat([b.subarray(0, exportAt), Buffer.from([7, ...encU(payload.length)]), payload, b.subarray(exportEnd)]);
@@ -234,6 +249,18 @@ function release(d) {
 
 // ---- the host ---------------------------------------------------------------
 
+// memory.grow(pages), returning the old size in pages as a Number.  The JS
+// API of a 64-bit memory takes and returns a BigInt in engines that ship
+// memory64 (Chromium); node 20's experimental memory64 takes a Number.
+function growMemory(mem, pages) {
+  try {
+    return Number(mem.grow(pages));
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return Number(mem.grow(BigInt(pages)));
+  }
+}
+
 function writeAllFd(fd, buf) {
   let off = 0;
   while (off < buf.length) {
@@ -287,7 +314,7 @@ export class Host {
       first = new Proc(this, null);
       for (const [fd, kind] of [[0, 'stdin'], [1, 'stdout'], [2, 'stderr']]) first.fds.set(fd, { kind });
       // The first process reserves the save area; children inherit it.
-      first.dataAddr = first.memory.grow(SAVE_AREA_SIZE / PAGE) * PAGE;
+      first.dataAddr = growMemory(first.saveMemory, SAVE_AREA_SIZE / PAGE) * PAGE;
       this.queue.push(first);
     } catch (e) {
       this.diag(`${this.loaded.path}: ${e.message}`);
@@ -330,7 +357,7 @@ export class Host {
       }
       // state 1: a fork is unwinding.  Check the save area before Binaryen's own
       // check turns an overflow into a bare "unreachable".
-      const dv = proc.view();
+      const dv = proc.saveView();
       const cur = this.getField(dv, proc.dataAddr);
       const end = this.getField(dv, proc.dataAddr + this.header / 2);
       if (cur > end) {
@@ -358,10 +385,15 @@ export class Host {
   // whose fds refer to the parent's descriptions.
   spawnChild(parent) {
     const child = new Proc(this, parent);
-    const src = new Uint8Array(parent.memory.buffer);
-    const missing = (src.length - child.memory.buffer.byteLength) / PAGE;
-    if (missing > 0) child.memory.grow(missing);
-    new Uint8Array(child.memory.buffer).set(src);
+    const copied = new Set(); // a memory exported under two names is copied once
+    for (const [name, kind] of this.exportKinds) {
+      if (kind !== 'memory' || copied.has(parent.exports[name])) continue;
+      copied.add(parent.exports[name]);
+      const src = new Uint8Array(parent.exports[name].buffer);
+      const missing = (src.length - child.exports[name].buffer.byteLength) / PAGE;
+      if (missing > 0) growMemory(child.exports[name], missing);
+      new Uint8Array(child.exports[name].buffer).set(src);
+    }
     for (const [name, kind] of this.exportKinds) {
       if (kind !== 'global') continue;
       let value;
@@ -409,10 +441,17 @@ class Proc {
     this.instance = new WebAssembly.Instance(host.wasmModule, buildImports(this));
     this.exports = this.instance.exports;
     this.memory = this.exports.memory;
+    // The Asyncify data struct and the frames: in memory 0 (exported as
+    // "memory"), or where forkinstr says it put them (--save-memory).
+    this.saveMemory = this.exports.forkinstr_save_memory ?? this.memory;
   }
 
   trap(msg) {
     return new HostTrap(`pid ${this.pid}: ${msg}`);
+  }
+
+  saveView() {
+    return new DataView(this.saveMemory.buffer);
   }
 
   view() {
@@ -455,7 +494,7 @@ function envFork(proc) {
   }
   if (state !== 0) throw proc.trap(`env.fork called in asyncify state ${state}`);
   const host = proc.host;
-  const dv = proc.view();
+  const dv = proc.saveView();
   host.setField(dv, proc.dataAddr, proc.dataAddr + host.header); // current: first free byte
   host.setField(dv, proc.dataAddr + host.header / 2, proc.dataAddr + SAVE_AREA_SIZE); // end
   proc.asyncify('start_unwind')(host.ptr(proc.dataAddr));

@@ -2,12 +2,16 @@
 # One runtime test: instrument a wasm program for env.fork, run it under
 # host.mjs and compare the run with the same program built natively (real fork).
 #
-# Usage: run.sh MODE PROG
+# Usage: run.sh MODE PROG [ARGS...]
 #   MODE asyncify   wasm-opt --asyncify --pass-arg=asyncify-imports@env.fork -O1
-#        forkinstr  $FORKSIZE instrument IN -o OUT --root import:env.fork, then
-#                   wasm-validate --enable-all OUT (fails until that command exists)
+#        forkinstr  $FORKSIZE instrument IN -o OUT --root import:env.fork ARGS, then
+#                   wasm-validate --enable-all OUT and Binaryen's validator
 # Env: RT_OUT (build.sh's output dir), RT_SRC (this folder), NODE, WASM_OPT,
-#      WASM_VALIDATE, FORKSIZE
+#      WASM_OPT_132, WASM_VALIDATE, FORKSIZE, CHROMIUM
+#
+# Multi-memory programs (mmem*) run in Chromium (chromium-host.sh: node 20
+# cannot run them), and Binaryen 132 validates them (108 cannot read more
+# than one memory).
 #
 # Asserts, for the instrumented module run as `node host.mjs M.wasm alpha 'beta gamma'`
 # and the native binary run with the same arguments:
@@ -25,8 +29,10 @@
 set -euo pipefail
 : "${RT_OUT:?}" "${RT_SRC:?}" "${NODE:?}"
 mode=$1 prog=$2
+shift 2
+inst_args=("$@")
 . "$(dirname "$0")/../lib/lib.sh"
-t_init "runtime/run.sh: $mode.$prog" --fatal
+t_init "runtime/run.sh: $mode.$prog${inst_args[*]:+ ${inst_args[*]}}" --fatal
 
 in=$RT_OUT/wasm/$prog.wasm
 native=$RT_OUT/native/$prog
@@ -88,11 +94,13 @@ forkinstr|forkinstr-naive|forkinstr-cse)
   stage=live
   case $mode in forkinstr-*) stage=${mode#forkinstr-} ;; esac
   "$FORKSIZE" instrument "$in" -o "$inst" --root import:env.fork --stages "$stage" \
-    || fail "forksize instrument failed (status $?)"
+    "${inst_args[@]}" || fail "forksize instrument failed (status $?)"
   "$WASM_VALIDATE" --enable-all "$inst" || fail "forksize instrument wrote an invalid module"
   # Binaryen validates what it reads: a second, independent validator.
-  "$WASM_OPT" --all-features "$inst" -o "$tmp/binaryen-check.wasm" \
-    || fail "Binaryen's validator rejects forksize's output"
+  bopt=$WASM_OPT
+  case $prog in mmem*) : "${WASM_OPT_132:?}"; bopt=$WASM_OPT_132 ;; esac
+  "$bopt" --all-features "$inst" -o "$tmp/binaryen-check.wasm" \
+    || fail "Binaryen's validator ($bopt) rejects forksize's output"
   ;;
 *) fail "unknown mode $mode" ;;
 esac
@@ -102,7 +110,9 @@ st_w=0; st_n=0
 # memory64 programs: node 20 needs the flag, the host the wider header
 node_flags=() host_flags=()
 case $prog in mem64*) node_flags=(--experimental-wasm-memory64) host_flags=(--memory64) ;; esac
-timeout 60 "$NODE" "${node_flags[@]}" "$RT_SRC/host.mjs" "${host_flags[@]}" "$inst" "${args[@]}" >"$tmp/w.out" 2>"$tmp/w.err" || st_w=$?
+host=("$NODE" "${node_flags[@]}" "$RT_SRC/host.mjs")
+case $prog in mmem*) host=(bash "$RT_SRC/chromium-host.sh") ;; esac
+timeout 150 "${host[@]}" "${host_flags[@]}" "$inst" "${args[@]}" >"$tmp/w.out" 2>"$tmp/w.err" || st_w=$?
 if [ $wat = 1 ]; then
   grep -v '^#' "$exp" >"$tmp/n.out" || true
   : >"$tmp/n.err"

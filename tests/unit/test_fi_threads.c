@@ -63,14 +63,14 @@ static int check_module(const char *path, unsigned first_stage)
     for (unsigned stage = first_stage; stage <= FS_FI_LIVE; stage++)
         for (int dry = 0; dry <= 1; dry++) {
             fs_fi_result one;
-            CHECK_EQ(fs_fi_run_threads(&m, &g, &c, stage, dry, 1, &one, &err), FS_OK);
+            CHECK_EQ(fs_fi_run_threads(&m, &g, &c, stage, 0, dry, 1, &one, &err), FS_OK);
             CHECK_EQ(one.nfuncs, c.size);
             if (one.new_types > (uint32_t)appended)
                 appended = (int)one.new_types;
             static const unsigned counts[] = { 2, 7 };
             for (unsigned i = 0; i < 2; i++) {
                 fs_fi_result many;
-                CHECK_EQ(fs_fi_run_threads(&m, &g, &c, stage, dry, counts[i], &many, &err), FS_OK);
+                CHECK_EQ(fs_fi_run_threads(&m, &g, &c, stage, 0, dry, counts[i], &many, &err), FS_OK);
                 if (!same_result(&one, &many))
                     fprintf(stderr, "%s: stage %u dry %d: %u threads differ from one\n", path,
                             stage, dry, counts[i]);
@@ -79,7 +79,7 @@ static int check_module(const char *path, unsigned first_stage)
             }
             /* and the default (one per core) */
             fs_fi_result dflt;
-            CHECK_EQ(fs_fi_run(&m, &g, &c, stage, dry, &dflt, &err), FS_OK);
+            CHECK_EQ(fs_fi_run(&m, &g, &c, stage, 0, dry, &dflt, &err), FS_OK);
             CHECK(same_result(&one, &dflt));
             fs_fi_free(&dflt);
             fs_fi_free(&one);
