@@ -55,6 +55,7 @@ let lines = 0, checked = 0, starts = 0, ends = 0, kept = 0, loose = 0, gaps = 0;
 // and the [begin, end) of range and location list entries.  Not call_pc:
 // a tail call's return_call is rewritten into another instruction.
 const pcLine = /DW_AT_(low_pc|high_pc|entry_pc|call_return_pc)\s+\((0x[0-9a-f]+)\)/;
+const callPcLine = /DW_AT_call_pc\s+\((0x[0-9a-f]+)\)/;
 const rangeLine = /^\s*\[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/;
 const stmtLine = /DW_AT_stmt_list\s+\((0x[0-9a-f]+)\)/;
 const stmt = new Map(), stmtOut = new Set();
@@ -69,7 +70,7 @@ const listLine = [
 // per section: DWARF 5 units' lists are in .debug_rnglists/.debug_loclists
 const listMap = {}, listOut = {};
 for (const k of ['r4', 'l4', 'r5', 'l5']) { listMap[k] = new Map(); listOut[k] = new Set(); }
-let listRefs = 0, deadLow = false, version = 4;
+let listRefs = 0, callPcs = 0, deadLow = false, version = 4;
 function listOffset(line) {
     for (const [re, kind] of listLine) {
         const m = re.exec(line);
@@ -114,6 +115,19 @@ for (;;) {
         M.set(i, o);
         listOut[ol.kind].add(o);
         listRefs++;
+        continue;
+    }
+    const cl = callPcLine.exec(l), cr = callPcLine.exec(r);
+    if (cl && cr) {
+        // a call's own address: forkinstr may rewrite the call (a tail
+        // call becomes a call and a return), so only the function is checked
+        const ai = parseInt(cl[1], 16), ao = parseInt(cr[1], 16), f = funcOf(min, ai, false);
+        callPcs++;
+        if (f < 0) {
+            if (ai !== ao) fail(`line ${lines}: call_pc ${cl[1]} lies in no function yet became ${cr[1]}`);
+        } else if (ao < mout.funcs[f][0] || ao >= mout.funcs[f][1]) {
+            fail(`line ${lines}: call_pc ${cl[1]} in d${f} became ${cr[1]}, outside it`);
+        }
         continue;
     }
     let ml = pcLine.exec(l) || rangeLine.exec(l), mr = pcLine.exec(r) || rangeLine.exec(r);
@@ -177,5 +191,5 @@ for (const k of Object.keys(listMap)) {
 console.log(`infocheck: ${checked} code addresses checked on ${lines} lines (${starts} function starts, ` +
             `${ends} function ends, ${loose} not on the same opcode byte, ${gaps} between functions); ` +
             `${kept} outside the code, unchanged; ` +
-            `${stmt.size} stmt_list; ${listRefs} list offsets`);
+            `${stmt.size} stmt_list; ${listRefs} list offsets; ${callPcs} call_pc in their function`);
 process.exit(failures ? 1 : 0);
