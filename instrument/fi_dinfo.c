@@ -315,7 +315,8 @@ static int addr_of(dw *d, uint64_t form, uint32_t p, unsigned asz, uint64_t *v, 
 }
 
 /* A DWARF 5 list reference at P (DW_FORM_sec_offset into S, or an index
- * into its offset array at BASE): registered for fi_dl_rewrite; a
+ * into its offset array at BASE, HAS_BASE 1 when the unit names it; -1:
+ * P is the unit's DW_AT_*_base itself): registered for fi_dl_rewrite; a
  * sec_offset is patched once the list has moved. */
 static void list5(dw *d, fi_dlsec *s, uint64_t form, uint32_t p, uint64_t base, int has_base)
 {
@@ -343,7 +344,7 @@ static void list5(dw *d, fi_dlsec *s, uint64_t form, uint32_t p, uint64_t base, 
         uint64_t idx = 0;
         uint32_t q = p;
         uleb(d->info, d->info_size, &q, &idx);
-        if (!has_base || idx > UINT32_MAX || base > s->size || (s->size - base) / 4 <= idx) {
+        if (has_base <= 0 || idx > UINT32_MAX || base > s->size || (s->size - base) / 4 <= idx) {
             fail_at(d, FS_ERR_MALFORMED, d->info_base + p,
                     s->loc ? "a loclistx index past the unit's .debug_loclists offsets"
                            : "a rnglistx index past the unit's .debug_rnglists offsets");
@@ -357,6 +358,7 @@ static void list5(dw *d, fi_dlsec *s, uint64_t form, uint32_t p, uint64_t base, 
     }
     if (fi_dl_ref(s, (uint32_t)off, d->ncus - 1))
         d->st = FS_ERR_NOMEM;
+    d->lists += has_base >= 0;          /* a list, not a unit's base */
 }
 
 /* One compile unit: DIEs from P to END (version, address size, its
@@ -486,7 +488,7 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                 }
                 set(d->info + at, 4, d->lines->now[lo2]);
             } else if (version >= 5 && (attr == 0x74 || attr == 0x8c) && form == 0x17) {
-                list5(d, attr == 0x74 ? &d->rl : &d->ll, 0x17, at, 0, 0);  /* a base moves too */
+                list5(d, attr == 0x74 ? &d->rl : &d->ll, 0x17, at, 0, -1);  /* a base moves too */
             } else if (version >= 5 && attr == 0x55 && (form == 0x17 || form == 0x23)) {
                 list5(d, &d->rl, form, at, rbase, has_rbase);
             } else if (version >= 5 && loclist_attr(attr) && (form == 0x17 || form == 0x22)) {
@@ -676,7 +678,6 @@ int fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lin
         else
             set(d.info + at, 4, now);
     }
-    d.lists += d.rl.nrefs + d.ll.nrefs;
     free(d.rdone);
     free(d.ldone);
     free(d.ab);
