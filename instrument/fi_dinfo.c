@@ -344,7 +344,10 @@ static void list5(dw *d, fi_dlsec *s, uint64_t form, uint32_t p, uint64_t base, 
         uint64_t idx = 0;
         uint32_t q = p;
         uleb(d->info, d->info_size, &q, &idx);
-        if (has_base <= 0 || idx > UINT32_MAX || base > s->size || (s->size - base) / 4 <= idx) {
+        /* the index must be inside the offset array that its unit's
+         * header (the 12 bytes before BASE) counts */
+        if (has_base <= 0 || base < 12 || base > s->size ||
+            idx >= get(s->in + base - 4, 4) || idx >= (s->size - base) / 4) {
             fail_at(d, FS_ERR_MALFORMED, d->info_base + p,
                     s->loc ? "a loclistx index past the unit's .debug_loclists offsets"
                            : "a rnglistx index past the unit's .debug_rnglists offsets");

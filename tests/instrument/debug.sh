@@ -44,7 +44,8 @@
 #       --verify clean, linecheck and infocheck --strict pass.
 #   malformed5
 #       dbg.c at DWARF 5 with .debug_rnglists' unit_length past the section,
-#       and with .debug_addr cut to its header: the .debug_info family
+#       one byte short (a list without its end), its offset count 0 (every
+#       rnglistx index past it), and with .debug_addr cut to its header: the .debug_info family
 #       dropped, one warning naming the section and the exact file offset;
 #       with --keep-stale-debug the family is kept, each section "stale".
 #   ruby
@@ -500,6 +501,33 @@ mode_malformed5() {
         2> "$tmp/errk" || fail "forksize instrument --keep-stale-debug failed (DWARF 5)"
     check_sections "$tmp/bad.wasm" "$tmp/outk.wasm" "$tmp/errk" v5stale
     readable "$tmp/outk.wasm"
+    # the unit one byte shorter: its last list loses its end_of_list,
+    # named at the unit's new end
+    local len
+    len=$(od -An -tu4 -j "$rdata" -N4 "$tmp/dbg5.wasm" | tr -d ' ')
+    cp "$tmp/dbg5.wasm" "$tmp/bad.wasm"
+    patch "$tmp/bad.wasm" "$rdata" "$(printf '%08x' $((len - 1)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')"
+    "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
+        || fail "rnglists cut: forksize instrument failed: $(tail -2 "$tmp/err")"
+    warned "$tmp/err" .debug_info "dropped: malformed at file offset $(printf '0x%x' $((rdata + 4 + len - 1))): a .debug_rnglists list has no end_of_list"
+    note "rnglists cut: $(grep 'warning: .debug_info' "$tmp/err" | sed 's/.*warning: //')"
+    # its offset_entry_count 0: the DIEs' rnglistx indexes name nothing
+    cp "$tmp/dbg5.wasm" "$tmp/bad.wasm"
+    patch "$tmp/bad.wasm" $((rdata + 8)) 00000000
+    "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
+        || fail "rnglistx: forksize instrument failed: $(tail -2 "$tmp/err")"
+    # named at the CU's DW_AT_ranges: unit header 12 bytes, abbreviation
+    # code 1, then producer (strx1), language (data2), name (strx1),
+    # str_offsets_base and stmt_list (sec_offset), comp_dir (strx1),
+    # low_pc (addr): 0xc + 1 + 1 + 2 + 1 + 4 + 4 + 1 + 4 = 0x1e
+    [ "$("$LLVM_DWARFDUMP" --debug-info "$tmp/dbg5.wasm" | sed -n '/^0x0000000c:/,/DW_AT_ranges/p' | grep -o 'DW_AT_[a-z_]*' | tr '\n' ' ')" = \
+      "DW_AT_producer DW_AT_language DW_AT_name DW_AT_str_offsets_base DW_AT_stmt_list DW_AT_comp_dir DW_AT_low_pc DW_AT_ranges " ] \
+        || fail "dbg.c's compile unit DIE has other attributes before DW_AT_ranges: clang-14's output changed"
+    "$WASM_OBJDUMP" -h "$tmp/dbg5.wasm" > "$tmp/h.txt"
+    istart=$(grep '".debug_info"$' "$tmp/h.txt" | sed 's/.*start=0x\([0-9a-f]*\).*/\1/')
+    warned "$tmp/err" .debug_info "dropped: malformed at file offset $(printf '0x%x' $((16#$istart + 1 + 11 + 0x1e))): a rnglistx index past the unit's .debug_rnglists offsets"
+    "$WASM_VALIDATE" --enable-all "$tmp/out.wasm" || fail "rnglistx: output invalid"
+    note "rnglistx: $(grep 'warning: .debug_info' "$tmp/err" | sed 's/.*warning: //')"
     # .debug_addr cut to its 8-byte header (unit_length 4, version 5,
     # address size 4, no segment): the first address index is work's
     # low_pc, the first attribute of the DIE at 0x2b (llvm-dwarfdump
