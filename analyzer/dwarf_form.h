@@ -1,9 +1,10 @@
 /* dwarf_form.h - the size of a DWARF attribute value, by form.
  *
  * One table of form sizes (DWARF 2 to 5 and the GNU forms compilers
- * write for wasm), shared by the readers that only need to step over a
- * value or find where it lies: instrument/fi_dinfo.c patches values in
- * place and must skip every other one exactly as dwarf_info.c reads it.
+ * write for wasm), shared by the two DIE walkers: dwarf_info.c, which
+ * decodes the values it keeps, and instrument/fi_dinfo.c, which patches
+ * values in place and must step over every other one exactly as the
+ * reader does.
  */
 #ifndef FS_DWARF_FORM_H
 #define FS_DWARF_FORM_H
