@@ -13,6 +13,7 @@
  * checks the flag after every DIE.
  */
 #include "dwarf_info.h"
+#include "dwarf_form.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,42 +244,13 @@ static int is_string_form(uint32_t f)
 }
 
 /* Reads one attribute value of FORM, returning it (offsets, constants,
- * indices) and, for DW_FORM_string, where the inline string starts. */
+ * indices) and, for DW_FORM_string, where the inline string starts.  How
+ * many bytes a form takes is dwarf_form.c's (shared with forkinstr's
+ * rewriter); this only decodes the values it keeps. */
 static uint64_t read_form(dw_cur *r, const dw_unit *u, uint32_t form, int64_t implicit,
                           const uint8_t **inline_str, int depth)
 {
-    switch (form) {
-    case 0x01: return rd_fixed(r, u->addrsz);                          /* addr */
-    case 0x03: skip(r, rd_fixed(r, 2)); return 0;                      /* block2 */
-    case 0x04: skip(r, rd_fixed(r, 4)); return 0;                      /* block4 */
-    case 0x05: return rd_fixed(r, 2);
-    case 0x06: return rd_fixed(r, 4);
-    case 0x07: return rd_fixed(r, 8);
-    case 0x08: {                                                       /* string */
-        const uint8_t *z = memchr(r->p, 0, (size_t)(r->end - r->p));
-        if (!z) {
-            dw_fail(r, r->p, "an inline string has no terminating NUL");
-            return 0;
-        }
-        if (inline_str)
-            *inline_str = r->p;
-        r->p = z + 1;
-        return 0;
-    }
-    case 0x09: case 0x18: skip(r, rd_uleb(r)); return 0;               /* block, exprloc */
-    case 0x0a: skip(r, rd_fixed(r, 1)); return 0;                      /* block1 */
-    case 0x0b: case 0x0c: case 0x11: return rd_fixed(r, 1);            /* data1 flag ref1 */
-    case 0x0d: (void)rd_uleb(r); return 0;                             /* sdata (skipped) */
-    case 0x0f: case 0x15: case 0x1a: case 0x1b: case 0x22: case 0x23:  /* udata, ref_udata, */
-    case 0x1f01: case 0x1f02:                                          /* strx, addrx, ...  */
-        return rd_uleb(r);
-    case 0x0e: case 0x10: case 0x17: case 0x1d: case 0x1f:             /* offset-sized */
-    case 0x1f20: case 0x1f21:
-        return rd_fixed(r, u->version <= 2 && form == 0x10 ? u->addrsz : u->offsz);
-    case 0x12: return rd_fixed(r, 2);
-    case 0x13: case 0x1c: return rd_fixed(r, 4);
-    case 0x14: case 0x20: case 0x24: return rd_fixed(r, 8);
-    case 0x16: {                                                       /* indirect */
+    if (form == 0x16) {                                                /* indirect */
         uint64_t f = rd_uleb(r);
         if (depth > 2 || f == 0x16 || f > 0xffff) {
             dw_fail(r, r->p, "DW_FORM_indirect names no usable form");
@@ -286,19 +258,37 @@ static uint64_t read_form(dw_cur *r, const dw_unit *u, uint32_t form, int64_t im
         }
         return read_form(r, u, (uint32_t)f, implicit, inline_str, depth + 1);
     }
-    case 0x19: return 1;                                               /* flag_present */
-    case 0x1e: skip(r, 16); return 0;                                  /* data16 */
-    case 0x21: return (uint64_t)implicit;
-    case 0x25: case 0x29: return rd_fixed(r, 1);
-    case 0x26: case 0x2a: return rd_fixed(r, 2);
-    case 0x27: case 0x2b: return rd_fixed(r, 3);
-    case 0x28: case 0x2c: return rd_fixed(r, 4);
-    default: {
+    int64_t n = fs_dwarf_form_size(form, r->p, (size_t)(r->end - r->p), u->version, u->addrsz,
+                                   u->offsz);
+    if (n == FS_DWARF_FORM_UNKNOWN) {
         char why[64];
         snprintf(why, sizeof why, "unknown attribute form 0x%x", (unsigned)form);
         dw_fail(r, r->p, why);
         return 0;
     }
+    if (n < 0) {
+        int block = form == 0x03 || form == 0x04 || form == 0x09 || form == 0x0a || form == 0x18;
+        dw_fail(r, r->p, form == 0x08 ? "an inline string has no terminating NUL"
+                         : block ? "a block runs past its unit" : "unexpected end of data");
+        return 0;
+    }
+    switch (form) {
+    case 0x08:                                                         /* string */
+        if (inline_str)
+            *inline_str = r->p;
+        r->p += n;
+        return 0;
+    case 0x0f: case 0x15: case 0x1a: case 0x1b: case 0x22: case 0x23:  /* udata, ref_udata, */
+    case 0x1f01: case 0x1f02:                                          /* strx, addrx, ...  */
+        return rd_uleb(r);
+    case 0x19: return 1;                                               /* flag_present */
+    case 0x21: return (uint64_t)implicit;
+    case 0x03: case 0x04: case 0x09: case 0x0a: case 0x18:             /* blocks, exprloc, */
+    case 0x0d: case 0x1e:                                              /* sdata, data16: */
+        r->p += n;                                                     /* skipped */
+        return 0;
+    default:                                                           /* fixed size */
+        return rd_fixed(r, (unsigned)n);
     }
 }
 

@@ -116,16 +116,29 @@ static uint32_t find(const fs_wasm_module *m, const char *name)
     return FI_NONE;
 }
 
-/* .debug_info with .debug_ranges, .debug_loc and .debug_aranges, patched
- * in place (fi_dinfo.c); *OK 1 when rewritten, else each is dropped with
- * WHY. */
+/* The sections rewritten with .debug_info (fi_dinfo.c): DWARF 2-4's
+ * lists and aranges patched in place, DWARF 5's .debug_addr patched in
+ * place and its lists re-encoded. */
+static const char *const fam[] = { ".debug_info", ".debug_ranges", ".debug_loc",
+                                   ".debug_aranges", ".debug_addr", ".debug_rnglists",
+                                   ".debug_loclists" };
+enum { NFAM = sizeof fam / sizeof fam[0] };
+
+static int in_family(const fs_section *s)
+{
+    for (int k = 0; k < NFAM; k++)
+        if (name_is(s, fam[k]))
+            return 1;
+    return 0;
+}
+
+/* .debug_info with its family, rewritten (fi_dinfo.c); *OK 1 when
+ * rewritten, else each is dropped with WHY. */
 static int info_family(fi_debug *d, const fs_wasm_module *m, const fi_amap *amap,
                        const fi_dline_offs *lines, int *ok, char *why, size_t why_size)
 {
-    static const char *const fam[4] = { ".debug_info", ".debug_ranges", ".debug_loc",
-                                        ".debug_aranges" };
-    uint32_t idx[4], ab = find(m, ".debug_abbrev");
-    for (int k = 0; k < 4; k++)
+    uint32_t idx[NFAM], ab = find(m, ".debug_abbrev");
+    for (int k = 0; k < NFAM; k++)
         idx[k] = find(m, fam[k]);
     fi_dinfo io;
     memset(&io, 0, sizeof io);
@@ -140,11 +153,27 @@ static int info_family(fi_debug *d, const fs_wasm_module *m, const fi_amap *amap
     if (idx[3] != FI_NONE &&
         !(io.aranges = copy_of(d, m, idx[3], &io.aranges_size, &io.aranges_base)))
         return FS_ERR_NOMEM;
+    if (idx[4] != FI_NONE) {
+        io.addr.in = dwarf_of(m, &m->sections[idx[4]], &io.addr.size, &off);
+        io.addr.file_off = off;
+        if (!(io.addr.out = copy_of(d, m, idx[4], &io.addr.size, &io.addr.file_off)))
+            return FS_ERR_NOMEM;
+    }
+    if (idx[5] != FI_NONE) {
+        io.rnglists = dwarf_of(m, &m->sections[idx[5]], &io.rnglists_size, &off);
+        io.rnglists_base = off;
+        io.rnglists_out = &d->sec[idx[5]].payload;
+    }
+    if (idx[6] != FI_NONE) {
+        io.loclists = dwarf_of(m, &m->sections[idx[6]], &io.loclists_size, &off);
+        io.loclists_base = off;
+        io.loclists_out = &d->sec[idx[6]].payload;
+    }
     int st = fi_dinfo_rewrite(&io, amap, lines, why, why_size);
     if (st == FS_ERR_NOMEM)
         return st;
     *ok = st == FS_OK;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < NFAM; k++)
         if (idx[k] != FI_NONE) {
             d->sec[idx[k]].act = *ok ? FI_DSEC_REWRITE : FI_DSEC_DROP;
             if (!*ok) {
@@ -205,18 +234,19 @@ int fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode
         int k = kind_of(s);
         if (k != K_ADDR && k != K_UNKNOWN)
             continue;
-        int in_family = name_is(s, ".debug_info") || name_is(s, ".debug_ranges") ||
-                        name_is(s, ".debug_loc") || name_is(s, ".debug_aranges");
+        int fam_member = in_family(s);
         char why[240];
         if (i == li && line_done) {
             snprintf(why, sizeof why, "%s", line_why);
-        } else if (in_family && info_done) {
+        } else if (fam_member && info_done) {
             if (i == ii || info_kept)
-                snprintf(why, sizeof why, "%s", i == ii ? info_why : "rewritten in place with .debug_info");
+                snprintf(why, sizeof why, "%s", i == ii ? info_why
+                                 : name_is(s, ".debug_rnglists") || name_is(s, ".debug_loclists")
+                                 ? "re-encoded with .debug_info" : "rewritten in place with .debug_info");
             else
                 snprintf(why, sizeof why, "dropped with .debug_info (%.190s)",
                          info_why[0] == 'd' ? info_why + 9 : info_why);
-        } else if (in_family && ii != FI_NONE && li != FI_NONE && !line_kept) {
+        } else if (fam_member && ii != FI_NONE && li != FI_NONE && !line_kept) {
             snprintf(why, sizeof why, "dropped: it holds code addresses, which forkinstr "
                                       "moved, and forksize rewrites it only with .debug_line");
         } else if (k == K_UNKNOWN) {

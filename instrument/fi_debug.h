@@ -68,15 +68,57 @@ int  fi_dline_rewrite(const uint8_t *sec, uint32_t size, uint32_t file_off,
                       const fi_amap *amap, fi_buf *out, unsigned *version,
                       fi_dline_offs *offs, char *why, size_t why_size);
 
-/* fi_dinfo.c: the sections of a DWARF 2-4 .debug_info family, copies
- * patched in place (NULL: the module lacks it), each with its payload's
- * file offset for messages. */
+/* The new address of code address A (fi_dinfo.c): a pure function of A,
+ * so every user of one address (a shared .debug_addr entry) agrees. */
+uint64_t fi_dinfo_map(const fi_amap *a, uint64_t addr);
+
+/* fi_dlists.c: DWARF 5 lists.  Per compile unit, what its lists' entries
+ * need: the unit's base address (its low_pc, input value) and its
+ * .debug_addr contribution. */
+typedef struct fi_dlcu {
+    uint64_t base, addr_base;
+    unsigned asz;
+    int      has_base, has_addr_base;
+} fi_dlcu;
+
+/* .debug_addr: the input (IN) and its copy patched in place (OUT). */
+typedef struct fi_daddr {
+    const uint8_t *in;  uint8_t *out;  uint32_t size;  uint64_t file_off;
+} fi_daddr;
+
+/* One list section (LOC: .debug_loclists, else .debug_rnglists): the
+ * input, the lists DIEs name (offset << 32 | unit), and, once rewritten
+ * into OUT, where each old entry went. */
+typedef struct fi_dlsec {
+    const uint8_t *in;  uint32_t size;  uint64_t file_off;  int loc;
+    fi_buf   *out;
+    uint64_t *refs;  size_t nrefs, rcap;
+    uint32_t *old, *now;  size_t n, cap;
+} fi_dlsec;
+
+int      fi_dl_ref(fi_dlsec *s, uint32_t off, uint32_t cu);
+/* Rewrites S into S->out (every list of every unit), patching the
+ * .debug_addr entries its entries index.  FS_OK, FS_ERR_MALFORMED or
+ * FS_ERR_UNSUPPORTED (ERR: the reason and file offset), FS_ERR_NOMEM. */
+int      fi_dl_rewrite(fi_dlsec *s, const fi_amap *a, const fi_dlcu *cus, uint32_t ncus,
+                       const fi_daddr *addr, fs_error *err);
+/* The new offset of the entry (or unit base) at OLD, or FI_NONE. */
+uint32_t fi_dl_map(const fi_dlsec *s, uint32_t old);
+void     fi_dl_free(fi_dlsec *s);
+
+/* fi_dinfo.c: the sections of a .debug_info family (NULL: the module
+ * lacks it), each with its payload's file offset for messages: copies
+ * patched in place, and for DWARF 5's lists the input and a new payload. */
 typedef struct fi_dinfo {
     uint8_t       *info;     uint32_t info_size;     uint64_t info_base;
     const uint8_t *abbrev;   uint32_t abbrev_size;
     uint8_t       *ranges;   uint32_t ranges_size;   uint64_t ranges_base;
     uint8_t       *loc;      uint32_t loc_size;      uint64_t loc_base;
     uint8_t       *aranges;  uint32_t aranges_size;  uint64_t aranges_base;
+    fi_daddr       addr;                              /* .debug_addr */
+    const uint8_t *rnglists; uint32_t rnglists_size; uint64_t rnglists_base;
+    const uint8_t *loclists; uint32_t loclists_size; uint64_t loclists_base;
+    fi_buf        *rnglists_out, *loclists_out;       /* re-encoded */
 } fi_dinfo;
 
 /* Every code address in IO's sections mapped through AMAP, and each

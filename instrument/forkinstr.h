@@ -213,8 +213,8 @@ typedef struct fs_fi_func {
  * (fs_fi_run_debug).  forkinstr moves almost every function body, so a
  * section that holds code addresses is either rewritten to the new
  * addresses (.debug_line: every row on its instruction's new address,
- * added bytes get no row of their own; .debug_info 2-4 and its lists
- * patched in place) or, when forksize cannot do that,
+ * added bytes get no row of their own; .debug_info 2-5 and its lists
+ * patched in place, DWARF 5's lists re-encoded) or, when forksize cannot do that,
  * dropped; never copied stale unless the caller asked for it
  * (FS_FI_DEBUG_KEEP_STALE), and then said.  docs/instrumentation.md,
  * "Debug info". */

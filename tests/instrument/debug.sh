@@ -11,19 +11,16 @@
 #       Without a flag, DWARF 4: .debug_line, .debug_info, .debug_loc and
 #       .debug_ranges are rewritten (present, changed, no warning;
 #       llvm-dwarfdump-14 --verify finds no error; "lines" checks them),
-#       .debug_abbrev and .debug_str kept byte for byte.  DWARF 5: only
-#       .debug_line is rewritten; every section forksize cannot rewrite
-#       is gone (wasm-objdump -h) and named in exactly one warning on
-#       stderr, with its reason, and so are those only they read.
+#       .debug_abbrev and .debug_str kept byte for byte.  DWARF 5 the same
+#       with .debug_addr, .debug_rnglists and .debug_loclists rewritten and
+#       .debug_str_offsets and .debug_line_str kept.
 #       DWARF 4 without .debug_line (llvm-objcopy-14 removes it): .debug_info
 #       is still rewritten (infocheck --strict), the verifier's complaints
 #       (a stmt_list naming nothing) are the input's;
 #       sourceMappingURL is kept with a warning that its map is stale; the
-#       warnings appear with -q too.  With --keep-stale-debug: DWARF 4's
-#       output is the same (everything was rewritten); DWARF 5's keeps what
-#       would have been dropped byte for byte, each section holding code
-#       addresses named in a "stale" warning, and still rewrites
-#       .debug_line.  The outputs pass wasm-validate and both Binaryens
+#       warnings appear with -q too.  --keep-stale-debug changes neither
+#       output (everything was rewritten; malformed5 checks what it keeps).
+#       The outputs pass wasm-validate and both Binaryens
 #       read them (wasm-opt 108 and 132, which validate on read; 132 also
 #       writes the rewritten DWARF back with -g).
 #   lines
@@ -38,7 +35,19 @@
 #       keeps the comments: check them again).
 #       Then infocheck.mjs --strict: every code address of .debug_info and
 #       its lists (low_pc, high_pc, ranges, location lists) on the same
-#       instruction of the same function, stmt_list on the new line table.
+#       instruction of the same function, stmt_list on the new line table,
+#       for DWARF 4 and for DWARF 5 (whose list offsets move: each maps
+#       one to one, in order), with dbg.c's exact counts for DWARF 5.
+#   progs5
+#       The C programs of tests/runtime built with -gdwarf-5 against
+#       wasi-libc (DWARF 4 units too): no debug section warned about,
+#       --verify clean, linecheck and infocheck --strict pass.
+#   malformed5
+#       dbg.c at DWARF 5 with .debug_rnglists' unit_length past the section,
+#       one byte short (a list without its end), its offset count 0 (every
+#       rnglistx index past it), and with .debug_addr cut to its header: the .debug_info family
+#       dropped, one warning naming the section and the exact file offset;
+#       with --keep-stale-debug the family is kept, each section "stale".
 #   ruby
 #       The same checks on the corpus module ruby (full DWARF, 422,660 rows
 #       in 9,774 functions; infocheck without --strict, since Binaryen made
@@ -59,7 +68,9 @@
 #       the checks of "sections" reject a doctored output (a .debug_line
 #       copied through stale) and a missing warning; linecheck and
 #       infocheck reject an output whose .debug_line and .debug_info are the
-#       input's (put back with llvm-objcopy-14), as forksize wrote it before.
+#       input's (put back with llvm-objcopy-14), as forksize wrote it before;
+#       infocheck rejects a DWARF 5 output with the input's .debug_addr,
+#       .debug_rnglists or .debug_loclists put back.
 #
 # Environment (tests/CMakeLists.txt): FORKSIZE, WASM_OBJDUMP,
 # WASM_VALIDATE, WASM_OPT, WASM_OPT_132, CLANG, LLVM_DWARFDUMP, NODE,
@@ -88,19 +99,20 @@ note() { echo "debug: $*"; }
 ROOT=import:env.fork
 # What forksize does with each section of dbg.c's build (checked, so that
 # a change of clang's output is noticed rather than silently testing
-# less).  DWARF 4 (-g): everything rewritten or kept.  DWARF 5
-# (-gdwarf-5): only the line table is rewritten; .debug_info 5 is not yet,
-# so it goes, with the sections only it reads.
+# less).  DWARF 4 (-g) and DWARF 5 (-gdwarf-5): everything rewritten or
+# kept.
 V4_REWRITTEN=".debug_line .debug_info .debug_loc .debug_ranges"
 V4_KEPT=".debug_abbrev .debug_str"
 V4_DROPPED=""
-V5_REWRITTEN=".debug_line"
-V5_KEPT=".debug_line_str .debug_str"
-V5_DROPPED=".debug_info .debug_loclists .debug_rnglists .debug_addr .debug_abbrev .debug_str_offsets"
-# DWARF 5 with --keep-stale-debug: what would be dropped is kept as it was,
-# with a stale warning for each section that holds addresses
+V5_REWRITTEN=".debug_line .debug_info .debug_loclists .debug_rnglists .debug_addr"
+V5_KEPT=".debug_line_str .debug_str .debug_abbrev .debug_str_offsets"
+V5_DROPPED=""
+# DWARF 5 whose .debug_rnglists is broken (debug.sh malformed), with
+# --keep-stale-debug: what would be dropped is kept as it was, with a stale
+# warning for each section that holds addresses; .debug_line is rewritten
 V5_STALE=".debug_info .debug_loclists .debug_rnglists .debug_addr"
 V5_STALE_KEPT=".debug_line_str .debug_str .debug_abbrev .debug_str_offsets"
+V5_STALE_REWRITTEN=".debug_line"
 
 # build_fixture OUT [CFLAG]: dbg.c -> OUT (-g, or CFLAG such as
 # -gdwarf-5), with a sourceMappingURL section.
@@ -164,7 +176,7 @@ check_sections() {
     case $variant in
         v4) rewritten=$V4_REWRITTEN kept=$V4_KEPT dropped=$V4_DROPPED ;;
         v5) rewritten=$V5_REWRITTEN kept=$V5_KEPT dropped=$V5_DROPPED ;;
-        v5stale) rewritten=$V5_REWRITTEN kept=$V5_STALE_KEPT dropped="" stale=$V5_STALE ;;
+        v5stale) rewritten=$V5_STALE_REWRITTEN kept=$V5_STALE_KEPT dropped="" stale=$V5_STALE ;;
     esac
     sections "$in" > "$tmp/in.sec"
     sections "$out" > "$tmp/out.sec"
@@ -229,8 +241,7 @@ mode_sections() {
     readable "$tmp/out5.wasm"
     "$FORKSIZE" instrument "$tmp/dbg5.wasm" --keep-stale-debug --root "$ROOT" -o "$tmp/outk.wasm" \
         2> "$tmp/errk" || fail "forksize instrument --keep-stale-debug failed (DWARF 5)"
-    check_sections "$tmp/dbg5.wasm" "$tmp/outk.wasm" "$tmp/errk" v5stale
-    readable "$tmp/outk.wasm"
+    cmp -s "$tmp/out5.wasm" "$tmp/outk.wasm" || fail "DWARF 5: --keep-stale-debug changed the output"
     # .debug_info without .debug_line (llvm-objcopy removes it): still
     # rewritten, DW_AT_stmt_list left naming nothing, as in the input
     local objcopy=${LLVM_DWARFDUMP%dwarfdump-14}objcopy-14
@@ -243,7 +254,7 @@ mode_sections() {
     "$LLVM_DWARFDUMP" --verify "$tmp/noline.wasm" 2>&1 | grep error: | sort > "$tmp/vn.in" || true
     "$LLVM_DWARFDUMP" --verify "$tmp/outn.wasm" 2>&1 | grep error: | sort > "$tmp/vn.out" || true
     cmp -s "$tmp/vn.in" "$tmp/vn.out" || fail "no .debug_line: the verifier's errors changed: $(diff "$tmp/vn.in" "$tmp/vn.out" | head -3)"
-    note "warnings: $(grep -c warning "$tmp/err") (DWARF 4), $(grep -c warning "$tmp/err5") (DWARF 5), $(grep -c warning "$tmp/errk") (DWARF 5, --keep-stale-debug)"
+    note "warnings: $(grep -c warning "$tmp/err") (DWARF 4), $(grep -c warning "$tmp/err5") (DWARF 5)"
 }
 
 mode_selftest() {
@@ -286,6 +297,26 @@ mode_selftest() {
     else
         ok "infocheck rejects the stale .debug_info: $(head -1 "$tmp/ic.err")"
     fi
+    # DWARF 5: the output with the input's .debug_addr and lists put back
+    # (the rewritten .debug_info kept) must fail infocheck
+    build_fixture "$tmp/dbg5.wasm" -gdwarf-5
+    "$FORKSIZE" instrument -q "$tmp/dbg5.wasm" --root "$ROOT" -o "$tmp/out5.wasm" 2> "$tmp/err" \
+        || fail "forksize instrument failed (DWARF 5)"
+    local sec
+    for sec in .debug_addr .debug_rnglists .debug_loclists; do
+        "$objcopy" --dump-section=$sec="$tmp/sec.bin" "$tmp/dbg5.wasm" "$tmp/junk.wasm" &&
+        "$objcopy" --remove-section=$sec "$tmp/out5.wasm" "$tmp/cut.wasm" &&
+        "$objcopy" --add-section=$sec="$tmp/sec.bin" "$tmp/cut.wasm" "$tmp/stale5.wasm" \
+            || { fail "$objcopy cannot put $sec back"; continue; }
+        "$LLVM_DWARFDUMP" --debug-info "$tmp/dbg5.wasm" > "$tmp/in.info"
+        "$LLVM_DWARFDUMP" --debug-info "$tmp/stale5.wasm" > "$tmp/stale.info" 2> /dev/null || true
+        if "$NODE" "$FI_SRC/infocheck.mjs" "$tmp/dbg5.wasm" "$tmp/in.info" "$tmp/stale5.wasm" \
+            "$tmp/stale.info" --strict > "$tmp/ic.out" 2> "$tmp/ic.err"; then
+            fail "selftest: infocheck accepts the input's $sec (DWARF 5)"
+        else
+            ok "infocheck rejects the input's $sec: $(head -1 "$tmp/ic.err")"
+        fi
+    done
     [ "$T_FAILS" = "$base" ] && note "OK: the checks reject a stale .debug_line and a missing warning"
 }
 
@@ -327,6 +358,15 @@ mode_lines() {
     grep -qx .debug_line_str "$tmp/out.sec" || fail "DWARF 5: .debug_line_str dropped, yet the line table names its files there"
     linecheck "$tmp/dbg.wasm" "$tmp/out.wasm" "$tmp/rows5.raw"
     sed 's|^\(d[0-9]*\) [^ ]*/\([^/ :]*\):|\1 \2:|' "$tmp/rows5.raw" > "$tmp/rows5"
+    # .debug_info 5 with .debug_addr and the re-encoded lists, every
+    # address on its instruction; the counts are dbg.c's: 7 function starts
+    # (work's and helper's low_pc, the CU's two ranges, the three location
+    # lists opening at work's first byte), 4 ends (two high_pc, two ranges),
+    # 8 list offsets (2 rnglistx, 4 loclistx, the two *_base)
+    infocheck "$tmp/dbg.wasm" "$tmp/out.wasm" --strict > "$tmp/ic5.txt"
+    cat "$tmp/ic5.txt"
+    grep -q "(7 function starts, 4 function ends, 0 not on the same opcode byte, 0 between functions);.* 1 stmt_list; 8 list offsets; 0 call_pc in their function$" \
+        "$tmp/ic5.txt" || fail "DWARF 5: infocheck's counts are not dbg.c's: $(cat "$tmp/ic5.txt")"
     # then the default (DWARF 4, as ruby has it), against the golden file
     build_fixture "$tmp/dbg.wasm"
     "$FORKSIZE" instrument -q "$tmp/dbg.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
@@ -432,12 +472,129 @@ mode_malformed() {
     done
 }
 
+# DWARF 5: dbg.c built with -gdwarf-5, its .debug_rnglists unit_length
+# past the section, and its .debug_addr cut to a header (every addrx index
+# past it).  Each time the .debug_info family is dropped, warned about with
+# the section and the offset, .debug_line still rewritten, the module
+# valid; with --keep-stale-debug the family is kept as it was, each section
+# in a "stale" warning.
+mode_malformed5() {
+    build_fixture "$tmp/dbg5.wasm" -gdwarf-5
+    "$WASM_OBJDUMP" -h "$tmp/dbg5.wasm" > "$tmp/h.txt"
+    local rstart rdata istart idata objcopy=${LLVM_DWARFDUMP%dwarfdump-14}objcopy-14 s
+    rstart=$(grep '".debug_rnglists"$' "$tmp/h.txt" | sed 's/.*start=0x\([0-9a-f]*\).*/\1/')
+    rdata=$((16#$rstart + 1 + 15))       # after the name (1-byte length + ".debug_rnglists")
+    cp "$tmp/dbg5.wasm" "$tmp/bad.wasm"
+    patch "$tmp/bad.wasm" "$rdata" 00ffff7f
+    "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
+        || fail "rnglists: forksize instrument failed: $(tail -2 "$tmp/err")"
+    warned "$tmp/err" .debug_info "dropped: malformed at file offset $(printf '0x%x' "$rdata"): a .debug_rnglists unit's length"
+    for s in .debug_rnglists .debug_loclists .debug_addr .debug_abbrev .debug_str_offsets; do
+        warned "$tmp/err" "$s" "dropped"
+    done
+    if grep -q "warning: .debug_line" "$tmp/err"; then fail "rnglists: .debug_line warned about"; fi
+    sections "$tmp/out.wasm" > "$tmp/out.sec"
+    if grep -qx .debug_rnglists "$tmp/out.sec"; then fail "rnglists: .debug_rnglists still in the output"; fi
+    "$WASM_VALIDATE" --enable-all "$tmp/out.wasm" || fail "rnglists: output invalid"
+    note "rnglists: $(grep 'warning: .debug_info' "$tmp/err" | sed 's/.*warning: //')"
+    "$FORKSIZE" instrument "$tmp/bad.wasm" --keep-stale-debug --root "$ROOT" -o "$tmp/outk.wasm" \
+        2> "$tmp/errk" || fail "forksize instrument --keep-stale-debug failed (DWARF 5)"
+    check_sections "$tmp/bad.wasm" "$tmp/outk.wasm" "$tmp/errk" v5stale
+    readable "$tmp/outk.wasm"
+    # the unit one byte shorter: its last list loses its end_of_list,
+    # named at the unit's new end
+    local len
+    len=$(od -An -tu4 -j "$rdata" -N4 "$tmp/dbg5.wasm" | tr -d ' ')
+    cp "$tmp/dbg5.wasm" "$tmp/bad.wasm"
+    patch "$tmp/bad.wasm" "$rdata" "$(printf '%08x' $((len - 1)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')"
+    "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
+        || fail "rnglists cut: forksize instrument failed: $(tail -2 "$tmp/err")"
+    warned "$tmp/err" .debug_info "dropped: malformed at file offset $(printf '0x%x' $((rdata + 4 + len - 1))): a .debug_rnglists list has no end_of_list"
+    note "rnglists cut: $(grep 'warning: .debug_info' "$tmp/err" | sed 's/.*warning: //')"
+    # its offset_entry_count 0: the DIEs' rnglistx indexes name nothing
+    cp "$tmp/dbg5.wasm" "$tmp/bad.wasm"
+    patch "$tmp/bad.wasm" $((rdata + 8)) 00000000
+    "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
+        || fail "rnglistx: forksize instrument failed: $(tail -2 "$tmp/err")"
+    # named at the CU's DW_AT_ranges: unit header 12 bytes, abbreviation
+    # code 1, then producer (strx1), language (data2), name (strx1),
+    # str_offsets_base and stmt_list (sec_offset), comp_dir (strx1),
+    # low_pc (addr): 0xc + 1 + 1 + 2 + 1 + 4 + 4 + 1 + 4 = 0x1e
+    [ "$("$LLVM_DWARFDUMP" --debug-info "$tmp/dbg5.wasm" | sed -n '/^0x0000000c:/,/DW_AT_ranges/p' | grep -o 'DW_AT_[a-z_]*' | tr '\n' ' ')" = \
+      "DW_AT_producer DW_AT_language DW_AT_name DW_AT_str_offsets_base DW_AT_stmt_list DW_AT_comp_dir DW_AT_low_pc DW_AT_ranges " ] \
+        || fail "dbg.c's compile unit DIE has other attributes before DW_AT_ranges: clang-14's output changed"
+    "$WASM_OBJDUMP" -h "$tmp/dbg5.wasm" > "$tmp/h.txt"
+    istart=$(grep '".debug_info"$' "$tmp/h.txt" | sed 's/.*start=0x\([0-9a-f]*\).*/\1/')
+    warned "$tmp/err" .debug_info "dropped: malformed at file offset $(printf '0x%x' $((16#$istart + 1 + 11 + 0x1e))): a rnglistx index past the unit's .debug_rnglists offsets"
+    "$WASM_VALIDATE" --enable-all "$tmp/out.wasm" || fail "rnglistx: output invalid"
+    note "rnglistx: $(grep 'warning: .debug_info' "$tmp/err" | sed 's/.*warning: //')"
+    # .debug_addr cut to its 8-byte header (unit_length 4, version 5,
+    # address size 4, no segment): the first address index is work's
+    # low_pc, the first attribute of the DIE at 0x2b (llvm-dwarfdump
+    # --debug-info), after its 1-byte abbreviation code
+    [ "$("$LLVM_DWARFDUMP" --debug-info "$tmp/dbg5.wasm" | grep -A1 '^0x0000002b:' | tail -1 | tr -s ' \t' ' ')" = " DW_AT_low_pc (0x00000002)" ] \
+        || fail "dbg.c's DIE at 0x2b does not open with work's low_pc: clang-14's output changed"
+    printf '\004\000\000\000\005\000\004\000' > "$tmp/addr.bin"
+    "$objcopy" --remove-section=.debug_addr "$tmp/dbg5.wasm" "$tmp/cut.wasm" &&
+    "$objcopy" --add-section=.debug_addr="$tmp/addr.bin" "$tmp/cut.wasm" "$tmp/bad.wasm" \
+        || fail "$objcopy cannot replace .debug_addr"
+    "$WASM_OBJDUMP" -h "$tmp/bad.wasm" > "$tmp/h.txt"
+    istart=$(grep '".debug_info"$' "$tmp/h.txt" | sed 's/.*start=0x\([0-9a-f]*\).*/\1/')
+    idata=$((16#$istart + 1 + 11))
+    "$FORKSIZE" instrument "$tmp/bad.wasm" --root "$ROOT" -o "$tmp/out.wasm" 2> "$tmp/err" \
+        || fail "addr: forksize instrument failed: $(tail -2 "$tmp/err")"
+    warned "$tmp/err" .debug_info "dropped: malformed at file offset $(printf '0x%x' $((idata + 0x2c))): an address index past the end of .debug_addr"
+    for s in .debug_rnglists .debug_loclists .debug_addr; do warned "$tmp/err" "$s" "dropped"; done
+    if grep -q "warning: .debug_line" "$tmp/err"; then fail "addr: .debug_line warned about"; fi
+    "$WASM_VALIDATE" --enable-all "$tmp/out.wasm" || fail "addr: output invalid"
+    note "addr: $(grep 'warning: .debug_info' "$tmp/err" | sed 's/.*warning: //')"
+}
+
+# The C programs of tests/runtime (their fork closures instrumented), built
+# with -gdwarf-5 and linked with wasi-libc (whose own units are DWARF 4, so
+# both kinds meet in one module): forksize instrument warns about no debug
+# section; llvm-dwarfdump-14 --verify finds no error in the output;
+# linecheck and infocheck --strict pass.
+mode_progs5() {
+    local src p flags n=0
+    for src in "$FI_SRC"/../runtime/progs/*.c; do
+        p=$(basename "$src" .c)
+        case $p in            # the features tests/runtime/build.sh gives them
+            loop) flags=-msimd128 ;;
+            tailcall) flags=-mtail-call ;;
+            multivalue) flags="-mmultivalue -Xclang -target-abi -Xclang experimental-mv" ;;
+            *) flags= ;;
+        esac
+        # shellcheck disable=SC2086  # flags is a word list on purpose
+        "$CLANG" --target=wasm32-wasi -std=c11 -O2 -gdwarf-5 -mmutable-globals $flags -c "$src" \
+            -o "$tmp/$p.o" || { fail "$p: clang-14 failed"; continue; }
+        "$CLANG" --target=wasm32-wasi "$tmp/$p.o" -o "$tmp/$p.wasm" -Wl,--export=__stack_pointer \
+            || { fail "$p: wasm-ld failed"; continue; }
+        "$LLVM_DWARFDUMP" --debug-info "$tmp/$p.wasm" > "$tmp/v5.info"
+        grep -q "version = 0x0005, unit_type = DW_UT_compile" "$tmp/v5.info" \
+            || fail "$p: the build has no DWARF 5 unit"
+        "$FORKSIZE" instrument -q "$tmp/$p.wasm" --root "$ROOT" -o "$tmp/$p.out.wasm" 2> "$tmp/err" \
+            || { fail "$p: forksize instrument failed: $(tail -2 "$tmp/err")"; continue; }
+        if grep -q "warning: .debug_" "$tmp/err"; then fail "$p: $(grep -m2 warning: "$tmp/err")"; fi
+        "$LLVM_DWARFDUMP" --verify "$tmp/$p.out.wasm" > "$tmp/verify.txt" 2>&1 \
+            || fail "$p: llvm-dwarfdump-14 --verify finds errors: $(grep -m3 error: "$tmp/verify.txt")"
+        linecheck "$tmp/$p.wasm" "$tmp/$p.out.wasm" > "$tmp/lc5.txt"      # not in $( ): its
+        infocheck "$tmp/$p.wasm" "$tmp/$p.out.wasm" --strict > "$tmp/ic5.txt"   # fail must count
+        note "$p: $(head -1 "$tmp/lc5.txt")"
+        note "$p: $(head -1 "$tmp/ic5.txt")"
+        n=$((n + 1))
+    done
+    [ "$n" -ge 10 ] || fail "only $n programs checked"
+}
+
 case ${1:-} in
     sections) mode_sections ;;
+    progs5) mode_progs5 ;;
+    malformed5) mode_malformed5 ;;
     malformed) mode_malformed ;;
     lines) mode_lines ;;
     ruby) mode_ruby ;;
     selftest) mode_selftest ;;
-    *) echo "usage: debug.sh sections|lines|ruby|malformed|selftest" >&2; exit 2 ;;
+    *) echo "usage: debug.sh sections|lines|ruby|malformed|malformed5|progs5|selftest" >&2; exit 2 ;;
 esac
 t_done

@@ -20,7 +20,10 @@
 //   - outside the code (a CU's base 0, tombstones of discarded code):
 //     unchanged.
 // DW_AT_stmt_list must name each line table at its new offset, in the
-// same order (one input offset, one output offset).  Every other DIE and
+// same order (one input offset, one output offset); so must every offset
+// into the range and location list sections (DWARF 5 re-encodes them: a
+// DW_AT_ranges or location's list, DW_AT_rnglists_base/loclists_base), per
+// section.  Every other DIE and
 // attribute line must be equal.
 // Prints one summary line; exit 1 on a failure.
 import { createReadStream } from 'node:fs';
@@ -48,11 +51,33 @@ const a = createInterface({ input: createReadStream(inInfo) })[Symbol.asyncItera
 const b = createInterface({ input: createReadStream(outInfo) })[Symbol.asyncIterator]();
 let lines = 0, checked = 0, starts = 0, ends = 0, kept = 0, loose = 0, gaps = 0;
 // lines whose addresses are code addresses: low_pc, high_pc, entry_pc,
-// and the [begin, end) of range and location list entries
-const pcLine = /DW_AT_(low_pc|high_pc|entry_pc)\s+\((0x[0-9a-f]+)\)/;
+// call_return_pc (the instruction after a call, which forkinstr copies),
+// and the [begin, end) of range and location list entries.  Not call_pc:
+// a tail call's return_call is rewritten into another instruction.
+const pcLine = /DW_AT_(low_pc|high_pc|entry_pc|call_return_pc)\s+\((0x[0-9a-f]+)\)/;
+const callPcLine = /DW_AT_call_pc\s+\((0x[0-9a-f]+)\)/;
 const rangeLine = /^\s*\[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/;
 const stmtLine = /DW_AT_stmt_list\s+\((0x[0-9a-f]+)\)/;
 const stmt = new Map(), stmtOut = new Set();
+// offsets into .debug_ranges/.debug_rnglists (r) and .debug_loc/.debug_loclists (l):
+// "rangelist = 0x..", "loclist = 0x..", a *_base, or a bare offset that opens a list
+const listLine = [
+    [/(rangelist|loclist) = (0x[0-9a-f]+)/, m => m[1][0]],
+    [/DW_AT_(rnglists|loclists)_base\s+\((0x[0-9a-f]+)\)/, m => m[1][0]],
+    [/DW_AT_(ranges)\s+\((0x[0-9a-f]+)$/, () => 'r'],
+    [/DW_AT_(\w+)\s+\((0x[0-9a-f]+): $/, () => 'l'],
+];
+// per section: DWARF 5 units' lists are in .debug_rnglists/.debug_loclists
+const listMap = {}, listOut = {};
+for (const k of ['r4', 'l4', 'r5', 'l5']) { listMap[k] = new Map(); listOut[k] = new Set(); }
+let listRefs = 0, callPcs = 0, deadLow = false, version = 4;
+function listOffset(line) {
+    for (const [re, kind] of listLine) {
+        const m = re.exec(line);
+        if (m) return { kind: kind(m) + (version >= 5 ? '5' : '4'), off: m[2], rest: line.replace(m[2], 'X') };
+    }
+    return null;
+}
 for (;;) {
     const [x, y] = await Promise.all([a.next(), b.next()]);
     if (x.done || y.done) {
@@ -69,6 +94,40 @@ for (;;) {
         if (stmt.has(i) ? stmt.get(i) !== o : stmtOut.has(o)) fail(`line ${lines}: stmt_list ${sl[1]} -> ${sr[1]} disagrees with an earlier one`);
         stmt.set(i, o);
         stmtOut.add(o);
+        continue;
+    }
+    // a DIE of discarded code: low_pc is the linker's tombstone, and a
+    // high_pc length after it wraps around to look like a code address
+    if (/^0x[0-9a-f]+:/.test(l)) deadLow = false;
+    const unit = /Compile Unit: .* version = (0x[0-9a-f]+)/.exec(l);
+    if (unit) version = parseInt(unit[1], 16);
+    if (/DW_AT_low_pc\s+\(dead code\)/.test(l)) deadLow = true;
+    if (deadLow && /DW_AT_high_pc/.test(l)) {
+        if (l !== r) fail(`line ${lines}: the high_pc of discarded code changed: '${l.trim()}' / '${r.trim()}'`);
+        kept++;
+        continue;
+    }
+    const ol = listOffset(l), or = listOffset(r);
+    if (ol && or && ol.kind === or.kind && ol.rest === or.rest) {
+        // the same list, at its new offset: one input offset, one output offset
+        const i = parseInt(ol.off, 16), o = parseInt(or.off, 16), M = listMap[ol.kind];
+        if (M.has(i) ? M.get(i) !== o : listOut[ol.kind].has(o)) fail(`line ${lines}: list offset ${ol.off} -> ${or.off} disagrees with an earlier one`);
+        M.set(i, o);
+        listOut[ol.kind].add(o);
+        listRefs++;
+        continue;
+    }
+    const cl = callPcLine.exec(l), cr = callPcLine.exec(r);
+    if (cl && cr) {
+        // a call's own address: forkinstr may rewrite the call (a tail
+        // call becomes a call and a return), so only the function is checked
+        const ai = parseInt(cl[1], 16), ao = parseInt(cr[1], 16), f = funcOf(min, ai, false);
+        callPcs++;
+        if (f < 0) {
+            if (ai !== ao) fail(`line ${lines}: call_pc ${cl[1]} lies in no function yet became ${cr[1]}`);
+        } else if (ao < mout.funcs[f][0] || ao >= mout.funcs[f][1]) {
+            fail(`line ${lines}: call_pc ${cl[1]} in d${f} became ${cr[1]}, outside it`);
+        }
         continue;
     }
     let ml = pcLine.exec(l) || rangeLine.exec(l), mr = pcLine.exec(r) || rangeLine.exec(r);
@@ -124,8 +183,13 @@ for (;;) {
 const sorted = [...stmt.entries()].sort((x, y) => x[0] - y[0]);
 for (let i = 1; i < sorted.length; i++)
     if (sorted[i][1] <= sorted[i - 1][1]) fail(`stmt_list ${sorted[i][0]} -> ${sorted[i][1]} out of order`);
+for (const k of Object.keys(listMap)) {
+    const e = [...listMap[k].entries()].sort((x, y) => x[0] - y[0]);
+    for (let i = 1; i < e.length; i++)
+        if (e[i][1] <= e[i - 1][1]) fail(`list offset ${e[i][0]} -> ${e[i][1]} out of order`);
+}
 console.log(`infocheck: ${checked} code addresses checked on ${lines} lines (${starts} function starts, ` +
             `${ends} function ends, ${loose} not on the same opcode byte, ${gaps} between functions); ` +
             `${kept} outside the code, unchanged; ` +
-            `${stmt.size} stmt_list`);
+            `${stmt.size} stmt_list; ${listRefs} list offsets; ${callPcs} call_pc in their function`);
 process.exit(failures ? 1 : 0);
