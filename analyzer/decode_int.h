@@ -45,6 +45,28 @@ void fs_check_utf8(fs_reader *r, const uint8_t *s, size_t len);
 /* Reads an s33 heap type: abstract (negative) or a type index. */
 int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m);
 
+/* valtype.c: shared by the sections that read them.  fs_decode_name
+ * returns a pointer into the file (u32 length + UTF-8 bytes);
+ * fs_decode_limits returns the flags byte, ALLOW being the bits permitted;
+ * fs_decode_global_type appends the type to m->globals when RECORD (the
+ * import section is read twice, the second time without recording);
+ * fs_decode_type_ref reads a type index, with WANT_FUNC a function type's;
+ * fs_decode_add_tag keeps a tag's type, as throw and catch take their
+ * operands from it (the count grows with the tags read). */
+const char *fs_decode_name(fs_reader *r, uint32_t *len);
+uint8_t fs_decode_limits(fs_reader *r, uint8_t allow);
+void fs_decode_table_type(fs_reader *r, fs_wasm_module *m, fs_table *t);
+void fs_decode_global_type(fs_reader *r, fs_wasm_module *m, int record);
+uint32_t fs_decode_type_ref(fs_reader *r, const fs_wasm_module *m, int want_func);
+void fs_decode_add_tag(fs_reader *r, fs_wasm_module *m, uint32_t type);
+
+/* imports.c: the import section; then, once the table and memory arrays
+ * exist, the imported tables' and memories' details from the section's
+ * bytes [SEC, END). */
+void fs_decode_imports(fs_reader *r, fs_wasm_module *m);
+void fs_decode_import_details(fs_reader *r, fs_wasm_module *m, const uint8_t *sec,
+                              const uint8_t *end);
+
 /* types.c */
 void fs_decode_types(fs_reader *r, fs_wasm_module *m);
 
