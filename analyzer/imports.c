@@ -24,6 +24,19 @@ typedef struct import_visit {
 
 enum { IMPORT_GROUP_LIST = 0x7F, IMPORT_GROUP_SHARED = 0x7E };
 
+/* Custom descriptors: a function import whose kind byte has bit 5 set
+ * (0x20) is imported at its exact type, as Binaryen 132 writes it.  The
+ * bit means nothing on other kinds, which stay invalid with it. */
+enum { IMPORT_EXACT = 0x20 };
+
+static uint8_t import_kind(fs_wasm_module *m, uint8_t k)
+{
+    if (k != (FS_EXT_FUNC | IMPORT_EXACT))
+        return k;
+    m->ext_types |= FS_XT_EXACT_IMPORT;
+    return FS_EXT_FUNC;
+}
+
 /* Reads one externtype of KIND for nothing: where the shared one of a
  * 0x7E group ends. */
 static void skip_externtype(fs_reader *r, fs_wasm_module *m, uint8_t kind, const uint8_t *kind_at)
@@ -58,12 +71,12 @@ static void walk_imports(fs_reader *r, fs_wasm_module *m, import_visit *v)
             for (uint32_t i = 0; i < n; i++) {
                 field = fs_decode_name(r, &field_len);
                 at = r->p;
-                k = fs_read_u8(r);
+                k = import_kind(m, fs_read_u8(r));
                 v->fn(v, r, m, mod, mod_len, field, field_len, k, at);
             }
         } else if (field_len == 0 && k == IMPORT_GROUP_SHARED) {
             at = r->p;
-            k = fs_read_u8(r);
+            k = import_kind(m, fs_read_u8(r));
             const uint8_t *desc = r->p;
             skip_externtype(r, m, k, at);
             uint32_t n = fs_read_count(r, 1, "compact import");
@@ -74,6 +87,7 @@ static void walk_imports(fs_reader *r, fs_wasm_module *m, import_visit *v)
                 v->fn(v, &d, m, mod, mod_len, field, field_len, k, at);
             }
         } else {
+            k = import_kind(m, k);
             v->fn(v, r, m, mod, mod_len, field, field_len, k, at);
         }
     }
@@ -98,7 +112,7 @@ static void record_import(import_visit *v, fs_reader *d, fs_wasm_module *m, cons
         im->index = m->nfunc_imports++;
         break;
     case FS_EXT_TABLE: {
-        fs_table t = { { 0, 0 }, 0, 1 };
+        fs_table t = { .imported = 1 };
         fs_decode_table_type(d, m, &t);
         im->index = v->ntables++;
         m->table_shared = 1;

@@ -6,24 +6,41 @@
 
 #include <stdio.h>
 
-int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m)
+int32_t fs_decode_heaptype_prefixed(fs_reader *r, uint32_t ntypes, uint8_t *hflags)
 {
+    *hflags = 0;
+    if (r->p < r->end && *r->p == FS_HT_PREFIX_EXACT) {
+        r->p++;
+        *hflags = FS_HT_EXACT;
+    } else if (r->p < r->end && *r->p == FS_HT_PREFIX_SHARED) {
+        r->p++;
+        *hflags = FS_HT_SHARED;
+    }
     const uint8_t *at = r->p;
     int64_t ht = fs_read_s33(r);
     if (ht >= 0) {
-        if ((uint64_t)ht >= m->ntypes)
+        if ((uint64_t)ht >= ntypes)
             fs_reader_fail(r, at, "heap type index %lld out of range", (long long)ht);
+        if (*hflags & FS_HT_SHARED)        /* a defined type says itself if it is shared */
+            fs_reader_fail(r, at - 1, "shared prefix before a type index");
     } else if (!fs_abstract_heaptype_ok(ht, (size_t)(r->p - at))) {
         fs_reader_fail(r, at, "invalid heap type %lld", (long long)ht);
+    } else if (*hflags & FS_HT_EXACT) {    /* only a defined type can be exact */
+        fs_reader_fail(r, at, "exact heap type %lld is not a type index", (long long)ht);
     }
     return (int32_t)ht;
+}
+
+int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m, uint8_t *hflags)
+{
+    return fs_decode_heaptype_prefixed(r, m->ntypes, hflags);
 }
 
 fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m)
 {
     const uint8_t *at = r->p;
     uint8_t b = fs_read_u8(r);
-    fs_valtype t = { b, 0 };
+    fs_valtype t = { .code = b };
     switch (b) {
     case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B:
         return t;
@@ -34,7 +51,7 @@ fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m)
         t.heap = (int8_t)(b | 0x80);
         return t;
     case 0x63: case 0x64:
-        t.heap = fs_decode_heaptype(r, m);
+        t.heap = fs_decode_heaptype(r, m, &t.hflags);
         return t;
     default:
         fs_reader_fail(r, at, "invalid value type 0x%02x", b);
@@ -106,6 +123,7 @@ uint8_t fs_decode_limits(fs_reader *r, uint8_t allow)
 void fs_decode_table_type(fs_reader *r, fs_wasm_module *m, fs_table *t)
 {
     t->elem = fs_decode_valtype(r, m);
+    m->ext_types |= fs_xt_of_hflags(t->elem.hflags);
     if (fs_wasm_valkind(t->elem) != FS_VK_REF)
         fs_reader_fail(r, r->p - 1, "table element type is not a reference type");
     t->is64 = (fs_decode_limits(r, 0x05) & 0x04) != 0;
@@ -116,6 +134,7 @@ void fs_decode_table_type(fs_reader *r, fs_wasm_module *m, fs_table *t)
 void fs_decode_global_type(fs_reader *r, fs_wasm_module *m, int record)
 {
     fs_valtype t = fs_decode_valtype(r, m);
+    m->ext_types |= fs_xt_of_hflags(t.hflags);
     const uint8_t *at = r->p;
     uint8_t mut = fs_read_u8(r);
     if (mut > 1)
