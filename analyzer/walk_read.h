@@ -257,9 +257,13 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
         in->type.heap = fs_decode_heaptype(r, m, &in->type.hflags);
         in->xref = in->type.hflags;
         break;
+    case FS_IMM_TYPE_FIELD:                /* struct.get/set, struct.wait */
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->idx2 = fs_read_u32(r);
+        break;
     case FS_IMM_MEMINIT: case FS_IMM_TYPE_DATA:
     case FS_IMM_MEMCOPY: case FS_IMM_TABLEINIT: case FS_IMM_TABLECOPY:
-    case FS_IMM_TYPE_FIELD: case FS_IMM_TYPE_TYPE:
+    case FS_IMM_TYPE_TYPE:
     case FS_IMM_TYPE_ELEM: case FS_IMM_TYPE_LEN:
         in->idx = fs_read_u32(r);
         in->idx2 = fs_read_u32(r);
