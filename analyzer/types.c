@@ -12,6 +12,7 @@
  */
 #include "decode_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,11 +93,12 @@ static void valtype_key(typectx *c, fs_valtype *out, int packed)
         t.heap = (int32_t)(int8_t)(b | 0x80);   /* the byte read as s7 */
         break;
     case 0x63: case 0x64: {                                  /* (ref null? ht) */
-        /* Read with the section's end as the type limit (checked below,
-         * where a reference inside the group is told from one before it);
-         * the exact/shared prefix is part of the key. */
+        /* Read with INT32_MAX as the type limit, so that the index fits
+         * the int32 heap field (the real limit, the group's end, is
+         * checked by put_typeref); the exact/shared prefix is part of
+         * the key. */
         const uint8_t *hat = c->r->p;
-        t.heap = fs_decode_heaptype_prefixed(c->r, UINT32_MAX, &t.hflags);
+        t.heap = fs_decode_heaptype_prefixed(c->r, (uint32_t)INT32_MAX, &t.hflags);
         c->m->ext_types |= fs_xt_of_hflags(t.hflags);
         put_u8(c, t.hflags);
         if (t.hflags)
