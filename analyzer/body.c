@@ -157,6 +157,8 @@ static uint32_t feature_of(fs_op_id id, uint8_t first)
     case FS_OP_CONT_NEW: case FS_OP_CONT_BIND: case FS_OP_SUSPEND: case FS_OP_RESUME:
     case FS_OP_RESUME_THROW: case FS_OP_RESUME_THROW_REF: case FS_OP_SWITCH:
         return FS_FEAT_STACK_SWITCH;
+    case FS_OP_STRUCT_WAIT: case FS_OP_WAITQUEUE_NOTIFY: case FS_OP_WAITQUEUE_NEW:
+        return FS_FEAT_GC;                     /* shared-everything's waitqueues */
     default:
         switch ((fs_imm)fs_op_imm[id]) {       /* shared-everything's atomic GC accesses */
         case FS_IMM_ORD_TYPE_FIELD: case FS_IMM_ORD_RMW_TYPE_FIELD:
@@ -237,6 +239,12 @@ void fs_decode_expr(fs_reader *r, fs_wasm_module *m, fs_body_sink *sink, uint32_
         RELOAD();
         if (body && in.has_order)
             features |= FS_FEAT_MEM_ORDER;
+        if (in.xref) {                         /* an exact or shared heap type */
+            if (body)
+                features |= FS_FEAT_XREF;
+            else                               /* constant expressions are read on one thread */
+                m->ext_types |= fs_xt_of_hflags(in.xref);
+        }
 
         switch ((fs_imm)fs_op_imm[id]) {
         case FS_IMM_NONE:

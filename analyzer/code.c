@@ -39,7 +39,9 @@ static void scan_body(fs_reader *r, fs_wasm_module *m, uint32_t fi)
         total += cnt;
         if (total > FS_MAX_LOCALS)
             fs_reader_fail(r, lat, "function %u declares more than %u locals", fi, FS_MAX_LOCALS);
-        f->nlocals_kind[fs_wasm_valkind(fs_decode_valtype(r, m))] += cnt;
+        fs_valtype lt = fs_decode_valtype(r, m);
+        f->nlocals_kind[fs_wasm_valkind(lt)] += cnt;
+        m->ext_types |= fs_xt_of_hflags(lt.hflags);   /* pass 1 runs on one thread */
     }
     f->nlocals = (uint32_t)total;
     f->code_off = fs_reader_off(r, r->p);

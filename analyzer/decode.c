@@ -1,4 +1,5 @@
-/* decode.c - module structure: header, section order, every section.
+/* decode.c - module structure: header, section order, the sections other
+ * than types (types.c), imports (imports.c) and code (code.c).
  *
  * The whole file is mapped read-only and never copied.  Each section is
  * read through a reader whose end is the section's end, so a bad size or
@@ -44,305 +45,6 @@ void *fs_decode_grow(fs_reader *r, void *p, uint32_t *cap, size_t size, uint32_t
     return q;
 }
 
-int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m)
-{
-    const uint8_t *at = r->p;
-    int64_t ht = fs_read_s33(r);
-    if (ht >= 0) {
-        if ((uint64_t)ht >= m->ntypes)
-            fs_reader_fail(r, at, "heap type index %lld out of range", (long long)ht);
-    } else if (!fs_abstract_heaptype_ok(ht, (size_t)(r->p - at))) {
-        fs_reader_fail(r, at, "invalid heap type %lld", (long long)ht);
-    }
-    return (int32_t)ht;
-}
-
-fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m)
-{
-    const uint8_t *at = r->p;
-    uint8_t b = fs_read_u8(r);
-    fs_valtype t = { b, 0 };
-    switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B:
-        return t;
-    case 0x70: case 0x6F: case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A:
-    case 0x69: case 0x71: case 0x72: case 0x73: case 0x74:
-    case 0x68: case 0x75:                  /* contref, nullcontref (stack switching) */
-    case 0x67:                             /* stringref */
-        t.heap = (int8_t)(b | 0x80);
-        return t;
-    case 0x63: case 0x64:
-        t.heap = fs_decode_heaptype(r, m);
-        return t;
-    default:
-        fs_reader_fail(r, at, "invalid value type 0x%02x", b);
-    }
-}
-
-fs_valtype fs_decode_reftype(fs_reader *r, const fs_wasm_module *m)
-{
-    const uint8_t *at = r->p;
-    fs_valtype t = fs_decode_valtype(r, m);
-    if (fs_wasm_valkind(t) != FS_VK_REF)
-        fs_reader_fail(r, at, "element type 0x%02x is not a reference type", t.code);
-    return t;
-}
-
-void fs_check_utf8(fs_reader *r, const uint8_t *s, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        uint8_t b = s[i];
-        if (b < 0x80) {
-            i++;
-            continue;
-        }
-        /* lead byte: sequence length and the smallest code point it may
-         * encode (anything smaller is an over-long form) */
-        size_t n = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 :
-                   b >= 0xF0 && b <= 0xF4 ? 4 : 0;
-        uint32_t cp = n == 2 ? b & 0x1F : n == 3 ? b & 0x0F : b & 0x07;
-        int ok = n != 0 && i + n <= len;
-        for (size_t k = 1; ok && k < n; k++) {
-            ok = (s[i + k] & 0xC0) == 0x80;
-            cp = cp << 6 | (s[i + k] & 0x3F);
-        }
-        if (ok)
-            ok = !(n == 3 && cp < 0x800) && !(n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) &&
-                 !(cp >= 0xD800 && cp <= 0xDFFF);
-        if (!ok)
-            fs_reader_fail(r, s + i, "name is not valid UTF-8 (byte 0x%02x)", b);
-        i += n;
-    }
-}
-
-/* A name: u32 length + bytes, returned as a pointer into the file. */
-static const char *name(fs_reader *r, uint32_t *len)
-{
-    *len = fs_read_u32(r);
-    const uint8_t *s = fs_read_bytes(r, *len);
-    fs_check_utf8(r, s, *len);
-    return (const char *)s;
-}
-
-/* Limits; returns the flags byte.  ALLOW are the flag bits permitted. */
-static uint8_t limits(fs_reader *r, uint8_t allow)
-{
-    const uint8_t *at = r->p;
-    uint8_t flags = fs_read_u8(r);
-    if (flags & ~allow)
-        fs_reader_fail(r, at, "invalid limits flags 0x%02x", flags);
-    int is64 = flags & 0x04;
-    if (is64) fs_read_u64(r); else fs_read_u32(r);
-    if (flags & 0x01) {
-        if (is64) fs_read_u64(r); else fs_read_u32(r);
-    }
-    if (flags & 0x08)                      /* custom page size: log2 */
-        fs_read_u32(r);
-    return flags;
-}
-
-static void table_type(fs_reader *r, fs_wasm_module *m, fs_table *t)
-{
-    t->elem = fs_decode_valtype(r, m);
-    if (fs_wasm_valkind(t->elem) != FS_VK_REF)
-        fs_reader_fail(r, r->p - 1, "table element type is not a reference type");
-    t->is64 = (limits(r, 0x05) & 0x04) != 0;
-}
-
-/* Reads a global's type; RECORD appends it to m->globals (the import
- * section is read twice, the second time without recording). */
-static void global_type(fs_reader *r, fs_wasm_module *m, int record)
-{
-    fs_valtype t = fs_decode_valtype(r, m);
-    const uint8_t *at = r->p;
-    uint8_t mut = fs_read_u8(r);
-    if (mut > 1)
-        fs_reader_fail(r, at, "invalid global mutability");
-    if (!record)
-        return;
-    if (m->nglobal_types == m->globals_cap)
-        m->globals = fs_decode_grow(r, m->globals, &m->globals_cap, sizeof *m->globals, 16);
-    m->globals[m->nglobal_types].type = t;
-    m->globals[m->nglobal_types++].mutable_ = mut;
-}
-
-static uint32_t type_ref(fs_reader *r, const fs_wasm_module *m, int want_func)
-{
-    const uint8_t *at = r->p;
-    uint32_t t = fs_read_u32(r);
-    if (t >= m->ntypes)
-        fs_reader_fail(r, at, "type index %u out of range (%u types)", t, m->ntypes);
-    if (want_func && m->types[t].kind != FS_COMP_FUNC)
-        fs_reader_fail(r, at, "type %u is not a function type", t);
-    return t;
-}
-
-/* A tag's type, kept because throw and catch take their operands from it.
- * The count grows with the tags read, never with a count in the file. */
-static void add_tag(fs_reader *r, fs_wasm_module *m, uint32_t type)
-{
-    if (m->ntags == m->tags_cap)
-        m->tag_types = fs_decode_grow(r, m->tag_types, &m->tags_cap, sizeof *m->tag_types, 8);
-    m->tag_types[m->ntags++] = type;
-}
-
-/* The import section, in the classic encoding (module name, item name,
- * externtype) and the compact-import-section proposal's two group
- * encodings, which Binaryen 132 writes with --all-features: a module name,
- * an empty item name, then
- *   0x7F  list(item name, externtype)
- *   0x7E  externtype list(item name)   (one externtype shared by all).
- * walk_imports calls VISIT once per import, with a reader positioned at
- * that import's externtype (for 0x7E, a copy positioned at the shared one)
- * that VISIT must read to its end. */
-typedef struct import_visit {
-    void (*fn)(struct import_visit *v, fs_reader *d, fs_wasm_module *m, const char *mod,
-               uint32_t mod_len, const char *field, uint32_t field_len, uint8_t kind,
-               const uint8_t *kind_at);
-    uint32_t ntables, nmems, n;
-} import_visit;
-
-enum { IMPORT_GROUP_LIST = 0x7F, IMPORT_GROUP_SHARED = 0x7E };
-
-/* Reads one externtype of KIND for nothing: where the shared one of a
- * 0x7E group ends. */
-static void skip_externtype(fs_reader *r, fs_wasm_module *m, uint8_t kind, const uint8_t *kind_at)
-{
-    fs_table t;
-    switch (kind) {
-    case FS_EXT_FUNC:   type_ref(r, m, 1); break;
-    case FS_EXT_TABLE:  table_type(r, m, &t); break;
-    case FS_EXT_MEMORY: limits(r, 0x0F); break;
-    case FS_EXT_GLOBAL: global_type(r, m, 0); break;
-    case FS_EXT_TAG:
-        if (fs_read_u8(r) != 0)
-            fs_reader_fail(r, r->p - 1, "invalid tag attribute");
-        type_ref(r, m, 1);
-        break;
-    default:
-        fs_reader_fail(r, kind_at, "invalid import kind 0x%02x", kind);
-    }
-}
-
-static void walk_imports(fs_reader *r, fs_wasm_module *m, import_visit *v)
-{
-    uint32_t ngroups = fs_read_count(r, 4, "import");
-    for (uint32_t g = 0; g < ngroups; g++) {
-        uint32_t mod_len, field_len;
-        const char *mod = name(r, &mod_len);
-        const char *field = name(r, &field_len);
-        const uint8_t *at = r->p;
-        uint8_t k = fs_read_u8(r);
-        if (field_len == 0 && k == IMPORT_GROUP_LIST) {
-            uint32_t n = fs_read_count(r, 3, "compact import");
-            for (uint32_t i = 0; i < n; i++) {
-                field = name(r, &field_len);
-                at = r->p;
-                k = fs_read_u8(r);
-                v->fn(v, r, m, mod, mod_len, field, field_len, k, at);
-            }
-        } else if (field_len == 0 && k == IMPORT_GROUP_SHARED) {
-            at = r->p;
-            k = fs_read_u8(r);
-            const uint8_t *desc = r->p;
-            skip_externtype(r, m, k, at);
-            uint32_t n = fs_read_count(r, 1, "compact import");
-            for (uint32_t i = 0; i < n; i++) {
-                field = name(r, &field_len);
-                fs_reader d = *r;
-                d.p = desc;
-                v->fn(v, &d, m, mod, mod_len, field, field_len, k, at);
-            }
-        } else {
-            v->fn(v, r, m, mod, mod_len, field, field_len, k, at);
-        }
-    }
-}
-
-static void record_import(import_visit *v, fs_reader *d, fs_wasm_module *m, const char *mod,
-                          uint32_t mod_len, const char *field, uint32_t field_len,
-                          uint8_t kind, const uint8_t *kind_at)
-{
-    if (m->nimports == v->n)         /* grows with the bytes read: bounded */
-        m->imports = fs_decode_grow(d, m->imports, &v->n, sizeof *m->imports, 16);
-    fs_import *im = &m->imports[m->nimports++];
-    memset(im, 0, sizeof *im);
-    im->module = mod;
-    im->module_len = mod_len;
-    im->field = field;
-    im->field_len = field_len;
-    im->kind = kind;
-    switch (kind) {
-    case FS_EXT_FUNC:
-        im->type = type_ref(d, m, 1);
-        im->index = m->nfunc_imports++;
-        break;
-    case FS_EXT_TABLE: {
-        fs_table t = { { 0, 0 }, 0, 1 };
-        table_type(d, m, &t);
-        im->index = v->ntables++;
-        m->table_shared = 1;
-        break;
-    }
-    case FS_EXT_MEMORY:
-        limits(d, 0x0F);
-        im->index = v->nmems++;
-        break;
-    case FS_EXT_GLOBAL:
-        global_type(d, m, 1);
-        im->index = m->nglobals++;
-        break;
-    case FS_EXT_TAG:
-        if (fs_read_u8(d) != 0)
-            fs_reader_fail(d, d->p - 1, "invalid tag attribute");
-        im->type = type_ref(d, m, 1);
-        add_tag(d, m, im->type);
-        im->index = m->ntags - 1;
-        break;
-    default:
-        fs_reader_fail(d, kind_at, "invalid import kind 0x%02x", kind);
-    }
-}
-
-static void imports(fs_reader *r, fs_wasm_module *m)
-{
-    import_visit v = { record_import, 0, 0, 0 };
-    m->nimports = 0;
-    walk_imports(r, m, &v);
-    m->ntables = v.ntables;
-    m->nmemories = v.nmems;
-}
-
-/* Table and memory details of imports are read a second time here, into
- * arrays sized once both import and definition counts are known. */
-static void detail_import(import_visit *v, fs_reader *d, fs_wasm_module *m, const char *mod,
-                          uint32_t mod_len, const char *field, uint32_t field_len,
-                          uint8_t kind, const uint8_t *kind_at)
-{
-    (void)mod, (void)mod_len, (void)field, (void)field_len;
-    switch (kind) {
-    case FS_EXT_TABLE:
-        m->tables[v->ntables].imported = 1;
-        table_type(d, m, &m->tables[v->ntables]);
-        v->ntables++;
-        break;
-    case FS_EXT_MEMORY:
-        m->memory64[v->nmems++] = (limits(d, 0x0F) & 0x04) != 0;
-        break;
-    default:
-        skip_externtype(d, m, kind, kind_at);
-    }
-}
-
-static void import_details(fs_reader *r, fs_wasm_module *m, const uint8_t *sec, const uint8_t *end)
-{
-    fs_reader rr = *r;
-    rr.p = sec;
-    rr.end = end;
-    import_visit v = { detail_import, 0, 0, 0 };
-    walk_imports(&rr, m, &v);
-}
-
 static void functions(fs_reader *r, fs_wasm_module *m, uint32_t ndef)
 {
     m->nfuncs = m->nfunc_imports + ndef;
@@ -358,7 +60,7 @@ static void functions(fs_reader *r, fs_wasm_module *m, uint32_t ndef)
     }
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
         m->funcs[i].import = UINT32_MAX;
-        m->funcs[i].type = type_ref(r, m, 1);
+        m->funcs[i].type = fs_decode_type_ref(r, m, 1);
     }
 }
 
@@ -454,7 +156,7 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
     const uint8_t *start = r->p;
     switch (id) {
     case 1:  fs_decode_types(r, m); break;
-    case 2:  *import_sec = start; imports(r, m); break;
+    case 2:  *import_sec = start; fs_decode_imports(r, m); break;
     case 3: {
         uint32_t n = fs_read_count(r, 1, "function");
         functions(r, m, n);
@@ -468,10 +170,10 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
             fs_table *d = &t[m->ntables + i];
             if (r->p + 1 < r->end && r->p[0] == 0x40 && r->p[1] == 0x00) {
                 r->p += 2;                  /* table with an initializer */
-                table_type(r, m, d);
+                fs_decode_table_type(r, m, d);
                 fs_decode_expr(r, m, NULL, UINT32_MAX);
             } else {
-                table_type(r, m, d);
+                fs_decode_table_type(r, m, d);
             }
         }
         m->ntables += n;
@@ -481,14 +183,14 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
         uint32_t n = fs_read_count(r, 2, "memory");
         m->memory64 = fs_decode_alloc(r, (size_t)m->nmemories + n, 1);
         for (uint32_t i = 0; i < n; i++)
-            m->memory64[m->nmemories + i] = (limits(r, 0x0F) & 0x04) != 0;
+            m->memory64[m->nmemories + i] = (fs_decode_limits(r, 0x0F) & 0x04) != 0;
         m->nmemories += n;
         break;
     }
     case 6: {
         uint32_t n = fs_read_count(r, 3, "global");
         for (uint32_t i = 0; i < n; i++) {
-            global_type(r, m, 1);
+            fs_decode_global_type(r, m, 1);
             fs_decode_expr(r, m, NULL, UINT32_MAX);
         }
         m->nglobals += n;
@@ -499,7 +201,7 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
         m->exports = fs_decode_alloc(r, m->nexports, sizeof *m->exports);
         for (uint32_t i = 0; i < m->nexports; i++) {
             fs_export *e = &m->exports[i];
-            e->name = name(r, &e->name_len);
+            e->name = fs_decode_name(r, &e->name_len);
             const uint8_t *at = r->p;
             e->kind = fs_read_u8(r);
             const uint8_t *iat = r->p;
@@ -537,7 +239,7 @@ static void section(fs_reader *r, fs_wasm_module *m, uint8_t id, const uint8_t *
         for (uint32_t i = 0; i < n; i++) {
             if (fs_read_u8(r) != 0)
                 fs_reader_fail(r, r->p - 1, "invalid tag attribute");
-            add_tag(r, m, type_ref(r, m, 1));
+            fs_decode_add_tag(r, m, fs_decode_type_ref(r, m, 1));
         }
         break;
     }
@@ -610,7 +312,7 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
         r.end = r.p + len;
         fs_section s = { id, fs_reader_off(&r, r.p), len, NULL, 0 };
         if (id == 0) {
-            s.name = name(&r, &s.name_len);
+            s.name = fs_decode_name(&r, &s.name_len);
             if (s.name_len == 4 && !memcmp(s.name, "name", 4))
                 name_section = m->nsections;
             r.p = r.end;
@@ -662,7 +364,7 @@ int fs_wasm_decode(fs_wasm_module *m, const uint8_t *bytes, size_t size,
         if (!m->memory64)
             m->memory64 = fs_decode_alloc(&r, m->nmemories, 1);
         if (import_sec)
-            import_details(&r, m, import_sec, import_end);
+            fs_decode_import_details(&r, m, import_sec, import_end);
     }
     /* The host may store an exported function in a shared table. */
     if (m->table_shared)

@@ -25,13 +25,20 @@ fs_valtype fs_decode_valtype(fs_reader *r, const fs_wasm_module *m);
 
 /* Abstract heap types are one-byte s7 values, 0x75 (nocont) down to 0x67
  * (string): -11 .. -25 as signed numbers (0x75 and 0x68 are stack
- * switching's, 0x67 stringref's, the rest GC's and exnref's).  LEN is how many bytes the s33 took:
- * the binary format spells an abstract heap type as that one byte, so a
- * padded s33 of the same value (f0 7f for func) is malformed. */
+ * switching's, 0x67 stringref's, the rest GC's and exnref's), and
+ * shared-everything's waitqueue 0x5C and nowaitqueue 0x5B (-36, -37).
+ * LEN is how many bytes the s33 took: the binary format spells an
+ * abstract heap type as that one byte, so a padded s33 of the same value
+ * (f0 7f for func) is malformed. */
 static inline int fs_abstract_heaptype_ok(int64_t ht, size_t len)
 {
-    return ht >= -25 && ht <= -11 && len == 1;
+    return ((ht >= -25 && ht <= -11) || ht == -36 || ht == -37) && len == 1;
 }
+
+/* The one-byte prefixes a heap type may carry, as Binaryen 132 writes
+ * them: exact (custom descriptors) before a type index, shared
+ * (shared-everything) before an abstract heap type. */
+enum { FS_HT_PREFIX_EXACT = 0x62, FS_HT_PREFIX_SHARED = 0x65 };
 
 /* Reads a reference type (a value type that is a reference), as element
  * segments declare it. */
@@ -42,8 +49,35 @@ fs_valtype fs_decode_reftype(fs_reader *r, const fs_wasm_module *m);
  * past U+10FFFF.  Fails at the first byte of the bad sequence. */
 void fs_check_utf8(fs_reader *r, const uint8_t *s, size_t len);
 
-/* Reads an s33 heap type: abstract (negative) or a type index. */
-int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m);
+/* Reads a heap type: an s33, abstract (negative) or a type index below
+ * NTYPES, after at most one prefix byte: 0x62 (exact; then a type index
+ * must follow) or 0x65 (shared; then an abstract type must follow).
+ * *HFLAGS gets FS_HT_EXACT, FS_HT_SHARED or 0. */
+int32_t fs_decode_heaptype_prefixed(fs_reader *r, uint32_t ntypes, uint8_t *hflags);
+/* The same with the module's type count. */
+int32_t fs_decode_heaptype(fs_reader *r, const fs_wasm_module *m, uint8_t *hflags);
+
+/* valtype.c: shared by the sections that read them.  fs_decode_name
+ * returns a pointer into the file (u32 length + UTF-8 bytes);
+ * fs_decode_limits returns the flags byte, ALLOW being the bits permitted;
+ * fs_decode_global_type appends the type to m->globals when RECORD (the
+ * import section is read twice, the second time without recording);
+ * fs_decode_type_ref reads a type index, with WANT_FUNC a function type's;
+ * fs_decode_add_tag keeps a tag's type, as throw and catch take their
+ * operands from it (the count grows with the tags read). */
+const char *fs_decode_name(fs_reader *r, uint32_t *len);
+uint8_t fs_decode_limits(fs_reader *r, uint8_t allow);
+void fs_decode_table_type(fs_reader *r, fs_wasm_module *m, fs_table *t);
+void fs_decode_global_type(fs_reader *r, fs_wasm_module *m, int record);
+uint32_t fs_decode_type_ref(fs_reader *r, const fs_wasm_module *m, int want_func);
+void fs_decode_add_tag(fs_reader *r, fs_wasm_module *m, uint32_t type);
+
+/* imports.c: the import section; then, once the table and memory arrays
+ * exist, the imported tables' and memories' details from the section's
+ * bytes [SEC, END). */
+void fs_decode_imports(fs_reader *r, fs_wasm_module *m);
+void fs_decode_import_details(fs_reader *r, fs_wasm_module *m, const uint8_t *sec,
+                              const uint8_t *end);
 
 /* types.c */
 void fs_decode_types(fs_reader *r, fs_wasm_module *m);

@@ -89,6 +89,7 @@ static const char *abstract_heap(int32_t heap, int nullable_short)
         { 0x73, "nofunc", "nullfuncref" },  { 0x74, "noexn", "nullexnref" },
         { 0x68, "cont", "contref" },        { 0x75, "nocont", "nullcontref" },
         { 0x67, "string", "stringref" },
+        { 0x5C, "waitqueue", "waitqueue" }, { 0x5B, "nowaitqueue", "nowaitqueue" },
     };
     for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
         if ((int32_t)h[i].code - 0x80 == heap)
@@ -108,8 +109,13 @@ void fs_path_valtype(fs_valtype t, char *buf, size_t cap)
     case 0x77: snprintf(buf, cap, "i16"); return;
     case 0x63:
     case 0x64:
-        if (t.heap >= 0)
+        if (t.heap >= 0 && (t.hflags & FS_HT_EXACT))
+            snprintf(buf, cap, "(ref %s(exact %d))", t.code == 0x63 ? "null " : "", t.heap);
+        else if (t.heap >= 0)
             snprintf(buf, cap, "(ref %s%d)", t.code == 0x63 ? "null " : "", t.heap);
+        else if (t.hflags & FS_HT_SHARED)
+            snprintf(buf, cap, "(ref %s(shared %s))", t.code == 0x63 ? "null " : "",
+                     abstract_heap(t.heap, 0));
         else
             snprintf(buf, cap, "(ref %s%s)", t.code == 0x63 ? "null " : "",
                      abstract_heap(t.heap, 0));

@@ -12,6 +12,7 @@
  */
 #include "decode_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +78,7 @@ static void valtype_key(typectx *c, fs_valtype *out, int packed)
     const uint8_t *at = c->r->p;
     uint8_t b = fs_read_u8(c->r);
     put_u8(c, b);
-    fs_valtype t = { b, 0 };
+    fs_valtype t = { .code = b };
     switch (b) {
     case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B:   /* numeric, v128 */
         break;
@@ -92,17 +93,20 @@ static void valtype_key(typectx *c, fs_valtype *out, int packed)
         t.heap = (int32_t)(int8_t)(b | 0x80);   /* the byte read as s7 */
         break;
     case 0x63: case 0x64: {                                  /* (ref null? ht) */
+        /* Read with INT32_MAX as the type limit, so that the index fits
+         * the int32 heap field (the real limit, the group's end, is
+         * checked by put_typeref); the exact/shared prefix is part of
+         * the key. */
         const uint8_t *hat = c->r->p;
-        int64_t ht = fs_read_s33(c->r);
-        if (ht >= 0) {
-            put_typeref(c, hat, ht);
-            t.heap = (int32_t)ht;
-        } else {
-            if (!fs_abstract_heaptype_ok(ht, (size_t)(c->r->p - hat)))
-                fs_reader_fail(c->r, hat, "invalid heap type %lld", (long long)ht);
-            put_u8(c, (uint8_t)(ht & 0x7F));
-            t.heap = (int32_t)ht;
-        }
+        t.heap = fs_decode_heaptype_prefixed(c->r, (uint32_t)INT32_MAX, &t.hflags);
+        c->m->ext_types |= fs_xt_of_hflags(t.hflags);
+        put_u8(c, t.hflags);
+        if (t.hflags)
+            hat++;                                           /* past the prefix byte */
+        if (t.heap >= 0)
+            put_typeref(c, hat, t.heap);
+        else
+            put_u8(c, (uint8_t)(t.heap & 0x7F));
         break;
     }
     default:
@@ -122,6 +126,24 @@ static void field_key(typectx *c)
     put_u8(c, mut);
 }
 
+/* A describes or descriptor clause: a u32 type index below the current
+ * group's end, then the next form byte, which it returns (with its
+ * offset in *AT). */
+static uint8_t desc_clause(typectx *c, const char *what, const uint8_t **form_at)
+{
+    const uint8_t *at = c->r->p;
+    uint32_t idx = fs_read_u32(c->r);
+    if (idx >= c->gend)
+        fs_reader_fail(c->r, at, "%s type index %u out of range (%u types so far)", what, idx,
+                       c->gend);
+    put_typeref(c, at, idx);
+    c->m->ext_types |= FS_XT_DESC;
+    *form_at = c->r->p;
+    uint8_t form = fs_read_u8(c->r);
+    put_u8(c, form);
+    return form;
+}
+
 static void comptype(typectx *c, fs_type *t)
 {
     fs_reader *r = c->r;
@@ -133,7 +155,16 @@ static void comptype(typectx *c, fs_type *t)
         at = r->p;                         /* kept in the key: shared != unshared */
         form = fs_read_u8(r);
         put_u8(c, form);
+        m->ext_types |= FS_XT_SHARED_COMP;
     }
+    /* Custom descriptors, in the order Binaryen 132 writes them: the type
+     * this one describes (0x4C), then its own descriptor type (0x4D).
+     * Both are type indices within the module's types so far or the
+     * current group, and part of the key. */
+    if (form == 0x4C)
+        form = desc_clause(c, "described", &at);
+    if (form == 0x4D)
+        form = desc_clause(c, "descriptor", &at);
     switch (form) {
     case 0x60: {
         t->kind = FS_COMP_FUNC;

@@ -53,6 +53,8 @@ typedef struct fs_instr {
      * in .heap */
     fs_valtype     type;
     int32_t        heap2;    /* br_on_cast: the second heap type */
+    uint8_t        heap2_flags; /* its FS_HT_* prefix flags */
+    uint8_t        xref;     /* FS_HT_* flags of every heap type in the immediates */
     /* br_table: the idx + 1 label LEBs (the default last); try_table:
      * its idx catch clauses; f32/f64/v128 constants and shuffles: the
      * raw bytes */

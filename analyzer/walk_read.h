@@ -64,6 +64,7 @@ static inline void fs_instr_blocktype(fs_reader *r, const fs_wasm_module *m, fs_
     }
     if (b >= 0x40 && b < 0x80) {
         in->type = fs_decode_valtype(r, m);
+        in->xref |= in->type.hflags;
         in->bt = FS_BT_VALUE;
         return;
     }
@@ -136,6 +137,7 @@ static inline void fs_instr_handlers(fs_reader *r, fs_instr *in)
 static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr *in)
 {
     in->has_order = 0;                     /* set only by the ordered kinds below */
+    in->xref = 0;                          /* set only where a heap type is read */
     switch ((fs_imm)fs_op_imm[in->op]) {
     case FS_IMM_NONE:
         break;
@@ -244,17 +246,24 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
     case FS_IMM_SELECT_T: {
         uint32_t n = fs_read_count(r, 1, "select type");
         in->idx = n;
-        in->type = (fs_valtype){ 0x7F, 0 };
-        for (uint32_t i = 0; i < n; i++)
+        in->type = (fs_valtype){ .code = 0x7F };
+        for (uint32_t i = 0; i < n; i++) {
             in->type = fs_decode_valtype(r, m);
+            in->xref |= in->type.hflags;
+        }
         break;
     }
     case FS_IMM_HEAPTYPE:
-        in->type.heap = fs_decode_heaptype(r, m);
+        in->type.heap = fs_decode_heaptype(r, m, &in->type.hflags);
+        in->xref = in->type.hflags;
+        break;
+    case FS_IMM_TYPE_FIELD:                /* struct.get/set, struct.wait */
+        in->idx = fs_instr_index(r, m->ntypes, "type");
+        in->idx2 = fs_read_u32(r);
         break;
     case FS_IMM_MEMINIT: case FS_IMM_TYPE_DATA:
     case FS_IMM_MEMCOPY: case FS_IMM_TABLEINIT: case FS_IMM_TABLECOPY:
-    case FS_IMM_TYPE_FIELD: case FS_IMM_TYPE_TYPE:
+    case FS_IMM_TYPE_TYPE:
     case FS_IMM_TYPE_ELEM: case FS_IMM_TYPE_LEN:
         in->idx = fs_read_u32(r);
         in->idx2 = fs_read_u32(r);
@@ -262,8 +271,9 @@ static inline void fs_instr_imm(fs_reader *r, const fs_wasm_module *m, fs_instr 
     case FS_IMM_BR_ON_CAST:
         in->lane = *fs_read_bytes(r, 1);       /* flags */
         in->idx = fs_read_u32(r);
-        in->type.heap = fs_decode_heaptype(r, m);
-        in->heap2 = fs_decode_heaptype(r, m);
+        in->type.heap = fs_decode_heaptype(r, m, &in->type.hflags);
+        in->heap2 = fs_decode_heaptype(r, m, &in->heap2_flags);
+        in->xref = in->type.hflags | in->heap2_flags;
         break;
     case FS_IMM_COUNT:
         fs_reader_fail(r, r->base + in->offset, "internal: opcode without an immediate kind");

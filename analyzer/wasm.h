@@ -48,11 +48,18 @@ extern const char *const fs_valkind_name[FS_VK_COUNT];
 
 /* A value type as encoded: code is the type byte (0x7F i32 ... 0x64/0x63
  * for (ref ht)/(ref null ht)); heap is the heap type for references: a
- * type index when >= 0, else the negative s33 of an abstract heap type. */
+ * type index when >= 0, else the negative s33 of an abstract heap type.
+ * hflags says which prefix the heap type had: FS_HT_EXACT (0x62, custom
+ * descriptors: an exact type index) or FS_HT_SHARED (0x65,
+ * shared-everything: a shared abstract type).  Code that re-encodes a
+ * value type from code and heap alone must not meet a non-zero hflags. */
 typedef struct fs_valtype {
     uint8_t code;
     int32_t heap;
+    uint8_t hflags;
 } fs_valtype;
+
+enum { FS_HT_EXACT = 1u << 0, FS_HT_SHARED = 1u << 1 };
 
 /* FS_COMP_CONT: a continuation type (stack switching, 0x5D); its
  * function type's index is in `params`. */
@@ -145,8 +152,30 @@ enum {
     FS_FEAT_EXNREF   = 1u << 4,   /* try_table, throw_ref (FS_FEAT_EH is set too) */
     FS_FEAT_STACK_SWITCH = 1u << 5, /* cont.new, cont.bind, suspend, resume, resume_throw,
                                      * resume_throw_ref, switch */
-    FS_FEAT_MEM_ORDER = 1u << 6   /* an atomic with an explicit memory order (acquire/release) */
+    FS_FEAT_MEM_ORDER = 1u << 6,  /* an atomic with an explicit memory order (acquire/release) */
+    FS_FEAT_XREF     = 1u << 7    /* an immediate names an exact or shared heap type */
 };
+
+/* Type-system extensions a module uses outside function bodies
+ * (fs_wasm_module.ext_types).  FS_XT_EXACT and FS_XT_SHARED: a value type
+ * with an exact or shared heap type (in a type, global, table, local or
+ * constant expression), the ones that change how a value type is
+ * spelled; FS_XT_DESC: a describes/descriptor clause; FS_XT_SHARED_COMP:
+ * a shared composite type; FS_XT_EXACT_IMPORT: a function imported at
+ * its exact type. */
+enum {
+    FS_XT_EXACT  = 1u << 0,
+    FS_XT_SHARED = 1u << 1,
+    FS_XT_DESC   = 1u << 2,
+    FS_XT_SHARED_COMP = 1u << 3,
+    FS_XT_EXACT_IMPORT = 1u << 4
+};
+
+/* The FS_XT_* bits a heap type's FS_HT_* flags stand for. */
+static inline unsigned fs_xt_of_hflags(unsigned hflags)
+{
+    return (hflags & FS_HT_EXACT ? FS_XT_EXACT : 0u) | (hflags & FS_HT_SHARED ? FS_XT_SHARED : 0u);
+}
 
 typedef struct fs_section {
     uint8_t     id;
@@ -192,6 +221,7 @@ typedef struct fs_wasm_module {
     uint32_t       tags_cap;
     uint32_t       start;       /* start function, or UINT32_MAX */
     int            table_shared; /* a table is imported or exported */
+    unsigned       ext_types;   /* FS_XT_*: set while reading, outside the bodies */
     int            has_data_count, has_data;
     uint32_t       data_count, data_count_off;
     uint32_t       first_data_use;  /* offset of the first data index in code, or UINT32_MAX */

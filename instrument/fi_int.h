@@ -36,7 +36,7 @@ enum { FI_K_REF = FS_VK_REF, FI_K_UNKNOWN = FS_VK_COUNT };
 
 static inline int fi_kind(uint8_t code)
 {
-    return code ? (int)fs_wasm_valkind((fs_valtype){ code, 0 }) : FI_K_UNKNOWN;
+    return code ? (int)fs_wasm_valkind((fs_valtype){ .code = code }) : FI_K_UNKNOWN;
 }
 
 /* ---- output buffer (or counting sink) ------------------------------ */

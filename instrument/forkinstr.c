@@ -395,7 +395,7 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         have_map = 1;
     }
     build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg };
-    static const fs_valtype i32 = { FS_VT_I32, 0 }, i64 = { FS_VT_I64, 0 };
+    static const fs_valtype i32 = { .code = FS_VT_I32 }, i64 = { .code = FS_VT_I64 };
     uint32_t t_i32_void, t_void, t_void_i32;
     /* start_unwind and start_rewind take the data pointer: i64 with memory64 */
     if (fi_functype(&fm, fm.mem64 ? &i64 : &i32, 1, NULL, 0, &t_i32_void) ||

@@ -261,9 +261,9 @@ int fi_blocktype(fi_module *fm, fi_misses *miss, const fi_val *params, uint32_t 
     if (!v)
         return FS_ERR_NOMEM;
     for (uint32_t i = 0; i < np; i++)
-        v[i] = (fs_valtype){ params[i].code, params[i].heap };
+        v[i] = (fs_valtype){ .code = params[i].code, .heap = params[i].heap };
     for (uint32_t i = 0; i < nr; i++)
-        v[np + i] = (fs_valtype){ results[i].code, results[i].heap };
+        v[np + i] = (fs_valtype){ .code = results[i].code, .heap = results[i].heap };
     uint32_t t;
     int st = fi_functype(fm, v, np, v + np, nr, &t);
     if (st == FI_MISSING && miss) {

@@ -478,6 +478,13 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
         /* Its frames may sit on a continuation's stack, which an unwind
          * into linear memory can neither reach nor save (closure.c). */
         p->refused = "stack switching (cont.new, cont.bind, suspend, resume, switch)";
+    else if ((fn->features & FS_FEAT_XREF) || (m->ext_types & (FS_XT_EXACT | FS_XT_SHARED)))
+        /* The stack typer keeps a value's type as code and heap type only,
+         * without the exact or shared prefix: a dummy value or a signature
+         * built from such a type would be spelled wrong.  Any such type in
+         * the module may reach a body (a call's result, a global, a local),
+         * so every function of that module is refused. */
+        p->refused = "exact or shared reference types (custom descriptors, shared-everything)";
     else
         st = run(&w, 0);
     if (st == 0) {

@@ -85,9 +85,20 @@ static const char *unreadable_by_108(const fs_wasm_module *m)
         return "stack switching (Binaryen 108 cannot read it)";
     if (m->nstrings || uses_ops(m, FS_OP_STRING_CONST, FS_OP_STRING_ENCODE_LOSSY_UTF8_ARRAY))
         return "stringref (Binaryen 108 cannot read it)";
-    if (uses_ops(m, FS_OP_PAUSE, FS_OP_ARRAY_ATOMIC_RMW_CMPXCHG) ||
+    /* Binaryen 132 reads all of the below, and its Asyncify
+     * (src/passes/Asyncify.cpp at version_132) has no rule of its own for
+     * them: what it does with such a function follows from the rules in
+     * fs_check_asyncify_func (reference-typed locals abort it). */
+    if ((m->ext_types & (FS_XT_DESC | FS_XT_EXACT | FS_XT_EXACT_IMPORT)) ||
+        uses_ops(m, FS_OP_STRUCT_NEW_DESC, FS_OP_BR_ON_CAST_DESC_EQ_FAIL))
+        return "custom descriptors (Binaryen 108 cannot read them)";
+    if ((m->ext_types & (FS_XT_SHARED | FS_XT_SHARED_COMP)) ||
+        uses_ops(m, FS_OP_PAUSE, FS_OP_ARRAY_ATOMIC_RMW_CMPXCHG) ||
         uses_ops(m, FS_OP_REF_I31_SHARED, FS_OP_REF_I31_SHARED))
         return "shared-everything threads (Binaryen 108 cannot read them)";
+    for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
+        if (m->funcs[f].features & FS_FEAT_XREF)
+            return "exact or shared reference types (Binaryen 108 cannot read them)";
     return NULL;
 }
 

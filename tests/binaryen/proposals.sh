@@ -8,6 +8,8 @@
 # Binaryen 132's wasm-as assembles FIXTURE.wat (WABT 1.0.32 knows none of
 # these proposals); then:
 #   - Binaryen 132 reads the module back (wasm-opt, no passes: it validates);
+#   - forksize's size of every function body equals the one in the code
+#     section Binaryen 132 wrote (read by tests/instrument/wasmcode.mjs);
 #   - for every mnemonic matching PATTERN (an ERE), forksize opcodes counts
 #     it exactly as often as Binaryen 132's wasm-dis prints it, and the two
 #     lists name the same instructions (none missing, none extra);
@@ -44,6 +46,21 @@ if diff "$work/bn" "$work/fs" >"$work/d"; then
     ok "$(wc -l <"$work/bn") instructions, counted as Binaryen 132 counts them"
 else
     fail "counts differ from Binaryen 132's (< Binaryen, > forksize):"; cat "$work/d" >&2
+fi
+
+# every body decoded to its end: forksize's body sizes (stats, body_bytes,
+# by function index) against the code section as Binaryen 132 wrote it,
+# read by wasmcode.mjs's own LEB reader
+"$FORKSIZE" stats "$work/m.wasm" --allow-empty --format csv >"$work/st" ||
+    { fail "forksize stats failed"; t_done; }
+awk -F, 'NR > 1 { print $1, $3 }' "$work/st" | sort -n | cut -d' ' -f2 >"$work/fs_sizes"
+node --input-type=module -e "import { bodies } from '$here/../instrument/wasmcode.mjs';
+for (const [a, b] of bodies(process.argv[1]).funcs) console.log(b - a);" "$work/m.wasm" \
+    >"$work/bn_sizes" || fail "wasmcode.mjs cannot read the code section"
+if [ -s "$work/bn_sizes" ] && diff "$work/bn_sizes" "$work/fs_sizes" >"$work/d"; then
+    ok "$(wc -l <"$work/bn_sizes") body sizes, as in Binaryen 132's code section"
+else
+    fail "body sizes differ (< code section, > forksize):"; cat "$work/d" >&2
 fi
 
 # malformed: the module cut three bytes before its end (inside the last body)
