@@ -20,12 +20,15 @@ static int b64_val(char c)
  * (cJSON keeps no offsets for a valid document). */
 static int check_keys(fs_srcmap *sm, cJSON **mappings, fs_error *err)
 {
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(sm->json, "version");
     if (!cJSON_IsObject(sm->json))
         return fs_error_setf(err, FS_ERR_MALFORMED, "not a source map: the JSON is not an object");
-    if (!cJSON_IsNumber(v) || v->valuedouble != 3.0)
-        return fs_error_setf(err, FS_ERR_MALFORMED, "key \"version\": %s, not 3 (Source Map v3)",
-                             cJSON_IsNumber(v) ? "another number" : "missing or not a number");
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(sm->json, "version");
+    if (!cJSON_IsNumber(v))
+        return fs_error_setf(err, FS_ERR_MALFORMED,
+                             "key \"version\": missing or not a number (Source Map v3 has 3)");
+    if (v->valuedouble != 3.0)
+        return fs_error_setf(err, FS_ERR_MALFORMED, "key \"version\": %.6g, not 3 (Source Map v3)",
+                             v->valuedouble);
     if (cJSON_GetObjectItemCaseSensitive(sm->json, "sections"))
         return fs_error_setf(err, FS_ERR_UNSUPPORTED,
                              "key \"sections\": an index map; forksize reads plain maps only");
