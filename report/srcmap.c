@@ -360,6 +360,52 @@ int fs_srcmap_func_sources(const fs_srcmap *sm, const fs_wasm_module *m, uint32_
     return FS_OK;
 }
 
+int fs_srcmap_dwarf(const fs_srcmap *sm, const fs_wasm_module *m, fs_dwarf_info *d)
+{
+    memset(d, 0, sizeof *d);
+    uint32_t lo = m->nfunc_imports, n = m->nfuncs;
+    uint32_t *src = malloc(((size_t)n + 1) * sizeof *src);
+    d->cus = calloc((size_t)sm->nsources + 1, sizeof *d->cus);
+    d->funcs = calloc((size_t)(n - lo) + 1, sizeof *d->funcs);
+    if (!src || !d->cus || !d->funcs || fs_srcmap_func_sources(sm, m, src)) {
+        free(src);
+        fs_dwarf_info_free(d);
+        return FS_ERR_NOMEM;
+    }
+    d->ncus = sm->nsources;
+    d->nfuncs = n - lo;
+    cJSON *root = cJSON_GetObjectItemCaseSensitive(sm->json, "sourceRoot");
+    const char *prefix = cJSON_IsString(root) ? root->valuestring : "";
+    size_t plen = strlen(prefix);
+    int st = FS_OK;
+    for (uint32_t i = 0; i < sm->nsources && !st; i++) {
+        const char *name = fs_srcmap_source(sm, i);
+        if (!name)
+            continue;
+        size_t len = strlen(name);
+        /* sourceRoot is a prefix, with a '/' between when it lacks one */
+        int slash = plen && prefix[plen - 1] != '/';
+        char *file = malloc(plen + (size_t)slash + len + 1);
+        if (!file) {
+            st = FS_ERR_NOMEM;
+            break;
+        }
+        memcpy(file, prefix, plen);
+        if (slash)
+            file[plen] = '/';
+        memcpy(file + plen + (size_t)slash, name, len + 1);
+        d->cus[i].file = file;
+    }
+    for (uint32_t f = lo; f < n; f++) {
+        uint32_t s = src[f];
+        d->funcs[f - lo].cu = s < sm->nsources && d->cus[s].file ? s : UINT32_MAX;
+    }
+    free(src);
+    if (st)
+        fs_dwarf_info_free(d);
+    return st;
+}
+
 /* ---- the sourceMappingURL section ------------------------------------ */
 
 static void put_leb(uint8_t *p, size_t *n, uint64_t v)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dwarf_info.h"
 #include "forkinstr.h"
 #include "wasm.h"
 
@@ -58,6 +59,12 @@ void fs_srcmap_text_free(char *text);
 int  fs_srcmap_func_sources(const fs_srcmap *sm, const fs_wasm_module *m, uint32_t *src);
 /* The name of source SRC ("sourceRoot" not applied), or NULL when it is null. */
 const char *fs_srcmap_source(const fs_srcmap *sm, uint32_t src);
+/* For --group-by file|dir on a module without DWARF: D as if each source
+ * were a compile unit whose file is "sourceRoot" + the source (name NULL,
+ * so it says nothing about cu), each function in the unit of its source
+ * (fs_srcmap_func_sources); a function with none, or a null source, in no
+ * unit.  D->present stays 0: no DWARF was read.  FS_OK or FS_ERR_NOMEM. */
+int fs_srcmap_dwarf(const fs_srcmap *sm, const fs_wasm_module *m, fs_dwarf_info *d);
 
 /* MOD (SIZE bytes) with every sourceMappingURL custom section removed and
  * one naming URL appended, in *OUT (malloc'd). */

@@ -14,6 +14,11 @@
 //       its map.  Each function shows the same set of source locations
 //       (;;@ FILE:LINE:COL) in both: none lost, none from another function.
 //       Prints "locations N".
+//   node srcmapcheck.mjs sources WASM MAP
+//       "BODY_OFFSET FILE" per function that has a segment with a source:
+//       its body's file offset, and the source ("sourceRoot" + "/" +
+//       source) of the segment at the lowest byte inside its body: the
+//       rule forksize's --group-by file|dir uses for a module with a map.
 import { readFileSync } from 'node:fs';
 import { bodies, funcOf } from './wasmcode.mjs';
 
@@ -40,7 +45,7 @@ function decode(map) {
         f.forEach((x, k) => { st[k] += x; });
         const key = f.length === 1 ? '-'
             : `${map.sources[st[1]]}:${st[2]}:${st[3]}` + (f.length === 5 ? `:${map.names[st[4]]}` : '');
-        segs.push({ col: st[0], key });
+        segs.push({ col: st[0], key, src: f.length === 1 ? undefined : st[1] });
     }
     return segs;
 }
@@ -111,8 +116,29 @@ function checkAnnot([inT, outT]) {
     return [errors, `locations ${n}`];
 }
 
+function sources([wasm, mapFile]) {
+    const m = bodies(wasm);
+    const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+    const root = typeof map.sourceRoot === 'string' ? map.sourceRoot : '';
+    const best = new Map();
+    for (const s of decode(map)) {
+        if (s.src === undefined) continue;
+        const f = funcOf(m, s.col - m.base);
+        if (f >= 0 && (!best.has(f) || s.col < best.get(f).col)) best.set(f, s);
+    }
+    const lines = [];
+    for (const [f, s] of best) {
+        const name = map.sources[s.src];
+        if (name === null) continue;
+        const file = root && !root.endsWith('/') ? `${root}/${name}` : root + name;
+        lines.push(`${m.base + m.funcs[f][0]} ${file}`);
+    }
+    return [[], lines.join('\n')];
+}
+
 const [mode, ...args] = process.argv.slice(2);
-const [errors, summary] = mode === 'map' ? checkMap(args) : checkAnnot(args);
+const [errors, summary] = mode === 'map' ? checkMap(args)
+    : mode === 'sources' ? sources(args) : checkAnnot(args);
 for (const e of errors) console.log(`FAIL: ${e}`);
 console.log(summary);
 process.exit(errors.length ? 1 : 0);
