@@ -16,6 +16,8 @@
 static const char usage[] =
 "usage: forksize instrument MODULE.wasm -o OUT.wasm [--root SPEC]... [--indirect POLICY]\n"
 "                          [--stages LIST] [--keep-stale-debug] [-q]\n"
+"                          [--source-map IN.map --source-map-out OUT.map\n"
+"                           [--source-map-url URL]]\n"
 "\n"
 "Rewrites every function of the fork-path closure so that it can unwind and\n"
 "rewind (forkinstr; the Asyncify ABI: exports asyncify_start_unwind,\n"
@@ -216,6 +218,8 @@ int fs_cmd_instrument(int argc, char **argv)
         return fs_cli_usage("instrument", "no -o OUT.wasm given");
     if (!sm.in != !sm.out)
         return fs_cli_usage("instrument", "--source-map and --source-map-out go together");
+    if (sm.out && (!strcmp(sm.out, out.output) || !strcmp(sm.out, module)))
+        return fs_cli_usage("instrument", "--source-map-out names the module '%.100s'", sm.out);
     if (sm.url && !sm.out)
         return fs_cli_usage("instrument", "--source-map-url needs --source-map-out");
     if (sm.in) {
