@@ -19,6 +19,12 @@
 #       sourceMappingURL is kept byte for byte, or, with --source-map-url,
 #       names the new URL.  Without --source-map-out the stale warning
 #       stays; --source-map alone is a usage error.
+#       Then a map of bytes that are no instruction (srcmapcheck edgemap):
+#       the file's first byte, the code section's count and each size LEB
+#       are dropped and counted; each body's first byte (the local
+#       declarations) lands on the output body's first byte: counted "on
+#       the same instruction" for $leaf, which is copied whole, and "moved
+#       off bytes forkinstr rewrote" for the three it rewrote.
 #   selftest
 #       the checks reject the input's map given with the output (stale),
 #       and an output map with one segment moved by a byte.
@@ -118,6 +124,19 @@ mode_map() {
     grep -c "warning: sourceMappingURL: kept, but the source map it names" "$tmp/plain.err" \
         > "$tmp/n.txt" || true
     same "$(cat "$tmp/n.txt")" 1 "stale warning without --source-map-out"
+    # segments on no instruction
+    "$NODE" "$CHECK" edgemap "$tmp/in.wasm" "$tmp/edge.map" > "$tmp/edge.txt"
+    same "$(cat "$tmp/edge.txt")" "functions 4" "edge map: functions"
+    "$FORKSIZE" instrument "$tmp/in.wasm" -o "$tmp/edge.wasm" --root "$ROOT" \
+        --source-map "$tmp/edge.map" --source-map-out "$tmp/edge.wasm.map" 2> "$tmp/edge.err" ||
+        fail "forksize instrument with the edge map failed"
+    grep "source map:" "$tmp/edge.err" > "$tmp/summary.txt" || true
+    same "$(cat "$tmp/summary.txt")" \
+        "forksize: $tmp/edge.map: source map: 10 segments: 1 on the same instruction, 3 moved off bytes forkinstr rewrote, 6 in no function dropped; wrote $tmp/edge.wasm.map" \
+        "edge map: forksize's summary"
+    "$NODE" "$CHECK" edgecheck "$tmp/in.wasm" "$tmp/edge.wasm" "$tmp/edge.wasm.map" \
+        > "$tmp/edge.txt" && ok "edge map: body starts on the new body starts" ||
+        { cat "$tmp/edge.txt"; fail "srcmapcheck edgecheck"; }
     local rc=0
     "$FORKSIZE" instrument "$tmp/in.wasm" -o "$tmp/u.wasm" --source-map "$tmp/in.wasm.map" \
         2> "$tmp/u.err" || rc=$?

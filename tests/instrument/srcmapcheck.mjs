@@ -14,12 +14,21 @@
 //       its map.  Each function shows the same set of source locations
 //       (;;@ FILE:LINE:COL) in both: none lost, none from another function.
 //       Prints "locations N".
+//   node srcmapcheck.mjs edgemap IN.wasm MAP
+//       Writes MAP: segments on bytes that are no instruction of IN.wasm
+//       (source "edge.c"): the file's first byte (line 0), the code
+//       section's count (line 1), then per defined function F the last
+//       byte of its size LEB (line 10 + 2F) and its body's first byte, the
+//       local declarations (line 11 + 2F).  Prints "functions N".
+//   node srcmapcheck.mjs edgecheck IN.wasm OUT.wasm OUT.map
+//       Only the body-start segments are left, each on its function's
+//       new first byte (forksize drops what lies in no function body).
 //   node srcmapcheck.mjs sources WASM MAP
 //       "BODY_OFFSET FILE" per function that has a segment with a source:
 //       its body's file offset, and the source ("sourceRoot" + "/" +
 //       source) of the segment at the lowest byte inside its body: the
 //       rule forksize's --group-by file|dir uses for a module with a map.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { bodies, funcOf } from './wasmcode.mjs';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -136,9 +145,42 @@ function sources([wasm, mapFile]) {
     return [[], lines.join('\n')];
 }
 
+function vlq(x) {
+    let v = x < 0 ? -x * 2 + 1 : x * 2, out = '';
+    do {
+        const d = v % 32;
+        v = Math.floor(v / 32);
+        out += B64[d | (v ? 32 : 0)];
+    } while (v);
+    return out;
+}
+
+function edgemap([wasm, mapFile]) {
+    const m = bodies(wasm);
+    const segs = [[0, 0, 0, 0], [m.base, 0, 1, 0]];
+    m.funcs.forEach(([start], f) => {
+        segs.push([m.base + start - 1, 0, 10 + 2 * f, 0]);   // the size LEB's last byte
+        segs.push([m.base + start, 0, 11 + 2 * f, 0]);
+    });
+    let prev = [0, 0, 0, 0];
+    const text = segs.map((s) => { const t = s.map((x, k) => vlq(x - prev[k])).join(''); prev = s; return t; });
+    writeFileSync(mapFile, JSON.stringify({ version: 3, sources: ['edge.c'], names: [], mappings: text.join(',') }));
+    return [[], `functions ${m.funcs.length}`];
+}
+
+function edgecheck([inWasm, wasm, mapFile]) {
+    const n = bodies(inWasm).funcs.length, m = bodies(wasm), errors = [];
+    const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+    const got = decode(map).map((s) => s.key + ' @' + s.col).join('\n');
+    const want = m.funcs.slice(0, n).map(([start], f) => `edge.c:${11 + 2 * f}:0 @${m.base + start}`)
+        .join('\n');
+    if (got !== want) errors.push(`got\n${got}\nwant\n${want}`);
+    return [errors, `body starts ${n}`];
+}
+
 const [mode, ...args] = process.argv.slice(2);
-const [errors, summary] = mode === 'map' ? checkMap(args)
-    : mode === 'sources' ? sources(args) : checkAnnot(args);
+const modes = { map: checkMap, annot: checkAnnot, sources, edgemap, edgecheck };
+const [errors, summary] = modes[mode](args);
 for (const e of errors) console.log(`FAIL: ${e}`);
 console.log(summary);
 process.exit(errors.length ? 1 : 0);
