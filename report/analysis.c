@@ -417,6 +417,7 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
         if ((st = fs_groups_build(&a->groups, &a->report, d, o->group_by, o->group_depth, err)))
             return st;
         a->report.groups = &a->groups;
+        a->groups.from_map = by_map;
         if (fs_group_by_needs_dwarf(o->group_by) && !a->dwarf.present && !by_map
             && a->report.nwarnings < FS_REPORT_MAX_WARNINGS)
             snprintf(a->report.warnings[a->report.nwarnings++], sizeof a->report.warnings[0],

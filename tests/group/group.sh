@@ -364,6 +364,10 @@ srcmap)
     ours_sorted "$work/g.csv" >"$work/got.txt"
     if diff -u "$work/want.txt" "$work/got.txt"; then ok "file: every column = the oracle's per-function sums"
     else fail "file: the groups differ from the per-function rows summed by the map"; fi
+    "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" -o "$work/g.txt"
+    grep -c "^top 5 of 5 groups by file (from the source map; 5 of 6 functions have that information):\$" \
+        "$work/g.txt" >"$work/n.txt" || true
+    same "$(cat "$work/n.txt")" 1 "text: the groups say they came from the map"
     "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" --format json -o "$work/g.json"
     adds_up "$work/g.json" "srcmap file"
     # dir: the oracle's files cut to their directory
