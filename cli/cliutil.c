@@ -64,6 +64,8 @@ static int parse_uint(const char *s, unsigned *out);
 
 const char *fs_cli_group_check(const fs_cli_analysis *a)
 {
+    if (a->source_map && a->group_by != FS_GROUP_FILE && a->group_by != FS_GROUP_DIR)
+        return "--source-map goes with --group-by file or dir";
     return a->depth_given && a->group_by != FS_GROUP_DIR ? "--depth goes with --group-by dir"
                                                           : NULL;
 }
@@ -95,6 +97,12 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
     if ((accept & FS_CLI_GROUP) && fs_cli_is_opt(arg, "--group-by")) {
         if (!(v = fs_cli_value(argc, argv, i, "--group-by")) || (a->group_by = fs_group_by_parse(v)) < 0)
             return bad(err, "%s", "--group-by needs file, dir, cu, namespace, prefix or none");
+        return 1;
+    }
+    if ((accept & FS_CLI_GROUP) && fs_cli_is_opt(arg, "--source-map")) {
+        if (!(v = fs_cli_value(argc, argv, i, "--source-map")) || !*v)
+            return bad(err, "%s", "--source-map needs a FILE (a Source Map v3)");
+        a->source_map = v;
         return 1;
     }
     if ((accept & FS_CLI_GROUP) && fs_cli_is_opt(arg, "--depth")) {
@@ -232,7 +240,7 @@ fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
         .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
         .save_memory = a->save_memory,
         .apply_default = a->apply_default, .wasm_opt = a->wasm_opt, .symbols = a->symbols,
-        .group_by = (fs_group_by)a->group_by, .group_depth = a->group_depth,
+        .source_map = a->source_map, .group_by = (fs_group_by)a->group_by, .group_depth = a->group_depth,
     };
     return o;
 }

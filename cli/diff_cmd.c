@@ -57,6 +57,8 @@ static const char diff_usage[] =
 "                        also compare the costs rolled up by file, dir, cu,\n"
 "                        namespace or prefix (groups pair by key); a saved\n"
 "                        report must have been written with the same --group-by\n"
+"  --source-map FILE     with --group-by file|dir: the source map of each .wasm\n"
+"                        side without DWARF (as forksize --stats)\n"
 "  --force               compare results made with different options\n"
 "  --allow-empty         go on when a side has no root matched (else exit 3)\n"
 "  -q, --quiet           no warnings\n"

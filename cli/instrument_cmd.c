@@ -11,10 +11,13 @@
 #include "forkinstr.h"
 #include "instrument_cmd.h"
 #include "output.h"
+#include "srcmap.h"
 
 static const char usage[] =
 "usage: forksize instrument MODULE.wasm -o OUT.wasm [--root SPEC]... [--indirect POLICY]\n"
 "                          [--stages LIST] [--save-memory N] [--keep-stale-debug] [-q]\n"
+"                          [--source-map IN.map --source-map-out OUT.map\n"
+"                           [--source-map-url URL]]\n"
 "\n"
 "Rewrites every function of the fork-path closure so that it can unwind and\n"
 "rewind (forkinstr; the Asyncify ABI: exports asyncify_start_unwind,\n"
@@ -34,6 +37,12 @@ static const char usage[] =
 "                      are (their code addresses are then stale; each is named\n"
 "                      on stderr); without it they are dropped, with a warning;\n"
 "                      those it can rewrite are rewritten either way\n"
+"  --source-map FILE   MODULE's source map (Source Map v3), to be mapped onto\n"
+"                      the output; needs --source-map-out\n"
+"  --source-map-out FILE  where to write that map for OUT (atomically): every\n"
+"                      segment on its instruction's new byte, other keys kept\n"
+"  --source-map-url URL  the output's sourceMappingURL section names URL\n"
+"                      (without it, the section is kept as it is, or absent)\n"
 "  -q, --quiet         no summary on stderr (the debug warnings still appear)\n"
 "  -h, --help          this text\n"
 "\n"
@@ -41,39 +50,97 @@ static const char usage[] =
 "each call that could unwind, and listed on stderr.  forkinstr moves the\n"
 "code, so DWARF sections that hold code addresses are rewritten where\n"
 "forksize can and otherwise dropped, each with a warning on stderr; a\n"
-"sourceMappingURL is kept with a warning that its map is now stale\n"
-"(docs/instrumentation.md, Debug info).\n"
-"exit status: 0 written, 2 bad input or usage, 3 no root matched,\n"
+"sourceMappingURL is kept, with a warning that its map is now stale unless\n"
+"--source-map-out wrote the map anew (docs/instrumentation.md, Debug info).\n"
+"exit status: 0 written, 2 bad input (a malformed source map too) or usage,\n"
+"             3 no root matched,\n"
 "             4 the module cannot be instrumented (no memory)\n";
 
 static const fs_cli_out_spec out_spec = { "instrument", NULL, 0, 1, 0 };
 
-/* Writes the module and, unless QUIET, what was left out and the totals. */
-static int write_module(const fs_analysis *a, const char *module, const char *output,
-                        int stage, int quiet)
+/* The source map options. */
+typedef struct smap_opts {
+    const char *in, *out, *url;
+    fs_srcmap   map;
+    char       *text;          /* the map for the output, once made */
+    fs_srcmap_counts counts;
+} smap_opts;
+
+/* Writes LEN bytes of DATA to OUTPUT atomically (never over INPUT). */
+static int write_file(const char *output, const char *input, const void *data, size_t len)
 {
-    const fs_fi_result *r = &a->fi;
     fs_error err;
     fs_out o;
-    if (fs_out_open(&o, output, module, &err))
+    if (fs_out_open(&o, output, input, &err))
         return fs_cli_fail(output, &err, FS_EXIT_BAD);
-    if (fwrite(r->out, 1, r->out_size, o.fp) != r->out_size) {
+    if (fwrite(data, 1, len, o.fp) != len) {
         fs_out_abort(&o);
         snprintf(err.msg, sizeof err.msg, "write failed");
         return fs_cli_fail(output, &err, FS_EXIT_BAD);
     }
     if (fs_out_commit(&o, &err))
         return fs_cli_fail(output, &err, FS_EXIT_BAD);
+    return FS_EXIT_OK;
+}
+
+/* The source map mapped onto the output module (BYTES, SIZE). */
+static int make_map(const fs_analysis *a, smap_opts *sm, const uint8_t *bytes, size_t size)
+{
+    fs_error err;
+    int st = fs_srcmap_instrumented(&sm->map, &a->m, &a->fi, bytes, size, &sm->text,
+                                    &sm->counts, &err);
+    if (st == FS_ERR_UNSUPPORTED) {
+        fprintf(stderr, "forksize: %s: %s\n", sm->in, err.msg);
+        return FS_EXIT_CANNOT_APPLY;
+    }
+    return st ? fs_cli_fail(sm->in, &err, FS_EXIT_BAD) : FS_EXIT_OK;
+}
+
+/* Writes the module (and the source map) and, unless QUIET, what was
+ * left out and the totals. */
+static int write_module(const fs_analysis *a, const char *module, const char *output,
+                        int stage, int quiet, smap_opts *sm)
+{
+    const fs_fi_result *r = &a->fi;
+    const uint8_t *bytes = r->out;
+    size_t size = r->out_size;
+    uint8_t *with_url = NULL;
+    fs_error err;
+    int st = FS_EXIT_OK;
+    if (sm->url && fs_srcmap_set_url(r->out, r->out_size, sm->url, &with_url, &size, &err))
+        return fs_cli_fail(output, &err, FS_EXIT_BAD);
+    if (with_url)
+        bytes = with_url;
+    if (sm->in)
+        st = make_map(a, sm, bytes, size);
+    if (!st)
+        st = write_file(output, module, bytes, size);
+    free(with_url);
+    if (!st && sm->in)
+        st = write_file(sm->out, sm->in, sm->text, strlen(sm->text));
+    if (st)
+        return st;
     /* Never stale debug info silently: these print even with -q. */
     for (uint32_t i = 0; i < r->ndebug; i++) {
         const fs_fi_debug_note *d = &r->debug[i];
-        if (d->action != FS_FI_DBG_REWRITTEN)
+        if (d->action == FS_FI_DBG_MAP_STALE && sm->in && !strcmp(d->section, "sourceMappingURL")) {
+            if (!quiet)
+                fprintf(stderr, "forksize: %s: %s: %s; %.200s was written for the output\n",
+                        module, d->section, sm->url ? "set by --source-map-url" : "kept",
+                        sm->out);
+        } else if (d->action != FS_FI_DBG_REWRITTEN)
             fprintf(stderr, "forksize: %s: warning: %s: %s\n", module, d->section, d->reason);
         else if (!quiet)
             fprintf(stderr, "forksize: %s: %s: %s\n", module, d->section, d->reason);
     }
     if (quiet)
         return FS_EXIT_OK;
+    if (sm->in)
+        fprintf(stderr, "forksize: %s: source map: %llu segments: %llu on the same instruction, "
+                "%llu moved off bytes forkinstr rewrote, %llu in no function dropped; wrote %s\n",
+                sm->in, (unsigned long long)sm->counts.in, (unsigned long long)sm->counts.same,
+                (unsigned long long)sm->counts.near, (unsigned long long)sm->counts.dropped,
+                sm->out);
     for (uint32_t i = 0; i < r->nfuncs; i++)
         if (r->funcs[i].refused) {
             char name[64];
@@ -107,6 +174,8 @@ int fs_cmd_instrument(int argc, char **argv)
     fs_cli_out_opts out = { 0, NULL, 0 };
     const char *module = NULL;
     int stage = FS_FI_LIVE, quiet = 0, keep_stale = 0;
+    smap_opts sm;
+    memset(&sm, 0, sizeof sm);
     fs_error err;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *v;
@@ -126,6 +195,15 @@ int fs_cmd_instrument(int argc, char **argv)
                 return fs_cli_usage("instrument", "--stages needs a LIST");
             if ((stage = fs_fi_stage_parse(v)) < 0)
                 return fs_cli_usage("instrument", "unknown stage in '%.100s' (naive, cse, live)", v);
+        } else if (fs_cli_is_opt(arg, "--source-map")) {
+            if (!(sm.in = fs_cli_value(argc, argv, &i, "--source-map")))
+                return fs_cli_usage("instrument", "--source-map needs a FILE");
+        } else if (fs_cli_is_opt(arg, "--source-map-out")) {
+            if (!(sm.out = fs_cli_value(argc, argv, &i, "--source-map-out")))
+                return fs_cli_usage("instrument", "--source-map-out needs a FILE");
+        } else if (fs_cli_is_opt(arg, "--source-map-url")) {
+            if (!(sm.url = fs_cli_value(argc, argv, &i, "--source-map-url")))
+                return fs_cli_usage("instrument", "--source-map-url needs a URL");
         } else if (!strcmp(arg, "--keep-stale-debug")) {
             keep_stale = 1;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
@@ -142,6 +220,23 @@ int fs_cmd_instrument(int argc, char **argv)
         return fs_cli_usage("instrument", "no MODULE given");
     if (!out.output)
         return fs_cli_usage("instrument", "no -o OUT.wasm given");
+    if (!sm.in != !sm.out)
+        return fs_cli_usage("instrument", "--source-map and --source-map-out go together");
+    if (sm.out && (!strcmp(sm.out, out.output) || !strcmp(sm.out, module)))
+        return fs_cli_usage("instrument", "--source-map-out names the module '%.100s'", sm.out);
+    if (sm.url && !sm.out)
+        return fs_cli_usage("instrument", "--source-map-url needs --source-map-out");
+    if (sm.in) {
+        /* checked before the module is analyzed: a bad map writes nothing */
+        char *text;
+        size_t len;
+        if (fs_cli_read_file(sm.in, &text, &len))
+            return FS_EXIT_BAD;
+        int st = fs_srcmap_parse(&sm.map, text, len, &err);
+        free(text);
+        if (st)
+            return fs_cli_fail(sm.in, &err, FS_EXIT_BAD);
+    }
     fs_cli_analysis_finish(&an);
 
     fs_analysis_opts ao = fs_cli_analysis_opts(&an);
@@ -157,7 +252,9 @@ int fs_cmd_instrument(int argc, char **argv)
         st = FS_EXIT_NO_ROOT;
     }
     if (st < 0)
-        st = write_module(&a, module, out.output, stage, quiet);
+        st = write_module(&a, module, out.output, stage, quiet, &sm);
     fs_analysis_free(&a);
+    fs_srcmap_text_free(sm.text);
+    fs_srcmap_free(&sm.map);
     return st;
 }

@@ -322,10 +322,6 @@ void fi_debug_free(fi_debug *d, uint32_t nsections)
     memset(d, 0, sizeof *d);
 }
 
-int fi_debug_has_dwarf(const fs_wasm_module *m)
-{
-    return find(m, ".debug_line") != FI_NONE || find(m, ".debug_info") != FI_NONE;
-}
 
 /* ---- the address map ------------------------------------------------ */
 
@@ -453,4 +449,27 @@ uint32_t fi_amap_func(const fi_amap *a, uint32_t orig, int end)
         return FI_NONE;
     uint32_t f = (uint32_t)lo - 1;
     return orig < a->fend[f] || (end && orig == a->fend[f]) ? f : FI_NONE;
+}
+
+int fs_fi_map_code(const fs_fi_result *r, uint32_t orig, uint32_t *out, uint32_t *defined)
+{
+    const fi_amap *a = r->amap;
+    uint32_t f = a ? fi_amap_func(a, orig, 0) : FI_NONE;
+    *out = *defined = FI_NONE;
+    if (f == FI_NONE)
+        return FS_FI_AT_NONE;
+    *defined = f;
+    uint32_t o = fi_amap_lookup(a, orig);
+    if (o != FI_NONE) {
+        *out = o;
+        return FS_FI_AT_SAME;
+    }
+    uint32_t next = orig == a->fbeg[f] ? FI_NONE : fi_amap_next(a, orig);
+    if (orig == a->fbeg[f])
+        *out = a->obeg[f];
+    else if (next != FI_NONE && a->runs[next].orig < a->fend[f])
+        *out = a->runs[next].out;
+    else
+        *out = a->oend[f] - 1;      /* a body is never empty: it ends with end */
+    return FS_FI_AT_NEAR;
 }

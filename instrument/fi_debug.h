@@ -49,9 +49,6 @@ typedef struct fi_debug {
 int  fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode,
                       const fi_amap *amap, fs_fi_result *r);
 void fi_debug_free(fi_debug *d, uint32_t nsections);
-/* The module carries DWARF (.debug_line or .debug_info), so the address
- * map is worth making. */
-int  fi_debug_has_dwarf(const fs_wasm_module *m);
 
 /* Where each line table went: its old and new offset in .debug_line,
  * ascending (DW_AT_stmt_list is mapped through it). */

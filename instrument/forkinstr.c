@@ -373,10 +373,9 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         goto done;
     }
     fi_put_u32(&code, ndef + 5);
-    /* Only a module whose DWARF is to be rewritten pays for the
-     * address map. */
-    int want_map = !dry_run && dmode != FS_FI_DEBUG_MEASURE && fi_debug_has_dwarf(m) &&
-                   m->code_section != UINT32_MAX;
+    /* Only a module to be written pays for the address map: its DWARF,
+     * or a source map the caller holds, is mapped through it. */
+    int want_map = !dry_run && dmode != FS_FI_DEBUG_MEASURE && m->code_section != UINT32_MAX;
     if (want_map && !(fm.fruns = calloc((size_t)m->nfuncs + 1, sizeof *fm.fruns))) {
         st = FS_ERR_NOMEM;
         goto done;
@@ -437,6 +436,14 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         r->out_size = out.n;
         out.p = NULL;
     }
+    if (have_map) {
+        if (!(r->amap = malloc(sizeof *r->amap))) {
+            st = FS_ERR_NOMEM;
+            goto done;
+        }
+        *r->amap = amap;            /* the result owns it now */
+        memset(&amap, 0, sizeof amap);
+    }
     r->seconds = now() - t0;
 done:
     free(code.p);
@@ -462,5 +469,8 @@ void fs_fi_free(fs_fi_result *r)
     free(r->funcs);
     free(r->out);
     free(r->debug);
+    if (r->amap)
+        fi_amap_free(r->amap);
+    free(r->amap);
     memset(r, 0, sizeof *r);
 }

@@ -262,8 +262,28 @@ typedef struct fs_fi_result {
     /* fs_fi_run_debug: one note per debug section dropped, kept stale or
      * rewritten, in section order */
     fs_fi_debug_note *debug;   uint32_t ndebug;
+    /* fs_fi_run_debug: where the input's code went (fi_debug.h), for a
+     * caller that maps addresses of its own (a source map, report/
+     * srcmap.c) through fs_fi_map_code; NULL otherwise */
+    struct fi_amap *amap;
     double      seconds;
 } fs_fi_result;
+
+/* How fs_fi_map_code placed an address. */
+enum {
+    FS_FI_AT_NONE,   /* in no function body (a size LEB, or no code at all) */
+    FS_FI_AT_SAME,   /* the same byte of the same original instruction */
+    FS_FI_AT_NEAR    /* a byte forkinstr rewrote (the local declarations, a
+                        branch's grown LEB, a final end it wrote anew): the
+                        function's new first byte for its first byte, else
+                        the next original byte of the function, else its
+                        new last byte (its end) */
+};
+/* The output code-section offset *OUT (offsets from the start of the code
+ * section's payload, as DWARF counts them) of input offset ORIG, and the
+ * defined function (0-based among defined functions) holding it in
+ * *DEFINED; returns FS_FI_AT_*.  Needs r->amap. */
+int fs_fi_map_code(const fs_fi_result *r, uint32_t orig, uint32_t *out, uint32_t *defined);
 
 /* Instruments the closure C of module M (graph G) at STAGE, with the
  * frames in memory SAVE_MEMORY (0 by default; FS_ERR_USAGE when M has no

@@ -4,7 +4,9 @@
 #include "analysis.h"
 
 #include "check.h"
+#include "file.h"
 #include "names_bn.h"
+#include "srcmap.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -235,6 +237,37 @@ static int apply_asyncify(fs_analysis *a, const fs_analysis_opts *o, fs_error *e
     return fs_measure_ab(m, &a->peer[0], &a->peer[1], &a->measure, err);
 }
 
+/* --source-map FILE read into a->smap.  A bad map is bad input: its
+ * name and the place (offset or "mappings" index) go in the message, since
+ * the CLI names the module. */
+static int group_sources(fs_analysis *a, const char *path, fs_error *err)
+{
+    char *text;
+    size_t len;
+    fs_srcmap sm;
+    int st = fs_file_read(path, &text, &len, err);
+    if (!st) {
+        st = fs_srcmap_parse(&sm, text, len, err);
+        free(text);
+    }
+    if (st) {
+        char msg[sizeof err->msg];
+        if (err->has_offset)
+            snprintf(msg, sizeof msg, "--source-map %.100s: offset 0x%llx: %.120s", path,
+                     (unsigned long long)err->offset, err->msg);
+        else
+            snprintf(msg, sizeof msg, "--source-map %.100s: %.140s", path, err->msg);
+        memcpy(err->msg, msg, sizeof msg);
+        err->has_offset = 0;
+        return st == FS_ERR_UNSUPPORTED ? FS_ERR_MALFORMED : st;
+    }
+    st = fs_srcmap_dwarf(&sm, &a->m, &a->smap);
+    fs_srcmap_free(&sm);
+    if (st)
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+    return st;
+}
+
 /* forkinstr, emitted (forkinstr) or counted (simulate); its frame sizes
  * feed the stack bound. */
 static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *err)
@@ -367,12 +400,26 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
     };
     if ((st = fs_report_build(&a->report, &in, err)))
         return st;
+    int by_map = 0;
+    if (o->source_map && (o->group_by == FS_GROUP_FILE || o->group_by == FS_GROUP_DIR)) {
+        if (a->dwarf.present) {
+            if (a->report.nwarnings < FS_REPORT_MAX_WARNINGS)
+                snprintf(a->report.warnings[a->report.nwarnings++], sizeof a->report.warnings[0],
+                         "--source-map: the module has DWARF .debug_info, which --group-by "
+                         "%s uses; the map is not read", fs_group_by_name[o->group_by]);
+        } else if ((st = group_sources(a, o->source_map, err))) {
+            return st;
+        } else {
+            by_map = 1;
+        }
+    }
     if (o->group_by != FS_GROUP_NONE) {
-        if ((st = fs_groups_build(&a->groups, &a->report, a->dwarf.present ? &a->dwarf : NULL,
-                                  o->group_by, o->group_depth, err)))
+        const fs_dwarf_info *d = a->dwarf.present ? &a->dwarf : by_map ? &a->smap : NULL;
+        if ((st = fs_groups_build(&a->groups, &a->report, d, o->group_by, o->group_depth, err)))
             return st;
         a->report.groups = &a->groups;
-        if (fs_group_by_needs_dwarf(o->group_by) && !a->dwarf.present
+        a->groups.from_map = by_map;
+        if (fs_group_by_needs_dwarf(o->group_by) && !a->dwarf.present && !by_map
             && a->report.nwarnings < FS_REPORT_MAX_WARNINGS)
             snprintf(a->report.warnings[a->report.nwarnings++], sizeof a->report.warnings[0],
                      "--group-by %s: the module has no DWARF .debug_info, so every function "
@@ -423,4 +470,5 @@ void fs_analysis_free(fs_analysis *a)
     fs_symbols_free(&a->sym);
     fs_groups_free(&a->groups);
     fs_dwarf_info_free(&a->dwarf);
+    fs_dwarf_info_free(&a->smap);
 }

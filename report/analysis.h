@@ -31,6 +31,8 @@ typedef struct fs_analysis_opts {
     const char            *wasm_opt;        /* --apply asyncify with this wasm-opt, not
                                                libbinaryen (NULL) */
     const char            *symbols;         /* --symbols FILE: names for unnamed functions */
+    const char            *source_map;      /* --source-map FILE: --group-by file|dir from
+                                               it when the module has no DWARF */
     fs_group_by            group_by;        /* --group-by (FS_GROUP_NONE: no groups) */
     unsigned               group_depth;     /* --depth N for dir, 0 = whole directory */
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
@@ -58,6 +60,7 @@ typedef struct fs_analysis {
     char           peer_version[32];  /* Binaryen's version number, as fs_peer_version */
     fs_symbols     sym;           /* --symbols: the map the names point into */
     fs_dwarf_info  dwarf;         /* read only for --group-by file|dir|cu or unnamed functions */
+    fs_dwarf_info  smap;          /* --source-map: its sources as units (srcmap.h) */
     fs_groups      groups;        /* --group-by */
     fs_fi_result   fi;            /* --apply forkinstr / simulate */
     uint32_t      *frames;        /* forkinstr's frame bytes per function */

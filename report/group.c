@@ -369,8 +369,9 @@ void fs_groups_emit_text(const fs_groups *g, unsigned top, FILE *out)
 {
     char lb[32];
     uint32_t shown = top && top < g->n ? top : g->n;
-    fprintf(out, "\ntop %u of %u groups by %s (%u of %u functions have that information):\n",
-            shown, g->n, by_label(g, lb, sizeof lb), g->with_source, g->total.functions);
+    fprintf(out, "\ntop %u of %u groups by %s (%s%u of %u functions have that information):\n",
+            shown, g->n, by_label(g, lb, sizeof lb), g->from_map ? "from the source map; " : "",
+            g->with_source, g->total.functions);
     fprintf(out, "  %-44s %6s %6s %10s %8s %9s %8s %8s %9s %6s\n", "group", "funcs", "in",
             "bytes", "fixed", "call-site", "local", "dispatch", "total", "share");
     for (uint32_t i = 0; i <= shown; i++) {

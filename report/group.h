@@ -45,6 +45,7 @@ typedef struct fs_groups {
     fs_group   *v;   uint32_t n; /* by total cost, then body bytes, then key */
     fs_group    total;          /* the sums over all groups */
     uint32_t    with_source;    /* functions outside the no-source group */
+    int         from_map;       /* file/dir came from a source map (--source-map) */
 } fs_groups;
 
 /* Builds R's groups.  D is the module's DWARF (needed for file, dir and cu;

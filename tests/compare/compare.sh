@@ -412,6 +412,10 @@ help)
             *) fail "--help shows $opt with an unknown value '$val'"; continue ;;
         esac
         [ "$opt" != --depth ] || args=(--group-by dir -q "${args[@]}")   # --depth goes with dir
+        if [ "$opt" = --source-map ]; then      # a map goes with --group-by file|dir
+            printf '{"version":3,"sources":[],"mappings":""}' >"$work/empty.map"
+            args=(--group-by file -q "$opt" "$work/empty.map")
+        fi
         "$FORKSIZE" compare alpha.wasm --apply model "${args[@]}" >/dev/null 2>"$work/err"
         st=$?
         if [ $st = 0 ] && [ ! -s "$work/err" ]; then ok "--help's $opt ${val:+$val }is accepted"

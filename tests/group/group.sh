@@ -19,6 +19,15 @@
 #   mutate    random bytes changed in the fixture's DWARF sections: exit 0,
 #             never a crash (run it under ASan), the groups still add up
 #   views     compare and diff with --group-by read the same groups as --stats
+#   srcmap    srcmap.wat (no DWARF) and the Source Map v3 Binaryen 132
+#             writes for it, with a "sourceRoot": --group-by file with
+#             --source-map: membership as worked out by hand (srcmap.wat),
+#             every column against the per-function rows summed by the
+#             map's own decoding (tests/instrument/srcmapcheck.mjs sources:
+#             the source of each body's lowest mapped byte), the groups
+#             add up to the module's totals; dir likewise; compare and
+#             diff take --source-map the same way; without the map, every
+#             function is in "(no source)"; a broken map exits 2 naming it
 #   ruby      ruby.wasm (corpus): --group-by file and dir add up exactly, the
 #             costliest sourced groups are Ruby's own C files, and the per-file
 #             function counts match llvm-dwarfdump-14's
@@ -34,6 +43,8 @@ CLANG=${CLANG:-clang-14}
 WASM_LD=${WASM_LD:-wasm-ld-14}
 DWARFDUMP=${DWARFDUMP:-llvm-dwarfdump-14}
 OBJCOPY=${OBJCOPY:-llvm-objcopy-14}
+NODE=${NODE:-node}
+WASM_OPT_132=${WASM_OPT_132:-wasm-opt}
 
 # The fixture, compiled from its own directory (CU names relative, comp_dir
 # the source directory) and with that directory mapped to /src, so the
@@ -329,6 +340,68 @@ views)
     set -e
     same "$st" 2 "diff: a saved report without those groups is refused"
     grep -q 'has no groups by prefix' "$work/err" && ok "and says why" || fail "no reason given"
+    ;;
+srcmap)
+    m=$work/sm.wasm
+    "$WASM_OPT_132" "$here/srcmap.wat" -g -o "$m" --output-source-map "$work/bn.map" 2>"$work/bn.err" ||
+        { cat "$work/bn.err"; fail "wasm-opt 132 could not build srcmap.wat"; t_done; }
+    "$NODE" -e 'const fs = require("fs"); const m = JSON.parse(fs.readFileSync(process.argv[1]));
+                m.sourceRoot = "/src"; fs.writeFileSync(process.argv[2], JSON.stringify(m));' \
+        "$work/bn.map" "$work/sm.map"
+    R=(--root import:env.fork)
+    "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" --format csv -o "$work/g.csv"
+    tail -n +2 "$work/g.csv" | cut -d, -f1-4 | LC_ALL=C sort >"$work/got.txt"
+    # by hand from srcmap.wat: group, no_source, functions, closure functions
+    # ($a2 and $main reach fork; $mixed is b.c, its operands come first)
+    printf '%s\n' "(no source),true,1,0" "/src/lib/a.c,false,2,1" "/src/lib/b.c,false,1,0" \
+        "/src/main.c,false,1,1" "/src/sys/io/c.c,false,1,0" | LC_ALL=C sort >"$work/want.txt"
+    if diff -u "$work/want.txt" "$work/got.txt"; then ok "--group-by file from the map, as worked out by hand"
+    else fail "--group-by file --source-map differs from srcmap.wat's header"; fi
+    "$NODE" "$here/../instrument/srcmapcheck.mjs" sources "$m" "$work/sm.map" >"$work/map.txt"
+    same "$(wc -l <"$work/map.txt")" 5 "the oracle's sourced functions"
+    "$FS" --stats "$m" "${R[@]}" --format csv -o "$work/funcs.csv"
+    oracle_sum "$work/map.txt" "$work/funcs.csv" "(no source)" >"$work/want.txt"
+    ours_sorted "$work/g.csv" >"$work/got.txt"
+    if diff -u "$work/want.txt" "$work/got.txt"; then ok "file: every column = the oracle's per-function sums"
+    else fail "file: the groups differ from the per-function rows summed by the map"; fi
+    "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" -o "$work/g.txt"
+    grep -c "^top 5 of 5 groups by file (from the source map; 5 of 6 functions have that information):\$" \
+        "$work/g.txt" >"$work/n.txt" || true
+    same "$(cat "$work/n.txt")" 1 "text: the groups say they came from the map"
+    "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" --format json -o "$work/g.json"
+    adds_up "$work/g.json" "srcmap file"
+    # dir: the oracle's files cut to their directory
+    "$FS" --stats "$m" "${R[@]}" --group-by dir --source-map "$work/sm.map" --format csv -o "$work/d.csv"
+    sed 's|/[^/]*$||' "$work/map.txt" >"$work/dmap.txt"
+    oracle_sum "$work/dmap.txt" "$work/funcs.csv" "(no source)" >"$work/want.txt"
+    ours_sorted "$work/d.csv" >"$work/got.txt"
+    if diff -u "$work/want.txt" "$work/got.txt"; then ok "dir: every column = the oracle's per-function sums"
+    else fail "dir: the groups differ"; fi
+    # compare and diff read the same groups
+    "$FS" compare "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" --format csv \
+        --no-timing -o "$work/c.csv"
+    { head -1 "$work/c.csv"; tail -n +2 "$work/g.csv" | sed "s|^|$m,|"; } >"$work/want.csv"
+    if diff -u "$work/want.csv" "$work/c.csv"; then ok "compare --source-map = --stats"
+    else fail "compare --group-by file --source-map differs from --stats"; fi
+    "$FS" diff "$work/g.json" "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" \
+        --format json -o "$work/diff.json"
+    "$JFLAT" "$work/diff.json" >"$work/diff.flat"
+    same "$(grep -cE '^groups\.rows\[[0-9]+\]\.group=' "$work/diff.flat")" 5 "diff: five groups paired"
+    same "$(grep -E '^groups\.rows\[[0-9]+\]\.change=' "$work/diff.flat" | grep -vc '=0$' || true)" 0 \
+         "diff: no group changes against itself"
+    # without the map: one no-source group and the warning
+    "$FS" --stats "$m" "${R[@]}" --group-by file --format csv -o "$work/n.csv" 2>"$work/n.err"
+    same "$(tail -n +2 "$work/n.csv" | cut -d, -f1-3)" "(no source),true,6" "no map: all in (no source)"
+    # a broken map: exit 2, the map and the place named
+    printf '{"version":3,"sources":["a.c"],"mappings":"AAAA,A*"}' >"$work/bad.map"
+    set +e
+    "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/bad.map" >"$work/o.txt" 2>"$work/err"
+    st=$?
+    set -e
+    same "$st" 2 "broken map: exit 2"
+    same "$(cat "$work/err")" \
+        "forksize: $m: --source-map $work/bad.map: source map: \"mappings\"[6]: '*' is not a base64 digit" \
+        "broken map: message"
     ;;
 ruby)
     m=$FORKSIZE_CORPUS_DIR/ruby.wasm
