@@ -32,7 +32,12 @@
 #define DM_DEPTH  96
 
 typedef struct str { const char *s; size_t n; } str;
-typedef struct ty { str l, r; int wrapped; } ty;   /* wrapped: l already has "(*" */
+typedef struct ty {
+    str l, r;
+    int wrapped;       /* l already has "(*" */
+    int pack;          /* a template parameter pack: l lists its types */
+    int ref;           /* a reference (no reference to one: llvm collapses them) */
+} ty;
 
 typedef struct dm {
     const char *p, *end;
@@ -40,7 +45,9 @@ typedef struct dm {
     size_t      used;
     ty          subs[DM_SUBS];
     unsigned    nsubs;
-    ty          targs[DM_TARGS];
+    ty         *targs;                    /* what T_ refers to: in targstore */
+    ty          targstore[4 * DM_TARGS];
+    unsigned    targtop;
     ty          argstack[4 * DM_TARGS];   /* template args being read, nested */
     unsigned    argtop;
     unsigned    ntargs;
@@ -89,7 +96,7 @@ static int peek(const dm *d, size_t k) { return d->p + k < d->end ? (unsigned ch
 static int eat(dm *d, char c) { if (peek(d, 0) == (unsigned char)c) { d->p++; return 1; } return 0; }
 static int bad(dm *d) { d->fail = 1; return 0; }
 
-static ty plain(str s) { ty t = { s, EMPTY, 0 }; return t; }
+static ty plain(str s) { ty t = { s, EMPTY, 0, 0, 0 }; return t; }
 static str full(dm *d, ty t) { return t.r.n ? CAT(d, t.l, t.r) : t.l; }
 
 static void push_sub(dm *d, ty t)
@@ -130,13 +137,15 @@ static int seq_id(dm *d, size_t *out)
 }
 
 static ty  parse_type(dm *d);
-static str parse_encoding(dm *d, int top);
+static str parse_encoding(dm *d);
+static str function_encoding(dm *d, const nameinfo *ni, str name);
 static str parse_name(dm *d, nameinfo *ni, int encoding);
 
 /* <source-name> ::= <length> <identifier> */
 static str source_name(dm *d)
 {
     size_t n;
+    if (peek(d, 0) == '0') { bad(d); return EMPTY; }          /* no leading zero */
     if (!number(d, &n) || n == 0 || n > (size_t)(d->end - d->p)) { bad(d); return EMPTY; }
     str r = { d->p, n };
     d->p += n;
@@ -173,7 +182,7 @@ static str discriminator_suffix(dm *d)
     return r;
 }
 
-static str param_list(dm *d, int allow_void_only);
+static str param_list(dm *d);
 
 /* <template-param> ::= T_ | T <number> _ */
 static ty template_param(dm *d)
@@ -202,14 +211,14 @@ static str unqualified(dm *d, str *base, int *conv)
         d->p += 2;
         str n = discriminator_suffix(d);
         r = CAT(d, S("'unnamed"), n, S("'"));
-        *base = r;
+        *base = EMPTY;                /* llvm names no ctor after it */
     } else if (c == 'U' && peek(d, 1) == 'l') {
         d->p += 2;
-        str params = param_list(d, 1);
+        str params = param_list(d);
         if (!eat(d, 'E')) { bad(d); return EMPTY; }
         str n = discriminator_suffix(d);
         r = CAT(d, S("'lambda"), n, S("'("), params, S(")"));
-        *base = r;
+        *base = EMPTY;                /* llvm names no ctor after it */
     } else if (c == 'c' && peek(d, 1) == 'v') {
         d->p += 2;
         ty t = parse_type(d);
@@ -227,6 +236,8 @@ static str unqualified(dm *d, str *base, int *conv)
         bad(d);
         return EMPTY;
     }
+    if (peek(d, 0) == 'B')            /* llvm names no ctor after a tagged name */
+        *base = EMPTY;
     while (peek(d, 0) == 'B') {       /* abi tags */
         d->p++;
         str tag = source_name(d);
@@ -243,6 +254,8 @@ static str template_args(dm *d, int encoding)
     ty *args = d->argstack + base;
     str out = S("<");
     if (!eat(d, 'I')) { bad(d); return EMPTY; }
+    if (encoding)                     /* no T_ inside a function's own args */
+        d->have_targs = 0;
     while (!d->fail && !eat(d, 'E')) {
         if (!peek(d, 0) || n >= DM_TARGS || base + n >= 4 * DM_TARGS) { bad(d); return EMPTY; }
         ty a;
@@ -256,7 +269,7 @@ static str template_args(dm *d, int encoding)
             str digits = { neg ? s + 1 : s, (size_t)(d->p - 1 - (neg ? s + 1 : s)) };
             str sign = neg ? S("-") : EMPTY;
             switch (k) {
-            case 'b': if (neg || v > 1) { bad(d); return EMPTY; }
+            case 'b': if (neg || v > 1 || digits.n != 1) { bad(d); return EMPTY; }
                       a = plain(S(v ? "true" : "false")); break;
             case 'i': a = plain(CAT(d, sign, digits)); break;
             case 'j': a = plain(CAT(d, sign, digits, S("u"))); break;
@@ -266,10 +279,18 @@ static str template_args(dm *d, int encoding)
             case 'y': a = plain(CAT(d, sign, digits, S("ull"))); break;
             default: bad(d); return EMPTY;
             }
-        } else if (peek(d, 0) == 'J' && peek(d, 1) == 'E') {
-            d->p += 2;                 /* an empty pack prints nothing */
-            continue;
-        } else if (peek(d, 0) == 'X' || peek(d, 0) == 'J') {
+        } else if (eat(d, 'J')) {      /* a pack: its types, as one argument */
+            str list = EMPTY;
+            int k = 0;
+            while (!d->fail && !eat(d, 'E')) {
+                if (!peek(d, 0) || peek(d, 0) == 'J' || peek(d, 0) == 'X' || peek(d, 0) == 'L')
+                    return (void)bad(d), EMPTY;
+                str one = full(d, parse_type(d));
+                list = k++ ? CAT(d, list, S(", "), one) : one;
+            }
+            a = plain(list);
+            a.pack = 1;
+        } else if (peek(d, 0) == 'X') {
             bad(d);
             return EMPTY;
         } else {
@@ -278,10 +299,15 @@ static str template_args(dm *d, int encoding)
         if (d->fail) return EMPTY;
         args[n++] = a;
         d->argtop = base + n;
-        out = n > 1 ? CAT(d, out, S(", "), full(d, a)) : CAT(d, out, full(d, a));
+        if (a.l.n)                    /* an empty pack adds no ", " */
+            out = out.n > 1 ? CAT(d, out, S(", "), full(d, a)) : CAT(d, out, full(d, a));
     }
     d->argtop = base;
+    if (!n) return (void)bad(d), EMPTY;
     if (encoding) {
+        if (n > 4 * DM_TARGS - d->targtop) return (void)bad(d), EMPTY;
+        d->targs = d->targstore + d->targtop;
+        d->targtop += n;
         memcpy(d->targs, args, n * sizeof args[0]);
         d->ntargs = n;
         d->have_targs = 1;
@@ -354,30 +380,29 @@ static str nested_name(dm *d, nameinfo *ni, int encoding)
         } else if (c == 'S') {
             if (sofar.n) return (void)bad(d), EMPTY;
             ty t;
-            int seq = peek(d, 1) == '_' || (peek(d, 1) >= '0' && peek(d, 1) <= '9')
-                      || (peek(d, 1) >= 'A' && peek(d, 1) <= 'Z');
             sofar = substitution(d, &t, &ni->abbrev);
             ni->base = base_of(sofar);
-            if (!seq)                            /* an abbreviation is new here */
-                push_sub(d, plain(sofar));
-            continue;
+            continue;                 /* not a new candidate, even an abbreviation */
         } else if (c == 'T') {
             if (sofar.n) return (void)bad(d), EMPTY;
-            sofar = full(d, template_param(d));
+            ty tp = template_param(d);
+            if (tp.pack) return (void)bad(d), EMPTY;
+            sofar = full(d, tp);
             ni->base = base_of(sofar);
         } else if (c == 'C' || (c == 'D' && peek(d, 1) >= '0' && peek(d, 1) <= '5')) {
             int k = peek(d, 1);
-            if (!sofar.n || ni->abbrev || !ni->base.n || k == 'I' || k < '0' || k > '5')
+            if (!sofar.n || ni->abbrev || !ni->base.n || !strchr(c == 'C' ? "12345" : "01245", k) || !k)
                 return (void)bad(d), EMPTY;
             d->p += 2;
             sofar = CAT(d, sofar, S("::"), c == 'D' ? S("~") : EMPTY, ni->base);
             ni->ctor_dtor_conv = 1;
+            ni->base = EMPTY;                        /* nothing is named after it */
         } else {
             int conv = 0;
             str base = EMPTY;
             str u = unqualified(d, &base, &conv);
             sofar = sofar.n ? CAT(d, sofar, S("::"), u) : u;
-            ni->base = base.n ? base : u;
+            ni->base = base;
             ni->ctor_dtor_conv = conv;
             ni->abbrev = 0;
         }
@@ -393,7 +418,7 @@ static str nested_name(dm *d, nameinfo *ni, int encoding)
 static str local_name(dm *d, nameinfo *ni, int encoding)
 {
     d->p++;                                                  /* 'Z' */
-    str fn = parse_encoding(d, 0);
+    str fn = parse_encoding(d);
     if (!eat(d, 'E')) return (void)bad(d), EMPTY;
     str entity;
     if (eat(d, 's')) {
@@ -484,28 +509,33 @@ static const char *builtin_d(int c)
     }
 }
 
-/* Types separated by ", " up to (not eating) 'E' or the end; "v" alone is
- * an empty list. */
-static str param_list(dm *d, int allow_void_only)
+/* <bare-function-type>: one type or more, printed separated by ", ", up
+ * to (not eating) 'E', '.' or the end; "v" alone is the empty list. */
+static str param_list(dm *d)
 {
     str out = EMPTY;
-    int n = 0;
-    (void)allow_void_only;
+    int n = 0, types = 0;
     if (peek(d, 0) == 'v' && (peek(d, 1) == 'E' || peek(d, 1) == '.' || !peek(d, 1))) {
         d->p++;
         return EMPTY;
     }
     while (!d->fail && peek(d, 0) && peek(d, 0) != 'E' && peek(d, 0) != '.') {
+        if (peek(d, 0) == 'v') { bad(d); break; }      /* void only as the whole list */
         str t = full(d, parse_type(d));
+        types++;
+        if (!t.n)
+            continue;                                /* an empty pack expansion */
         out = n++ ? CAT(d, out, S(", "), t) : t;
     }
-    if (!n) bad(d);
+    if (!types) bad(d);
     return out;
 }
 
 static ty pointer_like(dm *d, ty in, const char *sym)
 {
     ty t = in;
+    if (in.ref || in.pack) { bad(d); return t; }
+    t.ref = sym[0] == '&';
     if (in.r.n && !in.wrapped) {                     /* to a function */
         t.l = CAT(d, in.l, S("("), S(sym));
         t.r = CAT(d, S(")"), in.r);
@@ -528,6 +558,17 @@ static ty parse_type(dm *d)
         d->depth--;
         return t;                                    /* builtins are not candidates */
     }
+    if (c == 'D' && peek(d, 1) == 'p') {            /* Dp T_: a pack's types */
+        d->p += 2;
+        if (peek(d, 0) != 'T') { bad(d); return t; }
+        t = template_param(d);
+        if (!t.pack) { bad(d); return t; }
+        push_sub(d, t);               /* the parameter */
+        t.pack = 0;
+        push_sub(d, t);               /* the expansion */
+        d->depth--;
+        return t;
+    }
     if (c == 'D' && (b = builtin_d(peek(d, 1)))) {
         d->p += 2;
         d->depth--;
@@ -537,7 +578,7 @@ static ty parse_type(dm *d)
     case 'r': case 'V': case 'K': {
         int r = eat(d, 'r'), v = eat(d, 'V'), k = eat(d, 'K');
         ty in = parse_type(d);
-        if (in.r.n && !in.wrapped) { bad(d); break; }   /* a qualified function type */
+        if ((in.r.n && !in.wrapped) || in.ref) { bad(d); break; }  /* a function or reference */
         t = in;
         t.l = CAT(d, in.l, S(k ? " const" : ""), S(v ? " volatile" : ""), S(r ? " restrict" : ""));
         push_sub(d, t);
@@ -551,7 +592,7 @@ static ty parse_type(dm *d)
         eat(d, 'Y');
         ty ret = parse_type(d);
         if (ret.r.n) { bad(d); break; }
-        str params = param_list(d, 1);
+        str params = param_list(d);
         str ref = eat(d, 'R') ? S(" &") : eat(d, 'O') ? S(" &&") : EMPTY;
         if (!eat(d, 'E')) { bad(d); break; }
         t.l = CAT(d, ret.l, S(" "));
@@ -562,11 +603,10 @@ static ty parse_type(dm *d)
     }
     case 'T':
         t = template_param(d);
-        push_sub(d, t);
-        if (peek(d, 0) == 'I') {
+        if (t.pack) { bad(d); break; }           /* a pack only under Dp */
+        if (peek(d, 0) == 'I')      /* T_<args>: llvm-cxxfilt-14 makes one candidate */
             t = plain(CAT(d, full(d, t), template_args(d, 0)));
-            push_sub(d, t);
-        }
+        push_sub(d, t);
         break;
     case 'S':
         if (peek(d, 1) != 't') {
@@ -600,7 +640,7 @@ static ty parse_type(dm *d)
 }
 
 /* <encoding> ::= <name> <bare-function-type> | <name> | <special-name> */
-static str parse_encoding(dm *d, int top)
+static str parse_encoding(dm *d)
 {
     static const struct { const char *code, *text; int kind; } special[] = {
         {"TV", "vtable for ", 0},  {"TT", "VTT for ", 0}, {"TI", "typeinfo for ", 0},
@@ -634,29 +674,43 @@ static str parse_encoding(dm *d, int top)
         else if (special[i].kind == 1)
             what = parse_name(d, &ni, 0);
         else
-            what = parse_encoding(d, 0);
+            what = parse_encoding(d);
         d->depth--;
         return CAT(d, S(special[i].text), what);
     }
     nameinfo ni;
     memset(&ni, 0, sizeof ni);
-    int saved = d->have_targs;
-    if (top) d->have_targs = 0;
+    /* An encoding's template params are its own: the enclosing context's
+     * come back after it (as in llvm-cxxfilt-14). */
+    ty *saved = d->targs;
+    unsigned saved_n = d->ntargs;
+    int saved_have = d->have_targs;
+    d->have_targs = 0;
     str name = parse_name(d, &ni, 1);
-    (void)saved;
     int c = peek(d, 0);
+    str r;
     if (d->fail || !c || c == 'E' || c == '.') {  /* data, or the end of a local name */
-        d->depth--;
-        return name;
+        r = name;
+    } else {
+        r = function_encoding(d, &ni, name);
     }
+    d->targs = saved;
+    d->ntargs = saved_n;
+    d->have_targs = saved_have;
+    d->depth--;
+    return r;
+}
+
+static str function_encoding(dm *d, const nameinfo *ni, str name)
+{
     ty ret = plain(EMPTY);
-    if (ni.templated && !ni.ctor_dtor_conv) {
+    if (ni->templated && !ni->ctor_dtor_conv) {
+        if (peek(d, 0) == 'D' && peek(d, 1) == 'p') return (void)bad(d), EMPTY;
         ret = parse_type(d);
         if (ret.r.n) return (void)bad(d), EMPTY;
     }
-    str params = param_list(d, 1);
-    d->depth--;
-    return CAT(d, ret.l, ret.l.n ? S(" ") : EMPTY, name, S("("), params, S(")"), ni.cv, ni.ref);
+    str params = param_list(d);
+    return CAT(d, ret.l, ret.l.n ? S(" ") : EMPTY, name, S("("), params, S(")"), ni->cv, ni->ref);
 }
 
 /* ".cold", ".llvm.123", "._0": llvm shows them as " (.cold)". */
@@ -676,10 +730,10 @@ int fs_dm_itanium(const char *in, size_t len, char *out, size_t cap, size_t *out
     dm *d = malloc(sizeof *d);
     if (!d) return 0;
     d->used = 0; d->nsubs = 0; d->ntargs = 0; d->have_targs = 0; d->depth = 0; d->fail = 0;
-    d->argtop = 0;
+    d->argtop = 0; d->targtop = 0; d->targs = NULL;
     d->p = in + 2;
     d->end = in + len;
-    str r = parse_encoding(d, 1);
+    str r = parse_encoding(d);
     if (!d->fail && d->p < d->end) {
         if (suffix_ok(d->p, d->end)) {
             str sfx = { d->p, (size_t)(d->end - d->p) };
@@ -700,8 +754,10 @@ int fs_dm_itanium(const char *in, size_t len, char *out, size_t cap, size_t *out
 
 int fs_is_mangled(const char *in, size_t len)
 {
+    /* _Z then a name, a special name or an operator; _R then a path or a version */
     return len >= 3 && in[0] == '_' && (in[1] == 'Z' || in[1] == 'R')
-           && ((in[2] >= 'A' && in[2] <= 'Z') || (in[2] >= '0' && in[2] <= '9'));
+           && ((in[2] >= 'A' && in[2] <= 'Z') || (in[2] >= '0' && in[2] <= '9')
+               || (in[1] == 'Z' && in[2] >= 'a' && in[2] <= 'z'));
 }
 
 fs_demangle_result fs_demangle(const char *in, size_t len, char *out, size_t cap,
@@ -713,6 +769,9 @@ fs_demangle_result fs_demangle(const char *in, size_t len, char *out, size_t cap
         return FS_DEMANGLE_REFUSED;
     if (cap > FS_DEMANGLE_MAX_OUT)
         cap = FS_DEMANGLE_MAX_OUT;
+    for (size_t i = 0; i < len; i++)      /* manglings are printable ASCII */
+        if (in[i] <= ' ' || in[i] >= 0x7f)
+            return FS_DEMANGLE_REFUSED;
     int ok = in[1] == 'R' ? fs_dm_rust_v0(in, len, out, cap, outlen)
            : fs_dm_rust_legacy(in, len, out, cap, outlen)
              || fs_dm_itanium(in, len, out, cap, outlen);

@@ -79,6 +79,11 @@ static int ident_d(rs *r, const char **s, size_t *n, size_t *dis)
     if (v > r->n - r->pos) return r->fail = 1, 0;
     *s = r->s + r->pos;
     *n = v;
+    for (size_t i = 0; i < v; i++) {        /* a Rust identifier, not punycode */
+        char c = (*s)[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return r->fail = 1, 0;
+    }
     r->pos += v;
     return 1;
 }
@@ -143,6 +148,10 @@ static void konst(rs *r)
     if (neg && strchr("hjmtyo", t)) { r->fail = 1; return; }
     unsigned long long v = 0;
     int digits = 0;
+    if (rpeek(r) == '0' && r->pos + 1 < r->n && r->s[r->pos + 1] != '_') {
+        r->fail = 1;                          /* no leading zeros */
+        return;
+    }
     while (rpeek(r) != '_') {
         int c = rpeek(r), k;
         if (c >= '0' && c <= '9') k = c - '0';
@@ -197,9 +206,8 @@ static void type(rs *r)
         r->pos++;
         puts_(r, "[");
         type(r);
-        if (c == 'A') {
+        if (c == 'A') {               /* the length: a const, no K before it */
             puts_(r, "; ");
-            if (!reat(r, 'K')) { r->fail = 1; break; }
             konst(r);
         }
         puts_(r, "]");
@@ -306,6 +314,8 @@ int fs_dm_rust_v0(const char *in, size_t len, char *out, size_t cap, size_t *out
         path(&r, 0);
         r.len = save;
     }
+    if (!r.fail && r.pos < r.n && r.s[r.pos] != '.')
+        r.fail = 1;
     if (!r.fail && r.pos < r.n) {                    /* ".llvm.123": llvm adds " (...)" */
         for (size_t i = r.pos; i < r.n; i++) {
             char c = r.s[i];
