@@ -54,6 +54,7 @@ typedef struct dm {
     int         have_targs;
     int         depth;
     int         fail;
+    size_t      scope_off, scope_len; /* of the last encoding parsed, in its text */
 } dm;
 
 typedef struct nameinfo {
@@ -62,6 +63,9 @@ typedef struct nameinfo {
     int  templated;     /* ends with template args */
     int  ctor_dtor_conv;
     int  abbrev;        /* base came from Ss/Si/So/Sd (llvm expands those) */
+    size_t scope;       /* bytes of name before its last component ("a::b" of a::b::f) */
+    int  local;         /* a local name: the scope is the enclosing function's */
+    size_t local_off, local_len;   /* that scope, within name */
     str  cv;            /* " const" etc. of a nested member function */
     str  ref;           /* " &" or " &&" */
 } nameinfo;
@@ -138,7 +142,7 @@ static int seq_id(dm *d, size_t *out)
 
 static ty  parse_type(dm *d);
 static str parse_encoding(dm *d);
-static str function_encoding(dm *d, const nameinfo *ni, str name);
+static str function_encoding(dm *d, const nameinfo *ni, str name, size_t *at);
 static str parse_name(dm *d, nameinfo *ni, int encoding);
 
 /* <source-name> ::= <length> <identifier> */
@@ -372,7 +376,7 @@ static str nested_name(dm *d, nameinfo *ni, int encoding)
     while (!d->fail && !eat(d, 'E')) {
         int c = peek(d, 0);
         ni->templated = 0;
-        if (!c) return (void)bad(d), EMPTY;
+        if (!c || (ni->ctor_dtor_conv && c != 'I')) return (void)bad(d), EMPTY;
         if (c == 'I') {
             if (!sofar.n) return (void)bad(d), EMPTY;
             sofar = CAT(d, sofar, template_args(d, encoding));
@@ -382,6 +386,7 @@ static str nested_name(dm *d, nameinfo *ni, int encoding)
             ty t;
             sofar = substitution(d, &t, &ni->abbrev);
             ni->base = base_of(sofar);
+            ni->scope = ni->base.s > sofar.s + 2 ? (size_t)(ni->base.s - sofar.s) - 2 : 0;
             continue;                 /* not a new candidate, even an abbreviation */
         } else if (c == 'T') {
             if (sofar.n) return (void)bad(d), EMPTY;
@@ -389,11 +394,13 @@ static str nested_name(dm *d, nameinfo *ni, int encoding)
             if (tp.pack) return (void)bad(d), EMPTY;
             sofar = full(d, tp);
             ni->base = base_of(sofar);
+            ni->scope = ni->base.s > sofar.s + 2 ? (size_t)(ni->base.s - sofar.s) - 2 : 0;
         } else if (c == 'C' || (c == 'D' && peek(d, 1) >= '0' && peek(d, 1) <= '5')) {
             int k = peek(d, 1);
             if (!sofar.n || ni->abbrev || !ni->base.n || !strchr(c == 'C' ? "12345" : "01245", k) || !k)
                 return (void)bad(d), EMPTY;
             d->p += 2;
+            ni->scope = sofar.n;
             sofar = CAT(d, sofar, S("::"), c == 'D' ? S("~") : EMPTY, ni->base);
             ni->ctor_dtor_conv = 1;
             ni->base = EMPTY;                        /* nothing is named after it */
@@ -401,6 +408,7 @@ static str nested_name(dm *d, nameinfo *ni, int encoding)
             int conv = 0;
             str base = EMPTY;
             str u = unqualified(d, &base, &conv);
+            ni->scope = sofar.n;
             sofar = sofar.n ? CAT(d, sofar, S("::"), u) : u;
             ni->base = base;
             ni->ctor_dtor_conv = conv;
@@ -419,6 +427,7 @@ static str local_name(dm *d, nameinfo *ni, int encoding)
 {
     d->p++;                                                  /* 'Z' */
     str fn = parse_encoding(d);
+    size_t off = d->scope_off, len = d->scope_len;
     if (!eat(d, 'E')) return (void)bad(d), EMPTY;
     str entity;
     if (eat(d, 's')) {
@@ -438,6 +447,9 @@ static str local_name(dm *d, nameinfo *ni, int encoding)
             d->p++;
         }
     }
+    ni->local = 1;                    /* its namespace is the function's */
+    ni->local_off = off;
+    ni->local_len = len;
     return CAT(d, fn, S("::"), entity);
 }
 
@@ -456,10 +468,13 @@ static str parse_name(dm *d, nameinfo *ni, int encoding)
         if (c == 'S' && peek(d, 1) == 't') {
             d->p += 2;
             r = CAT(d, S("std::"), unqualified(d, &base, &conv));
+            ni->scope = 3;
         } else if (c == 'S') {
             ty t;
             r = substitution(d, &t, &ni->abbrev);
             is_sub = 1;
+            str b = base_of(r);
+            ni->scope = b.s > r.s + 2 ? (size_t)(b.s - r.s) - 2 : 0;
             if (peek(d, 0) != 'I') return (void)bad(d), EMPTY;
         } else {
             r = unqualified(d, &base, &conv);
@@ -669,13 +684,19 @@ static str parse_encoding(dm *d)
                 if (!number(d, &n) || !eat(d, '_')) return (void)bad(d), EMPTY;
             }
         }
-        if (special[i].kind == 0)
+        size_t off = 0, len = 0;
+        if (special[i].kind == 0) {
             what = full(d, parse_type(d));
-        else if (special[i].kind == 1)
+        } else if (special[i].kind == 1) {
             what = parse_name(d, &ni, 0);
-        else
+        } else {                      /* a thunk: the namespace of its target */
             what = parse_encoding(d);
+            off = strlen(special[i].text) + d->scope_off;
+            len = d->scope_len;
+        }
         d->depth--;
+        d->scope_off = off;
+        d->scope_len = len;
         return CAT(d, S(special[i].text), what);
     }
     nameinfo ni;
@@ -689,11 +710,14 @@ static str parse_encoding(dm *d)
     str name = parse_name(d, &ni, 1);
     int c = peek(d, 0);
     str r;
+    size_t at = 0;                    /* where the name starts in r */
     if (d->fail || !c || c == 'E' || c == '.') {  /* data, or the end of a local name */
         r = name;
     } else {
-        r = function_encoding(d, &ni, name);
+        r = function_encoding(d, &ni, name, &at);
     }
+    d->scope_off = at + (ni.local ? ni.local_off : 0);
+    d->scope_len = ni.local ? ni.local_len : ni.scope;
     d->targs = saved;
     d->ntargs = saved_n;
     d->have_targs = saved_have;
@@ -701,7 +725,7 @@ static str parse_encoding(dm *d)
     return r;
 }
 
-static str function_encoding(dm *d, const nameinfo *ni, str name)
+static str function_encoding(dm *d, const nameinfo *ni, str name, size_t *at)
 {
     ty ret = plain(EMPTY);
     if (ni->templated && !ni->ctor_dtor_conv) {
@@ -710,6 +734,7 @@ static str function_encoding(dm *d, const nameinfo *ni, str name)
         if (ret.r.n) return (void)bad(d), EMPTY;
     }
     str params = param_list(d);
+    *at = ret.l.n ? ret.l.n + 1 : 0;
     return CAT(d, ret.l, ret.l.n ? S(" ") : EMPTY, name, S("("), params, S(")"), ni->cv, ni->ref);
 }
 
@@ -724,7 +749,8 @@ static int suffix_ok(const char *p, const char *end)
     return 1;
 }
 
-int fs_dm_itanium(const char *in, size_t len, char *out, size_t cap, size_t *outlen)
+int fs_dm_itanium(const char *in, size_t len, char *out, size_t cap, size_t *outlen,
+                  size_t *scope_off, size_t *scope_len)
 {
     /* about 50 KiB: on the heap, not on a caller's stack */
     dm *d = malloc(sizeof *d);
@@ -747,6 +773,8 @@ int fs_dm_itanium(const char *in, size_t len, char *out, size_t cap, size_t *out
         memcpy(out, r.s, r.n);
         out[r.n] = 0;
         *outlen = r.n;
+        *scope_off = d->scope_off <= r.n ? d->scope_off : 0;
+        *scope_len = *scope_off + d->scope_len <= r.n ? d->scope_len : 0;
     }
     free(d);
     return ok;
@@ -760,9 +788,28 @@ int fs_is_mangled(const char *in, size_t len)
                || (in[1] == 'Z' && in[2] >= 'a' && in[2] <= 'z'));
 }
 
-fs_demangle_result fs_demangle(const char *in, size_t len, char *out, size_t cap,
-                               size_t *outlen)
+/* A Rust path's namespace: everything before its last "::" outside
+ * <...> ("<a::B as c::D>::f" -> "<a::B as c::D>", "a::b::<T>" -> "a"). */
+static size_t rust_scope(const char *s, size_t n)
 {
+    size_t last = 0, depth = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] == '<') depth++;
+        else if (s[i] == '>' && depth) depth--;
+        else if (!depth && s[i] == ':' && s[i + 1] == ':') {
+            if (i + 2 < n && s[i + 2] == '<')      /* the ::<args> of the last one */
+                break;
+            last = i;
+            i++;
+        }
+    }
+    return last;
+}
+
+fs_demangle_result fs_demangle_scope(const char *in, size_t len, char *out, size_t cap,
+                                     size_t *outlen, size_t *scope_off, size_t *scope_len)
+{
+    *scope_off = *scope_len = 0;
     if (!fs_is_mangled(in, len))
         return FS_DEMANGLE_PLAIN;
     if (len > FS_DEMANGLE_MAX_IN || !cap)
@@ -772,8 +819,20 @@ fs_demangle_result fs_demangle(const char *in, size_t len, char *out, size_t cap
     for (size_t i = 0; i < len; i++)      /* manglings are printable ASCII */
         if (in[i] <= ' ' || in[i] >= 0x7f)
             return FS_DEMANGLE_REFUSED;
-    int ok = in[1] == 'R' ? fs_dm_rust_v0(in, len, out, cap, outlen)
-           : fs_dm_rust_legacy(in, len, out, cap, outlen)
-             || fs_dm_itanium(in, len, out, cap, outlen);
+    int ok;
+    if (in[1] == 'R' ? fs_dm_rust_v0(in, len, out, cap, outlen)
+                     : fs_dm_rust_legacy(in, len, out, cap, outlen)) {
+        ok = 1;
+        *scope_len = rust_scope(out, *outlen);
+    } else {
+        ok = in[1] == 'Z' && fs_dm_itanium(in, len, out, cap, outlen, scope_off, scope_len);
+    }
     return ok ? FS_DEMANGLE_OK : FS_DEMANGLE_REFUSED;
+}
+
+fs_demangle_result fs_demangle(const char *in, size_t len, char *out, size_t cap,
+                               size_t *outlen)
+{
+    size_t off, n;
+    return fs_demangle_scope(in, len, out, cap, outlen, &off, &n);
 }

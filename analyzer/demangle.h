@@ -36,4 +36,12 @@ int fs_is_mangled(const char *in, size_t len);
 fs_demangle_result fs_demangle(const char *in, size_t len, char *out, size_t cap,
                                size_t *outlen);
 
+/* fs_demangle, and where the name's namespace is in OUT: *SCOPE_LEN bytes
+ * at *SCOPE_OFF, 0 when it has none.  The namespace is what encloses the
+ * function: C++ namespaces and classes (geo::Vec for
+ * "int geo::Vec::f(int) const"), for a local entity its function's,
+ * for a thunk its target's; a Rust path less its last component. */
+fs_demangle_result fs_demangle_scope(const char *in, size_t len, char *out, size_t cap,
+                                     size_t *outlen, size_t *scope_off, size_t *scope_len);
+
 #endif

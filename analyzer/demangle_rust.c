@@ -162,6 +162,7 @@ static void konst(rs *r)
         r->pos++;
     }
     r->pos++;
+    if (!digits) { r->fail = 1; return; }       /* zero is "0_", never "_" */
     if (t == 'b') {
         if (v > 1) { r->fail = 1; return; }
         puts_(r, v ? "true" : "false");

@@ -3,6 +3,8 @@
  *   dmtool names            stdin: one name a line; stdout, a line each:
  *                           "OK<TAB>demangled", "REFUSED<TAB>raw" or
  *                           "PLAIN<TAB>raw"
+ *   dmtool scope            stdin: names; stdout: "namespace<TAB>demangled"
+ *                           for each demangled one (- for no namespace)
  *   dmtool mutate SEED N    stdin: mangled names; each is mutated N times
  *                           (bytes replaced, inserted, deleted, spans
  *                           duplicated) and demangled; any result must be
@@ -38,6 +40,18 @@ static int names(void)
         }
         printf("%s\t%s\n", r == FS_DEMANGLE_OK ? "OK" : r == FS_DEMANGLE_REFUSED ? "REFUSED" : "PLAIN",
                r == FS_DEMANGLE_OK ? out : line);
+    }
+    return 0;
+}
+
+static int scope(void)
+{
+    static char line[FS_DEMANGLE_MAX_IN * 4];
+    while (fgets(line, sizeof line, stdin)) {
+        size_t n = strcspn(line, "\r\n"), ol = 0, off, len;
+        line[n] = 0;
+        if (fs_demangle_scope(line, n, out, sizeof out, &ol, &off, &len) == FS_DEMANGLE_OK)
+            printf("%.*s\t%s\n", len ? (int)len : 1, len ? out + off : "-", out);
     }
     return 0;
 }
@@ -181,6 +195,8 @@ int main(int argc, char **argv)
         return names();
     if (argc >= 4 && strcmp(argv[1], "mutate") == 0)
         return mutate(strtoul(argv[2], NULL, 10), strtoul(argv[3], NULL, 10), argc > 4);
+    if (argc >= 2 && strcmp(argv[1], "scope") == 0)
+        return scope();
     if (argc >= 2 && strcmp(argv[1], "hostile") == 0)
         return hostile();
     fprintf(stderr, "usage: dmtool names | mutate SEED N | hostile\n");
