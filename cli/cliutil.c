@@ -92,6 +92,10 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
         a->symbols = v;
         return 1;
     }
+    if ((accept & FS_CLI_ROOTS) && strcmp(arg, "--no-demangle") == 0) {
+        a->no_demangle = 1;
+        return 1;
+    }
     if ((accept & FS_CLI_GROUP) && fs_cli_is_opt(arg, "--group-by")) {
         if (!(v = fs_cli_value(argc, argv, i, "--group-by")) || (a->group_by = fs_group_by_parse(v)) < 0)
             return bad(err, "%s", "--group-by needs file, dir, cu, namespace, prefix or none");
@@ -226,6 +230,7 @@ fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
         .policy = a->policy, .profile = &a->profile, .tool_version = FORKSIZE_VERSION,
         .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
         .apply_default = a->apply_default, .wasm_opt = a->wasm_opt, .symbols = a->symbols,
+        .no_demangle = a->no_demangle,
         .group_by = (fs_group_by)a->group_by, .group_depth = a->group_depth,
     };
     return o;
