@@ -10,6 +10,10 @@
 // What the freestanding build must supply itself: destructor registration
 // for the static local, and the delete the deleting destructors call.
 extern "C" int __cxa_atexit(void (*)(void *), void *, void *) { return 0; }
+
+// The one import: the unwind point the closure (--root import:env.fork)
+// grows from, so the groups carry costs.
+extern "C" __attribute__((import_module("env"), import_name("fork"))) int host_fork(void);
 void operator delete(void *) noexcept {}
 void operator delete(void *, unsigned long) noexcept {}
 
@@ -27,7 +31,7 @@ struct Vec {
     KEEP int dot(const Vec &o) const volatile { return x * o.x + y * o.y; }
 };
 
-KEEP int area(int w, int h) { return w * h; }
+KEEP int area(int w, int h) { return w * h + host_fork(); }
 KEEP double area(double r) { return 3.0 * r * r; }
 KEEP long area(const Vec *v, unsigned n, char **tags) { return v[0].x * (long)n + (tags ? 1 : 0); }
 
@@ -35,7 +39,7 @@ namespace detail {
 template <typename T> struct Box {
     T v;
     KEEP explicit Box(T t) : v(t) {}
-    KEEP T get() const { return v; }
+    KEEP T get() const { host_fork(); return v; }
     template <typename U> KEEP U as(U scale) const { return (U)v * scale; }
 };
 template <int N> KEEP int shift(int x) { return x << N; }
@@ -54,12 +58,12 @@ struct Named {
     virtual const char *name() const { return "named"; }
 };
 struct Square : Shape, Named {
-    KEEP int sides() const override { return 4; }
+    KEEP int sides() const override { return 4 + host_fork(); }
     KEEP const char *name() const override { return "square"; }
 };
 
 namespace {
-KEEP int hidden(int x) { return x * 7; }
+KEEP int hidden(int x) { return x * host_fork(); }
 }
 
 static int add(int a, short b) { return a + b; }
@@ -70,7 +74,7 @@ template <typename F> KEEP int apply_twice(F f, int x) { return f(f(x)); }
 // (UlE_); in run() clang names them $_0, $_1 instead.
 template <typename T> KEEP T lambdas(T t)
 {
-    auto inc = [](T x) { return x + 1; };
+    auto inc = [](T x) { return x + host_fork(); };
     auto mul = [t](T x, T y) { return x * y * t; };
     return apply_twice(inc, (int)t) + mul(t, t);
 }
