@@ -23,10 +23,12 @@ typedef struct rs {
     char       *out;
     size_t      cap, len;
     int         depth, fail;
+    int         mute;     /* parsing what is not shown: put() writes nothing */
 } rs;
 
 static void put(rs *r, const char *s, size_t n)
 {
+    if (r->mute) return;
     if (r->fail || n >= r->cap - r->len) { r->fail = 1; return; }
     memcpy(r->out + r->len, s, n);
     r->len += n;
@@ -276,9 +278,10 @@ static void path(rs *r, int in_value)
         size_t v;
         if (c != 'Y') {                      /* impl-path: [disambiguator] path */
             if (reat(r, 's') && !base62(r, &v)) break;
-            size_t save = r->len;            /* the impl's own path is not shown */
+            int mute = r->mute;              /* the impl's own path is not shown */
+            r->mute = 1;
             path(r, 0);
-            r->len = save;
+            r->mute = mute;
         }
         puts_(r, "<");
         type(r);
@@ -306,14 +309,14 @@ static void path(rs *r, int in_value)
 
 int fs_dm_rust_v0(const char *in, size_t len, char *out, size_t cap, size_t *outlen)
 {
-    rs r = { in + 2, len - 2, 0, out, cap, 0, 0, 0 };
+    rs r = { in + 2, len - 2, 0, out, cap, 0, 0, 0, 0 };
     if (!cap || (r.n && r.s[0] >= '0' && r.s[0] <= '9'))
         return 0;                                    /* an unknown encoding version */
     path(&r, 1);
     if (!r.fail && r.pos < r.n && r.s[r.pos] != '.') {   /* the instantiating crate */
-        size_t save = r.len;
+        r.mute = 1;
         path(&r, 0);
-        r.len = save;
+        r.mute = 0;
     }
     if (!r.fail && r.pos < r.n && r.s[r.pos] != '.')
         r.fail = 1;
@@ -385,7 +388,7 @@ static int is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= '
 
 int fs_dm_rust_legacy(const char *in, size_t len, char *out, size_t cap, size_t *outlen)
 {
-    rs r = { in, len, 3, out, cap, 0, 0, 0 };
+    rs r = { in, len, 3, out, cap, 0, 0, 0, 0 };
     int parts = 0;
     /* the last ident must be the hash: 17h<16 hex>E */
     if (len < 3 + 2 + 20 || memcmp(in + len - 20, "17h", 3) != 0 || in[len - 1] != 'E'
@@ -396,7 +399,7 @@ int fs_dm_rust_legacy(const char *in, size_t len, char *out, size_t cap, size_t 
     while (r.pos < len - 20) {
         size_t v = 0;
         if (!(in[r.pos] >= '1' && in[r.pos] <= '9')) return 0;
-        while (r.pos < len && in[r.pos] >= '0' && in[r.pos] <= '9') {
+        while (r.pos < len - 20 && in[r.pos] >= '0' && in[r.pos] <= '9') {  /* not into the hash */
             if (v > 10000) return 0;
             v = v * 10 + (size_t)(in[r.pos++] - '0');
         }

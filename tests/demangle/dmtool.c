@@ -171,6 +171,10 @@ static int hostile(void)
     /* a length past the end */
     n = (size_t)sprintf(buf, "_Z999999999999999999999f");
     RUN(n);
+    /* a legacy ident's length running into the hash (fuzz_demangle found
+     * the reader going past the end) */
+    n = (size_t)sprintf(buf, "_ZN7mg423333417h1111222233334444E");
+    RUN(n);
     /* v0 backrefs: to itself, forward, and deep */
     n = (size_t)sprintf(buf, "_RB_"); RUN(n);
     n = (size_t)sprintf(buf, "_RNvB9_3foo"); RUN(n);
