@@ -92,10 +92,6 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
         a->symbols = v;
         return 1;
     }
-    if ((accept & FS_CLI_ROOTS) && strcmp(arg, "--no-demangle") == 0) {
-        a->no_demangle = 1;
-        return 1;
-    }
     if ((accept & FS_CLI_GROUP) && fs_cli_is_opt(arg, "--group-by")) {
         if (!(v = fs_cli_value(argc, argv, i, "--group-by")) || (a->group_by = fs_group_by_parse(v)) < 0)
             return bad(err, "%s", "--group-by needs file, dir, cu, namespace, prefix or none");

@@ -174,6 +174,8 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
             o->whatif = 1;
         } else if (!strcmp(a, "--summary") && command == FS_CMD_STATS) {
             o->summary = 1;
+        } else if (!strcmp(a, "--no-demangle") && command == FS_CMD_STATS) {
+            o->an.no_demangle = 1;              /* only --stats shows demangled names */
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
