@@ -6,11 +6,12 @@
  * --group-by namespace reads the namespace from the demangled form.
  *
  * The demangler covers what C++ and Rust compilers emit for ordinary code
- * (see demangle.c for the grammar it accepts).  Anything outside that, or
- * malformed, or longer than the internal bounds, is refused as a whole: a
- * caller never gets a half-demangled name, it keeps the raw one and counts
- * it.  The parse is bounded in depth and in output, so hostile input costs
- * at most a few kilobytes of stack and linear-ish time.
+ * (demangle_itanium.c and demangle_rust.c say which grammar they accept).
+ * Anything outside that, or malformed, or longer than the internal
+ * bounds, is refused as a whole: a caller never gets a half-demangled
+ * name, it keeps the raw one and counts it.  The parse is bounded in depth
+ * and in output, so hostile input costs a fixed amount of memory (one
+ * heap block of about 55 KiB) and time bounded by those limits.
  */
 #ifndef FS_DEMANGLE_H
 #define FS_DEMANGLE_H
