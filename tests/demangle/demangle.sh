@@ -15,7 +15,8 @@
 #            map (--symbols): rows show the demangled names and keep the
 #            raw ones (JSON linkage_name); --group-by namespace groups the
 #            demangled names and the groups add up to the totals;
-#            --no-demangle shows the raw names
+#            --no-demangle shows the raw names; --root func: and closure
+#            --onlylist use the raw names
 set -euo pipefail
 . "$TESTLIB/lib.sh"
 case_=${1:?usage: demangle.sh CASE}
@@ -171,6 +172,12 @@ e2e)
     "$FORKSIZE" "${args[@]}" --no-demangle --top 0 >"$work/n.txt"
     if grep -qF '_ZN12_GLOBAL__N_16hiddenEi' "$work/n.txt"; then ok "--no-demangle: text shows raw names"
     else fail "--no-demangle: text shows no raw name"; fi
+    # Binaryen's list of the unstripped module holds the raw names
+    "$FORKSIZE" closure "$work/fx.wasm" --root import:env.fork --onlylist "$work/only.txt"
+    tr ',' '\n' <"$work/only.txt" >"$work/only.lines"
+    if grep -qxF '_ZN3geo4areaEii' "$work/only.lines" && ! grep -qF 'geo::' "$work/only.lines"; then
+        ok "closure --onlylist: raw names ($(wc -l <"$work/only.lines") entries)"
+    else fail "closure --onlylist: not the raw names: $(head -c 300 "$work/only.txt")"; fi
     # --root func: matches the raw (linkage) name, which Binaryen knows
     "$FORKSIZE" --stats "$work/stripped.wasm" --symbols "$work/fx.symbols" \
         --root func:_ZN3geo4areaEii --format json -o "$work/root.json"
