@@ -139,6 +139,10 @@ e2e)
         || grep -qF 'double geo::detail::Box<int>::as<double>(double) const' "$work/r.csv"; then
         ok "CSV shows demangled names"
     else fail "CSV: no demangled name"; fi
+    "$FORKSIZE" "${args[@]}" --format md -o "$work/r.md"
+    if grep -qF '`geo::Vec::operator\|(' "$work/r.md" || grep -qF '`geo::area(int, int)`' "$work/r.md"; then
+        ok "Markdown shows demangled names"
+    else fail "Markdown: no demangled name"; fi
     "$FORKSIZE" "${args[@]}" --top 0 >"$work/r.txt"
     if grep -qF '(anonymous namespace)::hidden(in' "$work/r.txt"; then ok "text shows demangled names"
     else fail "text: no demangled name"; fi
