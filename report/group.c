@@ -1,9 +1,9 @@
 /* group.c - rows rolled up by source (group.h), and the groups' emitters.
  *
- * Keys are found per function without allocating (a slice of a DWARF path
- * or of the function's name; only a mangled name's namespace, from the
- * demangler, is spelled out into a buffer), then counted in an open-addressing hash table of
- * groups.  The sums are checked against the report's own totals at the
+ * Keys are found per function (a slice of a DWARF path or of the
+ * function's name; only a mangled name's namespace, from the demangler,
+ * which allocates its one work block, is spelled out into a buffer), then
+ * counted in an open-addressing hash table of groups.  The sums are checked against the report's own totals at the
  * end: a difference is a bug here, not a property of the module.
  */
 #include "group.h"
