@@ -5,7 +5,9 @@
  * (imports first).  fs_symbols_apply gives each function that has no
  * name-section name the map's name, marked name_from_symbols (Binaryen
  * does not know these names, so its lists never use them).  A function the
- * name section already names keeps that name.  Names are not demangled.
+ * name section already names keeps that name.  The names are kept raw
+ * (mangled): the report demangles them for display (demangle.h), while
+ * --root and Binaryen's lists match the raw names.
  */
 #ifndef FS_SYMBOLS_H
 #define FS_SYMBOLS_H

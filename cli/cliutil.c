@@ -240,7 +240,8 @@ fs_analysis_opts fs_cli_analysis_opts(const fs_cli_analysis *a)
         .apply = (fs_apply)a->apply, .opt_level = a->opt_level, .stage = a->stage,
         .save_memory = a->save_memory,
         .apply_default = a->apply_default, .wasm_opt = a->wasm_opt, .symbols = a->symbols,
-        .source_map = a->source_map, .group_by = (fs_group_by)a->group_by, .group_depth = a->group_depth,
+        .source_map = a->source_map, .no_demangle = a->no_demangle,
+        .group_by = (fs_group_by)a->group_by, .group_depth = a->group_depth,
     };
     return o;
 }

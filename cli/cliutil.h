@@ -41,6 +41,7 @@ typedef struct fs_cli_analysis {
     const char     *wasm_opt;        /* --wasm-opt PATH or FORKSIZE_WASM_OPT; NULL: libbinaryen */
     const char     *symbols;         /* --symbols FILE: names for a stripped module */
     const char     *source_map;      /* --source-map FILE: --group-by file|dir without DWARF */
+    int             no_demangle;     /* --no-demangle (--stats only: options.c) */
     int             group_by;        /* --group-by: fs_group_by, default none */
     unsigned        group_depth;     /* --depth N (with --group-by dir), 0 = all */
     int             depth_given;

@@ -58,6 +58,8 @@ const char fs_usage_text[] =
 "  --symbols FILE        names for functions the name section does not name,\n"
 "                        from a symbol map (INDEX:NAME lines, as emcc\n"
 "                        --emit-symbol-map writes); before the roots match\n"
+"  --no-demangle         show C++/Rust mangled names as they are (by default\n"
+"                        the report's rows show them demangled)\n"
 "  --indirect POLICY     how call_indirect/call_ref may unwind (default typed):\n"
 "                          asyncify  any function containing one (Binaryen's rule)\n"
 "                          table     may reach any address-taken function\n"
@@ -179,6 +181,8 @@ int fs_options_parse(fs_options *o, fs_command command, int argc, char **argv, f
             o->whatif = 1;
         } else if (!strcmp(a, "--summary") && command == FS_CMD_STATS) {
             o->summary = 1;
+        } else if (!strcmp(a, "--no-demangle") && command == FS_CMD_STATS) {
+            o->an.no_demangle = 1;              /* only --stats shows demangled names */
         } else if (!strcmp(a, "--allow-empty")) {
             o->allow_empty = 1;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

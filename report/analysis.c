@@ -389,7 +389,7 @@ static int run_loaded(fs_analysis *a, const fs_analysis_opts *o, double t0, fs_e
         .fallback = fallback[0] ? fallback : NULL,
         .peer_seconds = { a->peer[0].seconds, a->peer[1].seconds },
         .binaryen_version = a->peer_version, .wasm_opt = o->wasm_opt,
-        .symbols_path = o->symbols, .symbols_lines = a->sym.lines,
+        .symbols_path = o->symbols, .no_demangle = o->no_demangle, .symbols_lines = a->sym.lines,
         .symbols_applied = a->sym.applied, .symbols_kept = a->sym.kept,
         .dwarf_read = a->dwarf.present, .dwarf_named = dwarf_named, .dwarf_cus = a->dwarf.ncus,
         .dwarf_warning = a->dwarf.has_warning ? a->dwarf.warning : NULL,

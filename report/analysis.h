@@ -33,6 +33,7 @@ typedef struct fs_analysis_opts {
     const char            *symbols;         /* --symbols FILE: names for unnamed functions */
     const char            *source_map;      /* --source-map FILE: --group-by file|dir from
                                                it when the module has no DWARF */
+    int                    no_demangle;     /* --no-demangle: rows keep mangled names */
     fs_group_by            group_by;        /* --group-by (FS_GROUP_NONE: no groups) */
     unsigned               group_depth;     /* --depth N for dir, 0 = whole directory */
     unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */

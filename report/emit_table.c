@@ -52,7 +52,9 @@ static void row_fields(FILE *out, const fs_row *row, const char *sep, int md, in
 {
     char buf[32];
     fprintf(out, "%u%s", row->index, sep);
-    if (row->name)
+    if (row->demangled)
+        (md ? md_name : fs_csv_field)(out, row->demangled, row->demangled_len);
+    else if (row->name)
         (md ? md_name : fs_csv_field)(out, row->name, row->name_len);
     else
         fputs(fs_row_display_name(row, buf, sizeof buf), out);

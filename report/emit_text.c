@@ -68,6 +68,10 @@ int fs_emit_text(const fs_report *r, unsigned top, FILE *out, fs_error *err)
     if (r->dwarf_named)
         fprintf(out, "names       %u functions named from DWARF .debug_info (%u compile units)\n",
                 r->dwarf_named, r->dwarf_cus);
+    if (r->names_mangled)
+        fprintf(out, "names       %u mangled: %u shown demangled, %u left as they are%s\n",
+                r->names_mangled, r->names_demangled, r->names_mangled - r->names_demangled,
+                r->demangle ? "" : " (--no-demangle)");
     fprintf(out, "roots      %s", r->roots_default ? " (defaults)" : "");
     for (unsigned i = 0; i < r->nroots; i++)
         fprintf(out, "%s %s=%u", i ? "," : "", r->roots[i].spec, r->roots[i].matched);

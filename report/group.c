@@ -1,12 +1,14 @@
 /* group.c - rows rolled up by source (group.h), and the groups' emitters.
  *
- * Keys are found per function without allocating (a slice of a DWARF path
- * or of the function's name; only a Rust/C++ mangled namespace is spelled
- * out into a buffer), then counted in an open-addressing hash table of
- * groups.  The sums are checked against the report's own totals at the
+ * Keys are found per function (a slice of a DWARF path or of the
+ * function's name; only a mangled name's namespace, from the demangler,
+ * which allocates its one work block, is spelled out into a buffer), then
+ * counted in an open-addressing hash table of groups.  The sums are checked against the report's own totals at the
  * end: a difference is a bug here, not a property of the module.
  */
 #include "group.h"
+
+#include "demangle.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -52,46 +54,20 @@ static size_t dir_len(const char *path, size_t len, unsigned depth)
     return dl;
 }
 
-/* _ZN<len><id>...E: the identifiers but the last (and rustc's hash), joined
- * by "::".  0 when the name is not that simple (substitutions, templates,
- * nested-name qualifiers): the caller puts it in the no-namespace group. */
+/* A mangled name's namespace, from the demangler (demangle.h), into BUF:
+ * geo::Vec for _ZNK3geo3Vec3dotERKS0_, core::fmt for a rustc name.  0 when
+ * the name has none or the demangler refused it: the caller puts it in the
+ * no-namespace group.  Independent of --no-demangle, which only decides
+ * how rows are shown. */
 static size_t mangled_namespace(const char *s, size_t len, char *buf, size_t cap)
 {
-    if (len < 4 || memcmp(s, "_ZN", 3))
+    char out[FS_DEMANGLE_MAX_OUT];
+    size_t n, off, sl;
+    if (fs_demangle_scope(s, len, out, sizeof out, &n, &off, &sl) != FS_DEMANGLE_OK
+        || !sl || sl >= cap)
         return 0;
-    size_t i = 3, n = 0, count = 0;
-    const char *ids[64];
-    size_t lens[64];
-    while (i < len && s[i] != 'E') {
-        if (s[i] < '1' || s[i] > '9')
-            return 0;
-        size_t l = 0;
-        while (i < len && s[i] >= '0' && s[i] <= '9' && l < 100000)
-            l = l * 10 + (size_t)(s[i++] - '0');
-        if (l > len - i || count == 64)
-            return 0;
-        ids[count] = s + i;
-        lens[count++] = l;
-        i += l;
-    }
-    if (i >= len || count < 2)
-        return 0;
-    /* rustc's legacy mangling ends in a hash identifier "h" + 16 hex digits */
-    if (lens[count - 1] == 17 && ids[count - 1][0] == 'h')
-        count--;
-    if (count < 2)
-        return 0;
-    for (size_t k = 0; k + 1 < count; k++) {
-        if (n + lens[k] + 2 >= cap)
-            return 0;
-        if (k) {
-            buf[n++] = ':';
-            buf[n++] = ':';
-        }
-        memcpy(buf + n, ids[k], lens[k]);
-        n += lens[k];
-    }
-    return n;
+    memcpy(buf, out + off, sl);
+    return sl;
 }
 
 /* "a::b::f(int)" -> "a::b"; the namespace ends at the last "::" outside
@@ -186,12 +162,14 @@ const char *fs_group_key(const fs_row *row, const fs_dwarf_info *d, uint32_t pos
         }
         break;
     case FS_GROUP_NAMESPACE:
-        if (row->name) {
+        if (row->name && fs_is_mangled(row->name, row->name_len)) {
             size_t n = mangled_namespace(row->name, row->name_len, buf, cap);
             if (n) {
                 *len = n;
                 return buf;
             }
+        } else if (row->name) {
+            size_t n;
             if ((n = demangled_namespace(row->name, row->name_len))) {
                 *len = n;
                 return row->name;
@@ -270,7 +248,7 @@ int fs_groups_build(fs_groups *g, const fs_report *r, const fs_dwarf_info *d, fs
         goto nomem;
     for (uint32_t i = 0; i < r->nrows; i++) {
         const fs_row *row = &r->rows[i];
-        char buf[512];
+        char buf[FS_DEMANGLE_MAX_OUT];
         size_t len = 0;
         int nosrc = 0;
         const char *k = fs_group_key(row, d, i, by, depth, buf, sizeof buf, &len, &nosrc);

@@ -1,6 +1,7 @@
 /* report.c - builds the row model from the analyses. */
 #include "report.h"
 
+#include "demangle.h"
 #include "stackbound.h"
 
 #include <stdarg.h>
@@ -186,6 +187,8 @@ static void apply_fi(fs_report *r, const fs_report_input *in)
     r->code_bytes_after = fi->code_after;
 }
 
+static int demangle_rows(fs_report *r, int on);
+
 int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
 {
     const fs_wasm_module *m = in->m;
@@ -306,12 +309,20 @@ int fs_report_build(fs_report *r, const fs_report_input *in, fs_error *err)
         snprintf(err->msg, sizeof err->msg, "out of memory computing the stack bound");
         return FS_ERR_NOMEM;
     }
+    r->demangle = !in->no_demangle;
+    if (demangle_rows(r, r->demangle)) {
+        fs_report_free(r);
+        snprintf(err->msg, sizeof err->msg, "out of memory demangling names");
+        return FS_ERR_NOMEM;
+    }
     collect_warnings(r, m, in);
     return FS_OK;
 }
 
 void fs_report_free(fs_report *r)
 {
+    for (uint32_t i = 0; r->rows && i < r->nrows; i++)
+        free(r->rows[i].demangled);
     free(r->roots);
     free(r->rows);
     free(r->warnings);
@@ -349,7 +360,32 @@ uint32_t *fs_report_order_by_cost(const fs_report *r)
 
 const char *fs_row_display_name(const fs_row *row, char *buf, size_t cap)
 {
+    if (row->demangled)
+        return fs_func_display_name(row->demangled, row->demangled_len, row->index, buf, cap);
     return fs_func_display_name(row->name, row->name_len, row->index, buf, cap);
+}
+
+/* Counts the rows' mangled names and, when ON, demangles them (demangle.h).
+ * The raw name stays in row->name: Binaryen's lists, --root and JSON's
+ * "name" use it. */
+static int demangle_rows(fs_report *r, int on)
+{
+    char out[FS_DEMANGLE_MAX_OUT];
+    for (uint32_t i = 0; i < r->nrows; i++) {
+        fs_row *row = &r->rows[i];
+        size_t n;
+        if (!row->name || !fs_is_mangled(row->name, row->name_len))
+            continue;
+        r->names_mangled++;
+        if (!on || fs_demangle(row->name, row->name_len, out, sizeof out, &n) != FS_DEMANGLE_OK)
+            continue;
+        if (!(row->demangled = malloc(n + 1)))
+            return -1;
+        memcpy(row->demangled, out, n + 1);
+        row->demangled_len = (uint32_t)n;
+        r->names_demangled++;
+    }
+    return 0;
 }
 
 int fs_emit(const fs_report *r, fs_format fmt, unsigned top, FILE *out, fs_error *err)

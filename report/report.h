@@ -27,6 +27,9 @@ typedef struct fs_row {
     uint32_t    name_len;
     uint8_t     name_from_symbols;  /* where a name not from the name section came
                                        from: FS_NAME_FROM_SYMBOLS or FS_NAME_FROM_DWARF */
+    char       *demangled;      /* NAME demangled (malloc'd, NUL-terminated), or NULL
+                                   when it is not mangled, was refused, or --no-demangle */
+    uint32_t    demangled_len;
     uint32_t    body_bytes;
     uint32_t    body_offset;    /* file offset of the body, after its size LEB */
     int         in_closure;
@@ -88,6 +91,10 @@ typedef struct fs_report {
     /* --symbols FILE: names from a symbol map (symbols.h) */
     const char *symbols_path;
     uint32_t    symbols_lines, symbols_applied, symbols_kept;
+    /* demangling (demangle.h): rows whose name is mangled, and of them
+     * those shown demangled; the rest keep the raw name */
+    int         demangle;             /* on (no --no-demangle) */
+    uint32_t    names_mangled, names_demangled;
     /* names from DWARF (dwarf_info.h) for functions that had none */
     int         dwarf_read;           /* the .debug_* sections were read */
     uint32_t    dwarf_named, dwarf_cus;
@@ -151,6 +158,7 @@ typedef struct fs_report_input {
     const char            *binaryen_version;  /* --apply asyncify: "108", "132", ... */
     const char            *wasm_opt;     /* the wasm-opt that ran, NULL: libbinaryen */
     const char            *symbols_path; /* --symbols FILE, or NULL */
+    int                    no_demangle;  /* --no-demangle: rows show raw names */
     uint32_t               symbols_lines, symbols_applied, symbols_kept;
     int                    dwarf_read;    /* the DWARF was read (names, --group-by) */
     uint32_t               dwarf_named, dwarf_cus;
@@ -200,7 +208,8 @@ int fs_emit(const fs_report *r, fs_format fmt, unsigned top, FILE *out, fs_error
 /* Per-opcode instruction counts of a decoded module (text or json). */
 int fs_emit_opcodes(const fs_wasm_module *m, fs_format fmt, FILE *out, fs_error *err);
 
-/* Display name of a row: its name, or "func[N]" in buf. */
+/* Display name of a row: its demangled name when it has one, else its
+ * name, or "func[N]" in buf. */
 const char *fs_row_display_name(const fs_row *row, char *buf, size_t cap);
 
 #endif

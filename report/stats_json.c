@@ -73,6 +73,12 @@ static cJSON *juint(cJSON *o, const char *k, uint64_t v)
     return cJSON_AddRawToObject(o, k, buf);
 }
 
+/* A row's name in JSON: the raw one (its "demangled_name" is separate). */
+static const char *json_name(const fs_row *row, char *buf, size_t cap)
+{
+    return fs_func_display_name(row->name, row->name_len, row->index, buf, cap);
+}
+
 /* The row object is built once per thread and refilled for each row
  * through cJSON's public item fields, then printed by cJSON: creating and
  * freeing 25 items per row was most of the cost of a 20k-row report. */
@@ -86,6 +92,8 @@ typedef struct row_tpl {
     cJSON *name, *in_closure, *label, *refused, *name_src;
     char  *name_own, *label_own, *refused_own, *name_src_own; /* cJSON's own strings,
                                                                  restored before delete */
+    cJSON *dname;              /* "demangled_name", when the report demangled any */
+    char  *dname_own;
     int    fi;                 /* forkinstr: dispatch, frame_bytes, refused */
     char  *namebuf;  size_t namecap;
     char  *print;    size_t printcap;
@@ -99,7 +107,7 @@ static cJSON *raw(cJSON *o, const char *k)
     return cJSON_AddRawToObject(o, k, wide);
 }
 
-static int tpl_init(row_tpl *t, int fi, int symbols)
+static int tpl_init(row_tpl *t, int fi, int symbols, int demangled)
 {
     memset(t, 0, sizeof *t);
     t->fi = fi;
@@ -111,6 +119,13 @@ static int tpl_init(row_tpl *t, int fi, int symbols)
         if (!(t->name_src = cJSON_AddStringToObject(o, "name_source", "")))
             return -1;
         t->name_src_own = t->name_src->valuestring;
+    }
+    /* when some name was demangled: the demangled name ("name" stays the
+     * raw one, which Binaryen and --root know) */
+    if (demangled) {
+        if (!(t->dname = cJSON_AddStringToObject(o, "demangled_name", "")))
+            return -1;
+        t->dname_own = t->dname->valuestring;
     }
     t->num[R_BODY] = raw(o, "body_bytes");
     t->num[R_OFFSET] = raw(o, "body_offset");
@@ -160,6 +175,8 @@ static void tpl_free(row_tpl *t)
             t->refused->valuestring = t->refused_own;
         if (t->name_src)
             t->name_src->valuestring = t->name_src_own;
+        if (t->dname)
+            t->dname->valuestring = t->dname_own;
         cJSON_Delete(t->obj);
     }
     free(t->namebuf);
@@ -243,6 +260,12 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
     } else if (t->name_src) {
         set_type(t->name_src, cJSON_NULL);
     }
+    if (t->dname && row->demangled) {
+        t->dname->valuestring = row->demangled;        /* printed, never freed here */
+        set_type(t->dname, cJSON_String);
+    } else if (t->dname) {
+        set_type(t->dname, cJSON_NULL);
+    }
     set_type(t->in_closure, row->in_closure ? cJSON_True : cJSON_False);
     if (row->label) {
         t->label->valuestring = (char *)row->label;   /* printed, never freed */
@@ -251,7 +274,7 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
         set_type(t->label, cJSON_NULL);
     }
     /* Worst case: every name byte escaped as \u00XX, plus the fixed part. */
-    size_t need = 6 * (size_t)row->name_len + 1024;
+    size_t need = 6 * ((size_t)row->name_len + row->demangled_len) + 1024;
     if (need > t->printcap) {
         char *nb = realloc(t->print, need);
         if (!nb)
@@ -268,7 +291,8 @@ static const char *tpl_print(row_tpl *t, const fs_row *row)
 static int print_rows(const fs_report *r, uint32_t from, uint32_t to, FILE *out)
 {
     row_tpl t;
-    int st = tpl_init(&t, r->fi_applied, r->symbols_path != NULL || r->dwarf_named);
+    int st = tpl_init(&t, r->fi_applied, r->symbols_path != NULL || r->dwarf_named,
+                      r->names_demangled != 0);
     for (uint32_t i = from; i < to && st == 0; i++) {
         const char *text = tpl_print(&t, &r->rows[i]);
         if (!text) {
@@ -335,7 +359,7 @@ static void fit_obj(cJSON *doc, const fs_report *r)
         const fs_row *row = &r->rows[r->fit_rows[f->worst[w]]];
         cJSON *e = cJSON_CreateObject();
         juint(e, "index", row->index);
-        cJSON_AddStringToObject(e, "name", fs_row_display_name(row, nb, sizeof nb));
+        cJSON_AddStringToObject(e, "name", json_name(row, nb, sizeof nb));
         numn(e, "residual", f->worst_resid[w]);
         cJSON_AddItemToArray(worst, e);
     }
@@ -350,14 +374,13 @@ static void fit_obj(cJSON *doc, const fs_report *r)
     numn(bt, "r2", g->r2);
 }
 
-/* Names of row positions as a JSON array. */
+/* Names of row positions as a JSON array (raw names, as in "name"). */
 static void name_array(cJSON *o, const char *k, const fs_report *r, const uint32_t *p, uint32_t n)
 {
     cJSON *a = cJSON_AddArrayToObject(o, k);
     char nb[512];
     for (uint32_t i = 0; i < n; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateString(fs_row_display_name(&r->rows[p[i]], nb,
-                                                                        sizeof nb)));
+        cJSON_AddItemToArray(a, cJSON_CreateString(json_name(&r->rows[p[i]], nb, sizeof nb)));
 }
 
 static void stack_obj(cJSON *doc, const fs_report *r)
@@ -420,6 +443,12 @@ static cJSON *build(const fs_report *r)
         juint(sy, "entries", r->symbols_lines);
         juint(sy, "named", r->symbols_applied);
         juint(sy, "already_named", r->symbols_kept);
+    }
+    if (r->names_mangled) {         /* C++/Rust mangled names, and how many were demangled */
+        cJSON *dm = cJSON_AddObjectToObject(mod, "demangle");
+        cJSON_AddBoolToObject(dm, "enabled", r->demangle);
+        juint(dm, "mangled", r->names_mangled);
+        juint(dm, "demangled", r->names_demangled);
     }
     if (r->dwarf_read) {            /* the .debug_* sections were read (names, --group-by) */
         cJSON *dw = cJSON_AddObjectToObject(mod, "dwarf");

@@ -4,8 +4,8 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET]
 #
 # SECONDS per target (default 60; 0 = no time limit, for FUZZ_EXTRA=-runs=N
-# as scripts/fuzz-long.sh uses it); TARGET is decode, instrument or diff
-# (default: all three, one after the other: one fuzzer at a time).
+# as scripts/fuzz-long.sh uses it); TARGET is decode, instrument, diff or
+# demangle (default: all four, one after the other: one fuzzer at a time).
 #
 # Builds in its own tree (build-fuzz/, clang-14, every library compiled
 # with -fsanitize=fuzzer-no-link,address,undefined).  Seeds are made
@@ -34,10 +34,10 @@ only=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 work=$build/work
-targets=(decode instrument diff)
+targets=(decode instrument diff demangle)
 if [[ -n $only ]]; then
-    case $only in decode|instrument|diff) targets=("$only") ;;
-    *) echo "fuzz.sh: unknown target '$only' (decode, instrument or diff)" >&2; exit 2 ;;
+    case $only in decode|instrument|diff|demangle) targets=("$only") ;;
+    *) echo "fuzz.sh: unknown target '$only' (decode, instrument, diff or demangle)" >&2; exit 2 ;;
     esac
 fi
 [[ $secs =~ ^[0-9]+$ ]] || { echo "fuzz.sh: SECONDS must be a number" >&2; exit 2; }
@@ -57,7 +57,15 @@ cmake --build "$build" -j2 --target forksize "${targets[@]/#/fuzz_}" >/dev/null
 # ---- seeds, made fresh every run ---------------------------------------
 seeds=$work/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/wasm" "$seeds/json"
+mkdir -p "$seeds/wasm" "$seeds/json" "$seeds/names"
+# demangle: one mangled name a file, from tests/demangle's lists
+k=0
+while IFS= read -r name; do
+    [[ -z $name || $name == \#* ]] && continue
+    k=$((k + 1))
+    printf '%s' "$name" >"$seeds/names/n$k"
+done < <(cat "$root"/tests/demangle/names.list "$root"/tests/demangle/legacy.list \
+             "$root"/tests/demangle/refused.list)
 cp "$root/corpus/forksh.wasm" "$seeds/wasm/"
 n=0
 while IFS= read -r wat; do
@@ -121,6 +129,7 @@ for t in "${targets[@]}"; do
     rm -rf "$saved"
     case $t in
         diff) seed=$seeds/json; d=$root/tests/fuzz/json.dict; maxlen=${FUZZ_MAX_LEN:-16384} ;;
+        demangle) seed=$seeds/names; d=$root/tests/fuzz/mangle.dict; maxlen=${FUZZ_MAX_LEN:-2048} ;;
         *)    seed=$seeds/wasm; d=$dict; maxlen=${FUZZ_MAX_LEN:-8192} ;;
     esac
     env=()
@@ -146,7 +155,7 @@ for t in "${targets[@]}"; do
     if [[ $rc != 0 ]]; then
         status=1
         line="$line, FAILED (exit $rc): reproducer in $crashes/"
-        grep -m5 -E 'ERROR|SUMMARY|fuzz_(decode|instrument|diff):|==[0-9]+==' "$log" >&2 || true
+        grep -m5 -E 'ERROR|SUMMARY|fuzz_(decode|instrument|diff|demangle):|==[0-9]+==' "$log" >&2 || true
     fi
     if [[ $t == instrument ]]; then
         # WABT's validator, outside the hot loop, on the sampled outputs.

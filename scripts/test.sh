@@ -7,7 +7,7 @@
 #  3. build with gcc (Release) and run every test
 #  4. build with clang-14 under AddressSanitizer + UndefinedBehaviorSanitizer
 #     and run every test again
-#  5. a 60 s fuzzing smoke of the three libFuzzer targets (scripts/fuzz.sh 20)
+#  5. an 80 s fuzzing smoke of the four libFuzzer targets (scripts/fuzz.sh 20)
 #  6. build (only) with gcc at -O0 with sanitizers, for its own warnings
 #
 # Build trees: build-test-gcc/ and build-test-asan/ (FORKSIZE_TEST_BUILDS

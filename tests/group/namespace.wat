@@ -1,7 +1,8 @@
-;; --group-by namespace on names of the three kinds group.c reads (see group.sh):
+;; --group-by namespace on names of the kinds group.c reads (see group.sh):
 ;; a rustc legacy-mangled _ZN name (its h<16 hex> hash dropped), demangled-style
-;; C++ names (the last "::" outside template arguments), and names it does not
-;; parse (a const method _ZNK..., a plain C name, no name at all).
+;; C++ names (the last "::" outside template arguments), an Itanium-mangled
+;; const method (_ZNK3foo3barEv, foo::bar() const: namespace foo, from the
+;; demangler), and names with no namespace (a plain C name, no name at all).
 (module
   (import "env" "fork" (func $fork (result i32)))
   (memory 1)
