@@ -121,4 +121,16 @@ void fi_em_observe_close(em *e);
 void fi_em_catch_dispatch(em *e, const fi_item *it);
 void fi_em_xpayload(em *e, const fi_ins *in, int take);
 
+/* refsave.c: a frame's references, by table (see refsave.c) */
+typedef struct fi_rent {
+    uint32_t local, table;
+    uint8_t  term;
+    uint8_t  nonnull_param;     /* ref.as_non_null after the table.get */
+} fi_rent;
+uint32_t fi_em_ref_layout(const em *e, fi_rent *out);
+void     fi_em_ref_pop(em *e, const fi_rent *r, uint32_t n);
+void     fi_em_ref_push(em *e, const fi_rent *r, uint32_t n);
+void     fi_em_ref_decl(em *e, const uint8_t *q, const uint8_t *end);
+void     fi_em_ref_get(em *e, const fi_ins *in);
+
 #endif

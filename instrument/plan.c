@@ -116,10 +116,10 @@ static void guard_step(walk *w, const fs_instr *in)
 static void tail_site(walk *w, uint32_t type, int indirect)
 {
     const fs_wasm_module *m = w->fm->m;
-    fi_pw_site(w, m->types[type].nparams + (uint32_t)indirect, indirect);
+    fi_pw_site(w, m->types[type].nparams + (indirect != 0), indirect);
     w->p->ins[w->cur].flags |= FI_TAIL;
     w->p->ntail++;
-    call_types(w, type, indirect, 0);
+    call_types(w, type, indirect != 0, 0);
     fi_pw_set_unreachable(w);           /* the return */
 }
 
@@ -246,10 +246,20 @@ static int step1(walk *w, const fs_instr *in)
         break;
     }
     case FS_OP_CALL_REF: case FS_OP_RETURN_CALL_REF: {
+        /* like call_indirect: the function reference is no dummy, so it
+         * is kept in a local of its own (FI_ITEM_CALL_REF) */
         uint32_t c = next_call(w, in->offset);
-        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
-            fi_pw_refuse(w, "a call_ref that can unwind");
-        call_types(w, idx, 1, id == FS_OP_RETURN_CALL_REF);
+        int tail = id == FS_OP_RETURN_CALL_REF;
+        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && fi_pw_live(w)) {
+            if (tail)
+                tail_site(w, idx, 2);
+            else
+                fi_pw_site(w, m->types[idx].nparams + 1, 2);
+            if (!tail)
+                call_types(w, idx, 1, 0);
+        } else {
+            call_types(w, idx, 1, tail);
+        }
         break;
     }
     case FS_OP_LOCAL_GET:
@@ -355,6 +365,7 @@ static void reset(fi_plan *p)
     p->max_depth = 0;
     memset(p->nscratch, 0, sizeof p->nscratch);
     p->tidx_local = FI_NONE;
+    p->ncref = 0;
 }
 
 /* Walks the body; 0 when done, 3 when refused (p->refused says why),
@@ -428,11 +439,14 @@ static int read_locals(fi_plan *p, const fs_wasm_module *m)
     return FS_OK;
 }
 
-static const char *check_saves(const fi_plan *p)
+/* A saved reference goes to the save area's table of its type, which
+ * refsave.c made for every reference local of a closure member. */
+static const char *check_saves(const fi_plan *p, const fi_module *fm)
 {
     for (uint32_t i = 0; i < p->nlocals; i++)
-        if (p->save[i] && fi_kind(p->local_code[i]) == FI_K_REF)
-            return "a reference-typed local would have to be saved";
+        if (p->save[i] && fi_kind(p->local_code[i]) == FI_K_REF &&
+            fi_ref_table(fm, p->local_heap[i]) == FI_NONE)
+            return "internal: a reference local with no save table";
     return NULL;
 }
 
@@ -451,6 +465,8 @@ static void assign_locals(fi_plan *p, unsigned stage)
     }
     p->x_base = next;
     next += p->nx;
+    p->cref_base = next;
+    next += p->ncref;
     p->nnew_locals = next - p->nlocals;
 }
 
@@ -493,7 +509,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
             if (stage >= FS_FI_LIVE && p->nsites && !p->has_try && fi_live(p, fm)) {
                 st = 2;
             } else if (p->nsites) {
-                p->refused = check_saves(p);
+                p->refused = check_saves(p, fm);
             }
         }
         if (p->refused)
@@ -530,5 +546,6 @@ void fi_plan_free(fi_plan *p)
     free(p->upool);
     free(p->arms);
     free(p->xcode);
+    free(p->cref_heap);
     memset(p, 0, sizeof *p);
 }

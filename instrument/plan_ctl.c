@@ -159,10 +159,11 @@ static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
     return at;
 }
 
+/* A nullable reference's dummy is ref.null; a non-nullable one has none. */
 static void check_dummies(walk *w, const fi_val *v, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (fi_kind(v[i].code) >= FI_K_REF)
+        if (fi_kind(v[i].code) == FI_K_UNKNOWN || v[i].code == FS_VT_REF)
             fi_pw_refuse(w, "a reference-typed value is on the operand stack at an unwind point "
                       "(as an operand, argument or block parameter)");
 }
@@ -199,8 +200,21 @@ static void add_item(walk *w, frame *f, const fi_item *it)
     }
 }
 
+/* The cref position of call_ref's type TYPE: one local per type. */
+static uint32_t cref_for(walk *w, uint32_t type)
+{
+    fi_plan *p = w->p;
+    for (uint32_t c = 0; c < p->ncref; c++)
+        if (p->cref_heap[c] == (int32_t)type)
+            return c;
+    GROW(w, p->cref_heap, p->ncref, p->cref_cap, 1);
+    p->cref_heap[p->ncref] = (int32_t)type;
+    return p->ncref++;
+}
+
 /* An unwind-capable call at the current instruction: NARGS values are
- * its arguments (table index included). */
+ * its arguments (table index or function reference included).
+ * INDIRECT: 0 a direct call, 1 call_indirect, 2 call_ref. */
 void fi_pw_site(walk *w, uint32_t nargs, int indirect)
 {
     fi_plan *p = w->p;
@@ -210,7 +224,7 @@ void fi_pw_site(walk *w, uint32_t nargs, int indirect)
         fi_pw_refuse(w, "the body does not type-check (call arguments)");
     fi_item it = { 0 };
     it.cut = w->cur;
-    it.kind = indirect ? FI_ITEM_CALL_INDIRECT : FI_ITEM_CALL;
+    it.kind = indirect == 2 ? FI_ITEM_CALL_REF : indirect ? FI_ITEM_CALL_INDIRECT : FI_ITEM_CALL;
     it.a = it.b = ++p->nsites;
     it.ns = nt - nargs;
     /* The arguments of a direct call are ignored on rewind, so if they are
@@ -226,13 +240,20 @@ void fi_pw_site(walk *w, uint32_t nargs, int indirect)
         it.nt = nt;
         it.t = tpool_add(w, AT(w->st, f->base), nt);
     }
-    check_dummies(w, AT(p->tpool, it.t), it.nt);
+    /* call_ref's reference comes back from its nullable local: the wrap
+     * yields the nullable type, which call_ref takes as well */
+    if (indirect == 2 && p->tpool[it.t + it.nt - 1].code == FS_VT_REF)
+        p->tpool[it.t + it.nt - 1].code = FS_VT_REF_NULL;
+    check_dummies(w, AT(p->tpool, it.t), it.nt - (indirect == 2));
     it.slots = save_values(w, AT(w->st, f->base), it.ns);
     if (w->loops)
         p->ins[w->cur].flags |= FI_RESET;
     it.tidx_local = FI_NONE;
     it.at = w->cur;
-    if (indirect) {
+    if (indirect == 2) {
+        p->ins[w->cur].flags |= FI_TEE_TIDX;
+        p->ins[w->cur].cref = it.tidx_local = cref_for(w, p->ins[w->cur].idx);
+    } else if (indirect) {
         p->ins[w->cur].flags |= FI_TEE_TIDX;
         p->tidx_local = 0;   /* its index is assigned in assign_locals() */
     }
