@@ -36,6 +36,12 @@ static uint8_t letter_type(walk *w, char c, uint32_t index)
     }
 }
 
+/* The heap type of a reference value: an abstract one's is its type byte. */
+static int32_t heap_of(uint8_t code, int32_t heap)
+{
+    return code == FS_VT_REF || code == FS_VT_REF_NULL ? heap : (int32_t)(int8_t)(code | 0x80);
+}
+
 /* Types an instruction with a fixed signature from opcodes.def. */
 static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
 {
@@ -43,7 +49,7 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
     int32_t xheap = 0;
     for (size_t i = oi->npops; i-- > 0;) {
         fi_val v = fi_pw_pop(w);
-        if (oi->pops[i] == 'x' && v.code) {
+        if ((oi->pops[i] == 'x' || oi - fs_op_rows == FS_OP_REF_AS_NON_NULL) && v.code) {
             xcode = v.code;
             xheap = v.heap;
         }
@@ -53,6 +59,9 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
         char c = oi->pushes[i];
         if (c == 'x')
             fi_pw_push(w, xcode, xheap, i + 1 == n);
+        else if (oi - fs_op_rows == FS_OP_REF_AS_NON_NULL)
+            /* exact, as a nullable reference's dummy (ref.null) must be */
+            fi_pw_push(w, FS_VT_REF, xcode ? heap_of(xcode, xheap) : -16, 1);
         else if (c == 'r' && oi - fs_op_rows == FS_OP_TABLE_GET && table < w->fm->m->ntables)
             fi_pw_push(w, w->fm->m->tables[table].elem.code, w->fm->m->tables[table].elem.heap, 1);
         else
@@ -288,12 +297,13 @@ static int step1(walk *w, const fs_instr *in)
         break;
     }
     case FS_OP_REF_FUNC:
-        fi_pw_push(w, FS_VT_FUNCREF, 0, 1);
+        /* (ref $t), a subtype of (ref func): non-null, so never a dummy */
+        fi_pw_push(w, FS_VT_REF, -16, 1);
         break;
     case FS_OP_BR_ON_NULL: {
         p->ins[w->cur].flags |= FI_BRANCH;
         fi_val v = fi_pw_pop(w);
-        fi_pw_push(w, v.code ? v.code : FS_VT_FUNCREF, v.heap, 1);
+        fi_pw_push(w, FS_VT_REF, v.code ? heap_of(v.code, v.heap) : -16, 1);
         break;
     }
     case FS_OP_BR_ON_NON_NULL:
