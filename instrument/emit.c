@@ -259,8 +259,11 @@ static void open_wraps(em *e, uint32_t level)
             i32_const(e, 0);
             op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
         }
-        for (uint32_t i = 0; i < it->ns; i++)
+        for (uint32_t i = 0; i < it->ns; i++) {
             op_idx(e, FS_OP_LOCAL_GET, slot_local(p, p->upool[it->slots + i]));
+            if (t[i].code == FS_VT_REF)         /* from a nullable slot */
+                put_op(e, FS_OP_REF_AS_NON_NULL);
+        }
         uint32_t top = it->nt;
         if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT ||
             it->kind == FI_ITEM_CALL_REF)
@@ -503,6 +506,10 @@ static void body(em *e, const uint8_t *code)
             e->term = FS_FI_CALLSITE;
             op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
             np(e, 1, 1);
+            if (in->flags & FI_TEE_NN) {
+                put_op(e, FS_OP_REF_AS_NON_NULL);
+                np(e, 1, 1);
+            }
         }
         if (in->flags & FI_SITE)
             unwind_check(e, in->site);
@@ -544,7 +551,7 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     uint32_t added = 1 + (fp64 ? 1 + (rest_i32 != 0) : 0);
     for (int k = 1; k < 5; k++)
         added += p->nscratch[k] != 0;
-    added += p->nx + p->ncref;          /* one run per x-local and cref local */
+    added += p->nx + p->ncref + p->nrslot;  /* one run per x-local, cref and ref slot */
     size_t before = e->b->n;
     fi_put_u32(e->b, nruns + added);
     e->cnt[FS_FI_FIXED] += (e->b->n - before) - (size_t)(q - decl);
@@ -571,10 +578,10 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
         put_u32(e, 1);
         put(e, p->xcode[x]);
     }
-    for (uint32_t c = 0; c < p->ncref; c++) {
+    for (uint32_t c = 0; c < p->ncref + p->nrslot; c++) {
         put_u32(e, 1);
         size_t n0 = e->b->n;
-        fi_put_nullable(e->b, p->cref_heap[c]);
+        fi_put_nullable(e->b, c < p->ncref ? p->cref_heap[c] : p->rslot[c - p->ncref].heap);
         e->cnt[e->term] += e->b->n - n0;
     }
 }
@@ -625,7 +632,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         uint32_t nslots = 2 + p->nlocals + p->nscratch[0] + p->nscratch[1] + p->nscratch[2] +
                           p->nscratch[3] + p->nscratch[4] + p->nx;
         frame_entry *fe = malloc(nslots * sizeof *fe);
-        fi_rent *re = malloc((p->nlocals + p->ncref + 1) * sizeof *re);
+        fi_rent *re = malloc((p->nlocals + p->ncref + p->nrslot + 1) * sizeof *re);
         if (!e.opos || !e.oloop || !e.odefer || !e.pend || !fe || !re) {
             free(re);
             free(e.opos);

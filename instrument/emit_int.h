@@ -112,6 +112,8 @@ static inline void dummy(em *e, uint8_t code, int32_t heap)
 /* Where a slot (kind << 24 | position) lives. */
 static inline uint32_t slot_local(const fi_plan *p, uint32_t slot)
 {
+    if ((slot >> 24) == FI_K_REF)
+        return p->rslot_base + (slot & 0xFFFFFF);
     return p->scratch_base[slot >> 24] + (slot & 0xFFFFFF);
 }
 

@@ -110,8 +110,10 @@ enum {
     FI_OBSERVE   = 1u << 11, /* a try whose catch_all arm holds sites and
                                 rethrows: an observer try opens in its body
                                 (xoff: the observer's x-locals) */
-    FI_OBSEND    = 1u << 12  /* the first catch of such a try: the observer
+    FI_OBSEND    = 1u << 12, /* the first catch of such a try: the observer
                                 closes before it */
+    FI_TEE_NN    = 1u << 13  /* FI_TEE of a non-null reference: its slot is
+                                nullable, so ref.as_non_null follows the tee */
 };
 
 typedef struct fi_ins {
@@ -230,6 +232,10 @@ typedef struct fi_plan {
      * x-locals, holding the function reference for the rewind */
     int32_t *cref_heap;   uint32_t ncref, cref_cap;
     uint32_t cref_base;
+    /* reference slots (kind FI_K_REF): (ref null heap) locals after the
+     * cref locals, per heap type and references below (plan_ctl.c) */
+    struct fi_rslot { int32_t heap; uint32_t below; } *rslot;
+    uint32_t nrslot, rslot_cap, rslot_base;
     uint32_t idx_local, fp_local;   /* $idx and (cse) the frame pointer */
     uint32_t nnew_locals;
 

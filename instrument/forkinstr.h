@@ -127,9 +127,10 @@
  * A chain of such calls then uses stack.  In a refused function the guard follows
  * the call the same way.
  *
- * REFERENCES: a frame's references (saved reference locals, and per
- * call_ref type the local keeping a call_ref site's function reference)
- * go to tables forkinstr adds, one per reference type made nullable, each
+ * REFERENCES: a frame's references (saved reference locals, per
+ * call_ref type the local keeping a call_ref site's function reference,
+ * and the slots of pending reference operands: a (ref null ht) local per
+ * heap type and references below) go to tables forkinstr adds, one per reference type made nullable, each
  * a stack with an i32 pointer global; both are exported for fork hosts
  * (forkinstr_ref_table_K, forkinstr_ref_sp_K), and only when some frame
  * holds a reference.  A non-nullable local is declared nullable and read
@@ -139,8 +140,9 @@
  * LIMITS: a function is left unchanged and reported (its cost estimated)
  * when it uses try_table or GC instructions, when a fork can happen inside
  * a catch_all arm that rethrows of a try a delegate targets (the observer
- * would miss those), when a reference is a pending operand below a site or
- * a non-nullable one an argument or block parameter there, or when a
+ * would miss those), when a reference pending below a site has a type no
+ * local or call_ref of the closure has (no table), when a non-nullable
+ * reference is an argument or block parameter there (no dummy), or when a
  * multi-value result stays on the stack across a site.
  * Its sites get a guard that traps if an unwind ever passes through it,
  * so the output is never silently wrong.  Modules without a memory are

@@ -297,8 +297,8 @@ static int step1(walk *w, const fs_instr *in)
         break;
     }
     case FS_OP_REF_FUNC:
-        /* (ref $t), a subtype of (ref func): non-null, so never a dummy */
-        fi_pw_push(w, FS_VT_REF, -16, 1);
+        /* (ref $t): non-null, so never a dummy; saved, it needs $t's table */
+        fi_pw_push(w, FS_VT_REF, idx < m->nfuncs ? (int32_t)m->funcs[idx].type : -16, 1);
         break;
     case FS_OP_BR_ON_NULL: {
         p->ins[w->cur].flags |= FI_BRANCH;
@@ -376,6 +376,7 @@ static void reset(fi_plan *p)
     memset(p->nscratch, 0, sizeof p->nscratch);
     p->tidx_local = FI_NONE;
     p->ncref = 0;
+    p->nrslot = 0;
 }
 
 /* Walks the body; 0 when done, 3 when refused (p->refused says why),
@@ -477,6 +478,8 @@ static void assign_locals(fi_plan *p, unsigned stage)
     next += p->nx;
     p->cref_base = next;
     next += p->ncref;
+    p->rslot_base = next;
+    next += p->nrslot;
     p->nnew_locals = next - p->nlocals;
 }
 
@@ -557,5 +560,6 @@ void fi_plan_free(fi_plan *p)
     free(p->arms);
     free(p->xcode);
     free(p->cref_heap);
+    free(p->rslot);
     memset(p, 0, sizeof *p);
 }

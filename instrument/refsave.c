@@ -162,6 +162,9 @@ uint32_t fi_em_ref_layout(const em *e, fi_rent *out)
         for (uint32_t c = 0; c < p->ncref; c++)
             if (p->cref_heap[c] == h)
                 out[n++] = (fi_rent){ p->cref_base + c, k, FS_FI_CALLSITE, 0 };
+        for (uint32_t r = 0; r < p->nrslot; r++)
+            if (p->rslot[r].heap == h)
+                out[n++] = (fi_rent){ p->rslot_base + r, k, FS_FI_CALLSITE, 0 };
     }
     return n;
 }

@@ -247,7 +247,7 @@ mode_valid() {
 # ---------------------------------------------------------------- refusal
 
 EH_WHY='a fork inside a catch_all arm that rethrows, of a try that a delegate targets'
-REF_WHY='a reference-typed value is on the operand stack at an unwind point'
+REF_WHY='a reference-typed value is on the operand stack at an unwind point (of a type no local or call_ref of the closure has)'
 
 mode_refusal() {
     resolve "$FI_SRC/fixtures/refuse.wat"
