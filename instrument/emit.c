@@ -85,9 +85,9 @@ static uint32_t frame_layout(const fi_plan *p, frame_entry *fe, uint32_t *n)
     fe[k++] = (frame_entry){ p->idx_local, off, 0, FS_FI_FIXED };
     off += 4;
     for (uint32_t l = 0; l < p->nlocals; l++) {
-        if (!p->save[l])
-            continue;
         uint8_t kd = local_kind(p, l);
+        if (!p->save[l] || kd == FI_K_REF)     /* references: refsave.c */
+            continue;
         fe[k++] = (frame_entry){ l, off, kd, FS_FI_LOCAL };
         off += ksize[kd];
     }
@@ -143,7 +143,8 @@ static void fp(em *e)
     }
 }
 
-static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
+static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size,
+                     const fi_rent *re, uint32_t nre)
 {
     const fi_plan *p = e->p;
     e->term = FS_FI_FIXED;
@@ -167,11 +168,13 @@ static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
         mem_op(e, fe[i].kind, 0, fe[i].offset);
         op_idx(e, FS_OP_LOCAL_SET, fe[i].local);
     }
+    fi_em_ref_pop(e, re, nre);
     e->term = FS_FI_FIXED;
     put_op(e, FS_OP_END);
 }
 
-static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
+static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size,
+                     const fi_rent *re, uint32_t nre)
 {
     const fi_plan *p = e->p;
     e->term = FS_FI_FIXED;
@@ -200,6 +203,7 @@ static void epilogue(em *e, const frame_entry *fe, uint32_t n, uint32_t size)
     ptr_const(e, (int32_t)size);
     ptr_op(e, FS_OP_I32_ADD, FS_OP_I64_ADD);
     hdr_store(e);
+    fi_em_ref_push(e, re, nre);
     /* return zero values of the results */
     const fs_wasm_module *m = e->fm->m;
     const fs_type *t = &m->types[m->funcs[p->func].type];
@@ -260,15 +264,21 @@ static void open_wraps(em *e, uint32_t level)
             i32_const(e, 0);
             op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
         }
-        for (uint32_t i = 0; i < it->ns; i++)
+        for (uint32_t i = 0; i < it->ns; i++) {
             op_idx(e, FS_OP_LOCAL_GET, slot_local(p, p->upool[it->slots + i]));
+            if (t[i].code == FS_VT_REF)         /* from a nullable slot */
+                put_op(e, FS_OP_REF_AS_NON_NULL);
+        }
         uint32_t top = it->nt;
-        if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT)
+        if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT ||
+            it->kind == FI_ITEM_CALL_REF)
             top--;
         for (uint32_t i = it->ns; i < top; i++)
             dummy(e, t[i].code, t[i].heap);
         if (it->kind == FI_ITEM_CALL_INDIRECT) {
             op_idx(e, FS_OP_LOCAL_GET, p->tidx_local);
+        } else if (it->kind == FI_ITEM_CALL_REF) {
+            op_idx(e, FS_OP_LOCAL_GET, p->cref_base + it->tidx_local);
         } else if (it->kind == FI_ITEM_IF) {
             if (it->split >= it->b) {
                 i32_const(e, 1);
@@ -444,7 +454,8 @@ static void body(em *e, const uint8_t *code)
         }
         if (in->flags & FI_TEE_TIDX) {
             e->term = FS_FI_CALLSITE;
-            op_idx(e, FS_OP_LOCAL_TEE, p->tidx_local);
+            int ref = in->op == FS_OP_CALL_REF || in->op == FS_OP_RETURN_CALL_REF;
+            op_idx(e, FS_OP_LOCAL_TEE, ref ? p->cref_base + in->cref : p->tidx_local);
             np(e, 1, 1);
         }
         if (in->flags & FI_RESET) {
@@ -492,6 +503,7 @@ static void body(em *e, const uint8_t *code)
                 branch(e, in, at);
             else
                 copy(e, in, at);
+            fi_em_ref_get(e, in);
         }
         if (in->flags & FI_XSAVE)
             fi_em_xpayload(e, in, 0);
@@ -499,6 +511,10 @@ static void body(em *e, const uint8_t *code)
             e->term = FS_FI_CALLSITE;
             op_idx(e, FS_OP_LOCAL_TEE, slot_local(p, in->tee_local));
             np(e, 1, 1);
+            if (in->flags & FI_TEE_NN) {
+                put_op(e, FS_OP_REF_AS_NON_NULL);
+                np(e, 1, 1);
+            }
         }
         if (in->flags & FI_SITE)
             unwind_check(e, in->site);
@@ -540,11 +556,11 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     uint32_t added = 1 + (fp64 ? 1 + (rest_i32 != 0) : 0);
     for (int k = 1; k < 5; k++)
         added += p->nscratch[k] != 0;
-    added += p->nx;                     /* one run per x-local */
+    added += p->nx + p->ncref + p->nrslot;  /* one run per x-local, cref and ref slot */
     size_t before = e->b->n;
     fi_put_u32(e->b, nruns + added);
     e->cnt[FS_FI_FIXED] += (e->b->n - before) - (size_t)(q - decl);
-    fi_put_bytes(e->b, q, decl_len - (uint32_t)(q - decl));
+    fi_em_ref_decl(e, q, decl + decl_len);
     static const uint8_t code[5] = { FS_VT_I32, FS_VT_I64, FS_VT_F32, FS_VT_F64, FS_VT_V128 };
     e->term = FS_FI_FIXED;
     put_u32(e, n_i32);
@@ -566,6 +582,12 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     for (uint32_t x = 0; x < p->nx; x++) {
         put_u32(e, 1);
         put(e, p->xcode[x]);
+    }
+    for (uint32_t c = 0; c < p->ncref + p->nrslot; c++) {
+        put_u32(e, 1);
+        size_t n0 = e->b->n;
+        fi_put_nullable(e->b, c < p->ncref ? p->cref_heap[c] : p->rslot[c - p->ncref].heap);
+        e->cnt[e->term] += e->b->n - n0;
     }
 }
 
@@ -615,7 +637,9 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         uint32_t nslots = 2 + p->nlocals + p->nscratch[0] + p->nscratch[1] + p->nscratch[2] +
                           p->nscratch[3] + p->nscratch[4] + p->nx;
         frame_entry *fe = malloc(nslots * sizeof *fe);
-        if (!e.opos || !e.oloop || !e.odefer || !e.pend || !fe) {
+        fi_rent *re = malloc((p->nlocals + p->ncref + p->nrslot + 1) * sizeof *re);
+        if (!e.opos || !e.oloop || !e.odefer || !e.pend || !fe || !re) {
+            free(re);
             free(e.opos);
             free(e.oloop);
             free(e.odefer);
@@ -625,8 +649,9 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
             return FS_ERR_NOMEM;
         }
         uint32_t size = frame_layout(p, fe, &nfe);
+        uint32_t nre = fi_em_ref_layout(&e, re);
         locals_decl(&e, body_bytes, p->locals_bytes);
-        prologue(&e, fe, nfe, size);
+        prologue(&e, fe, nfe, size, re, nre);
         e.term = FS_FI_FIXED;
         put_op(&e, FS_OP_BLOCK);                      /* block $unwind */
         put(&e, FS_BT_EMPTY_BYTE);
@@ -656,7 +681,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         put_op(&e, FS_OP_RETURN);
         np(&e, 0, 1);
         put_op(&e, FS_OP_END);                        /* end $unwind */
-        epilogue(&e, fe, nfe, size);
+        epilogue(&e, fe, nfe, size, re, nre);
         /* the function's own end, now after the epilogue */
         mark(&e, code + p->ins[p->nins - 1].off, 1);
         fi_put_op(&tmp, FS_OP_END);
@@ -665,6 +690,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
             saved += p->save[l];
         fr->saved_locals = saved;
         fr->frame_bytes = size;
+        fr->ref_slots = nre;
         fr->private_tag = (uint8_t)e.private_tag;
         fr->tail_calls = p->ntail;
         fr->wraps = e.wraps;
@@ -676,6 +702,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         free(e.pend);
         free(e.obs);
         free(fe);
+        free(re);
     }
     if (tmp.oom || e.err || (e.runs && e.runs->oom)) {
         free(tmp.p);

@@ -112,6 +112,8 @@ static inline void dummy(em *e, uint8_t code, int32_t heap)
 /* Where a slot (kind << 24 | position) lives. */
 static inline uint32_t slot_local(const fi_plan *p, uint32_t slot)
 {
+    if ((slot >> 24) == FI_K_REF)
+        return p->rslot_base + (slot & 0xFFFFFF);
     return p->scratch_base[slot >> 24] + (slot & 0xFFFFFF);
 }
 
@@ -120,5 +122,17 @@ void fi_em_observe_open(em *e, const fi_ins *in, const uint8_t *at);
 void fi_em_observe_close(em *e);
 void fi_em_catch_dispatch(em *e, const fi_item *it);
 void fi_em_xpayload(em *e, const fi_ins *in, int take);
+
+/* refsave.c: a frame's references, by table (see refsave.c) */
+typedef struct fi_rent {
+    uint32_t local, table;
+    uint8_t  term;
+    uint8_t  nonnull_param;     /* ref.as_non_null after the table.get */
+} fi_rent;
+uint32_t fi_em_ref_layout(const em *e, fi_rent *out);
+void     fi_em_ref_pop(em *e, const fi_rent *r, uint32_t n);
+void     fi_em_ref_push(em *e, const fi_rent *r, uint32_t n);
+void     fi_em_ref_decl(em *e, const uint8_t *q, const uint8_t *end);
+void     fi_em_ref_get(em *e, const fi_ins *in);
 
 #endif

@@ -110,8 +110,10 @@ enum {
     FI_OBSERVE   = 1u << 11, /* a try whose catch_all arm holds sites and
                                 rethrows: an observer try opens in its body
                                 (xoff: the observer's x-locals) */
-    FI_OBSEND    = 1u << 12  /* the first catch of such a try: the observer
+    FI_OBSEND    = 1u << 12, /* the first catch of such a try: the observer
                                 closes before it */
+    FI_TEE_NN    = 1u << 13  /* FI_TEE of a non-null reference: its slot is
+                                nullable, so ref.as_non_null follows the tee */
 };
 
 typedef struct fi_ins {
@@ -125,6 +127,8 @@ typedef struct fi_ins {
     uint32_t level;      /* FI_LEVEL: the level starting here */
     uint32_t idx;        /* the first index immediate (fs_instr.idx): the
                             local of local.*, the label of br, br_if, br_on_* */
+    uint32_t cref;       /* FI_TEE_TIDX on a call_ref: its function reference's
+                            local, as a position in the plan's cref list */
 } fi_ins;
 
 /* A level is the body of one construct arm (the function body, a block,
@@ -138,7 +142,7 @@ typedef struct fi_level {
 } fi_level;
 
 typedef enum { FI_ITEM_CALL, FI_ITEM_CALL_INDIRECT, FI_ITEM_BLOCK, FI_ITEM_IF,
-               FI_ITEM_TRY } fi_item_kind;
+               FI_ITEM_TRY, FI_ITEM_CALL_REF } fi_item_kind;
 
 /* A catch arm of a legacy try that holds sites: a rewind aimed at K in
  * [a, next arm's a) enters the try and throws TAG (FI_NONE: catch_all, so
@@ -183,7 +187,8 @@ typedef struct fi_item {
     uint32_t nt, t;        /* the level's stack at the cut (type pool) */
     uint32_t ns;           /* the bottom ns values are saved ones... */
     uint32_t slots;        /* ...restored from these locals (u32 pool) */
-    uint32_t tidx_local;   /* FI_ITEM_CALL_INDIRECT: local holding the index */
+    uint32_t tidx_local;   /* FI_ITEM_CALL_INDIRECT: local holding the index;
+                              FI_ITEM_CALL_REF: its cref position */
     uint32_t at;           /* a call item: the call instruction; else FI_NONE */
     uint8_t  clear;        /* a call in a loop with a wrap: its then arm clears
                               $idx (in place of FI_RESET on the normal path) */
@@ -223,6 +228,14 @@ typedef struct fi_plan {
     uint32_t nscratch[5];
     uint32_t scratch_base[5];
     uint32_t tidx_local;            /* FI_NONE when no indirect site */
+    /* call_ref sites: one (ref null $t) local per type $t, after the
+     * x-locals, holding the function reference for the rewind */
+    int32_t *cref_heap;   uint32_t ncref, cref_cap;
+    uint32_t cref_base;
+    /* reference slots (kind FI_K_REF): (ref null heap) locals after the
+     * cref locals, per heap type and references below (plan_ctl.c) */
+    struct fi_rslot { int32_t heap; uint32_t below; } *rslot;
+    uint32_t nrslot, rslot_cap, rslot_base;
     uint32_t idx_local, fp_local;   /* $idx and (cse) the frame pointer */
     uint32_t nnew_locals;
 
@@ -264,6 +277,11 @@ typedef struct fi_module {
     /* Set while worker threads share the table: fi_functype does not
      * append a type that is not there yet but returns FI_MISSING. */
     int         frozen;
+    /* refsave.c: the reference save area's tables (their nullable heap
+     * types), the first new table and the first of their $sp globals */
+    int32_t    *ref_heap;  uint32_t nref, ref_cap;
+    uint32_t    ref_table0, ref_global0;
+    int         oom_ref;
     /* Per function index: where its original bytes went, or NULL when no
      * address map is wanted.  Each slot is written only by the thread that
      * emits that function. */
@@ -324,5 +342,16 @@ int  fi_blocktype(fi_module *fm, fi_misses *miss, const fi_val *params, uint32_t
  * per core), with results identical to a single-threaded run. */
 int  fi_run_funcs(fi_module *fm, unsigned stage, fi_buf *code, fs_fi_result *r,
                   unsigned threads);
+
+/* refsave.c: the reference save area (see its header). */
+#define FI_REF_TABLE_EXPORT "forkinstr_ref_table_"
+#define FI_REF_SP_EXPORT    "forkinstr_ref_sp_"
+int      fi_refs_init(fi_module *fm);
+void     fi_refs_free(fi_module *fm);
+uint32_t fi_ref_table(const fi_module *fm, int32_t heap);   /* or FI_NONE */
+void     fi_put_nullable(fi_buf *b, int32_t heap);
+void     fi_refs_tables(fi_buf *b, const fi_module *fm);    /* section entries */
+void     fi_refs_globals(fi_buf *b, const fi_module *fm);
+void     fi_refs_exports(fi_buf *b, const fi_module *fm);
 
 #endif

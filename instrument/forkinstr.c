@@ -161,6 +161,7 @@ typedef struct build {
     uint32_t tag_type;      /* forkinstr's own tag, FI_NONE when not needed */
     int dry;
     const fi_debug *dbg;    /* the fate of each debug section */
+    uint32_t nref;          /* tables of the reference save area added (refsave.c) */
 } build;
 
 /* A section forkinstr changes, given its original payload (or NULL when
@@ -198,8 +199,13 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         for (int i = 0; i < 5; i++)
             fi_put_u32(&b, bd->helper_type[i]);
         break;
+    case FS_SEC_TABLE:                  /* the reference save area, after the module's */
+        fi_put_u32(&b, n + bd->nref);
+        fi_put_bytes(&b, q, rest);
+        fi_refs_tables(&b, fm);
+        break;
     case FS_SEC_GLOBAL:
-        fi_put_u32(&b, n + 2);
+        fi_put_u32(&b, n + 2 + bd->nref);
         fi_put_bytes(&b, q, rest);
         for (int i = 0; i < 2; i++) {   /* (mut i32) (i32.const 0); $data i64 with memory64 */
             int wide = i == 1 && fm->mem64;
@@ -209,6 +215,8 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
             fi_put_s64(&b, 0);
             fi_put_op(&b, FS_OP_END);
         }
+        if (bd->nref)
+            fi_refs_globals(&b, fm);
         break;
     case FS_SEC_EXPORT: {
         /* An already-asyncified module: its own asyncify_* exports give
@@ -217,7 +225,7 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         for (uint32_t i = 0; i < m->nexports; i++)
             kept += !is_abi_export(m, m->exports[i].kind, m->exports[i].name,
                                    m->exports[i].name_len);
-        fi_put_u32(&b, kept + 5 + (m->nmemories > 1));
+        fi_put_u32(&b, kept + 5 + (m->nmemories > 1) + 2 * bd->nref);
         for (uint32_t i = 0; i < n; i++) {
             const uint8_t *e0 = q;
             uint32_t len = fs_leb_u32(&q);
@@ -242,6 +250,8 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
             fi_put(&b, FS_EXT_MEMORY);
             fi_put_u32(&b, fm->savemem);
         }
+        if (bd->nref)
+            fi_refs_exports(&b, fm);
         break;
     }
     case FS_SEC_TAG:                    /* forkinstr's own tag, after the module's */
@@ -261,10 +271,21 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
 static int assemble(const build *bd, fi_buf *out)
 {
     const fs_wasm_module *m = bd->m;
-    static const uint8_t want[6] = { FS_SEC_TYPE, FS_SEC_FUNCTION, FS_SEC_GLOBAL, FS_SEC_EXPORT,
-                                     FS_SEC_CODE, FS_SEC_TAG };
-    int nwant = bd->tag_type == FI_NONE ? 5 : 6;
-    int done[6] = { 0 };
+    uint8_t want[7] = { FS_SEC_TYPE, FS_SEC_FUNCTION, FS_SEC_GLOBAL, FS_SEC_EXPORT,
+                        FS_SEC_CODE };
+    int nwant = 5;
+    if (bd->tag_type != FI_NONE)
+        want[nwant++] = FS_SEC_TAG;
+    if (bd->nref)
+        want[nwant++] = FS_SEC_TABLE;
+    /* missing sections are added in the order the format wants them */
+    for (int i = 1; i < nwant; i++)
+        for (int j = i; j > 0 && rank(want[j]) < rank(want[j - 1]); j--) {
+            uint8_t t = want[j];
+            want[j] = want[j - 1];
+            want[j - 1] = t;
+        }
+    int done[7] = { 0 };
     fi_put_bytes(out, m->bytes, 8);             /* magic and version */
     for (uint32_t s = 0; s <= m->nsections; s++) {
         const fs_section *sec = s < m->nsections ? &m->sections[s] : NULL;
@@ -393,7 +414,11 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
             goto done;
         have_map = 1;
     }
-    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg };
+    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg, 0 };
+    /* the reference save area exists only when some frame holds a reference */
+    for (uint32_t i = 0; i < r->nfuncs; i++)
+        if (r->funcs[i].ref_slots)
+            bd.nref = fm.nref;
     static const fs_valtype i32 = { .code = FS_VT_I32 }, i64 = { .code = FS_VT_I64 };
     uint32_t t_i32_void, t_void, t_void_i32;
     /* start_unwind and start_rewind take the data pointer: i64 with memory64 */
@@ -427,8 +452,9 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         goto done;
     r->module_bytes = out.n - m->size;
     r->new_types = fm.nsigs - fm.first_new;
-    r->new_globals = 2;
-    r->new_exports = 5 + (m->nmemories > 1);
+    r->new_globals = 2 + bd.nref;
+    r->new_exports = 5 + (m->nmemories > 1) + 2 * bd.nref;
+    r->new_tables = bd.nref;
     r->save_memory = save_memory;
     r->new_functions = 5;
     if (!dry_run) {

@@ -81,10 +81,11 @@
  * stop_rewind, read by asyncify_get_state).
  *
  * FRAME LAYOUT: data is {i32 current, i32 end}.  Unwinding pushes one
- * frame per function at current: [0] i32 $idx, then each saved local in
- * index order, then the scratch slots, then the x-locals, each at its
- * natural size (i32/f32 4, i64/f64 8, v128 16), unpadded.  Rewinding pops them LIFO.  Pushing
- * past end traps (unreachable).
+ * frame per function at current: [0] i32 $idx, then each saved local of
+ * a number type in index order, then the scratch slots, then the
+ * x-locals, each at its natural size (i32/f32 4, i64/f64 8, v128 16),
+ * unpadded.  Rewinding pops them LIFO.  Pushing past end traps
+ * (unreachable).  References go to their own tables (REFERENCES below).
  *
  * STAGES (cumulative): naive reloads data.current for every frame access
  * and saves every local; cse loads it once per prologue/epilogue into
@@ -120,17 +121,29 @@
  *   throws tag $k - 1 with that payload, or traps when $k is 0 (an
  *   exception no tag names).  See "observed tries" in emit_eh.c.
  *
- * TAIL CALLS: a return_call or return_call_indirect that can unwind is
- * written as the plain call, its unwind check, then return: the caller's
- * frame must survive for the rewind to come back through it.  A chain of
- * such calls then uses stack.  In a refused function the guard follows
+ * TAIL CALLS: a return_call, return_call_indirect or return_call_ref that
+ * can unwind is written as the plain call, its unwind check, then return:
+ * the caller's frame must survive for the rewind to come back through it.
+ * A chain of such calls then uses stack.  In a refused function the guard follows
  * the call the same way.
  *
+ * REFERENCES: a frame's references (saved reference locals, per
+ * call_ref type the local keeping a call_ref site's function reference,
+ * and the slots of pending reference operands: a (ref null ht) local per
+ * heap type and references below) go to tables forkinstr adds, one per reference type made nullable, each
+ * a stack with an i32 pointer global; both are exported for fork hosts
+ * (forkinstr_ref_table_K, forkinstr_ref_sp_K), and only when some frame
+ * holds a reference.  A non-nullable local is declared nullable and read
+ * through ref.as_non_null.  call_ref is a site like call_indirect, its
+ * reference kept in that local.  See refsave.c.
+ *
  * LIMITS: a function is left unchanged and reported (its cost estimated)
- * when it uses try_table, GC instructions, or a call_ref that can unwind,
- * when a fork can happen inside a catch_all arm that rethrows of a try a
- * delegate targets (the observer would miss those), when a reference-typed value must be
- * saved, or when a multi-value result stays on the stack across a site.
+ * when it uses try_table or GC instructions, when a fork can happen inside
+ * a catch_all arm that rethrows of a try a delegate targets (the observer
+ * would miss those), when a reference pending below a site has a type no
+ * local or call_ref of the closure has (no table), when a non-nullable
+ * reference is an argument or block parameter there (no dummy), or when a
+ * multi-value result stays on the stack across a site.
  * Its sites get a guard that traps if an unwind ever passes through it,
  * so the output is never silently wrong.  Modules without a memory are
  * refused whole.
@@ -200,6 +213,7 @@ typedef struct fs_fi_func {
     uint32_t    wraps, levels;   /* rewind wraps emitted, levels holding them */
     uint32_t    saved_locals;    /* locals in its frame */
     uint32_t    frame_bytes;     /* its frame size */
+    uint32_t    ref_slots;       /* references it saves in the ref save area */
     uint32_t    np[FS_FI_NNP];   /* normal-path instructions added, by place */
     uint8_t     private_tag;     /* a rewind throws forkinstr's own tag (catch_all) */
     uint32_t    tail_calls;      /* tail calls that can unwind, made plain calls */
@@ -257,6 +271,7 @@ typedef struct fs_fi_result {
     uint64_t    helper_bytes;      /* the five runtime functions' bodies */
     uint32_t    new_types, new_globals, new_exports, new_functions, new_tags;
     uint32_t    save_memory;               /* the memory that holds the frames */
+    uint32_t    new_tables;        /* the reference save area's (refsave.c) */
     /* the output module, unless dry run */
     uint8_t    *out;   size_t out_size;
     /* fs_fi_run_debug: one note per debug section dropped, kept stale or

@@ -180,11 +180,12 @@ int fi_module_init(fi_module *fm, const fs_wasm_module *m, const fs_graph *g,
                     usable ? ty->nresults : 0, usable))
             return FS_ERR_NOMEM;
     }
-    return FS_OK;
+    return fi_refs_init(fm);
 }
 
 void fi_module_free(fi_module *fm)
 {
+    fi_refs_free(fm);
     free(fm->sigs);
     free(fm->sigvals);
     free(fm->hash);

@@ -36,6 +36,12 @@ static uint8_t letter_type(walk *w, char c, uint32_t index)
     }
 }
 
+/* The heap type of a reference value: an abstract one's is its type byte. */
+static int32_t heap_of(uint8_t code, int32_t heap)
+{
+    return code == FS_VT_REF || code == FS_VT_REF_NULL ? heap : (int32_t)(int8_t)(code | 0x80);
+}
+
 /* Types an instruction with a fixed signature from opcodes.def. */
 static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
 {
@@ -43,7 +49,7 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
     int32_t xheap = 0;
     for (size_t i = oi->npops; i-- > 0;) {
         fi_val v = fi_pw_pop(w);
-        if (oi->pops[i] == 'x' && v.code) {
+        if ((oi->pops[i] == 'x' || oi - fs_op_rows == FS_OP_REF_AS_NON_NULL) && v.code) {
             xcode = v.code;
             xheap = v.heap;
         }
@@ -53,6 +59,9 @@ static void fixed(walk *w, const fs_op_info *oi, uint32_t table)
         char c = oi->pushes[i];
         if (c == 'x')
             fi_pw_push(w, xcode, xheap, i + 1 == n);
+        else if (oi - fs_op_rows == FS_OP_REF_AS_NON_NULL)
+            /* exact, as a nullable reference's dummy (ref.null) must be */
+            fi_pw_push(w, FS_VT_REF, xcode ? heap_of(xcode, xheap) : -16, 1);
         else if (c == 'r' && oi - fs_op_rows == FS_OP_TABLE_GET && table < w->fm->m->ntables)
             fi_pw_push(w, w->fm->m->tables[table].elem.code, w->fm->m->tables[table].elem.heap, 1);
         else
@@ -116,10 +125,10 @@ static void guard_step(walk *w, const fs_instr *in)
 static void tail_site(walk *w, uint32_t type, int indirect)
 {
     const fs_wasm_module *m = w->fm->m;
-    fi_pw_site(w, m->types[type].nparams + (uint32_t)indirect, indirect);
+    fi_pw_site(w, m->types[type].nparams + (indirect != 0), indirect);
     w->p->ins[w->cur].flags |= FI_TAIL;
     w->p->ntail++;
-    call_types(w, type, indirect, 0);
+    call_types(w, type, indirect != 0, 0);
     fi_pw_set_unreachable(w);           /* the return */
 }
 
@@ -246,10 +255,20 @@ static int step1(walk *w, const fs_instr *in)
         break;
     }
     case FS_OP_CALL_REF: case FS_OP_RETURN_CALL_REF: {
+        /* like call_indirect: the function reference is no dummy, so it
+         * is kept in a local of its own (FI_ITEM_CALL_REF) */
         uint32_t c = next_call(w, in->offset);
-        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c))
-            fi_pw_refuse(w, "a call_ref that can unwind");
-        call_types(w, idx, 1, id == FS_OP_RETURN_CALL_REF);
+        int tail = id == FS_OP_RETURN_CALL_REF;
+        if (fs_closure_site_unwinds(w->fm->c, w->fm->g, c) && fi_pw_live(w)) {
+            if (tail)
+                tail_site(w, idx, 2);
+            else
+                fi_pw_site(w, m->types[idx].nparams + 1, 2);
+            if (!tail)
+                call_types(w, idx, 1, 0);
+        } else {
+            call_types(w, idx, 1, tail);
+        }
         break;
     }
     case FS_OP_LOCAL_GET:
@@ -278,12 +297,13 @@ static int step1(walk *w, const fs_instr *in)
         break;
     }
     case FS_OP_REF_FUNC:
-        fi_pw_push(w, FS_VT_FUNCREF, 0, 1);
+        /* (ref $t): non-null, so never a dummy; saved, it needs $t's table */
+        fi_pw_push(w, FS_VT_REF, idx < m->nfuncs ? (int32_t)m->funcs[idx].type : -16, 1);
         break;
     case FS_OP_BR_ON_NULL: {
         p->ins[w->cur].flags |= FI_BRANCH;
         fi_val v = fi_pw_pop(w);
-        fi_pw_push(w, v.code ? v.code : FS_VT_FUNCREF, v.heap, 1);
+        fi_pw_push(w, FS_VT_REF, v.code ? heap_of(v.code, v.heap) : -16, 1);
         break;
     }
     case FS_OP_BR_ON_NON_NULL:
@@ -355,6 +375,8 @@ static void reset(fi_plan *p)
     p->max_depth = 0;
     memset(p->nscratch, 0, sizeof p->nscratch);
     p->tidx_local = FI_NONE;
+    p->ncref = 0;
+    p->nrslot = 0;
 }
 
 /* Walks the body; 0 when done, 3 when refused (p->refused says why),
@@ -428,11 +450,14 @@ static int read_locals(fi_plan *p, const fs_wasm_module *m)
     return FS_OK;
 }
 
-static const char *check_saves(const fi_plan *p)
+/* A saved reference goes to the save area's table of its type, which
+ * refsave.c made for every reference local of a closure member. */
+static const char *check_saves(const fi_plan *p, const fi_module *fm)
 {
     for (uint32_t i = 0; i < p->nlocals; i++)
-        if (p->save[i] && fi_kind(p->local_code[i]) == FI_K_REF)
-            return "a reference-typed local would have to be saved";
+        if (p->save[i] && fi_kind(p->local_code[i]) == FI_K_REF &&
+            fi_ref_table(fm, p->local_heap[i]) == FI_NONE)
+            return "internal: a reference local with no save table";
     return NULL;
 }
 
@@ -451,6 +476,10 @@ static void assign_locals(fi_plan *p, unsigned stage)
     }
     p->x_base = next;
     next += p->nx;
+    p->cref_base = next;
+    next += p->ncref;
+    p->rslot_base = next;
+    next += p->nrslot;
     p->nnew_locals = next - p->nlocals;
 }
 
@@ -500,7 +529,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
             if (stage >= FS_FI_LIVE && p->nsites && !p->has_try && fi_live(p, fm)) {
                 st = 2;
             } else if (p->nsites) {
-                p->refused = check_saves(p);
+                p->refused = check_saves(p, fm);
             }
         }
         if (p->refused)
@@ -537,5 +566,7 @@ void fi_plan_free(fi_plan *p)
     free(p->upool);
     free(p->arms);
     free(p->xcode);
+    free(p->cref_heap);
+    free(p->rslot);
     memset(p, 0, sizeof *p);
 }

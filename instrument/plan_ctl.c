@@ -133,6 +133,26 @@ static uint32_t level_of(walk *w, frame *f)
     return f->level;
 }
 
+/* A reference's slot: one (ref null HEAP) local per heap type and number
+ * of references below it, so one value keeps one slot (as for numbers).
+ * Its frame entry goes to the save area's table of that type. */
+static uint32_t ref_slot(walk *w, const fi_val *v)
+{
+    fi_plan *p = w->p;
+    int32_t heap = v->code == FS_VT_REF || v->code == FS_VT_REF_NULL
+                   ? v->heap : (int32_t)(int8_t)(v->code | 0x80);
+    if (fi_ref_table(w->fm, heap) == FI_NONE)
+        fi_pw_refuse(w, "a reference-typed value is on the operand stack at an unwind point "
+                        "(of a type no local or call_ref of the closure has)");
+    for (uint32_t r = 0; r < p->nrslot; r++)
+        if (p->rslot[r].heap == heap && p->rslot[r].below == v->below)
+            return r;
+    GROW(w, p->rslot, p->nrslot, p->rslot_cap, 1);
+    p->rslot[p->nrslot].heap = heap;
+    p->rslot[p->nrslot].below = v->below;
+    return p->nrslot++;
+}
+
 /* Values below a site that must survive the unwind: each is copied into
  * its slot where it is pushed.  Returns where the slots are listed. */
 static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
@@ -143,15 +163,20 @@ static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
     for (uint32_t i = 0; i < ns; i++) {
         const fi_val *v = &s[i];
         int k = fi_kind(v->code);
-        if (k == FI_K_REF)
-            fi_pw_refuse(w, "a reference-typed value is on the operand stack at an unwind point");
         if (k == FI_K_UNKNOWN || v->prod == FI_NONE)
             fi_pw_refuse(w, "a loop parameter is on the operand stack at an unwind point");
         if (!v->top)
             fi_pw_refuse(w, "a multi-value result stays on the operand stack across an unwind point");
-        uint32_t slot = SLOT(k, v->below);
-        if (v->below + 1 > p->nscratch[k])
-            p->nscratch[k] = v->below + 1;
+        uint32_t slot;
+        if (k == FI_K_REF) {
+            slot = SLOT(k, ref_slot(w, v));
+            if (v->code == FS_VT_REF)       /* its slot is nullable */
+                p->ins[v->prod].flags |= FI_TEE_NN;
+        } else {
+            slot = SLOT(k, v->below);
+            if (v->below + 1 > p->nscratch[k])
+                p->nscratch[k] = v->below + 1;
+        }
         p->ins[v->prod].flags |= FI_TEE;
         p->ins[v->prod].tee_local = slot;
         p->upool[p->nupool++] = slot;
@@ -159,10 +184,11 @@ static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
     return at;
 }
 
+/* A nullable reference's dummy is ref.null; a non-nullable one has none. */
 static void check_dummies(walk *w, const fi_val *v, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (fi_kind(v[i].code) >= FI_K_REF)
+        if (fi_kind(v[i].code) == FI_K_UNKNOWN || v[i].code == FS_VT_REF)
             fi_pw_refuse(w, "a reference-typed value is on the operand stack at an unwind point "
                       "(as an operand, argument or block parameter)");
 }
@@ -199,8 +225,21 @@ static void add_item(walk *w, frame *f, const fi_item *it)
     }
 }
 
+/* The cref position of call_ref's type TYPE: one local per type. */
+static uint32_t cref_for(walk *w, uint32_t type)
+{
+    fi_plan *p = w->p;
+    for (uint32_t c = 0; c < p->ncref; c++)
+        if (p->cref_heap[c] == (int32_t)type)
+            return c;
+    GROW(w, p->cref_heap, p->ncref, p->cref_cap, 1);
+    p->cref_heap[p->ncref] = (int32_t)type;
+    return p->ncref++;
+}
+
 /* An unwind-capable call at the current instruction: NARGS values are
- * its arguments (table index included). */
+ * its arguments (table index or function reference included).
+ * INDIRECT: 0 a direct call, 1 call_indirect, 2 call_ref. */
 void fi_pw_site(walk *w, uint32_t nargs, int indirect)
 {
     fi_plan *p = w->p;
@@ -210,7 +249,7 @@ void fi_pw_site(walk *w, uint32_t nargs, int indirect)
         fi_pw_refuse(w, "the body does not type-check (call arguments)");
     fi_item it = { 0 };
     it.cut = w->cur;
-    it.kind = indirect ? FI_ITEM_CALL_INDIRECT : FI_ITEM_CALL;
+    it.kind = indirect == 2 ? FI_ITEM_CALL_REF : indirect ? FI_ITEM_CALL_INDIRECT : FI_ITEM_CALL;
     it.a = it.b = ++p->nsites;
     it.ns = nt - nargs;
     /* The arguments of a direct call are ignored on rewind, so if they are
@@ -226,13 +265,21 @@ void fi_pw_site(walk *w, uint32_t nargs, int indirect)
         it.nt = nt;
         it.t = tpool_add(w, AT(w->st, f->base), nt);
     }
-    check_dummies(w, AT(p->tpool, it.t), it.nt);
+    /* call_ref's reference comes back from its nullable local: the wrap
+     * yields the nullable type, which call_ref takes as well */
+    if (indirect == 2 && p->tpool[it.t + it.nt - 1].code == FS_VT_REF)
+        p->tpool[it.t + it.nt - 1].code = FS_VT_REF_NULL;
+    /* the bottom ns values come back from their slots: no dummies */
+    check_dummies(w, AT(p->tpool, it.t + it.ns), it.nt - it.ns - (indirect == 2));
     it.slots = save_values(w, AT(w->st, f->base), it.ns);
     if (w->loops)
         p->ins[w->cur].flags |= FI_RESET;
     it.tidx_local = FI_NONE;
     it.at = w->cur;
-    if (indirect) {
+    if (indirect == 2) {
+        p->ins[w->cur].flags |= FI_TEE_TIDX;
+        p->ins[w->cur].cref = it.tidx_local = cref_for(w, p->ins[w->cur].idx);
+    } else if (indirect) {
         p->ins[w->cur].flags |= FI_TEE_TIDX;
         p->tidx_local = 0;   /* its index is assigned in assign_locals() */
     }
@@ -454,7 +501,7 @@ int fi_pw_end_frame(walk *w)
         it.t = f.t;
         it.ns = f.ns;
         it.tidx_local = FI_NONE;
-        check_dummies(w, AT(w->p->tpool, f.t), f.nt);
+        check_dummies(w, AT(w->p->tpool, f.t + f.ns), f.nt - f.ns);
         /* save_values grows upool only, so the snapshot stays put. */
         it.slots = save_values(w, AT(w->p->tpool, f.t), f.ns);
         add_item(w, &w->fr[w->nfr - 1], &it);

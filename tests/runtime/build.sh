@@ -124,9 +124,13 @@ for p in "${progs[@]}"; do
     if grep -v '^;;' "$here/progs/$p.wat" | grep -q '^(module'; then
       cp "$here/progs/$p.wat" "$out/obj/$p.wat"
     else
-      { echo "(module"; cat "$here/progs/prelude.wat" "$here/progs/$p.wat"; echo ")"; } >"$out/obj/$p.wat"
+      # its own imports must precede the prelude's functions
+      { echo "(module"; grep '^ *(import ' "$here/progs/$p.wat" || true
+        cat "$here/progs/prelude.wat"; grep -v '^ *(import ' "$here/progs/$p.wat" || true
+        echo ")"; } >"$out/obj/$p.wat"
     fi
-    "$wat2wasm" --enable-exceptions --enable-memory64 --enable-multi-memory "$out/obj/$p.wat" -o "$out/wasm/$p.wasm.tmp"
+    "$wat2wasm" --enable-exceptions --enable-memory64 --enable-multi-memory \
+      --enable-function-references "$out/obj/$p.wat" -o "$out/wasm/$p.wasm.tmp"
     "$objdump" -x -j Import "$out/wasm/$p.wasm.tmp" | grep -q '<- env\.fork$' || die "$p: no env.fork import"
     mv -f "$out/wasm/$p.wasm.tmp" "$out/wasm/$p.wasm"
     continue

@@ -78,6 +78,11 @@ export class HostUsageError extends Error {}
 // same way, since the child needs every memory.  Anything this parser does
 // not know leaves the module as it is (those globals and memories are then
 // not copied, as before).
+// Likewise a child gets the parent's exported tables (forkinstr's reference
+// save area among them, docs/abi.md), and a function reference must then
+// name the child's own function, not the parent's: when the module exports
+// a table, the host exports every function as __host_func_<index> too, to
+// map one instance's functions to the other's.
 function readU(b, p) {
   let v = 0, shift = 0, byte;
   do {
@@ -128,28 +133,38 @@ function skipConstExpr(b, p) {
 }
 function exportMutableGlobals(bytes, importedGlobals) {
   const b = bytes;
-  let p = 8, globalsAt = -1, memoriesAt = -1, exportAt = -1, exportEnd = -1;
+  let p = 8, globalsAt = -1, memoriesAt = -1, exportAt = -1, exportEnd = -1, nfuncs = 0;
   while (p < b.length) {
     const id = b[p];
     let size, body;
     [size, body] = readU(b, p + 1);
     if (id === 5) memoriesAt = body;
     if (id === 6) globalsAt = body;
+    if (id === 3) nfuncs += readU(b, body)[0];
+    if (id === 2) {
+      let q = body, ni;
+      [ni, q] = readU(b, body);
+      for (let i = 0; i < ni; i++) {
+        for (let k = 0; k < 2; k++) { let len; [len, q] = readU(b, q); q += len; }
+        const kind = b[q++];
+        if (kind !== 0) throw new Error('non-function import');
+        nfuncs++;
+        q = skipLeb(b, q);
+      }
+    }
     if (id === 7) { exportAt = p; exportEnd = body + size; }
     p = body + size;
   }
   if (exportAt < 0) return null;
   const mutable = [];
-  let n;
-  if (globalsAt >= 0) {
-    [n, p] = readU(b, globalsAt);
-    for (let i = 0; i < n; i++) {
-      const vt = b[p++];
-      if (vt === 0x63 || vt === 0x64) p = skipLeb(b, p);
-      const mut = b[p++];
-      p = skipConstExpr(b, p);
-      if (mut === 1 && vt >= 0x7c && vt <= 0x7f) mutable.push(importedGlobals + i);
-    }
+  let n = 0;
+  if (globalsAt >= 0) [n, p] = readU(b, globalsAt);
+  for (let i = 0; i < n; i++) {
+    const vt = b[p++];
+    if (vt === 0x63 || vt === 0x64) p = skipLeb(b, p);
+    const mut = b[p++];
+    p = skipConstExpr(b, p);
+    if (mut === 1 && vt >= 0x7c && vt <= 0x7f) mutable.push(importedGlobals + i);
   }
   let memories = 0; // no memory imports (loadModule checks)
   if (memoriesAt >= 0) [memories] = readU(b, memoriesAt);
@@ -158,6 +173,7 @@ function exportMutableGlobals(bytes, importedGlobals) {
   [n, p] = readU(b, body);
   const entriesAt = p;
   const names = new Set(), exported = new Set(), exportedMem = new Set();
+  let tables = false;
   for (let i = 0; i < n; i++) {
     let len, idx;
     [len, p] = readU(b, p);
@@ -167,19 +183,25 @@ function exportMutableGlobals(bytes, importedGlobals) {
     [idx, p] = readU(b, p);
     if (kind === 3) exported.add(idx);
     if (kind === 2) exportedMem.add(idx);
+    if (kind === 1) tables = true;
   }
-  const add = mutable.filter((g) => !exported.has(g)).map((g) => ['global', 3, g]);
+  const add = mutable.filter((g) => !exported.has(g));
+  const mems = [];
   for (let m = 0; memories > 1 && m < memories; m++)
-    if (!exportedMem.has(m)) add.push(['memory', 2, m]);
-  if (add.length === 0) return null;
+    if (!exportedMem.has(m)) mems.push(m);
+  const funcs = tables ? nfuncs : 0;
+  if (add.length === 0 && mems.length === 0 && funcs === 0) return null;
   const entries = [];
-  for (const [what, kind, idx] of add) {
-    let name = `__host_${what}_${idx}`;
+  const entry = (stem, kind, i) => {
+    let name = `${stem}${i}`;
     while (names.has(name)) name = `_${name}`;
     const nb = Buffer.from(name);
-    entries.push(...encU(nb.length), ...nb, kind, ...encU(idx));
-  }
-  const payload = Buffer.concat([Buffer.from(encU(n + add.length)), b.subarray(entriesAt, exportEnd), Buffer.from(entries)]);
+    entries.push(...encU(nb.length), ...nb, kind, ...encU(i));
+  };
+  for (const g of add) entry('__host_global_', 3, g);
+  for (const m of mems) entry('__host_memory_', 2, m);
+  for (let f = 0; f < funcs; f++) entry('__host_func_', 0, f);
+  const payload = Buffer.concat([Buffer.from(encU(n + add.length + mems.length + funcs)), b.subarray(entriesAt, exportEnd), Buffer.from(entries)]);
   return Buffer.concat([b.subarray(0, exportAt), Buffer.from([7, ...encU(payload.length)]), payload, b.subarray(exportEnd)]);
 }
 
@@ -405,6 +427,7 @@ export class Host {
       // Immutable globals are equal in both instances; only mutable ones differ.
       if (!Object.is(child.exports[name].value, value)) child.exports[name].value = value;
     }
+    this.copyTables(parent, child);
     for (const [fd, d] of parent.fds) {
       child.fds.set(fd, d);
       retain(d);
@@ -414,6 +437,34 @@ export class Host {
     child.rewindFirst = true;
     this.forks++;
     return child;
+  }
+
+  // Every exported table, entry by entry: an externref (or any value that is
+  // no function of the parent's instance) as it is, a function of the
+  // parent's instance as the child's function of the same index.
+  copyTables(parent, child) {
+    const tables = [...this.exportKinds].filter(([, kind]) => kind === 'table').map(([name]) => name);
+    if (tables.length === 0) return;
+    const index = new Map(), childFunc = new Map();
+    for (const [name, kind] of this.exportKinds) {
+      const m = kind === 'function' && /^_*__host_func_(\d+)$/.exec(name);
+      if (!m) continue;
+      index.set(parent.exports[name], m[1]);
+      childFunc.set(m[1], child.exports[name]);
+    }
+    for (const name of tables) {
+      const from = parent.exports[name], to = child.exports[name];
+      try {
+        if (to.length < from.length) to.grow(from.length - to.length);
+        for (let i = 0; i < from.length; i++) {
+          const v = from.get(i);
+          const f = typeof v === 'function' && index.has(v) ? childFunc.get(index.get(v)) : v;
+          if (to.get(i) !== f) to.set(i, f);
+        }
+      } catch (e) {
+        throw parent.trap(`cannot copy table ${name} into the child: ${e.message}`);
+      }
+    }
   }
 
   // Runs queued processes until done() holds; traps naming `what` if the
@@ -686,6 +737,10 @@ function buildImports(proc) {
     exit_child: (status) => {
       throw new ProcExit(status >>> 0);
     },
+    // For the programs that keep a reference across a fork: a host object
+    // holding N, and N back from one (-1 for anything else).
+    box: (n) => ({ boxed: n }),
+    unbox: (x) => (x !== null && typeof x === 'object' && 'boxed' in x ? x.boxed : -1),
   };
   const known = { wasi_snapshot_preview1: wasi, env };
   // Every import resolves; the ones this host lacks trap when called, so a
