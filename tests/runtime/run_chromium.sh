@@ -5,7 +5,7 @@
 # (ref null $t) in the standard encoding, node 20 reads only the
 # pre-standard one), instrumented by `forksize instrument` at STAGE,
 # validated by Binaryen 132 (the only validator here that reads it), then
-# run in headless chromium (chromium.sh) and compared with
+# run by host.mjs in headless chromium (chromium-host.sh) and compared with
 # progs/PROG.expected as a sorted line set, exit status included.
 set -euo pipefail
 stage=$1 prog=$2
@@ -25,8 +25,11 @@ trap 'rm -rf "$tmp"' EXIT
 grep -q ', 0 refused' "$tmp/instr.out" || fail "a function was refused: $(cat "$tmp/instr.out")"
 "$WASM_OPT_132" --all-features "$tmp/out.wasm" -o "$tmp/check.wasm" ||
   fail "Binaryen 132's validator rejects forksize's output"
-"$RT_SRC/chromium.sh" "$tmp/out.wasm" >"$tmp/run.out" || fail "chromium did not run"
+st=0
+bash "$RT_SRC/chromium-host.sh" "$tmp/out.wasm" alpha 'beta gamma' >"$tmp/run.out" 2>"$tmp/run.err" || st=$?
+[ "$st" != 125 ] || fail "chromium did not run: $(cat "$tmp/run.err")"
+[ ! -s "$tmp/run.err" ] || fail "stderr: $(cat "$tmp/run.err")"
 { grep -v '^#' "$exp"; awk '/^# exit / { print "exit " $3 }' "$exp"; } | LC_ALL=C sort >"$tmp/want"
-LC_ALL=C sort "$tmp/run.out" >"$tmp/got"
+{ cat "$tmp/run.out"; echo "exit $st"; } | LC_ALL=C sort >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got" || { diff "$tmp/want" "$tmp/got" >&2 || true; fail "output differs from $exp"; }
 echo "runtime.chromium.$stage.$prog: $(wc -l <"$tmp/got") lines (exit status included) match $exp"

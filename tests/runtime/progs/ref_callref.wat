@@ -5,8 +5,7 @@
   ;; 200 in the child; $addg returns n + $g, so the parent prints 107 and
   ;; 108, the child 207 and 208 (the child calls its own $addg).  Node 20
   ;; reads typed function references only in a pre-standard encoding, so
-  ;; this one runs in chromium (chromium.sh, minihost.js, which maps
-  ;; functions by export name: hence the exports).
+  ;; this one runs in chromium (chromium-host.sh: host.mjs in a page).
   (type $fi (func (param i32) (result i32)))
   (global $g (mut i32) (i32.const 0))
   (func $dofork (export "dofork") (type $fi) (i32.add (local.get 0) (call $fork)))
