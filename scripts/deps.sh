@@ -41,6 +41,7 @@ file:/usr/include/wasm32-wasi/stdio.h|wasi-libc
 clangrt-wasm32|libclang-rt-14-dev-wasm32
 clangrt-asan|libclang-rt-14-dev
 file:/usr/lib/llvm-14/bin/llvm-symbolizer|llvm-14
+c++filt|binutils
 chromium|chromium
 script|bsdutils
 '
