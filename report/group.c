@@ -407,7 +407,8 @@ void fs_groups_emit_md(const fs_groups *g, unsigned top, FILE *out)
     char lb[32];
     int meas = g->total.measured > 0;
     uint32_t shown = top && top < g->n ? top : g->n;
-    fprintf(out, "\n### by %s (%u groups)\n\n", by_label(g, lb, sizeof lb), g->n);
+    fprintf(out, "\n### by %s (%s%u groups)\n\n", by_label(g, lb, sizeof lb),
+            g->from_map ? "from the source map; " : "", g->n);
     fprintf(out, "| group | functions | in closure | body bytes | fixed | call-site | local | "
             "dispatch | total | share |%s\n|---|---|---|---|---|---|---|---|---|---|%s\n",
             meas ? " measured | delta |" : "", meas ? "---|---|" : "");
@@ -459,6 +460,8 @@ cJSON *fs_groups_json(const fs_groups *g)
     cJSON_AddStringToObject(o, "by", fs_group_by_name[g->by]);
     if (g->by == FS_GROUP_DIR)
         cJSON_AddNumberToObject(o, "depth", g->depth);
+    if (fs_group_by_needs_dwarf(g->by))   /* file, dir, cu: where the files came from */
+        cJSON_AddStringToObject(o, "source", g->from_map ? "source_map" : "dwarf");
     cJSON_AddNumberToObject(o, "with_source", g->with_source);
     cJSON_AddItemToObject(o, "total", group_obj(&g->total, 0));
     cJSON *a = cJSON_AddArrayToObject(o, "rows");

@@ -161,6 +161,7 @@ cfix)
         for by in file dir cu; do
             "$FS" --stats "$m" --group-by "$by" --format json -o "$work/g.json"
             adds_up "$work/g.json" "DWARF $v --group-by $by"
+            same "$(jv groups.source "$work/flat.txt")" dwarf "DWARF $v --group-by $by: JSON says dwarf"
         done
         # the text and Markdown views show the same total row
         "$FS" --stats "$m" --group-by file -o "$work/g.txt"
@@ -370,6 +371,10 @@ srcmap)
     same "$(cat "$work/n.txt")" 1 "text: the groups say they came from the map"
     "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" --format json -o "$work/g.json"
     adds_up "$work/g.json" "srcmap file"
+    same "$(jv groups.source "$work/flat.txt")" source_map "json: the groups say they came from the map"
+    "$FS" --stats "$m" "${R[@]}" --group-by file --source-map "$work/sm.map" --format md -o "$work/g.md"
+    grep -c "^### by file (from the source map; 5 groups)\$" "$work/g.md" >"$work/n.txt" || true
+    same "$(cat "$work/n.txt")" 1 "md: the groups say they came from the map"
     # dir: the oracle's files cut to their directory
     "$FS" --stats "$m" "${R[@]}" --group-by dir --source-map "$work/sm.map" --format csv -o "$work/d.csv"
     sed 's|/[^/]*$||' "$work/map.txt" >"$work/dmap.txt"
