@@ -396,6 +396,33 @@ static void branch(em *e, const fi_ins *in, const uint8_t *at)
     e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
 }
 
+/* try_table: its block type as it is, then its catch clauses with their
+ * labels renumbered like a branch's (they count from outside the
+ * try_table, so before it is pushed); the LEBs' growth is dispatch. */
+static void try_table_open(em *e, const fi_ins *in, const uint8_t *at)
+{
+    const uint8_t *q = at + 1;
+    if (*q == FS_VT_REF_NULL || *q == FS_VT_REF) {     /* (ref null? ht) */
+        q++;
+        if (*q == 0x62 || *q == 0x65)   /* an exact or shared heap type's prefix */
+            q++;
+    }
+    fs_leb_u32(&q);     /* skipped: empty, a one-byte type, a heap type or a type index */
+    size_t before = e->b->n;
+    fi_put_bytes(e->b, at, (size_t)(q - at));
+    uint32_t n = fs_leb_u32(&q);
+    fi_put_u32(e->b, n);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t kind = *q++;
+        fi_put(e->b, kind);
+        if (kind < 2)
+            fi_put_u32(e->b, fs_leb_u32(&q));       /* the tag */
+        fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
+    }
+    mark_at(e, at, in->len, before, e->b->n - before);
+    e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - in->len;
+}
+
 static void unwind_check(em *e, uint32_t k)
 {
     e->term = FS_FI_CALLSITE;
@@ -472,8 +499,13 @@ static void body(em *e, const uint8_t *code)
             fi_em_observe_close(e);
         switch (in->op) {
         case FS_OP_BLOCK: case FS_OP_LOOP: case FS_OP_IF: case FS_OP_TRY:
-            mark(e, at, in->len);
-            fi_put_bytes(e->b, at, in->len);
+        case FS_OP_TRY_TABLE:
+            if (in->op == FS_OP_TRY_TABLE) {
+                try_table_open(e, in, at);
+            } else {
+                mark(e, at, in->len);
+                fi_put_bytes(e->b, at, in->len);
+            }
             e->odefer[e->norig] = defer;
             if (defer != FI_NONE)
                 e->pend[e->npend++] = (struct pend){ defer, e->norig };

@@ -121,6 +121,15 @@
  *   throws tag $k - 1 with that payload, or traps when $k is 0 (an
  *   exception no tag names).  See "observed tries" in emit_eh.c.
  *
+ * EXCEPTION HANDLING (exnref, try_table): a try_table is a block whose
+ * catch clauses are branches to labels outside it, taken when something
+ * is thrown in its body; a handler is ordinary code at the target label.
+ * So it is instrumented as a block: the unwind leaves it by a branch, the
+ * rewind enters it again and dispatches inside, and nothing is thrown on
+ * either path.  Its clauses' labels are renumbered like a br's (they count
+ * from outside the try_table).  An exnref local or pending operand is
+ * saved like any reference (REFERENCES), in an exnref table.
+ *
  * TAIL CALLS: a return_call, return_call_indirect or return_call_ref that
  * can unwind is written as the plain call, its unwind check, then return:
  * the caller's frame must survive for the rewind to come back through it.
@@ -138,7 +147,7 @@
  * reference kept in that local.  See refsave.c.
  *
  * LIMITS: a function is left unchanged and reported (its cost estimated)
- * when it uses try_table or GC instructions, when a fork can happen inside
+ * when it uses GC instructions, when a fork can happen inside
  * a catch_all arm that rethrows of a try a delegate targets (the observer
  * would miss those), when a reference pending below a site has a type no
  * local or call_ref of the closure has (no table), when a non-nullable

@@ -169,7 +169,7 @@ static int step1(walk *w, const fs_instr *in)
         if (oi->imm == FS_IMM_MEM)
             table = idx;
         fixed(w, oi, table);
-        if (id == FS_OP_UNREACHABLE)
+        if (id == FS_OP_UNREACHABLE || id == FS_OP_THROW_REF)
             fi_pw_set_unreachable(w);
         return 0;
     }
@@ -310,8 +310,23 @@ static int step1(walk *w, const fs_instr *in)
         p->ins[w->cur].flags |= FI_BRANCH;
         fi_pw_pop(w);
         break;
-    case FS_OP_TRY_TABLE:
-        fi_pw_refuse(w, "exception handling (try_table)");
+    case FS_OP_TRY_TABLE: {
+        /* A block whose catch clauses branch, when something is thrown in
+         * it, to labels outside it: the emitter renumbers those labels as
+         * it does a br's (they count from outside the try_table).  An
+         * unwind leaves it by a branch and a rewind enters it again, like
+         * any block, so nothing is thrown on either path. */
+        const uint8_t *q = in->vec;
+        for (uint32_t i = 0; i < idx; i++) {
+            uint8_t kind = *q++;
+            if (kind < 2)
+                fs_leb_u32(&q);                 /* the tag */
+            if (fs_leb_u32(&q) >= w->nfr)
+                fi_pw_refuse(w, "the body does not type-check (catch clause label out of range)");
+        }
+        fi_pw_open_frame(w, in);
+        break;
+    }
     default:
         fi_pw_refuse(w, "exception handling or GC instructions");
     }

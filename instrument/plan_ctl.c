@@ -335,7 +335,7 @@ void fi_pw_open_frame(walk *w, const fs_instr *in)
     nf.arm_tag = FI_NONE;
     nf.first_catch = FI_NONE;
     nf.arms0 = w->narmbuf;
-    w->p->has_try |= op == FS_OP_TRY;
+    w->p->has_try |= op == FS_OP_TRY || op == FS_OP_TRY_TABLE;
     GROW(w, w->fr, w->nfr, w->fr_cap, 1);
     w->fr[w->nfr++] = nf;
     if (w->nfr > w->p->max_depth)

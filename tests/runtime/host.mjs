@@ -455,6 +455,16 @@ export class Host {
     for (const name of tables) {
       const from = parent.exports[name], to = child.exports[name];
       try {
+        let readable = true;
+        try {
+          if (from.length) from.get(0);
+        } catch {
+          readable = false;
+        }
+        if (!readable) {
+          copyOpaqueTable(from, to);
+          continue;
+        }
         if (to.length < from.length) to.grow(from.length - to.length);
         for (let i = 0; i < from.length; i++) {
           const v = from.get(i);
@@ -474,6 +484,33 @@ export class Host {
       if (!this.runNext()) throw proc.trap(`${what} would block forever: no other process can run`);
     }
   }
+}
+
+// A table JavaScript cannot read: exnref (an exception reference never
+// crosses into JavaScript; forkinstr saves live ones in such a table).
+// Wasm copies it: this module imports both tables as exnref tables, grows
+// the child's to the parent's size and runs table.copy.  Tags belong to
+// their instance, so in the child such an exception still carries the
+// parent's tag: a catch of the child's tag does not match it, a catch_all
+// does (docs/instrumentation.md).
+const EXNREF_COPIER = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x01, 0x05, 0x01, 0x60, 0x01, 0x7f, 0x00, // type: (func (param i32))
+  0x02, 0x15, 0x02, // imports: t.src and t.dst, (table 0 exnref)
+  0x01, 0x74, 0x03, 0x73, 0x72, 0x63, 0x01, 0x69, 0x00, 0x00,
+  0x01, 0x74, 0x03, 0x64, 0x73, 0x74, 0x01, 0x69, 0x00, 0x00,
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x07, 0x08, 0x01, 0x04, 0x63, 0x6f, 0x70, 0x79, 0x00, 0x00, // export "copy"
+  0x0a, 0x23, 0x01, 0x21, 0x00,
+  0x20, 0x00, 0xfc, 0x10, 0x01, 0x4b, 0x04, 0x40, // if n > table.size dst
+  0xd0, 0x69, 0x20, 0x00, 0xfc, 0x10, 0x01, 0x6b, 0xfc, 0x0f, 0x01, 0x1a, // grow dst by the rest
+  0x0b,
+  0x41, 0x00, 0x41, 0x00, 0x20, 0x00, 0xfc, 0x0e, 0x01, 0x00, // table.copy dst src 0 0 n
+  0x0b,
+]);
+function copyOpaqueTable(from, to) {
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(EXNREF_COPIER), { t: { src: from, dst: to } });
+  inst.exports.copy(from.length);
 }
 
 // One process: an instance plus what the fork protocol remembers about it.

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # run_chromium.sh STAGE PROG - a wat program with typed function references
-# (progs/PROG.wat, prelude in front as build.sh does it), assembled by
-# Binaryen 132's wasm-as (WABT 1.0.32 and 1.0.39 cannot parse or read
-# (ref null $t) in the standard encoding, node 20 reads only the
-# pre-standard one), instrumented by `forksize instrument` at STAGE,
+# or try_table/exnref (progs/PROG.wat, prelude in front as build.sh does
+# it), assembled by Binaryen 132's wasm-as (WABT 1.0.32 and 1.0.39 cannot
+# parse or read (ref null $t) in the standard encoding, node 20 reads only
+# the pre-standard one and has no exnref), instrumented by `forksize instrument` at STAGE,
 # validated by Binaryen 132 (the only validator here that reads it), then
 # run by host.mjs in headless chromium (chromium-host.sh) and compared with
 # progs/PROG.expected as a sorted line set, exit status included.
