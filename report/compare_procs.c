@@ -106,8 +106,10 @@ static int read_groups(const char *path, fs_groups *g)
     g->n = 0;
     g->total.key = NULL;
     /* every group takes at least its struct: a count past that is a fault */
-    ok = ok && n <= (uint64_t)left / sizeof(fs_group) && get_group(f, &g->total, &left)
-         && (g->v = calloc(n ? n : 1, sizeof *g->v)) != NULL;
+    ok = ok && n <= (uint64_t)left / sizeof(fs_group) && get_group(f, &g->total, &left);
+    free(g->total.key);                 /* the total row has no key (fs_groups_free agrees) */
+    g->total.key = NULL;
+    ok = ok && (g->v = calloc(n ? n : 1, sizeof *g->v)) != NULL;
     for (; ok && g->n < n; g->n++)
         ok = get_group(f, &g->v[g->n], &left);
     if (f)
