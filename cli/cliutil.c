@@ -151,7 +151,7 @@ int fs_cli_analysis_option(fs_cli_analysis *a, unsigned accept, int argc, char *
             return bad(err, "--stages needs a LIST");
         int s = fs_fi_stage_parse(v);
         if (s < 0)
-            return bad(err, "unknown stage in '%.100s' (naive, cse, live, or a list of them)", v);
+            return bad(err, "unknown stage in '%.100s' (naive, cse, live, trampoline, or a list of them)", v);
         a->stage = (unsigned)s + 1;
         return 1;
     }

@@ -28,8 +28,8 @@ static const char usage[] =
 "                      over MODULE)\n"
 "  --root SPEC         where an unwind begins, as for --stats (repeatable)\n"
 "  --indirect POLICY   asyncify, table, typed (default) or none\n"
-"  --stages LIST       naive, cse or live, or a list of them (cumulative: the\n"
-"                      last one counts); default live, i.e. all of them\n"
+"  --stages LIST       naive, cse, live or trampoline, or a list of them\n"
+"                      (cumulative: the last one counts); default live\n"
 "  --save-memory N     the memory that holds the frames, in a multi-memory module\n"
 "                      (default 0; the output then exports it as\n"
 "                      forkinstr_save_memory; an index the module lacks exits 2)\n"
@@ -194,7 +194,7 @@ int fs_cmd_instrument(int argc, char **argv)
             if (!(v = fs_cli_value(argc, argv, &i, "--stages")))
                 return fs_cli_usage("instrument", "--stages needs a LIST");
             if ((stage = fs_fi_stage_parse(v)) < 0)
-                return fs_cli_usage("instrument", "unknown stage in '%.100s' (naive, cse, live)", v);
+                return fs_cli_usage("instrument", "unknown stage in '%.100s' (naive, cse, live, trampoline)", v);
         } else if (fs_cli_is_opt(arg, "--source-map")) {
             if (!(sm.in = fs_cli_value(argc, argv, &i, "--source-map")))
                 return fs_cli_usage("instrument", "--source-map needs a FILE");

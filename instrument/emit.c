@@ -226,73 +226,139 @@ static void blocktype(em *e, const fi_val *params, uint32_t np, const fi_val *re
     put_s64(e, bt);
 }
 
+/* What the stack holds at ITEM's cut on a rewind: the saved values, then
+ * dummies for the rest, then what picks the way in (the table index of an
+ * indirect call, the function reference of a call_ref, the condition of
+ * an if).  A call in a loop first clears $idx (fi_item.clear). */
+static void rewind_values(em *e, const fi_item *it)
+{
+    const fi_plan *p = e->p;
+    const fi_val *t = AT(p->tpool, it->t);
+    if (it->clear) {
+        i32_const(e, 0);
+        op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
+    }
+    for (uint32_t i = 0; i < it->ns; i++) {
+        op_idx(e, FS_OP_LOCAL_GET, slot_local(p, p->upool[it->slots + i]));
+        if (t[i].code == FS_VT_REF)         /* from a nullable slot */
+            put_op(e, FS_OP_REF_AS_NON_NULL);
+    }
+    uint32_t top = it->nt;
+    if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT ||
+        it->kind == FI_ITEM_CALL_REF)
+        top--;
+    for (uint32_t i = it->ns; i < top; i++)
+        dummy(e, t[i].code, t[i].heap);
+    if (it->kind == FI_ITEM_CALL_INDIRECT) {
+        op_idx(e, FS_OP_LOCAL_GET, p->tidx_local);
+    } else if (it->kind == FI_ITEM_CALL_REF) {
+        op_idx(e, FS_OP_LOCAL_GET, p->cref_base + it->tidx_local);
+    } else if (it->kind == FI_ITEM_IF) {
+        if (it->split >= it->b) {
+            i32_const(e, 1);
+        } else if (it->split < it->a) {
+            i32_const(e, 0);
+        } else {
+            op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+            i32_const(e, (int32_t)it->split + 1);
+            put_op(e, FS_OP_I32_LT_U);
+        }
+    }
+}
+
+/* $idx >= a.  After a rewind finished at site K, $idx stays K for the rest
+ * of the call; every level entered later (outside a loop) holds only sites
+ * above K, so this test fails there as it must.  A bare $idx != 0 would
+ * not: it is used only where a is 1. */
+static void idx_at_least(em *e, uint32_t a)
+{
+    op_idx(e, FS_OP_LOCAL_GET, e->p->idx_local);
+    if (a > 1) {
+        i32_const(e, (int32_t)a);
+        put_op(e, FS_OP_I32_GE_U);
+    }
+}
+
+/* Stage trampoline: the level's items get plain blocks $seg_j in place of if
+ * wraps, the last item's outermost, each ending at its item's cut as a
+ * wrap's else arm did.  One dispatch inside the innermost block is all the
+ * normal path runs (local.get $idx, if); a rewind picks its item there,
+ * last first as the wraps were tried, pushes the item's values and
+ * branches to the end of $seg_j.  So a level of n items costs the normal
+ * path one test instead of n, and a few bytes more per item. */
+static void open_table(em *e, const fi_level *l, const uint32_t *ids, uint32_t n,
+                       uint32_t *pos)
+{
+    const fi_plan *p = e->p;
+    const fi_val *pv = AT(p->tpool, l->params);
+    for (uint32_t j = n; j-- > 0;) {
+        const fi_item *it = &p->items[ids[j]];
+        if (it->elide)
+            continue;
+        put_op(e, FS_OP_BLOCK);
+        blocktype(e, pv, l->nparams, AT(p->tpool, it->t), it->nt);
+        pos[j] = e->ntop++;
+    }
+    op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    if_void(e);
+    np(e, 0, 2);
+    e->ntop++;
+    for (uint32_t j = n; j-- > 0;) {
+        const fi_item *it = &p->items[ids[j]];
+        if (it->elide)
+            continue;
+        int test = it->a > 1;       /* else $idx != 0 is all it needs */
+        if (test) {
+            idx_at_least(e, it->a);
+            if_void(e);
+            e->ntop++;
+        }
+        rewind_values(e, it);
+        op_idx(e, FS_OP_BR, e->ntop - 1 - pos[j]);
+        if (test) {
+            put_op(e, FS_OP_END);
+            e->ntop--;
+        }
+    }
+    put_op(e, FS_OP_END);
+    e->ntop--;
+}
+
 static void open_wraps(em *e, uint32_t level)
 {
     const fi_plan *p = e->p;
     const fi_level *l = &p->levels[level];
-    uint32_t *ids = malloc((l->nitems ? l->nitems : 1) * sizeof *ids);
+    uint32_t *ids = malloc((l->nitems ? l->nitems : 1) * 2 * sizeof *ids);
     if (!ids) {
         e->err = FS_ERR_NOMEM;
         return;
     }
-    uint32_t n = 0;
-    for (uint32_t it = l->first_item; it != FI_NONE; it = p->items[it].next)
+    uint32_t n = 0, opened = 0;
+    for (uint32_t it = l->first_item; it != FI_NONE; it = p->items[it].next) {
         ids[n++] = it;
+        opened += !p->items[it].elide;
+    }
     const fi_val *pv = AT(p->tpool, l->params);
     e->term = FS_FI_DISPATCH;
-    uint32_t opened = 0;
-    for (uint32_t j = n; j-- > 0;) {
-        const fi_item *it = &p->items[ids[j]];
-        const fi_val *t = AT(p->tpool, it->t);
-        if (it->elide)
-            continue;
-        /* $idx >= a.  After a rewind finished at site K, $idx stays K for
-         * the rest of the call; every level entered later (outside a loop)
-         * holds only sites above K, so this test fails there as it must.
-         * A bare $idx != 0 would not: it is used only where a is 1. */
-        op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
-        if (it->a > 1) {
-            i32_const(e, (int32_t)it->a);
-            put_op(e, FS_OP_I32_GE_U);
+    /* Blocks with parameters are left to the wraps: Binaryen 108 reads
+     * neither form, and LLVM writes none. */
+    if (p->tramp && opened >= 2 && !l->nparams) {
+        open_table(e, l, ids, n, ids + n);
+    } else {
+        for (uint32_t j = n; j-- > 0;) {
+            const fi_item *it = &p->items[ids[j]];
+            if (it->elide)
+                continue;
+            idx_at_least(e, it->a);
+            put_op(e, FS_OP_IF);
+            np(e, 0, it->a > 1 ? 4 : 2);      /* the test and the if; else is taken */
+            blocktype(e, pv, l->nparams, AT(p->tpool, it->t), it->nt);
+            for (uint32_t i = 0; i < l->nparams; i++)
+                put_op(e, FS_OP_DROP);
+            rewind_values(e, it);
+            put_op(e, FS_OP_ELSE);          /* else: the original code */
+            e->ntop++;
         }
-        put_op(e, FS_OP_IF);
-        np(e, 0, it->a > 1 ? 4 : 2);      /* the test and the if; else is taken */
-        blocktype(e, pv, l->nparams, t, it->nt);
-        for (uint32_t i = 0; i < l->nparams; i++)
-            put_op(e, FS_OP_DROP);
-        if (it->clear) {                /* see fi_item.clear */
-            i32_const(e, 0);
-            op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
-        }
-        for (uint32_t i = 0; i < it->ns; i++) {
-            op_idx(e, FS_OP_LOCAL_GET, slot_local(p, p->upool[it->slots + i]));
-            if (t[i].code == FS_VT_REF)         /* from a nullable slot */
-                put_op(e, FS_OP_REF_AS_NON_NULL);
-        }
-        uint32_t top = it->nt;
-        if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT ||
-            it->kind == FI_ITEM_CALL_REF)
-            top--;
-        for (uint32_t i = it->ns; i < top; i++)
-            dummy(e, t[i].code, t[i].heap);
-        if (it->kind == FI_ITEM_CALL_INDIRECT) {
-            op_idx(e, FS_OP_LOCAL_GET, p->tidx_local);
-        } else if (it->kind == FI_ITEM_CALL_REF) {
-            op_idx(e, FS_OP_LOCAL_GET, p->cref_base + it->tidx_local);
-        } else if (it->kind == FI_ITEM_IF) {
-            if (it->split >= it->b) {
-                i32_const(e, 1);
-            } else if (it->split < it->a) {
-                i32_const(e, 0);
-            } else {
-                op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
-                i32_const(e, (int32_t)it->split + 1);
-                put_op(e, FS_OP_I32_LT_U);
-            }
-        }
-        put_op(e, FS_OP_ELSE);          /* else: the original code */
-        e->ntop++;
-        opened++;
     }
     e->wraps += opened;
     e->levels += opened != 0;

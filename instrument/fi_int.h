@@ -217,6 +217,8 @@ typedef struct fi_plan {
     uint8_t *xcode;   uint32_t nx, x_cap;             /* x-locals: payload copies */
     uint32_t x_base;                                  /* the first x-local */
     int      has_try;                                 /* legacy try/catch in the body */
+    uint8_t  tramp;                                   /* stage trampoline: levels of 2 or more
+                                                         wraps get one dispatch (emit.c) */
     uint32_t ntail;                                   /* tail calls made plain (FI_TAIL) */
     uint32_t ncatch_arms;                             /* catch arms holding sites, counted
                                                          before any refusal (fs_fi_func) */

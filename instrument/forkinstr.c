@@ -19,7 +19,7 @@
 
 #include "fi_debug.h"
 
-const char *const fs_fi_stage_name[3] = { "naive", "cse", "live" };
+const char *const fs_fi_stage_name[FS_FI_NSTAGES] = { "naive", "cse", "live", "trampoline" };
 const char *const fs_fi_term_name[FS_FI_NTERMS] = { "fixed", "callsite", "local", "dispatch" };
 const char *const fs_fi_np_name[FS_FI_NNP] = { "entry", "sites", "loops" };
 
@@ -29,7 +29,7 @@ int fs_fi_stage_parse(const char *s)
     while (*s) {
         size_t n = strcspn(s, ",");
         int found = -1;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < FS_FI_NSTAGES; i++)
             if (strlen(fs_fi_stage_name[i]) == n && !strncmp(s, fs_fi_stage_name[i], n))
                 found = i;
         if (found < 0)

@@ -192,11 +192,11 @@
 #define FS_FI_SAVE_MEMORY_EXPORT "forkinstr_save_memory"
 
 /* Stages, cumulative: each one includes the previous ones. */
-enum { FS_FI_NAIVE = 0, FS_FI_CSE = 1, FS_FI_LIVE = 2 };
-extern const char *const fs_fi_stage_name[3];
+enum { FS_FI_NAIVE = 0, FS_FI_CSE = 1, FS_FI_LIVE = 2, FS_FI_TRAMP = 3, FS_FI_NSTAGES = 4 };
+extern const char *const fs_fi_stage_name[FS_FI_NSTAGES];
 
-/* Parses "naive", "cse", "live" or a comma list of them (the last one
- * wins, since stages are cumulative); -1 when unknown. */
+/* Parses "naive", "cse", "live", "trampoline" or a comma list of them (the
+ * last one wins, since stages are cumulative); -1 when unknown. */
 int fs_fi_stage_parse(const char *s);
 
 /* The terms every added byte belongs to. */

@@ -504,6 +504,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     const fs_func *fn = &m->funcs[f];
     p->func = f;
     p->refused = NULL;
+    p->tramp = stage >= FS_FI_TRAMP;
     p->ncatch_arms = 0;               /* a GC refusal walks nothing before the guards */
     p->body_off = fn->body_off;
     p->body_size = fn->body_size;

@@ -34,8 +34,8 @@ static void text(const fs_whatif *w, const char *path, int md, FILE *out)
                     s->label);
     }
     if (!md)
-        fprintf(out, "\nsaving: bytes fewer than the step above; share: of the first step's bytes. "
-                "The trampoline row is a model (docs/instrumentation.md).\n");
+        fprintf(out, "\nsaving: bytes fewer than the step above (negative: more); share: of the first "
+                "step's bytes.\n");
 }
 
 static int json(const fs_whatif *w, const fs_report *r, FILE *out, fs_error *err)

@@ -41,20 +41,6 @@ static int one(const fs_wasm_module *m, const fs_graph *g, const fs_root_spec *s
     return st;
 }
 
-/* A table-driven trampoline would enter each level with one
- * `local.get $idx; br_table` (about 4 bytes, plus one per item) and give
- * each item a plain block (2 bytes for block/end) holding the pushes,
- * instead of a test (2 to 6 bytes), a typed if (2 to 3), else and end per
- * wrap.  So it saves about 6 bytes a wrap, minus 4 a level: a model over
- * the counts the emitter reports, not an emission. */
-static uint64_t trampoline(uint64_t dispatch, uint64_t wraps, uint64_t levels)
-{
-    uint64_t saved = wraps * 6, cost = levels * 4;
-    if (saved <= cost)
-        return dispatch;
-    return dispatch > saved - cost ? dispatch - (saved - cost) : 0;
-}
-
 int fs_whatif_run(const fs_wasm_module *m, const fs_graph *g, const fs_root_spec *specs,
                   unsigned nspecs, fs_policy policy, fs_whatif *w, fs_error *err)
 {
@@ -87,14 +73,12 @@ int fs_whatif_run(const fs_wasm_module *m, const fs_graph *g, const fs_root_spec
         snprintf(s->what, sizeof s->what, "+ --indirect %s", fs_policy_name[order[i]]);
         w->nsteps++;
     }
-    const fs_whatif_step *last = &w->step[w->nsteps - 1];
+    /* The trampoline (stage trampoline) under the tightest policy
+     * asked for: emitted and measured like every other step. */
     fs_whatif_step *t = &w->step[w->nsteps];
-    *t = *last;
-    snprintf(t->what, sizeof t->what, "table-driven trampoline");
-    uint64_t disp = trampoline(last->term[FS_FI_DISPATCH], last->wraps, last->levels);
-    t->added = last->added - last->term[FS_FI_DISPATCH] + disp;
-    t->term[FS_FI_DISPATCH] = disp;
-    t->label = "estimated";
+    if ((st = one(m, g, specs, nspecs, w->step[w->nsteps - 1].policy, FS_FI_TRAMP, t, err)))
+        return st;
+    snprintf(t->what, sizeof t->what, "+ %s", fs_fi_stage_name[FS_FI_TRAMP]);
     w->nsteps++;
     for (unsigned i = 0; i < w->nsteps; i++) {
         fs_whatif_step *s = &w->step[i];

@@ -6,10 +6,10 @@
  *   3. + live (only locals live after a site are saved);
  *   4. + each tighter indirect-call policy in turn (asyncify -> table ->
  *      typed), at stage live: tightening the selection is the policy.
+ *   5. + trampoline (one dispatch per level instead of nested wraps), under the
+ *      last step's policy.
  * Every step runs the emitter for real (not the dry run), so its bytes are
- * measured.  One more row, labelled estimated, prices a table-driven
- * trampoline (one br_table per level instead of nested wraps) from the
- * last step's dispatch bytes; docs/instrumentation.md gives its model.
+ * measured.
  */
 #ifndef FS_WHATIF_H
 #define FS_WHATIF_H
@@ -34,7 +34,7 @@ typedef struct fs_whatif_step {
     double    growth;          /* added / code before */
     uint64_t  term[FS_FI_NTERMS];
     uint64_t  sites, wraps, levels;
-    const char *label;         /* "measured", or "estimated" for the trampoline */
+    const char *label;         /* "measured" */
 } fs_whatif_step;
 
 typedef struct fs_whatif {

@@ -17,7 +17,7 @@
 # corpus/forksh.wasm for forksh, the wasm32-wasi build of
 # tests/runtime/progs/PROG.c by tests/runtime/build.sh for c-PROG) it
 # builds the variants of tests/workloads/variants.sh (original, Binaryen -O2,
-# Asyncify -O2, forkinstr naive/cse/live; roots import:*, --indirect asyncify),
+# Asyncify -O2, forkinstr naive/cse/live/trampoline; roots import:*, --indirect asyncify),
 # timing each instrumenting command and its peak RSS, builds the
 # micro-workload tests/workloads/micro/depth.c the same ways, and runs
 # tests/workloads/bench.mjs, which measures: normal-path time (first iteration
@@ -91,7 +91,7 @@ clang=${CLANG:-clang-14}
 mkdir -p "$out/micro"
 "$clang" --target=wasm32 -O2 -nostdlib -Wl,--no-entry -o "$out/micro/original.wasm" "$wl_dir/micro/depth.c"
 "$wasm_opt" --asyncify -O2 "$out/micro/original.wasm" -o "$out/micro/asyncify-o2.wasm"
-for s in naive cse live; do
+for s in naive cse live trampoline; do
   "$forksize" instrument "$out/micro/original.wasm" -o "$out/micro/forkinstr-$s.wasm" --root 'import:*' --stages "$s" 2>/dev/null
 done
 
@@ -99,10 +99,10 @@ instr=$(awk 'BEGIN { printf "[" } { printf "%s{\"module\":\"%s.wasm\",\"variant\
 fs_version=$("$forksize" --version 2>/dev/null | head -n 1 || echo unknown)
 cat >"$out/config.json" <<JSON
 { "reps": $reps, "iters": $iters,
-  "variants": ["original","o2","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live"],
+  "variants": ["original","o2","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline"],
   "workloads": [$entries],
   "micro": { "dir": "$out/micro", "depths": [10, 100, 1000], "reps": 200,
-             "variants": ["original","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live"] },
+             "variants": ["original","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline"] },
   "instrument": $instr,
   "meta": { "node": "$(node --version)", "v8": "$(node -p process.versions.v8)", "cores": $(nproc),
             "forksize": "$fs_version", "commit": "$(git rev-parse --short HEAD 2>/dev/null || echo none)",

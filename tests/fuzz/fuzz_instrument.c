@@ -209,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (fs_graph_build(&g, &m, &err) ||
         fs_closure_compute(&c, &g, roots, 2, policies[size % 4], &err))
         die("graph or closure failed on a decoded module: %s", err.msg);
-    for (unsigned stage = FS_FI_NAIVE; stage <= FS_FI_LIVE && c.nroots; stage++) {
+    for (unsigned stage = FS_FI_NAIVE; stage <= FS_FI_TRAMP && c.nroots; stage++) {
         fs_fi_result dry, real;
         fs_error e1, e2;
         int s1 = fs_fi_run(&m, &g, &c, stage, 0, 1, &dry, &e1);

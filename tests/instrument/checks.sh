@@ -266,7 +266,7 @@ check_stage() {
 
     # The summary on stderr against the CSV and WABT.
     local sum
-    sum=$(grep -E 'forkinstr \((naive|cse|live)\): ' "$err" | tail -1)
+    sum=$(grep -E 'forkinstr \((naive|cse|live|trampoline)\): ' "$err" | tail -1)
     [ -n "$sum" ] || { cat "$err" >&2; fail "$tag: no summary line on stderr"; }
     local s_ins s_clo s_ref s_none s_before s_after
     read -r s_ins s_clo s_ref s_none s_before s_after <<< "$(sed -E \

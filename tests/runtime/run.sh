@@ -89,7 +89,7 @@ asyncify|asyncify132)
   *) fail "forksize check's outcome for $want: '$predicted'" ;;
   esac
   ;;
-forkinstr|forkinstr-naive|forkinstr-cse)
+forkinstr|forkinstr-naive|forkinstr-cse|forkinstr-trampoline)
   : "${FORKSIZE:?}" "${WASM_VALIDATE:?}" "${WASM_OPT:?}"
   stage=live
   case $mode in forkinstr-*) stage=${mode#forkinstr-} ;; esac

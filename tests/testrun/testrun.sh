@@ -138,6 +138,9 @@ content)
   steps=$("$JFLAT" --mask "$r/indirect/whatif.json" | sed -n 's/^steps\[[0-9]*\]\.closure=//p' | tr '\n' ' ')
   [ "$steps" = "4 4 4 4 3 3 " ] && ok "indirect what-if closures: $steps" || fail "indirect what-if closures are '$steps', want 4 4 4 4 3 3"
   [ "$(jget "$r/indirect/whatif.json" 'steps[0].indirect')" = asyncify ] || fail "the what-if does not start from asyncify"
+  # The last step is stage trampoline, emitted under the last policy and measured.
+  [ "$(jget "$r/indirect/whatif.json" 'steps[5].stage')/$(jget "$r/indirect/whatif.json" 'steps[5].indirect')/$(jget "$r/indirect/whatif.json" 'steps[5].label')" = trampoline/typed/measured ] ||
+    fail "the what-if's last step is not stage trampoline, under typed, measured"
   # Asyncify A/B where asked, and nowhere else.
   for m in chain forksh; do
     [ "$(jget "$r/$m/asyncify.json" instrumentation.mode)" = asyncify ] || fail "$m/asyncify.json is not an Asyncify A/B"

@@ -60,7 +60,7 @@ static int check_module(const char *path, unsigned first_stage)
     CHECK_EQ(fs_closure_compute(&c, &g, &spec, 1, FS_POLICY_TYPED, &err), FS_OK);
     CHECK(c.size > 0);
     int appended = 0;
-    for (unsigned stage = first_stage; stage <= FS_FI_LIVE; stage++)
+    for (unsigned stage = first_stage; stage <= FS_FI_TRAMP; stage++)
         for (int dry = 0; dry <= 1; dry++) {
             fs_fi_result one;
             CHECK_EQ(fs_fi_run_threads(&m, &g, &c, stage, 0, dry, 1, &one, &err), FS_OK);

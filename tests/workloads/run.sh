@@ -4,7 +4,8 @@
 #
 # Usage: run.sh WORKLOAD VARIANT_DIR VARIANT
 #   WORKLOAD  lua | sqlite | forksh (the script WORKLOAD.mjs beside this file)
-#   VARIANT   original | o2 | asyncify-o2 | forkinstr-naive | forkinstr-cse | forkinstr-live
+#   VARIANT   original | o2 | asyncify-o2 | forkinstr-naive | forkinstr-cse | forkinstr-live |
+#             forkinstr-trampoline
 #             (forksh also: native)
 #   c-PROG    a C program of tests/runtime/progs run by cprog.mjs (VARIANT_DIR
 #             from variants.sh on its wasm build); the original is held to

@@ -7,12 +7,12 @@
 #                    that separates Asyncify's cost from Binaryen's own
 #   asyncify-o2      wasm-opt --asyncify -O2 (Binaryen's instrumented set
 #                    equals forksize's closure for these roots and policy)
-#   forkinstr-naive, forkinstr-cse, forkinstr-live
+#   forkinstr-naive, forkinstr-cse, forkinstr-live, forkinstr-trampoline
 #                    forksize instrument at each stage
 #
 # Usage: variants.sh IN.wasm OUTDIR
 # Env:   FORKSIZE (forksize binary), WASM_OPT (default wasm-opt),
-#        WASM_VALIDATE (default wasm-validate), WL_STAGES (default naive cse live),
+#        WASM_VALIDATE (default wasm-validate), WL_STAGES (default naive cse live trampoline),
 #        WL_TIMES (a file: each instrumenting command appends a line
 #        "VARIANT SECONDS PEAK_RSS_KB", from /usr/bin/time)
 # Roots: import:* with --indirect asyncify.  That is plain `wasm-opt
@@ -23,7 +23,7 @@ in=$1 out=$2
 : "${FORKSIZE:?set FORKSIZE to the forksize binary}"
 wasm_opt=${WASM_OPT:-wasm-opt}
 wasm_validate=${WASM_VALIDATE:-wasm-validate}
-stages=${WL_STAGES:-naive cse live}
+stages=${WL_STAGES:-naive cse live trampoline}
 mkdir -p "$out"
 fail() { echo "variants.sh: $(basename "$in"): $*" >&2; exit 1; }
 [ -f "$in" ] || fail "missing module $in: run scripts/fetch-corpus.sh"
