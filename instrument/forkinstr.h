@@ -89,7 +89,10 @@
  *
  * STAGES (cumulative): naive reloads data.current for every frame access
  * and saves every local; cse loads it once per prologue/epilogue into
- * $fp; live saves only the locals live after some site.
+ * $fp; live saves only the locals live after some site (the default);
+ * trampoline gives a level of two or more wraps plain blocks and one
+ * dispatch (local.get $idx; if) instead, one test per level on the normal
+ * path for more bytes (emit.c, open_table).
  *
  * EXCEPTION HANDLING (legacy try): a try is a construct like a block,
  * and each catch or catch_all arm is a level.  A rewind aimed into a

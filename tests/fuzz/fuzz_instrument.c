@@ -1,5 +1,5 @@
 /* fuzz_instrument.c - libFuzzer target, differential: a module that
- * decodes goes through forkinstr at every stage (naive, cse, live), both
+ * decodes goes through forkinstr at every stage (naive, cse, live, trampoline), both
  * as a dry run and for real, and the two must agree on every number.
  *
  * For each stage:
