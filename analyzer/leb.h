@@ -38,4 +38,27 @@ static inline uint32_t fs_leb_u32(const uint8_t **pp)
     return v;
 }
 
+/* Reads an unsigned 32-bit LEB128 at *PP, before END, for bytes nobody
+ * validated: 0 and *PP moved past it, or -1 when it runs past END, is
+ * longer than 5 bytes or does not fit 32 bits. */
+static inline int fs_leb_u32_checked(const uint8_t **pp, const uint8_t *end, uint32_t *out)
+{
+    const uint8_t *q = *pp;
+    uint32_t v = 0;
+    for (unsigned shift = 0; shift < 35; shift += 7) {
+        if (q >= end)
+            return -1;
+        uint8_t b = *q++;
+        if (shift == 28 && (b & 0x70))
+            return -1;
+        v |= (uint32_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            *pp = q;
+            return 0;
+        }
+    }
+    return -1;
+}
+
 #endif

@@ -15,7 +15,8 @@
 
 static const char usage[] =
 "usage: forksize instrument MODULE.wasm -o OUT.wasm [--root SPEC]... [--indirect POLICY]\n"
-"                          [--stages LIST] [--save-memory N] [--keep-stale-debug] [-q]\n"
+"                          [--stages LIST] [--save-memory N] [--branch-hints]\n"
+"                          [--keep-stale-debug] [-q]\n"
 "                          [--source-map IN.map --source-map-out OUT.map\n"
 "                           [--source-map-url URL]]\n"
 "\n"
@@ -33,6 +34,12 @@ static const char usage[] =
 "  --save-memory N     the memory that holds the frames, in a multi-memory module\n"
 "                      (default 0; the output then exports it as\n"
 "                      forkinstr_save_memory; an index the module lacks exits 2)\n"
+"  --branch-hints      mark every test that only a rewind takes as unlikely, in\n"
+"                      a metadata.code.branch_hint section (engines that read\n"
+"                      it, V8 13.6+ / Chrome 136+, keep those arms out of the\n"
+"                      way; node 20 needs --experimental-wasm-branch-hinting);\n"
+"                      costs that section's bytes, printed on stderr.  A hint\n"
+"                      section MODULE has is moved with its code either way\n"
 "  --keep-stale-debug  keep the debug sections forksize cannot rewrite as they\n"
 "                      are (their code addresses are then stale; each is named\n"
 "                      on stderr); without it they are dropped, with a warning;\n"
@@ -173,7 +180,7 @@ int fs_cmd_instrument(int argc, char **argv)
     fs_cli_analysis_init(&an);
     fs_cli_out_opts out = { 0, NULL, 0 };
     const char *module = NULL;
-    int stage = FS_FI_LIVE, quiet = 0, keep_stale = 0;
+    int stage = FS_FI_LIVE, quiet = 0, keep_stale = 0, hints = 0;
     smap_opts sm;
     memset(&sm, 0, sizeof sm);
     fs_error err;
@@ -206,6 +213,8 @@ int fs_cmd_instrument(int argc, char **argv)
                 return fs_cli_usage("instrument", "--source-map-url needs a URL");
         } else if (!strcmp(arg, "--keep-stale-debug")) {
             keep_stale = 1;
+        } else if (!strcmp(arg, "--branch-hints")) {
+            hints = 1;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
             quiet = 1;
         } else if (arg[0] == '-' && arg[1]) {
@@ -245,6 +254,7 @@ int fs_cmd_instrument(int argc, char **argv)
     ao.stage = (unsigned)stage + 1;
     ao.keep_module = 1;
     ao.fi_debug = keep_stale ? FS_FI_DEBUG_KEEP_STALE : FS_FI_DEBUG_REWRITE;
+    ao.branch_hints = hints;
     fs_analysis a;
     int st = fs_cli_analyze(&a, module, &ao, 0);
     if (st < 0 && !a.c.nroots) {

@@ -143,6 +143,24 @@ static void fp(em *e)
     }
 }
 
+void fi_em_unlikely(em *e)
+{
+    fi_hintv *h = e->hints;
+    if (!h || e->b->count_only || h->oom)
+        return;
+    if (h->n == h->cap) {
+        uint32_t cap = h->cap ? h->cap * 2 : 16;
+        uint32_t *v = realloc(h->v, cap * sizeof *v);
+        if (!v) {
+            h->oom = 1;
+            return;
+        }
+        h->v = v;
+        h->cap = cap;
+    }
+    h->v[h->n++] = (uint32_t)e->b->n;
+}
+
 static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size,
                      const fi_rent *re, uint32_t nre)
 {
@@ -151,6 +169,7 @@ static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size,
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->state_global);
     i32_const(e, 2);
     put_op(e, FS_OP_I32_EQ);
+    fi_em_unlikely(e);
     if_void(e);
     np(e, 0, 4);
     /* data.current -= size, and that is our frame */
@@ -300,6 +319,7 @@ static void open_table(em *e, const fi_level *l, const uint32_t *ids, uint32_t n
         pos[j] = e->ntop++;
     }
     op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    fi_em_unlikely(e);
     if_void(e);
     np(e, 0, 2);
     e->ntop++;
@@ -350,6 +370,7 @@ static void open_wraps(em *e, uint32_t level)
             if (it->elide)
                 continue;
             idx_at_least(e, it->a);
+            fi_em_unlikely(e);
             put_op(e, FS_OP_IF);
             np(e, 0, it->a > 1 ? 4 : 2);      /* the test and the if; else is taken */
             blocktype(e, pv, l->nparams, AT(p->tpool, it->t), it->nt);
@@ -411,6 +432,7 @@ static void exit_dispatch(em *e)
         return;
     e->term = FS_FI_DISPATCH;
     op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    fi_em_unlikely(e);
     if_void(e);
     np(e, 0, 2);
     e->ntop++;
@@ -722,6 +744,10 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         e.runs->n = 0;          /* a redo starts over */
         e.ins_base = p->code_off - p->body_off;
     }
+    if (fm->fhints) {
+        e.hints = &fm->fhints[p->func];
+        e.hints->n = 0;
+    }
     if (p->refused) {
         fi_put_bytes(&tmp, body_bytes, p->locals_bytes);
         guarded_body(&e, code);
@@ -802,7 +828,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
         free(fe);
         free(re);
     }
-    if (tmp.oom || e.err || (e.runs && e.runs->oom)) {
+    if (tmp.oom || e.err || (e.runs && e.runs->oom) || (e.hints && e.hints->oom)) {
         free(tmp.p);
         return FS_ERR_NOMEM;
     }

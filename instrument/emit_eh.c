@@ -115,6 +115,7 @@ void fi_em_catch_dispatch(em *e, const fi_item *it)
         i32_const(e, (int32_t)arm[0].a);
         put_op(e, FS_OP_I32_GE_U);
     }
+    fi_em_unlikely(e);
     if_void(e);
     np(e, 0, arm[0].a > 1 ? 4 : 2);
     for (uint32_t j = it->narms; j-- > 0;) {

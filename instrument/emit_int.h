@@ -31,6 +31,7 @@ typedef struct em {
     uint32_t        *obs;     uint32_t nobs, obs_cap;  /* open observers' x-locals */
     int              err;
     fi_fruns        *runs;      /* where the original bytes go, or NULL */
+    fi_hintv        *hints;     /* --branch-hints: this function's, or NULL */
     uint32_t         ins_base;  /* first instruction, from the body's start */
 } em;
 
@@ -116,6 +117,10 @@ static inline uint32_t slot_local(const fi_plan *p, uint32_t slot)
         return p->rslot_base + (slot & 0xFFFFFF);
     return p->scratch_base[slot >> 24] + (slot & 0xFFFFFF);
 }
+
+/* --branch-hints: the if written next is one the normal path never takes
+ * (a rewind test); its offset goes to the function's hints. */
+void fi_em_unlikely(em *e);
 
 /* emit_eh.c: legacy exception handling */
 void fi_em_observe_open(em *e, const fi_ins *in, const uint8_t *at);

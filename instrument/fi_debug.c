@@ -70,7 +70,8 @@ static int kind_of(const fs_section *s)
     return K_OTHER;
 }
 
-static int note(fs_fi_result *r, const fs_section *s, fs_fi_debug_action act, const char *why)
+int fi_debug_note(fs_fi_result *r, const char *name, uint32_t name_len,
+                  fs_fi_debug_action act, const char *why)
 {
     fs_fi_debug_note *n = realloc(r->debug, ((size_t)r->ndebug + 1) * sizeof *n);
     if (!n)
@@ -78,11 +79,16 @@ static int note(fs_fi_result *r, const fs_section *s, fs_fi_debug_action act, co
     r->debug = n;
     n += r->ndebug++;
     memset(n, 0, sizeof *n);
-    size_t len = s->name_len < sizeof n->section - 1 ? s->name_len : sizeof n->section - 1;
-    memcpy(n->section, s->name, len);
+    size_t len = name_len < sizeof n->section - 1 ? name_len : sizeof n->section - 1;
+    memcpy(n->section, name, len);
     n->action = act;
     snprintf(n->reason, sizeof n->reason, "%.199s", why);
     return FS_OK;
+}
+
+static int note(fs_fi_result *r, const fs_section *s, fs_fi_debug_action act, const char *why)
+{
+    return fi_debug_note(r, s->name, s->name_len, act, why);
 }
 
 /* The DWARF bytes of custom section S (after its name) and their file

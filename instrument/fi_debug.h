@@ -49,6 +49,9 @@ typedef struct fi_debug {
 int  fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode,
                       const fi_amap *amap, fs_fi_result *r);
 void fi_debug_free(fi_debug *d, uint32_t nsections);
+/* Appends a note on the custom section NAME to r->debug. */
+int  fi_debug_note(fs_fi_result *r, const char *name, uint32_t name_len,
+                   fs_fi_debug_action act, const char *why);
 
 /* Where each line table went: its old and new offset in .debug_line,
  * ascending (DW_AT_stmt_list is mapped through it). */

@@ -262,6 +262,12 @@ typedef struct fi_fruns {
 void fi_fruns_add(fi_fruns *r, uint32_t orig, uint32_t out, uint32_t len);
 
 /* Module facts the passes need beyond fs_wasm_module. */
+/* Offsets of one function's hinted ifs, ascending (emission order). */
+typedef struct fi_hintv {
+    uint32_t *v;   uint32_t n, cap;
+    int       oom;
+} fi_hintv;
+
 typedef struct fi_module {
     const fs_wasm_module *m;
     const fs_graph       *g;
@@ -288,6 +294,10 @@ typedef struct fi_module {
      * address map is wanted.  Each slot is written only by the thread that
      * emits that function. */
     fi_fruns   *fruns;
+    /* Per function index: the body offsets of the ifs the normal path never
+     * takes (--branch-hints, fi_hints.c), or NULL when not asked for; each
+     * written only by the thread that emits that function. */
+    fi_hintv   *fhints;
 } fi_module;
 
 #define FI_MISSING (-1)

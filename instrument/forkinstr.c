@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "fi_debug.h"
+#include "fi_hints.h"
 
 const char *const fs_fi_stage_name[FS_FI_NSTAGES] = { "naive", "cse", "live", "trampoline" };
 const char *const fs_fi_term_name[FS_FI_NTERMS] = { "fixed", "callsite", "local", "dispatch" };
@@ -162,6 +163,7 @@ typedef struct build {
     int dry;
     const fi_debug *dbg;    /* the fate of each debug section */
     uint32_t nref;          /* tables of the reference save area added (refsave.c) */
+    const fi_hints *hints;  /* the branch hint section to write before the code */
 } build;
 
 /* A section forkinstr changes, given its original payload (or NULL when
@@ -261,6 +263,9 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         fi_put_u32(&b, bd->tag_type);
         break;
     case FS_SEC_CODE:
+        /* engines read branch hints only before the code section */
+        if (bd->hints->payload.n)
+            section(out, 0, &bd->hints->payload);
         section(out, FS_SEC_CODE, bd->code);
         return;
     }
@@ -307,6 +312,10 @@ static int assemble(const build *bd, fi_buf *out)
             done[k] = 1;
         } else if (bd->dbg->sec && bd->dbg->sec[s].act == FI_DSEC_DROP) {
             continue;
+        } else if (bd->hints->section != FI_NONE && sec->id == 0 &&
+                   sec->name_len == strlen(FI_HINT_SECTION) &&
+                   !memcmp(sec->name, FI_HINT_SECTION, sec->name_len)) {
+            continue;       /* written anew before the code (fi_hints.c), or dropped */
         } else if (bd->dbg->sec && bd->dbg->sec[s].act == FI_DSEC_REWRITE) {
             /* the same name, a new payload */
             fi_buf pl = { 0 };
@@ -333,31 +342,31 @@ static int assemble(const build *bd, fi_buf *out)
 
 static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
                uint32_t save_memory, int dry_run, unsigned threads, fs_fi_debug_mode dmode,
-               fs_fi_result *r, fs_error *err);
+               int hints, fs_fi_result *r, fs_error *err);
 
 int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
               uint32_t save_memory, int dry_run, fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, save_memory, dry_run, 0, FS_FI_DEBUG_MEASURE, r, err);
+    return run(m, g, c, stage, save_memory, dry_run, 0, FS_FI_DEBUG_MEASURE, 0, r, err);
 }
 
 int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                       unsigned stage, uint32_t save_memory, int dry_run, unsigned threads,
                       fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, save_memory, dry_run, threads, FS_FI_DEBUG_MEASURE, r, err);
+    return run(m, g, c, stage, save_memory, dry_run, threads, FS_FI_DEBUG_MEASURE, 0, r, err);
 }
 
 int fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                     unsigned stage, uint32_t save_memory, unsigned threads,
-                    fs_fi_debug_mode mode, fs_fi_result *r, fs_error *err)
+                    fs_fi_debug_mode mode, int branch_hints, fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, save_memory, 0, threads, mode, r, err);
+    return run(m, g, c, stage, save_memory, 0, threads, mode, branch_hints, r, err);
 }
 
 static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
                uint32_t save_memory, int dry_run, unsigned threads, fs_fi_debug_mode dmode,
-               fs_fi_result *r, fs_error *err)
+               int hints, fs_fi_result *r, fs_error *err)
 {
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
@@ -380,6 +389,7 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
     fm.savemem = save_memory;
     fm.mem64 = m->memory64[save_memory];
     fi_debug dbg = { 0 };
+    fi_hints bh = { .section = FI_NONE };
     fi_amap amap = { 0 };
     int have_map = 0;
     int st = FS_OK;
@@ -401,6 +411,10 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         st = FS_ERR_NOMEM;
         goto done;
     }
+    if (want_map && hints && !(fm.fhints = calloc((size_t)m->nfuncs + 1, sizeof *fm.fhints))) {
+        st = FS_ERR_NOMEM;
+        goto done;
+    }
     st = fi_run_funcs(&fm, stage, &code, r, threads);
     if (st)
         goto done;
@@ -414,7 +428,11 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
             goto done;
         have_map = 1;
     }
-    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg, 0 };
+    /* The branch hints (fi_hints.h): only for a module to be written, as
+     * the debug sections; the reports copy the input's as they are. */
+    if (have_map && (st = fi_hints_prepare(&bh, m, &fm, &amap, r)))
+        goto done;
+    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg, 0, &bh };
     /* the reference save area exists only when some frame holds a reference */
     for (uint32_t i = 0; i < r->nfuncs; i++)
         if (r->funcs[i].ref_slots)
@@ -475,7 +493,14 @@ done:
     free(code.p);
     free(out.p);
     fi_debug_free(&dbg, m->nsections);
+    fi_hints_free(&bh);
     fi_amap_free(&amap);
+    if (fm.fhints) {
+        for (uint32_t f = 0; f < m->nfuncs; f++)
+            free(fm.fhints[f].v);
+        free(fm.fhints);
+        fm.fhints = NULL;
+    }
     if (fm.fruns) {
         for (uint32_t f = 0; f < m->nfuncs; f++)
             free(fm.fruns[f].v);

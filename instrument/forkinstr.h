@@ -94,6 +94,15 @@
  * dispatch (local.get $idx; if) instead, one test per level on the normal
  * path for more bytes (emit.c, open_table).
  *
+ * BRANCH HINTS (forksize instrument --branch-hints): every if that only a
+ * rewind takes (the prologue's state test, each wrap, the trampoline's and
+ * the exit dispatches, a try's catch dispatch) gets an "unlikely" entry in
+ * a metadata.code.branch_hint section written before the code section.
+ * Engines that read it (V8 13.6+) lay those arms out of line; the code is
+ * the same byte for byte.  The checks after sites get none.  A hint
+ * section the input has is moved with its instructions, or dropped with a
+ * warning when malformed (fi_hints.h); the reports (fs_fi_run) copy it.
+ *
  * EXCEPTION HANDLING (legacy try): a try is a construct like a block,
  * and each catch or catch_all arm is a level.  A rewind aimed into a
  * catch arm must run as that arm's handler (a rethrow must work), so it
@@ -327,12 +336,15 @@ int  fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_clos
 /* The module to be written: as fs_fi_run_threads without a dry run, but
  * its debug custom sections (.debug_*, sourceMappingURL,
  * external_debug_info) are handled by MODE and each one is noted in
- * r->debug.  fs_fi_run and fs_fi_run_threads copy them as they are
+ * r->debug.  A branch hint section (metadata.code.branch_hint) is moved
+ * with the code, and with BRANCH_HINTS forkinstr adds a hint to every if
+ * the normal path never takes (BRANCH HINTS above); noted the same way.
+ * fs_fi_run and fs_fi_run_threads copy them as they are
  * (FS_FI_DEBUG_MEASURE), which keeps the sizes of --stats and of the dry
  * run equal and costs no DWARF parsing; their r->out is for measuring. */
 int  fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                      unsigned stage, uint32_t save_memory, unsigned threads,
-                     fs_fi_debug_mode mode, fs_fi_result *r, fs_error *err);
+                     fs_fi_debug_mode mode, int branch_hints, fs_fi_result *r, fs_error *err);
 void fs_fi_free(fs_fi_result *r);
 
 #endif

@@ -275,7 +275,7 @@ static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *
     unsigned stage = o->stage ? o->stage - 1 : FS_FI_LIVE;
     int st = o->keep_module && o->apply == FS_APPLY_FORKINSTR
                  ? fs_fi_run_debug(&a->m, &a->g, &a->c, stage, o->save_memory, 0, o->fi_debug,
-                                   &a->fi, err)
+                                   o->branch_hints, &a->fi, err)
                  : fs_fi_run(&a->m, &a->g, &a->c, stage, o->save_memory,
                              o->apply == FS_APPLY_SIMULATE, &a->fi, err);
     if (st)

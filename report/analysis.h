@@ -36,7 +36,7 @@ typedef struct fs_analysis_opts {
     int                    no_demangle;     /* --no-demangle: rows keep mangled names */
     fs_group_by            group_by;        /* --group-by (FS_GROUP_NONE: no groups) */
     unsigned               group_depth;     /* --depth N for dir, 0 = whole directory */
-    unsigned               stage;           /* forkinstr: FS_FI_NAIVE..LIVE plus 1; 0 = live */
+    unsigned               stage;           /* forkinstr: FS_FI_NAIVE..TRAMP plus 1; 0 = live */
     uint32_t               save_memory;     /* forkinstr: the memory holding the frames */
     int                    apply_default;   /* simulate was not asked for: a module
                                                forkinstr refuses falls back to model */
@@ -44,6 +44,7 @@ typedef struct fs_analysis_opts {
                                                in fi.out (forksize instrument) */
     fs_fi_debug_mode       fi_debug;        /* keep_module: what becomes of the debug
                                                sections (0: copied, sizes only) */
+    int                    branch_hints;    /* keep_module: --branch-hints */
     fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
     void                  *progress_ctx;
 } fs_analysis_opts;

@@ -17,7 +17,8 @@
 # corpus/forksh.wasm for forksh, the wasm32-wasi build of
 # tests/runtime/progs/PROG.c by tests/runtime/build.sh for c-PROG) it
 # builds the variants of tests/workloads/variants.sh (original, Binaryen -O2,
-# Asyncify -O2, forkinstr naive/cse/live/trampoline; roots import:*, --indirect asyncify),
+# Asyncify -O2, forkinstr naive/cse/live/trampoline and live with
+# --branch-hints; roots import:*, --indirect asyncify),
 # timing each instrumenting command and its peak RSS, builds the
 # micro-workload tests/workloads/micro/depth.c the same ways, and runs
 # tests/workloads/bench.mjs, which measures: normal-path time (first iteration
@@ -99,7 +100,7 @@ instr=$(awk 'BEGIN { printf "[" } { printf "%s{\"module\":\"%s.wasm\",\"variant\
 fs_version=$("$forksize" --version 2>/dev/null | head -n 1 || echo unknown)
 cat >"$out/config.json" <<JSON
 { "reps": $reps, "iters": $iters,
-  "variants": ["original","o2","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline"],
+  "variants": ["original","o2","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline","forkinstr-hints"],
   "workloads": [$entries],
   "micro": { "dir": "$out/micro", "depths": [10, 100, 1000], "reps": 200,
              "variants": ["original","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline"] },

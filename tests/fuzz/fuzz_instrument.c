@@ -229,7 +229,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              * failure); the code is the same, and the output decodes. */
             fs_fi_result dbg;
             fs_error e3;
-            int s3 = fs_fi_run_debug(&m, &g, &c, stage, 0, 1, FS_FI_DEBUG_REWRITE, &dbg, &e3);
+            int s3 = fs_fi_run_debug(&m, &g, &c, stage, 0, 1, FS_FI_DEBUG_REWRITE,
+                                     stage == FS_FI_LIVE, &dbg, &e3);
             if (s3)
                 die("stage %u: the run that handles debug sections failed: %s", stage, e3.msg);
             if (dbg.code_after != real.code_after)

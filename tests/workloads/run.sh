@@ -5,7 +5,9 @@
 # Usage: run.sh WORKLOAD VARIANT_DIR VARIANT
 #   WORKLOAD  lua | sqlite | forksh (the script WORKLOAD.mjs beside this file)
 #   VARIANT   original | o2 | asyncify-o2 | forkinstr-naive | forkinstr-cse | forkinstr-live |
-#             forkinstr-trampoline
+#             forkinstr-trampoline | forkinstr-hints (node runs every variant with
+#             --experimental-wasm-branch-hinting, which only a module with a hint
+#             section notices)
 #             (forksh also: native)
 #   c-PROG    a C program of tests/runtime/progs run by cprog.mjs (VARIANT_DIR
 #             from variants.sh on its wasm build); the original is held to
@@ -59,7 +61,7 @@ runwl() { # MODULE OUT ERR
   local st=0
   local script=$here/$wl.mjs extra=()
   case $wl in c-*) script=$here/cprog.mjs extra=("${wl#c-}") ;; esac
-  timeout 300 "$node" "$script" "$1" 2 "${extra[@]}" >"$2" 2>"$3" || st=$?
+  timeout 300 "$node" --experimental-wasm-branch-hinting "$script" "$1" 2 "${extra[@]}" >"$2" 2>"$3" || st=$?
   [ $st -eq 0 ] || { cat "$3" >&2; fail "node $wl.mjs $(basename "$1") exited $st"; }
   grep -q "\"workload\":\"$wl\"" "$3" || fail "no timing line on stderr for $(basename "$1")"
 }

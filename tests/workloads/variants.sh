@@ -9,6 +9,9 @@
 #                    equals forksize's closure for these roots and policy)
 #   forkinstr-naive, forkinstr-cse, forkinstr-live, forkinstr-trampoline
 #                    forksize instrument at each stage
+#   forkinstr-hints  stage live with --branch-hints (node reads the hints
+#                    only with --experimental-wasm-branch-hinting; run.sh
+#                    and bench.mjs give every variant that flag)
 #
 # Usage: variants.sh IN.wasm OUTDIR
 # Env:   FORKSIZE (forksize binary), WASM_OPT (default wasm-opt),
@@ -51,3 +54,9 @@ for s in $stages; do
     || fail "forksize instrument --stages $s failed"
   "$wasm_validate" --enable-all "$o" || fail "forkinstr-$s output does not validate (WABT)"
 done
+o=$out/forkinstr-hints.wasm
+timed forkinstr-hints "$FORKSIZE" instrument "$in" -o "$o" --root 'import:*' --indirect asyncify \
+  --stages live --branch-hints -q || fail "forksize instrument --branch-hints failed"
+# WABT 1.0.32 reads an older draft of the hint section: validate without it
+# (tests/instrument/hints.sh validates the section with WABT 1.0.39).
+"$wasm_validate" "$o" || fail "forkinstr-hints output does not validate (WABT)"
