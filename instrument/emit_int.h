@@ -1,4 +1,4 @@
-/* emit_int.h - what emit.c and emit_eh.c share: the emitter's state and
+/* emit_int.h - what emit.c, emit_wraps.c and emit_eh.c share: the emitter's state and
  * the byte helpers that count every added byte against the current term
  * (see emit.c's header).  forkinstr-private. */
 #ifndef FI_EMIT_INT_H
@@ -117,6 +117,19 @@ static inline uint32_t slot_local(const fi_plan *p, uint32_t slot)
         return p->rslot_base + (slot & 0xFFFFFF);
     return p->scratch_base[slot >> 24] + (slot & 0xFFFFFF);
 }
+
+/* emit.c: a block type of PARAMS -> RESULTS (empty, one type, or an index) */
+void fi_em_blocktype(em *e, const fi_val *params, uint32_t np, const fi_val *results,
+                     uint32_t nr);
+
+/* emit_wraps.c: a level's re-entry (wraps, or the trampoline's blocks and
+ * dispatch); whether a level's wraps wait for its first block's end
+ * (deferrable) or belong to a level further in (passthrough); the exit
+ * dispatch of the deferred levels pending. */
+void fi_em_open_wraps(em *e, uint32_t level);
+int  fi_em_deferrable(const em *e, uint32_t level, uint32_t ins);
+int  fi_em_passthrough(const em *e, uint32_t level, uint32_t ins);
+void fi_em_exit_dispatch(em *e);
 
 /* --branch-hints: the if written next is one the normal path never takes
  * (a rewind test); its offset goes to the function's hints. */
