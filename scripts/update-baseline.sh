@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # update-baseline.sh [BUILD_DIR] - rewrite tests/baseline/forkinstr/ from the
 # current forksize: every corpus module (corpus/modules.list) and forksh, at
-# stages naive, cse and live (tests/baseline/baseline.sh update).
+# stages naive, cse, live and trampoline (tests/baseline/baseline.sh update).
 #
 # The baseline is what CI holds forkinstr to (tests/baseline): updating it
 # is a deliberate commit whose message says why the numbers moved.  Read

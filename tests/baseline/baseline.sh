@@ -4,7 +4,8 @@
 # diff gate.
 #
 #   baseline.sh check  NAME   gate NAME (a corpus module, or forksh) against
-#                             forkinstr/NAME.STAGE.json, STAGE naive, cse, live
+#                             forkinstr/NAME.STAGE.json, STAGE naive, cse, live,
+#                             trampoline
 #   baseline.sh update NAME   rewrite those files from the current build
 #
 # Each baseline is `forksize --stats MODULE --root 'import:*' --stages STAGE
@@ -38,7 +39,7 @@ trap 'rm -rf "$work"' EXIT
 # the path of whoever wrote it.
 cp "$mod" "$work/$name.wasm" || { fail "cannot copy $mod"; t_done; }
 
-for stage in naive cse live; do
+for stage in naive cse live trampoline; do
     base=$dir/$name.$stage.json
     cur=$work/$name.$stage.json
     if ! (cd "$work" && "$FORKSIZE" --stats "$name.wasm" --root 'import:*' --stages "$stage" \
