@@ -39,7 +39,7 @@ common=(-std=c11 -O2 -g0 -Wall -Wextra -Werror -ffp-contract=off)
 wasm_flags() {   # per-program wasm features
   case $1 in
     loop) echo -msimd128 ;;
-    tailcall) echo -mtail-call ;;
+    tailcall|tailind) echo -mtail-call ;;
     multivalue) echo -mmultivalue -Xclang -target-abi -Xclang experimental-mv ;;
   esac
 }
@@ -103,6 +103,9 @@ check_shape() {   # PROG WASM
       b=$("$objdump" -d "$w" | sed -n 's/^[0-9a-f]* func\[\([0-9]*\)\] <bottom>:$/\1/p')
       [ -n "$b" ] || die "$p: no function bottom"
       func_body "$w" relay | grep -Eq "return_call $b\$" || die "$p: relay does not tail-call bottom"
+      ;;
+    tailind)   # relay tail-calls through a table: return_call_indirect
+      func_body "$w" relay | grep -q "return_call_indirect" || die "$p: relay has no return_call_indirect"
       ;;
     multivalue)   # split returns (i64, f64) as two wasm results
       local ty
