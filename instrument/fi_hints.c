@@ -97,7 +97,11 @@ int fi_hints_prepare(fi_hints *h, const fs_wasm_module *m, const fi_module *fm,
     memset(h, 0, sizeof *h);
     uint32_t copies;
     h->section = find_section(m, &copies);
-    if ((h->section == FI_NONE && !fm->fhints) || !amap)
+    if (!amap) {                    /* nothing moved: the input's is copied */
+        h->section = FI_NONE;
+        return FS_OK;
+    }
+    if (h->section == FI_NONE && !fm->fhints)
         return FS_OK;
     const fs_section *s = h->section == FI_NONE ? NULL : &m->sections[h->section];
     hint *in = NULL;
