@@ -93,6 +93,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/forksize-debug.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../runtime/wasm_flags.sh"
 t_init debug
 note() { echo "debug: $*"; }
 
@@ -559,12 +560,7 @@ mode_progs5() {
     local src p flags n=0
     for src in "$FI_SRC"/../runtime/progs/*.c; do
         p=$(basename "$src" .c)
-        case $p in            # the features tests/runtime/build.sh gives them
-            loop) flags=-msimd128 ;;
-            tailcall) flags=-mtail-call ;;
-            multivalue) flags="-mmultivalue -Xclang -target-abi -Xclang experimental-mv" ;;
-            *) flags= ;;
-        esac
+        flags=$(wasm_flags "$p")   # the features tests/runtime/build.sh gives them
         # shellcheck disable=SC2086  # flags is a word list on purpose
         "$CLANG" --target=wasm32-wasi -std=c11 -O2 -gdwarf-5 -mmutable-globals $flags -c "$src" \
             -o "$tmp/$p.o" || { fail "$p: clang-14 failed"; continue; }

@@ -36,13 +36,8 @@ mkdir -p "$out/native" "$out/wasm" "$out/obj"
 # results round the same way in both builds.
 common=(-std=c11 -O2 -g0 -Wall -Wextra -Werror -ffp-contract=off)
 
-wasm_flags() {   # per-program wasm features
-  case $1 in
-    loop) echo -msimd128 ;;
-    tailcall|tailind) echo -mtail-call ;;
-    multivalue) echo -mmultivalue -Xclang -target-abi -Xclang experimental-mv ;;
-  esac
-}
+# per-program wasm features: wasm_flags PROG
+. "$here/wasm_flags.sh"
 
 # Disassembly of one function (from its header to the next one).
 func_body() {
