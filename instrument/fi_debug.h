@@ -49,6 +49,22 @@ typedef struct fi_debug {
 int  fi_debug_prepare(fi_debug *d, const fs_wasm_module *m, fs_fi_debug_mode mode,
                       const fi_amap *amap, fs_fi_result *r);
 void fi_debug_free(fi_debug *d, uint32_t nsections);
+/* A little-endian unsigned of N bytes (1 to 8) at P, read or written:
+ * DWARF's fixed-size fields, for the rewriters (fi_dinfo.c, fi_dlists.c). */
+static inline uint64_t fi_le_get(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static inline void fi_le_set(uint8_t *p, unsigned n, uint64_t v)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
 /* Appends a note on the custom section NAME to r->debug. */
 int  fi_debug_note(fs_fi_result *r, const char *name, uint32_t name_len,
                    fs_fi_debug_action act, const char *why);

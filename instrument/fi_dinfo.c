@@ -73,20 +73,6 @@ static int fail_at(dw *d, int code, uint64_t off, const char *msg)
     return code;
 }
 
-static uint64_t get(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static void set(uint8_t *p, unsigned n, uint64_t v)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static int uleb(const uint8_t *p, uint32_t end, uint32_t *pos, uint64_t *v)
 {
     uint64_t r = 0;
@@ -179,7 +165,7 @@ static void list(dw *d, uint8_t *sec, uint32_t size, uint8_t *done, uint64_t sec
             fail_at(d, FS_ERR_MALFORMED, sec_base + p, "a list runs past its section's end");
             return;
         }
-        uint64_t b = get(sec + p, asz), e = get(sec + p + asz, asz);
+        uint64_t b = fi_le_get(sec + p, asz), e = fi_le_get(sec + p + asz, asz);
         uint32_t at = p;
         p += 2 * asz;
         if (!b && !e)
@@ -187,7 +173,7 @@ static void list(dw *d, uint8_t *sec, uint32_t size, uint8_t *done, uint64_t sec
         if (b == maxv) {                              /* base address selection */
             base = e;
             nbase = map(d, e);
-            set(sec + at + asz, asz, nbase);
+            fi_le_set(sec + at + asz, asz, nbase);
             continue;
         }
         if (loc) {
@@ -195,7 +181,7 @@ static void list(dw *d, uint8_t *sec, uint32_t size, uint8_t *done, uint64_t sec
                 fail_at(d, FS_ERR_MALFORMED, sec_base + p, "a location list runs past its end");
                 return;
             }
-            uint32_t len = (uint32_t)get(sec + p, 2);
+            uint32_t len = (uint32_t)fi_le_get(sec + p, 2);
             if (len > size - p - 2) {
                 fail_at(d, FS_ERR_MALFORMED, sec_base + p, "a location expression runs past its end");
                 return;
@@ -208,8 +194,8 @@ static void list(dw *d, uint8_t *sec, uint32_t size, uint8_t *done, uint64_t sec
         map_range(d, base + b, base + e, &nlo, &nhi);
         if (nlo == nbase && nhi == nbase)
             nlo = nhi = nbase + 1;  /* empty, and (0, 0) would end the list: keep it empty */
-        set(sec + at, asz, nlo - nbase);          /* >= 0: map() is monotonic */
-        set(sec + at + asz, asz, nhi - nbase);
+        fi_le_set(sec + at, asz, nlo - nbase);          /* >= 0: map() is monotonic */
+        fi_le_set(sec + at + asz, asz, nhi - nbase);
     }
 }
 
@@ -294,9 +280,9 @@ static int addr_of(dw *d, uint64_t form, uint32_t p, unsigned asz, uint64_t *v, 
     uint64_t idx = 0;
     uint32_t q = p;
     switch (form) {
-    case 0x01: *v = get(d->info + p, asz); *at = d->info + p; return 0;
+    case 0x01: *v = fi_le_get(d->info + p, asz); *at = d->info + p; return 0;
     case 0x1b: uleb(d->info, d->info_size, &q, &idx); break;
-    case 0x29: case 0x2a: case 0x2b: case 0x2c: idx = get(d->info + p, (unsigned)form - 0x28); break;
+    case 0x29: case 0x2a: case 0x2b: case 0x2c: idx = fi_le_get(d->info + p, (unsigned)form - 0x28); break;
     default: return 1;
     }
     const fi_dlcu *c = d->ncus ? &d->cus[d->ncus - 1] : NULL;
@@ -309,7 +295,7 @@ static int addr_of(dw *d, uint64_t form, uint32_t p, unsigned asz, uint64_t *v, 
         fail_at(d, FS_ERR_MALFORMED, d->info_base + p, "an address index past the end of .debug_addr");
         return -1;
     }
-    *v = get(d->addr.in + pos, asz);
+    *v = fi_le_get(d->addr.in + pos, asz);
     *at = d->addr.out + pos;
     return 0;
 }
@@ -328,7 +314,7 @@ static void list5(dw *d, fi_dlsec *s, uint64_t form, uint32_t p, uint64_t base, 
     }
     uint64_t off;
     if (form == 0x17) {
-        off = get(d->info + p, 4);
+        off = fi_le_get(d->info + p, 4);
         if (d->nsites == d->scap) {
             uint32_t cap = d->scap ? d->scap * 2 : 64;
             uint64_t *v = realloc(d->sites, cap * sizeof *v);
@@ -347,13 +333,13 @@ static void list5(dw *d, fi_dlsec *s, uint64_t form, uint32_t p, uint64_t base, 
         /* the index must be inside the offset array that its unit's
          * header (the 12 bytes before BASE) counts */
         if (has_base <= 0 || base < 12 || base > s->size ||
-            idx >= get(s->in + base - 4, 4) || idx >= (s->size - base) / 4) {
+            idx >= fi_le_get(s->in + base - 4, 4) || idx >= (s->size - base) / 4) {
             fail_at(d, FS_ERR_MALFORMED, d->info_base + p,
                     s->loc ? "a loclistx index past the unit's .debug_loclists offsets"
                            : "a rnglistx index past the unit's .debug_rnglists offsets");
             return;
         }
-        off = base + get(s->in + base + 4 * idx, 4);
+        off = base + fi_le_get(s->in + base + 4 * idx, 4);
     }
     if (off >= s->size) {
         fail_at(d, FS_ERR_MALFORMED, d->info_base + p, "a DIE names a list past its section's end");
@@ -423,13 +409,13 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                 if (form != 0x17)
                     continue;
                 if (attr == 0x73) {
-                    c.addr_base = get(d->info + at, 4);
+                    c.addr_base = fi_le_get(d->info + at, 4);
                     c.has_addr_base = 1;
                 } else if (attr == 0x74) {
-                    rbase = get(d->info + at, 4);
+                    rbase = fi_le_get(d->info + at, 4);
                     has_rbase = 1;
                 } else if (attr == 0x8c) {
-                    lbase = get(d->info + at, 4);
+                    lbase = fi_le_get(d->info + at, 4);
                     has_lbase = 1;
                 }
             }
@@ -472,11 +458,11 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                 if (k < 0)
                     return;
                 if (!k)
-                    set(where, asz, map(d, v));
+                    fi_le_set(where, asz, map(d, v));
             } else if (attr == 0x10 && off4sr && !d->lines) {
                 ;               /* no .debug_line: it names nothing, before or after */
             } else if (attr == 0x10 && off4sr) {                /* stmt_list */
-                uint64_t o = get(d->info + at, 4);
+                uint64_t o = fi_le_get(d->info + at, 4);
                 size_t lo2 = 0, hi2 = d->lines->n;      /* old offsets ascend */
                 while (lo2 < hi2) {
                     size_t mid = lo2 + (hi2 - lo2) / 2;
@@ -489,7 +475,7 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                     fail_at(d, FS_ERR_MALFORMED, d->info_base + at, "DW_AT_stmt_list names no line table");
                     return;
                 }
-                set(d->info + at, 4, d->lines->now[lo2]);
+                fi_le_set(d->info + at, 4, d->lines->now[lo2]);
             } else if (version >= 5 && (attr == 0x74 || attr == 0x8c) && form == 0x17) {
                 list5(d, attr == 0x74 ? &d->rl : &d->ll, 0x17, at, 0, -1);  /* a base moves too */
             } else if (version >= 5 && attr == 0x55 && (form == 0x17 || form == 0x23)) {
@@ -501,7 +487,7 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
             } else if (attr == 0x55) {                         /* ranges: below, */
                 ;                                               /* once the base is known */
             } else if (loclist_attr(attr) && off4 && d->loc) {
-                list(d, d->loc, d->loc_size, d->ldone, d->loc_base, (uint32_t)get(d->info + at, 4), 1, asz,
+                list(d, d->loc, d->loc_size, d->ldone, d->loc_base, (uint32_t)fi_le_get(d->info + at, 4), 1, asz,
                      base, nbase);
             } else if (loclist_attr(attr) && off4) {
                 fail_at(d, FS_ERR_MALFORMED, d->info_base + at, "a location list but no .debug_loc");
@@ -521,13 +507,13 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                             "DW_AT_high_pc of an unusual form");
                     return;
                 }
-                hi = lo + get(high_at, hsz);
+                hi = lo + fi_le_get(high_at, hsz);
             } else if (!high_at) {
                 hi = lo;
             }
             uint64_t nhi;
             map_range(d, lo, hi, &nlo, &nhi);
-            set(low_at, asz, nlo);
+            fi_le_set(low_at, asz, nlo);
             if (high_at) {
                 uint64_t v = addr_high ? nhi : nhi - nlo;
                 if (hsz && hsz < 8 && v >> (8 * hsz)) {
@@ -535,7 +521,7 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                             "a new high_pc does not fit its form");
                     return;
                 }
-                set(high_at, addr_high ? asz : hsz, v);
+                fi_le_set(high_at, addr_high ? asz : hsz, v);
             }
         }
         if (first) {                                  /* the CU: base of its lists */
@@ -556,7 +542,7 @@ static void unit(dw *d, uint32_t p, uint32_t end, unsigned version, unsigned asz
                     fail_at(d, FS_ERR_MALFORMED, d->info_base + at, "DW_AT_ranges but no .debug_ranges");
                     return;
                 }
-                list(d, d->ranges, d->ranges_size, d->rdone, d->ranges_base, (uint32_t)get(d->info + at, 4), 0, asz,
+                list(d, d->ranges, d->ranges_size, d->rdone, d->ranges_base, (uint32_t)fi_le_get(d->info + at, 4), 0, asz,
                      base, nbase);
             }
         }
@@ -592,7 +578,7 @@ int fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lin
             fail_at(&d, FS_ERR_MALFORMED, d.info_base + off, "compile unit header runs past the section");
             break;
         }
-        uint64_t len = get(d.info + off, 4);
+        uint64_t len = fi_le_get(d.info + off, 4);
         if (len >= 0xfffffff0u) {
             fail_at(&d, FS_ERR_UNSUPPORTED, d.info_base + off, "64-bit DWARF is not supported");
             break;
@@ -601,7 +587,7 @@ int fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lin
             fail_at(&d, FS_ERR_MALFORMED, d.info_base + off, "compile unit's length runs past the section");
             break;
         }
-        unsigned version = (unsigned)get(d.info + off + 4, 2);
+        unsigned version = (unsigned)fi_le_get(d.info + off + 4, 2);
         if (version < 2 || version > 5) {
             fail_at(&d, FS_ERR_UNSUPPORTED, d.info_base + off + 4,
                     "compile unit version not rewritten (only DWARF 2 to 5)");
@@ -610,7 +596,7 @@ int fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lin
         /* 4: unit_length; then DWARF 2-4: version, abbrev_offset,
          * address_size; DWARF 5: version, unit_type, address_size,
          * abbrev_offset, and a skeleton's or split unit's 8-byte id */
-        uint32_t abbrev_off = (uint32_t)get(d.info + off + (version >= 5 ? 8 : 6), 4);
+        uint32_t abbrev_off = (uint32_t)fi_le_get(d.info + off + (version >= 5 ? 8 : 6), 4);
         unsigned asz = d.info[off + (version >= 5 ? 7 : 10)], hdr = 11;
         if (version >= 5) {
             unsigned type = d.info[off + 6];
@@ -643,9 +629,9 @@ int fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lin
             fail_at(&d, FS_ERR_MALFORMED, io->aranges_base + off, "address range set runs past the section");
             break;
         }
-        uint64_t len = get(s + off, 4);
+        uint64_t len = fi_le_get(s + off, 4);
         unsigned asz = s[off + 10], seg = s[off + 11];
-        if (len >= 0xfffffff0u || len > io->aranges_size - off - 4 || get(s + off + 4, 2) != 2 ||
+        if (len >= 0xfffffff0u || len > io->aranges_size - off - 4 || fi_le_get(s + off + 4, 2) != 2 ||
             (asz != 4 && asz != 8) || seg) {
             fail_at(&d, len > io->aranges_size - off - 4 ? FS_ERR_MALFORMED : FS_ERR_UNSUPPORTED,
                     io->aranges_base + off, "address range set of a form forksize does not rewrite");
@@ -654,14 +640,14 @@ int fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lin
         uint32_t end = off + 4 + (uint32_t)len, p = off + 12;
         p = off + (p - off + 2 * asz - 1) / (2 * asz) * (2 * asz);   /* tuples are aligned */
         for (; p + 2 * asz <= end && !d.st; p += 2 * asz) {
-            uint64_t a = get(s + p, asz), l = get(s + p + asz, asz), na, nh;
+            uint64_t a = fi_le_get(s + p, asz), l = fi_le_get(s + p + asz, asz), na, nh;
             if (!a && !l)
                 break;
             if (a >= UINT32_MAX - 1)
                 continue;
             map_range(&d, a, a + l, &na, &nh);
-            set(s + p, asz, na);
-            set(s + p + asz, asz, nh - na);
+            fi_le_set(s + p, asz, na);
+            fi_le_set(s + p + asz, asz, nh - na);
         }
         off = end;
     }
@@ -673,13 +659,13 @@ int fi_dinfo_rewrite(fi_dinfo *io, const fi_amap *amap, const fi_dline_offs *lin
     for (uint32_t i = 0; i < d.nsites && !d.st; i++) {
         uint32_t at = (uint32_t)(d.sites[i] >> 1);
         fi_dlsec *s = d.sites[i] & 1 ? &d.ll : &d.rl;
-        uint32_t now = fi_dl_map(s, (uint32_t)get(d.info + at, 4));
+        uint32_t now = fi_dl_map(s, (uint32_t)fi_le_get(d.info + at, 4));
         if (now == FI_NONE)
             fail_at(&d, FS_ERR_MALFORMED, d.info_base + at,
                     s->loc ? "a DIE's offset into .debug_loclists names no list entry"
                            : "a DIE's offset into .debug_rnglists names no list entry");
         else
-            set(d.info + at, 4, now);
+            fi_le_set(d.info + at, 4, now);
     }
     free(d.rdone);
     free(d.ldone);

@@ -29,20 +29,6 @@
 
 #include "fi_debug.h"
 
-static uint64_t get(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
-static void set(uint8_t *p, unsigned n, uint64_t v)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 typedef struct rd {
     fi_dlsec *s;
     const fi_amap *a;
@@ -150,8 +136,8 @@ static int addrx(rd *r, uint32_t cu, uint64_t idx, uint32_t at, uint64_t *v)
         snprintf(msg, sizeof msg, "%.20s entry's address index is past .debug_addr", name);
         return fail(r, FS_ERR_MALFORMED, r->s->file_off + at, msg), -1;
     }
-    *v = get(r->addr->in + pos, c->asz);
-    set(r->addr->out + pos, c->asz, fi_dinfo_map(r->a, *v));
+    *v = fi_le_get(r->addr->in + pos, c->asz);
+    fi_le_set(r->addr->out + pos, c->asz, fi_dinfo_map(r->a, *v));
     return 0;
 }
 
@@ -163,7 +149,7 @@ static void put_range(fi_buf *o, int loc, unsigned asz, const fi_amap *a, uint64
     uint8_t b[8];
     if (asz == 4 && nhi > UINT32_MAX && nhi >= nlo) {
         fi_put(o, loc ? 0x08 : 0x07);                  /* start_length */
-        set(b, asz, nlo);
+        fi_le_set(b, asz, nlo);
         fi_put_bytes(o, b, asz);
         uint64_t len = nhi - nlo;
         do {
@@ -174,9 +160,9 @@ static void put_range(fi_buf *o, int loc, unsigned asz, const fi_amap *a, uint64
         return;
     }
     fi_put(o, loc ? 0x07 : 0x06);                      /* start_end */
-    set(b, asz, nlo);
+    fi_le_set(b, asz, nlo);
     fi_put_bytes(o, b, asz);
-    set(b, asz, nhi);
+    fi_le_set(b, asz, nhi);
     fi_put_bytes(o, b, asz);
 }
 
@@ -252,20 +238,20 @@ static void lists(rd *r, uint32_t p, uint32_t end, unsigned asz, size_t *ref)
             break;
         case 5:                                        /* base_address */
             if (end - p < asz) { bad = 1; break; }
-            base = get(in + p, asz);
+            base = fi_le_get(in + p, asz);
             p += asz;
             has_base = 1;
             bounded = 0;
             break;
         case 6:                                        /* start_end */
             if (end - p < 2 * asz) { bad = 1; break; }
-            lo = get(in + p, asz);
-            hi = get(in + p + asz, asz);
+            lo = fi_le_get(in + p, asz);
+            hi = fi_le_get(in + p + asz, asz);
             p += 2 * asz;
             break;
         case 7:                                        /* start_length */
             if (end - p < asz) { bad = 1; break; }
-            lo = get(in + p, asz);
+            lo = fi_le_get(in + p, asz);
             p += asz;
             if (uleb(in, end, &p, &y)) { bad = 1; break; }
             hi = lo + y;
@@ -320,13 +306,13 @@ int fi_dl_rewrite(fi_dlsec *s, const fi_amap *a, const fi_dlcu *cus, uint32_t nc
             snprintf(msg, sizeof msg, "a %s unit header runs past the section", name);
             return fail(&r, FS_ERR_MALFORMED, s->file_off + off, msg);
         }
-        uint64_t len = get(h, 4);
-        unsigned version = (unsigned)get(h + 4, 2), asz = h[6], seg = h[7];
+        uint64_t len = fi_le_get(h, 4);
+        unsigned version = (unsigned)fi_le_get(h + 4, 2), asz = h[6], seg = h[7];
         if (len >= 0xfffffff0u) {
             snprintf(msg, sizeof msg, "64-bit DWARF in %s is not supported", name);
             return fail(&r, FS_ERR_UNSUPPORTED, s->file_off + off, msg);
         }
-        uint64_t count = get(h + 8, 4);
+        uint64_t count = fi_le_get(h + 8, 4);
         if (len > s->size - off - 4 || len < 8 || count > (len - 8) / 4) {
             snprintf(msg, sizeof msg, "a %s unit's length or offset count runs past the section", name);
             return fail(&r, FS_ERR_MALFORMED, s->file_off + off, msg);
@@ -346,15 +332,15 @@ int fi_dl_rewrite(fi_dlsec *s, const fi_amap *a, const fi_dlcu *cus, uint32_t nc
         lists(&r, first, end, asz, &ref);
         if (r.st || o->oom)
             break;
-        set(o->p + nh, 4, o->n - nh - 4);               /* unit_length */
+        fi_le_set(o->p + nh, 4, o->n - nh - 4);               /* unit_length */
         for (uint32_t i = 0; i < count; i++) {
-            uint64_t rel = get(h + 12 + 4 * i, 4);
+            uint64_t rel = fi_le_get(h + 12 + 4 * i, 4);
             uint32_t now = rel < len ? fi_dl_map(s, off + 12 + (uint32_t)rel) : FI_NONE;
             if (now == FI_NONE) {
                 snprintf(msg, sizeof msg, "a %s offset names no list entry", name);
                 return fail(&r, FS_ERR_MALFORMED, s->file_off + off + 12 + 4 * i, msg);
             }
-            set(o->p + nh + 12 + 4 * i, 4, now - (nh + 12));
+            fi_le_set(o->p + nh + 12 + 4 * i, 4, now - (nh + 12));
         }
         off = end;
     }
