@@ -16,12 +16,6 @@
 
 #include "forkcompat.h"
 
-#ifdef __clang__
-#define MUSTTAIL __attribute__((musttail))
-#else
-#define MUSTTAIL
-#endif
-
 static int count;
 
 NOINLINE int bottom(int n, int acc) {
