@@ -43,14 +43,16 @@ fs_demangle_result fs_demangle_scope(const char *in, size_t len, char *out, size
     for (size_t i = 0; i < len; i++)      /* manglings are printable ASCII */
         if (in[i] <= ' ' || in[i] >= 0x7f)
             return FS_DEMANGLE_REFUSED;
-    int ok;
-    if (in[1] == 'R' ? fs_dm_rust_v0(in, len, out, cap, outlen)
-                     : fs_dm_rust_legacy(in, len, out, cap, outlen)) {
-        ok = 1;
+    /* A legacy Rust name is also valid Itanium; a Rust name that does not
+     * fit OUT (-1) is refused rather than tried as Itanium. */
+    int ok = in[1] == 'R' ? fs_dm_rust_v0(in, len, out, cap, outlen)
+                          : fs_dm_rust_legacy(in, len, out, cap, outlen);
+    if (ok > 0)
         *scope_len = rust_scope(out, *outlen);
-    } else {
+    else if (ok == 0)
         ok = in[1] == 'Z' && fs_dm_itanium(in, len, out, cap, outlen, scope_off, scope_len);
-    }
+    else
+        ok = 0;
     return ok ? FS_DEMANGLE_OK : FS_DEMANGLE_REFUSED;
 }
 

@@ -9,6 +9,8 @@
 /* *SCOPE_OFF, *SCOPE_LEN: the function's namespace within OUT. */
 int fs_dm_itanium(const char *in, size_t len, char *out, size_t cap, size_t *outlen,
                   size_t *scope_off, size_t *scope_len);
+/* fs_dm_rust_legacy also returns -1: a legacy Rust name whose text does
+ * not fit OUT. */
 int fs_dm_rust_legacy(const char *in, size_t len, char *out, size_t cap, size_t *outlen);
 int fs_dm_rust_v0(const char *in, size_t len, char *out, size_t cap, size_t *outlen);
 

@@ -386,29 +386,48 @@ static int legacy_ident(rs *r, const char *s, size_t n)
 
 static int is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
+/* The idents after "_ZN" up to the hash, "::"-joined; 0 when they are
+ * not a legacy Rust path, or (when writing) when OUT is too small. */
+static int legacy_walk(rs *r)
+{
+    size_t len = r->n;
+    int parts = 0;
+    r->pos = 3;
+    r->len = 0;
+    r->fail = 0;
+    while (r->pos < len - 20) {
+        size_t v = 0;
+        if (!(r->s[r->pos] >= '1' && r->s[r->pos] <= '9')) return 0;
+        while (r->pos < len - 20 && r->s[r->pos] >= '0' && r->s[r->pos] <= '9') {  /* not into the hash */
+            if (v > 10000) return 0;
+            v = v * 10 + (size_t)(r->s[r->pos++] - '0');
+        }
+        if (v > len - 20 - r->pos) return 0;
+        if (parts++) puts_(r, "::");
+        if (!legacy_ident(r, r->s + r->pos, v)) return 0;
+        r->pos += v;
+    }
+    return parts && !r->fail;
+}
+
 int fs_dm_rust_legacy(const char *in, size_t len, char *out, size_t cap, size_t *outlen)
 {
     rs r = { in, len, 3, out, cap, 0, 0, 0, 0 };
-    int parts = 0;
     /* the last ident must be the hash: 17h<16 hex>E */
     if (len < 3 + 2 + 20 || memcmp(in + len - 20, "17h", 3) != 0 || in[len - 1] != 'E'
         || memcmp(in, "_ZN", 3) != 0)
         return 0;
     for (size_t i = len - 17; i < len - 1; i++)
         if (!is_hex(in[i])) return 0;
-    while (r.pos < len - 20) {
-        size_t v = 0;
-        if (!(in[r.pos] >= '1' && in[r.pos] <= '9')) return 0;
-        while (r.pos < len - 20 && in[r.pos] >= '0' && in[r.pos] <= '9') {  /* not into the hash */
-            if (v > 10000) return 0;
-            v = v * 10 + (size_t)(in[r.pos++] - '0');
-        }
-        if (v > len - 20 - r.pos) return 0;
-        if (parts++) puts_(&r, "::");
-        if (!legacy_ident(&r, in + r.pos, v)) return 0;
-        r.pos += v;
-    }
-    if (!parts || r.fail || r.len + 1 > cap) return 0;
+    /* First the syntax alone, so that a Rust name whose text does not fit
+     * is refused (-1) and never read again as an Itanium name, which would
+     * answer differently for a smaller buffer. */
+    r.mute = 1;
+    if (!legacy_walk(&r))
+        return 0;
+    r.mute = 0;
+    if (!legacy_walk(&r))
+        return -1;
     out[r.len] = 0;
     *outlen = r.len;
     return 1;

@@ -86,8 +86,26 @@ static int check_one(const char *m, size_t n, unsigned long counts[3])
         fprintf(stderr, "dmtool: bad output for %.*s\n", (int)(n > 200 ? 200 : n), m);
         return 1;
     }
+    /* A smaller buffer gives the same text, or a refusal when it does not
+     * fit: never another reading of the name. */
+    static char small[48];
+    size_t sl = 0;
+    fs_demangle_result rs = fs_demangle(m, n, small, sizeof small, &sl);
+    if (r == FS_DEMANGLE_OK && (ol < sizeof small ? rs != FS_DEMANGLE_OK || sl != ol || memcmp(small, out, ol + 1)
+                                                  : rs != FS_DEMANGLE_REFUSED)) {
+        fprintf(stderr, "dmtool: another answer with a %zu-byte buffer for %.*s\n", sizeof small,
+                (int)(n > 200 ? 200 : n), m);
+        return 1;
+    }
     return 0;
 }
+
+/* Names that once broke an invariant of check_one (found by fuzz_demangle). */
+static const char *const regressions[] = {
+    /* legacy Rust whose text overflowed a small buffer was then read as Itanium */
+    "_ZN71_GLOBAL__N.ops..raoge..RangZ1fPPFrRFiThNK$GT$3gmt17h0123456t..Debug$GT$3gmt"
+    "17h0123456789abcdefE",
+};
 
 static int mutate(unsigned long seed, unsigned long per, int print)
 {
@@ -95,6 +113,8 @@ static int mutate(unsigned long seed, unsigned long per, int print)
     static char buf[FS_DEMANGLE_MAX_IN * 2];
     unsigned long counts[3] = {0, 0, 0};
     rng = seed * 2654435761u + 1;
+    for (size_t i = 0; i < sizeof regressions / sizeof regressions[0]; i++)
+        if (check_one(regressions[i], strlen(regressions[i]), counts)) return 1;
     while (fgets(line, sizeof line, stdin)) {
         size_t n0 = strcspn(line, "\r\n");
         for (unsigned long k = 0; k < per; k++) {
