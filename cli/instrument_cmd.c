@@ -16,6 +16,7 @@
 static const char usage[] =
 "usage: forksize instrument MODULE.wasm -o OUT.wasm [--root SPEC]... [--indirect POLICY]\n"
 "                          [--stages LIST] [--save-memory N] [--branch-hints]\n"
+"                          [--hot SPEC]...\n"
 "                          [--keep-stale-debug] [-q]\n"
 "                          [--source-map IN.map --source-map-out OUT.map\n"
 "                           [--source-map-url URL]]\n"
@@ -40,6 +41,14 @@ static const char usage[] =
 "                      way; node 20 needs --experimental-wasm-branch-hinting);\n"
 "                      costs that section's bytes, printed on stderr.  A hint\n"
 "                      section MODULE has is moved with its code either way\n"
+"  --hot SPEC          give the functions SPEC names (func:GLOB, export:GLOB or\n"
+"                      index:N, as for --root, or all; repeatable) two copies: one for\n"
+"                      the normal path, whose rewind tests are constants the\n"
+"                      engine folds away, and one that a rewind enters.  For\n"
+"                      the hot loops of a profile: it costs about one more\n"
+"                      instrumented body per function, printed on stderr and\n"
+"                      outside the per-term figures of --stats.  A SPEC that\n"
+"                      matches nothing exits 2\n"
 "  --keep-stale-debug  keep the debug sections forksize cannot rewrite as they\n"
 "                      are (their code addresses are then stale; each is named\n"
 "                      on stderr); without it they are dropped, with a warning;\n"
@@ -161,6 +170,11 @@ static int write_module(const fs_analysis *a, const char *module, const char *ou
         fprintf(stderr, "forksize: %s: %llu tail calls that can unwind became plain calls "
                 "followed by return (a chain of them now uses stack)\n", module,
                 (unsigned long long)r->tail_calls);
+    if (r->hot_functions || r->hot_skipped)
+        fprintf(stderr, "forksize: %s: --hot: %u closure functions got a normal-path copy "
+                "(+%llu bytes beside the terms); %u were not copied (refused, or nothing to "
+                "unwind)\n", module, r->hot_functions, (unsigned long long)r->hot_bytes,
+                r->hot_skipped);
     uint64_t added = r->code_after - r->code_before;
     fprintf(stderr,
             "forksize: %s: forkinstr (%s): %u of %u closure functions instrumented, %u refused, "
@@ -181,6 +195,9 @@ int fs_cmd_instrument(int argc, char **argv)
     fs_cli_out_opts out = { 0, NULL, 0 };
     const char *module = NULL;
     int stage = FS_FI_LIVE, quiet = 0, keep_stale = 0, hints = 0;
+    fs_root_spec hot[64];
+    unsigned nhot = 0;
+    int hot_all = 0;
     smap_opts sm;
     memset(&sm, 0, sizeof sm);
     fs_error err;
@@ -215,6 +232,18 @@ int fs_cmd_instrument(int argc, char **argv)
             keep_stale = 1;
         } else if (!strcmp(arg, "--branch-hints")) {
             hints = 1;
+        } else if (fs_cli_is_opt(arg, "--hot")) {
+            if (!(v = fs_cli_value(argc, argv, &i, "--hot")))
+                return fs_cli_usage("instrument", "--hot needs a SPEC");
+            if (!strcmp(v, "all")) {
+                hot_all = 1;
+                continue;
+            }
+            if (nhot == sizeof hot / sizeof hot[0])
+                return fs_cli_usage("instrument", "too many --hot (at most %u)", nhot);
+            if (fs_roots_parse(v, &hot[nhot], &err))
+                return fs_cli_usage("instrument", "--hot: %s", err.msg);
+            nhot++;
         } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
             quiet = 1;
         } else if (arg[0] == '-' && arg[1]) {
@@ -255,6 +284,9 @@ int fs_cmd_instrument(int argc, char **argv)
     ao.keep_module = 1;
     ao.fi_debug = keep_stale ? FS_FI_DEBUG_KEEP_STALE : FS_FI_DEBUG_REWRITE;
     ao.branch_hints = hints;
+    ao.hot = hot;
+    ao.nhot = nhot;
+    ao.hot_all = hot_all;
     fs_analysis a;
     int st = fs_cli_analyze(&a, module, &ao, 0);
     if (st < 0 && !a.c.nroots) {

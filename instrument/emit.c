@@ -172,6 +172,18 @@ static void prologue(em *e, const frame_entry *fe, uint32_t n, uint32_t size,
     fi_em_unlikely(e);
     if_void(e);
     np(e, 0, 4);
+    if (e->rw != FI_NONE) {
+        /* a hot function's normal-path copy: the rewind copy restores the
+         * frame and runs the call to its end */
+        const fs_wasm_module *m = e->fm->m;
+        const fs_type *t = &m->types[m->funcs[p->func].type];
+        for (uint32_t i = 0; i < t->nparams; i++)
+            op_idx(e, FS_OP_LOCAL_GET, i);
+        op_idx(e, FS_OP_CALL, e->rw);
+        put_op(e, FS_OP_RETURN);
+        put_op(e, FS_OP_END);
+        return;
+    }
     /* data.current -= size, and that is our frame */
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
     op_idx(e, FS_OP_GLOBAL_GET, e->fm->data_global);
@@ -507,7 +519,7 @@ static void locals_decl(em *e, const uint8_t *decl, uint32_t decl_len)
     }
 }
 
-int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *out,
+int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, uint32_t rw, fi_buf *out,
                      fs_fi_func *fr)
 {
     const fs_wasm_module *m = fm->m;
@@ -534,6 +546,7 @@ int fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *o
     e.p = p;
     e.fm = fm;
     e.miss = miss;
+    e.rw = rw;
     e.b = &tmp;
     if (fm->fruns) {
         e.runs = &fm->fruns[p->func];

@@ -110,7 +110,7 @@ void fi_em_catch_dispatch(em *e, const fi_item *it)
     const fs_wasm_module *m = e->fm->m;
     const fi_arm *arm = AT(p->arms, it->arm0);
     e->term = FS_FI_DISPATCH;
-    op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    idx_get(e);
     if (arm[0].a > 1) {
         i32_const(e, (int32_t)arm[0].a);
         put_op(e, FS_OP_I32_GE_U);

@@ -33,6 +33,8 @@ typedef struct em {
     fi_fruns        *runs;      /* where the original bytes go, or NULL */
     fi_hintv        *hints;     /* --branch-hints: this function's, or NULL */
     uint32_t         ins_base;  /* first instruction, from the body's start */
+    uint32_t         rw;        /* a hot function's normal-path copy: its rewind
+                                   copy's index (rewind tests read 0); else FI_NONE */
 } em;
 
 /* N instructions on the normal path: in a loop they run per iteration;
@@ -43,6 +45,7 @@ static inline void np(em *e, int at_site, uint32_t n)
 }
 
 /* ---- byte helpers that count ----------------------------------------- */
+
 
 static inline void put(em *e, uint8_t v)
 {
@@ -82,6 +85,16 @@ static inline void i32_const(em *e, int32_t v)
 {
     put_op(e, FS_OP_I32_CONST);
     put_s64(e, v);
+}
+
+/* $idx where a rewind test reads it: a constant 0 in a hot function's
+ * normal-path copy, which no rewind enters, so the engine folds the test. */
+static inline void idx_get(em *e)
+{
+    if (e->rw != FI_NONE)
+        i32_const(e, 0);
+    else
+        op_idx(e, FS_OP_LOCAL_GET, e->p->idx_local);
 }
 
 /* if with the empty block type */

@@ -53,7 +53,7 @@ static void rewind_values(em *e, const fi_item *it)
  * not: it is used only where a is 1. */
 static void idx_at_least(em *e, uint32_t a)
 {
-    op_idx(e, FS_OP_LOCAL_GET, e->p->idx_local);
+    idx_get(e);
     if (a > 1) {
         i32_const(e, (int32_t)a);
         put_op(e, FS_OP_I32_GE_U);
@@ -80,7 +80,7 @@ static void open_table(em *e, const fi_level *l, const uint32_t *ids, uint32_t n
         fi_em_blocktype(e, pv, l->nparams, AT(p->tpool, it->t), it->nt);
         pos[j] = e->ntop++;
     }
-    op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    idx_get(e);
     fi_em_unlikely(e);
     if_void(e);
     np(e, 0, 2);
@@ -193,7 +193,7 @@ void fi_em_exit_dispatch(em *e)
     if (!e->npend)
         return;
     e->term = FS_FI_DISPATCH;
-    op_idx(e, FS_OP_LOCAL_GET, p->idx_local);
+    idx_get(e);
     fi_em_unlikely(e);
     if_void(e);
     np(e, 0, 2);

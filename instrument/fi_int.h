@@ -298,6 +298,12 @@ typedef struct fi_module {
      * takes (--branch-hints, fi_hints.c), or NULL when not asked for; each
      * written only by the thread that emits that function. */
     fi_hintv   *fhints;
+    /* Per function index: its rewind copy's function index (HOT COPIES in
+     * forkinstr.h) or FI_NONE, and that copy's body with its size LEB; NULL
+     * when no function is hot.  hot_body[f] is written only by the thread
+     * that emits f. */
+    uint32_t   *hot_rw;
+    fi_buf     *hot_body;
 } fi_module;
 
 #define FI_MISSING (-1)
@@ -338,8 +344,10 @@ int  fi_live(fi_plan *p, const fi_module *fm);
 /* emit.c: writes the instrumented body (size LEB included) into OUT and
  * the bytes added per term into FR.  Refused plans get guards only.  The
  * stage is already in the plan ($fp, the saved locals).  MISS: as for
- * fi_blocktype. */
-int  fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, fi_buf *out,
+ * fi_blocktype.  RW: FI_NONE for the usual body, else the normal-path copy
+ * of a hot function whose rewind copy is function RW (HOT COPIES in
+ * forkinstr.h). */
+int  fi_emit_function(const fi_plan *p, fi_module *fm, fi_misses *miss, uint32_t rw, fi_buf *out,
                       fs_fi_func *fr);
 
 /* module.c: a block type for params -> results, as an s33 (a value type

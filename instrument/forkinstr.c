@@ -195,12 +195,19 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         }
         break;
     }
-    case FS_SEC_FUNCTION:
-        fi_put_u32(&b, n + 5);
+    case FS_SEC_FUNCTION: {
+        uint32_t ncopies = 0;
+        for (uint32_t f = 0; fm->hot_rw && f < m->nfuncs; f++)
+            ncopies += fm->hot_rw[f] != FI_NONE;
+        fi_put_u32(&b, n + 5 + ncopies);
         fi_put_bytes(&b, q, rest);
         for (int i = 0; i < 5; i++)
             fi_put_u32(&b, bd->helper_type[i]);
+        for (uint32_t f = 0; ncopies && f < m->nfuncs; f++)   /* the rewind copies */
+            if (fm->hot_rw[f] != FI_NONE)
+                fi_put_u32(&b, m->funcs[f].type);
         break;
+    }
     case FS_SEC_TABLE:                  /* the reference save area, after the module's */
         fi_put_u32(&b, n + bd->nref);
         fi_put_bytes(&b, q, rest);
@@ -342,31 +349,63 @@ static int assemble(const build *bd, fi_buf *out)
 
 static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
                uint32_t save_memory, int dry_run, unsigned threads, fs_fi_debug_mode dmode,
-               int hints, fs_fi_result *r, fs_error *err);
+               int hints, const uint8_t *hot, fs_fi_result *r, fs_error *err);
 
 int fs_fi_run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
               uint32_t save_memory, int dry_run, fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, save_memory, dry_run, 0, FS_FI_DEBUG_MEASURE, 0, r, err);
+    return run(m, g, c, stage, save_memory, dry_run, 0, FS_FI_DEBUG_MEASURE, 0, NULL, r, err);
 }
 
 int fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                       unsigned stage, uint32_t save_memory, int dry_run, unsigned threads,
                       fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, save_memory, dry_run, threads, FS_FI_DEBUG_MEASURE, 0, r, err);
+    return run(m, g, c, stage, save_memory, dry_run, threads, FS_FI_DEBUG_MEASURE, 0, NULL, r, err);
 }
 
 int fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                     unsigned stage, uint32_t save_memory, unsigned threads,
-                    fs_fi_debug_mode mode, int branch_hints, fs_fi_result *r, fs_error *err)
+                    fs_fi_debug_mode mode, int branch_hints, const uint8_t *hot,
+                    fs_fi_result *r, fs_error *err)
 {
-    return run(m, g, c, stage, save_memory, 0, threads, mode, branch_hints, r, err);
+    return run(m, g, c, stage, save_memory, 0, threads, mode, branch_hints, hot, r, err);
+}
+
+/* HOT COPIES (forkinstr.h): which of the functions HOT names get a rewind
+ * copy, and its index, after the five ABI functions.  A closure function
+ * that is refused or has nothing to unwind gets none (r->hot_skipped). */
+static int hot_plan(fi_module *fm, const uint8_t *hot, unsigned stage, fs_fi_result *r,
+                    uint32_t *ncopies)
+{
+    const fs_wasm_module *m = fm->m;
+    *ncopies = 0;
+    if (!hot)
+        return FS_OK;
+    fm->hot_rw = malloc(((size_t)m->nfuncs + 1) * sizeof *fm->hot_rw);
+    fm->hot_body = calloc((size_t)m->nfuncs + 1, sizeof *fm->hot_body);
+    if (!fm->hot_rw || !fm->hot_body)
+        return FS_ERR_NOMEM;
+    fi_plan p;
+    memset(&p, 0, sizeof p);
+    int st = FS_OK;
+    for (uint32_t f = 0; f < m->nfuncs && !st; f++) {
+        fm->hot_rw[f] = FI_NONE;
+        if (!hot[f] || f < m->nfunc_imports || !fm->c->in[f])
+            continue;           /* nothing to copy outside the closure */
+        if ((st = fi_plan_function(&p, fm, f, stage)) || p.refused || !p.nsites) {
+            r->hot_skipped++;
+            continue;
+        }
+        fm->hot_rw[f] = m->nfuncs + 5 + (*ncopies)++;
+    }
+    fi_plan_free(&p);
+    return st;
 }
 
 static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, unsigned stage,
                uint32_t save_memory, int dry_run, unsigned threads, fs_fi_debug_mode dmode,
-               int hints, fs_fi_result *r, fs_error *err)
+               int hints, const uint8_t *hot, fs_fi_result *r, fs_error *err)
 {
     memset(r, 0, sizeof *r);
     memset(err, 0, sizeof *err);
@@ -403,7 +442,10 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
         st = FS_ERR_NOMEM;
         goto done;
     }
-    fi_put_u32(&code, ndef + 5);
+    uint32_t ncopies = 0;
+    if ((st = hot_plan(&fm, hot, stage, r, &ncopies)))
+        goto done;
+    fi_put_u32(&code, ndef + 5 + ncopies);
     /* Only a module to be written pays for the address map: its DWARF,
      * or a source map the caller holds, is mapped through it. */
     int want_map = !dry_run && dmode != FS_FI_DEBUG_MEASURE && m->code_section != UINT32_MAX;
@@ -458,6 +500,13 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
     for (int i = 0; i < 5; i++)
         helper_body(&code, &fm, i);
     r->helper_bytes = code.n - before_helpers;
+    for (uint32_t f = 0; ncopies && f < m->nfuncs; f++)     /* the rewind copies */
+        if (fm.hot_rw[f] != FI_NONE) {
+            if (code.count_only)
+                code.n += fm.hot_body[f].n;
+            else
+                fi_put_bytes(&code, fm.hot_body[f].p, fm.hot_body[f].n);
+        }
     if (code.oom) {
         st = FS_ERR_NOMEM;
         goto done;
@@ -474,7 +523,7 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
     r->new_exports = 5 + (m->nmemories > 1) + 2 * bd.nref;
     r->new_tables = bd.nref;
     r->save_memory = save_memory;
-    r->new_functions = 5;
+    r->new_functions = 5 + ncopies;
     if (!dry_run) {
         r->out = out.p;
         r->out_size = out.n;
@@ -507,6 +556,11 @@ done:
         free(fm.fruns);
         fm.fruns = NULL;
     }
+    if (fm.hot_body)
+        for (uint32_t f = 0; f < m->nfuncs; f++)
+            free(fm.hot_body[f].p);
+    free(fm.hot_body);
+    free(fm.hot_rw);
     fi_module_free(&fm);
     if (st == FS_ERR_NOMEM)
         snprintf(err->msg, sizeof err->msg, "out of memory while instrumenting");

@@ -241,7 +241,8 @@ typedef struct fs_fi_func {
     uint32_t    catch_arms;      /* catch arms holding unwind-capable sites, refused or not
                                     (Asyncify skips catch bodies: forksize check) */
     uint32_t    body_before;     /* body bytes with the size LEB */
-    uint32_t    body_after;
+    uint32_t    body_after;      /* hot: the rewind copy's (HOT COPIES above) */
+    uint64_t    hot_bytes;       /* hot: its normal-path copy, with the size LEB */
 } fs_fi_func;
 
 /* What happened to one debug custom section of the written module
@@ -266,6 +267,18 @@ typedef struct fs_fi_debug_note {
     fs_fi_debug_action action;
     char               reason[200];
 } fs_fi_debug_note;
+
+/* HOT COPIES.  fs_fi_run_debug's HOT (per function index, or NULL) names
+ * functions to give two copies, for a loop the profile says is hot.  The
+ * function keeps its index with a normal-path copy: the same instrumented
+ * body, but its entry sends a rewind to the other copy (local.get of the
+ * parameters, call, return) and every rewind test reads i32.const 0, so
+ * the engine folds the wraps away and only the unwind checks remain.  The
+ * rewind copy, the body as usual, is a new function after the five ABI
+ * functions.  Both save the same frame, so an unwind from either is
+ * rewound by the rewind copy.  The terms stay those of the usual body
+ * (the rewind copy's); the normal-path copy is hot_bytes, apart.  A frame
+ * rewound stays in the rewind copy until it returns. */
 
 /* How fs_fi_run_debug treats debug sections. */
 typedef enum fs_fi_debug_mode {
@@ -293,6 +306,11 @@ typedef struct fs_fi_result {
     uint32_t    new_types, new_globals, new_exports, new_functions, new_tags;
     uint32_t    save_memory;               /* the memory that holds the frames */
     uint32_t    new_tables;        /* the reference save area's (refsave.c) */
+    /* fs_fi_run_debug with HOT: the functions given two copies, their
+     * normal-path copies' bytes (outside the terms), and the closure
+     * functions HOT named that got none (refused, or nothing to unwind) */
+    uint32_t    hot_functions, hot_skipped;
+    uint64_t    hot_bytes;
     /* the output module, unless dry run */
     uint8_t    *out;   size_t out_size;
     /* fs_fi_run_debug: one note per debug section dropped, kept stale or
@@ -344,7 +362,8 @@ int  fs_fi_run_threads(const fs_wasm_module *m, const fs_graph *g, const fs_clos
  * run equal and costs no DWARF parsing; their r->out is for measuring. */
 int  fs_fi_run_debug(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c,
                      unsigned stage, uint32_t save_memory, unsigned threads,
-                     fs_fi_debug_mode mode, int branch_hints, fs_fi_result *r, fs_error *err);
+                     fs_fi_debug_mode mode, int branch_hints, const uint8_t *hot,
+                     fs_fi_result *r, fs_error *err);
 void fs_fi_free(fs_fi_result *r);
 
 #endif

@@ -75,7 +75,26 @@ static int one(const job *j, fi_plan *p, uint32_t f, fi_misses *miss, fi_buf *ou
     int st = fi_plan_function(p, j->fm, f, j->stage);
     if (st)
         return st;
-    return fi_emit_function(p, j->fm, miss, out, &j->funcs[j->slot[f]]);
+    fs_fi_func *fr = &j->funcs[j->slot[f]];
+    uint32_t rw = j->fm->hot_rw ? j->fm->hot_rw[f] : FI_NONE;
+    if (rw == FI_NONE)
+        return fi_emit_function(p, j->fm, miss, FI_NONE, out, fr);
+    /* A hot function (HOT COPIES in forkinstr.h): the usual body is the
+     * rewind copy, kept apart until the code section's end; the
+     * normal-path copy, emitted last so that the address map and the hints
+     * describe it, takes the function's place. */
+    fi_buf *hb = &j->fm->hot_body[f];
+    free(hb->p);
+    memset(hb, 0, sizeof *hb);
+    hb->count_only = out->count_only;
+    if ((st = fi_emit_function(p, j->fm, miss, FI_NONE, hb, fr)))
+        return st;
+    fs_fi_func normal;
+    size_t before = out->n;
+    if ((st = fi_emit_function(p, j->fm, miss, rw, out, &normal)))
+        return st;
+    fr->hot_bytes = out->n - before;
+    return hb->oom ? FS_ERR_NOMEM : FS_OK;
 }
 
 static void run_chunk(const job *j, fi_plan *p, chunk *c)
@@ -310,6 +329,8 @@ int fi_run_funcs(fi_module *fm, unsigned stage, fi_buf *code, fs_fi_result *r,
             r->wraps += ff->wraps;
             r->levels += ff->levels;
             r->tail_calls += ff->tail_calls;
+            r->hot_functions += ff->hot_bytes != 0;
+            r->hot_bytes += ff->hot_bytes;
             for (int t = 0; t < FS_FI_NTERMS; t++)
                 r->term[t] += ff->term[t];
             for (int t = 0; t < FS_FI_NNP; t++)

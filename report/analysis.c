@@ -270,14 +270,48 @@ static int group_sources(fs_analysis *a, const char *path, fs_error *err)
 
 /* forkinstr, emitted (forkinstr) or counted (simulate); its frame sizes
  * feed the stack bound. */
+/* --hot: the functions the specs name (each spec must name one). */
+static int hot_set(const fs_analysis *a, const fs_analysis_opts *o, uint8_t **hot, fs_error *err)
+{
+    *hot = NULL;
+    if (!o->nhot && !o->hot_all)
+        return FS_OK;
+    fs_root_spec one;
+    if (!(*hot = calloc((size_t)a->m.nfuncs + 1, 1))) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return FS_ERR_NOMEM;
+    }
+    if (o->hot_all)
+        memset(*hot, 1, (size_t)a->m.nfuncs + 1);
+    for (unsigned i = 0; i < o->nhot; i++) {
+        fs_roots_copy(&one, &o->hot[i], 1);
+        if (one.kind == FS_ROOT_CALL || one.kind == FS_ROOT_IMPORT ||
+            !fs_roots_match(&a->m, &one, 1, *hot)) {
+            snprintf(err->msg, sizeof err->msg, "--hot %.150s: %s", one.text,
+                     one.kind == FS_ROOT_CALL || one.kind == FS_ROOT_IMPORT
+                         ? "names defined functions only (func:, export: or index:)"
+                         : "matches no function");
+            return FS_ERR_USAGE;
+        }
+    }
+    return FS_OK;
+}
+
 static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *err)
 {
     unsigned stage = o->stage ? o->stage - 1 : FS_FI_LIVE;
-    int st = o->keep_module && o->apply == FS_APPLY_FORKINSTR
-                 ? fs_fi_run_debug(&a->m, &a->g, &a->c, stage, o->save_memory, 0, o->fi_debug,
-                                   o->branch_hints, &a->fi, err)
-                 : fs_fi_run(&a->m, &a->g, &a->c, stage, o->save_memory,
-                             o->apply == FS_APPLY_SIMULATE, &a->fi, err);
+    int st;
+    if (o->keep_module && o->apply == FS_APPLY_FORKINSTR) {
+        uint8_t *hot;
+        if ((st = hot_set(a, o, &hot, err)))
+            return st;
+        st = fs_fi_run_debug(&a->m, &a->g, &a->c, stage, o->save_memory, 0, o->fi_debug,
+                             o->branch_hints, hot, &a->fi, err);
+        free(hot);
+    } else {
+        st = fs_fi_run(&a->m, &a->g, &a->c, stage, o->save_memory,
+                       o->apply == FS_APPLY_SIMULATE, &a->fi, err);
+    }
     if (st)
         return st;
     /* The report needs the sizes, not the module (30 MB for php), unless

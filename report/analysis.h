@@ -45,6 +45,9 @@ typedef struct fs_analysis_opts {
     fs_fi_debug_mode       fi_debug;        /* keep_module: what becomes of the debug
                                                sections (0: copied, sizes only) */
     int                    branch_hints;    /* keep_module: --branch-hints */
+    const fs_root_spec    *hot;             /* keep_module: --hot SPECs (HOT COPIES in */
+    unsigned               nhot;            /* forkinstr.h); each must match a function */
+    int                    hot_all;         /* --hot all: every function is hot */
     fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
     void                  *progress_ctx;
 } fs_analysis_opts;

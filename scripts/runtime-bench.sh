@@ -100,7 +100,7 @@ instr=$(awk 'BEGIN { printf "[" } { printf "%s{\"module\":\"%s.wasm\",\"variant\
 fs_version=$("$forksize" --version 2>/dev/null | head -n 1 || echo unknown)
 cat >"$out/config.json" <<JSON
 { "reps": $reps, "iters": $iters,
-  "variants": ["original","o2","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline","forkinstr-hints"],
+  "variants": ["original","o2","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline","forkinstr-hints","forkinstr-hot","forkinstr-hotall"],
   "workloads": [$entries],
   "micro": { "dir": "$out/micro", "depths": [10, 100, 1000], "reps": 200,
              "variants": ["original","asyncify-o2","forkinstr-naive","forkinstr-cse","forkinstr-live","forkinstr-trampoline"] },

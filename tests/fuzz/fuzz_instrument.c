@@ -21,6 +21,7 @@
 #include "closure.h"
 #include "forkinstr.h"
 #include "graph.h"
+#include "leb.h"
 #include "roots.h"
 
 #include <stdarg.h>
@@ -173,8 +174,8 @@ static void save(const uint8_t *data, size_t size, const fs_fi_result *r)
         h = (h ^ data[i]) * 1099511628211ull;
     char path[4096];
     for (int k = 0; k < 2; k++) {
-        snprintf(path, sizeof path, "%s/%016llx-%u.%s.wasm", dir, (unsigned long long)h, r->stage,
-                 k ? "out" : "in");
+        snprintf(path, sizeof path, "%s/%016llx-%u%s.%s.wasm", dir, (unsigned long long)h,
+                 r->stage, r->hot_functions ? "hot" : "", k ? "out" : "in");
         FILE *fp = fopen(path, "wb");
         if (!fp)
             return;
@@ -229,17 +230,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              * failure); the code is the same, and the output decodes. */
             fs_fi_result dbg;
             fs_error e3;
+            /* at stage trampoline every function is hot (two copies each) */
+            uint8_t *hot = stage == FS_FI_TRAMP ? malloc((size_t)m.nfuncs + 1) : NULL;
+            if (hot)
+                memset(hot, 1, (size_t)m.nfuncs + 1);
             int s3 = fs_fi_run_debug(&m, &g, &c, stage, 0, 1, FS_FI_DEBUG_REWRITE,
-                                     stage == FS_FI_LIVE, &dbg, &e3);
+                                     stage == FS_FI_LIVE, hot, &dbg, &e3);
+            free(hot);
             if (s3)
                 die("stage %u: the run that handles debug sections failed: %s", stage, e3.msg);
-            if (dbg.code_after != real.code_after)
+            /* the hot copies: their bytes, and the code section's count may
+             * need a longer LEB */
+            uint32_t ndef = fs_wasm_ndefined(&m);
+            if (dbg.code_after != real.code_after + dbg.hot_bytes +
+                                      fs_leb_size(ndef + 5 + dbg.hot_functions) -
+                                      fs_leb_size(ndef + 5))
                 die("stage %u: handling debug sections changed the code section", stage);
+            if (hot && dbg.hot_functions + dbg.hot_skipped != dbg.instrumented + dbg.refused +
+                                                             dbg.untouched)
+                die("stage %u: %u hot copies and %u skipped for %u closure functions", stage,
+                    dbg.hot_functions, dbg.hot_skipped, dbg.nfuncs);
             fs_wasm_module o;
             if (fs_wasm_decode(&o, dbg.out, dbg.out_size, "out.wasm", &e3))
                 die("stage %u: the output with debug sections handled does not decode: %s", stage,
                     e3.msg);
             fs_wasm_free(&o);
+            if (dbg.hot_functions)
+                save(data, size, &dbg);
             fs_fi_free(&dbg);
         }
         fs_fi_free(&dry);

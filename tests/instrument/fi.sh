@@ -386,6 +386,68 @@ EOF
     note "OK: module refusal"
 }
 
+# ---------------------------------------------------------------- hot
+
+# forksize instrument --hot: a copy per closure function named, counted
+# and measured exactly; nothing else moves.
+mode_hot() {
+    resolve "$1"
+    local d=$tmp/hot st
+    mkdir -p "$d"
+    # bad specs: exit 2, named, nothing written
+    for spec in 'index:999999' 'func:no_such_function_*' 'import:*' 'call:a->b'; do
+        st=0
+        "$FORKSIZE" instrument "$module" -o "$d/bad.wasm" --root 'import:*' --hot "$spec" \
+            2> "$d/err" || st=$?
+        [ "$st" -eq 2 ] || { cat "$d/err" >&2; fail "--hot $spec: exit $st, expected 2"; }
+        grep -qF -e "--hot $spec" "$d/err" || { cat "$d/err" >&2; fail "--hot $spec: not named"; }
+        [ ! -e "$d/bad.wasm" ] || fail "--hot $spec: something was written"
+    done
+    note "bad --hot SPECs exit 2: $(head -1 "$d/err")"
+    "$FORKSIZE" instrument "$module" -o "$d/plain.wasm" --root 'import:*' 2> "$d/plain.err" ||
+        fail "instrument failed"
+    "$FORKSIZE" instrument "$module" -o "$d/all.wasm" --root 'import:*' --hot all 2> "$d/all.err" ||
+        fail "instrument --hot all failed"
+    "$FORKSIZE" --stats "$module" --root 'import:*' --apply forkinstr --format json \
+        -o "$d/s.json" || fail "--stats failed"
+    "$JFLAT" "$d/s.json" > "$d/flat" || fail "cannot read the JSON report"
+    local inst
+    inst=$(awk -F= '$1 == "instrumentation.forkinstr.instrumented" { print $2 }' "$d/flat")
+    [ -n "$inst" ] && [ "$inst" -gt 0 ] || fail "no instrumented count in the report"
+    # the line names every instrumented function, and B bytes
+    local line n b
+    line=$(grep -e '--hot: ' "$d/all.err") || { cat "$d/all.err" >&2; fail "--hot all: no line"; }
+    n=$(sed -E 's/.*--hot: ([0-9]+) closure functions.*/\1/' <<<"$line")
+    b=$(sed -E 's/.*\(\+([0-9]+) bytes beside.*/\1/' <<<"$line")
+    [ "$n" = "$inst" ] || fail "--hot all copied $n functions, --stats instruments $inst"
+    # the output: N functions more than without --hot, and B more code bytes
+    local fp fa cp ca
+    fp=$("$WASM_OBJDUMP" -h "$d/plain.wasm" | awk '$1 == "Function" { sub(/.*count: /, ""); print $1 }')
+    fa=$("$WASM_OBJDUMP" -h "$d/all.wasm" | awk '$1 == "Function" { sub(/.*count: /, ""); print $1 }')
+    [ "$fa" -eq $((fp + n)) ] || fail "--hot all: $fa functions, expected $fp + $n"
+    cp=$("$WASM_OBJDUMP" -h "$d/plain.wasm" | awk '$1 == "Code" { sub(/.*size=/, ""); sub(/\).*/, ""); print }')
+    ca=$("$WASM_OBJDUMP" -h "$d/all.wasm" | awk '$1 == "Code" { sub(/.*size=/, ""); sub(/\).*/, ""); print }')
+    [ $((ca - cp)) -ge "$b" ] && [ $((ca - cp)) -le $((b + 5)) ] ||
+        fail "--hot all: code grew by $((ca - cp)) bytes, the line says $b (+ the count's LEB)"
+    "$WASM_VALIDATE" --enable-all "$d/all.wasm" || fail "--hot all: WABT rejects the output"
+    "$WASM_OPT" --all-features "$d/all.wasm" -o "$d/bn.wasm" || fail "--hot all: Binaryen rejects it"
+    note "--hot all: $n copies, $fp -> $fa functions, code +$((ca - cp)) bytes (the line: $b)"
+    # a function outside the closure: no copy, the same bytes as without --hot
+    local outside
+    "$FORKSIZE" closure "$module" --root 'import:*' --format json -o "$d/c.json" ||
+        fail "closure failed"
+    "$JFLAT" "$d/c.json" | awk -F= '$1 ~ /^\[[0-9]+\]\.index$/ { print $2 }' > "$d/in.idx"
+    outside=$(awk 'NR == FNR { c[$1] = 1; next } END { for (k = 0; k in c; k++); print k }' \
+        "$d/in.idx" /dev/null)
+    if [ -n "$outside" ]; then
+        "$FORKSIZE" instrument "$module" -o "$d/out1.wasm" --root 'import:*' --hot "index:$outside" \
+            2> "$d/o.err" || fail "--hot index:$outside failed"
+        cmp -s "$d/plain.wasm" "$d/out1.wasm" || fail "--hot on a function outside the closure changed the output"
+        note "--hot index:$outside (outside the closure): output unchanged"
+    fi
+    note "OK: hot"
+}
+
 # ---------------------------------------------------------------- hand
 
 mode_hand() {
@@ -583,7 +645,7 @@ mode_normal_path() {
 
 # ---------------------------------------------------------------- main
 
-[ $# -ge 1 ] || { echo "usage: $0 exact|simulate|valid|refusal|module_refusal|hand|normal_path|selftest ..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 exact|simulate|valid|refusal|module_refusal|hand|normal_path|hot|selftest ..." >&2; exit 2; }
 mode=$1; shift
 case $mode in
 exact)          [ $# -ge 1 ] || exit 2; mode_exact "$@" ;;
@@ -593,6 +655,7 @@ refusal)        mode_refusal ;;
 module_refusal) mode_module_refusal ;;
 hand)           mode_hand ;;
 normal_path)    mode_normal_path ;;
+hot)            [ $# -ge 1 ] || exit 2; mode_hot "$1" ;;
 selftest)       mode_selftest ;;
 *)              echo "fi.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

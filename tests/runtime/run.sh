@@ -94,7 +94,12 @@ forkinstr|forkinstr-naive|forkinstr-cse|forkinstr-trampoline)
   stage=live
   case $mode in forkinstr-*) stage=${mode#forkinstr-} ;; esac
   "$FORKSIZE" instrument "$in" -o "$inst" --root import:env.fork --stages "$stage" \
-    "${inst_args[@]}" || fail "forksize instrument failed (status $?)"
+    "${inst_args[@]}" 2>"$tmp/inst.err" || fail "forksize instrument failed (status $?): $(head -c 300 "$tmp/inst.err")"
+  # --hot: the run below goes through the copies only if there are some
+  case " ${inst_args[*]-} " in *" --hot "*)
+    grep -E -e '--hot: [1-9][0-9]* closure functions got a normal-path copy' "$tmp/inst.err" >/dev/null \
+      || fail "--hot made no normal-path copy: $(head -c 300 "$tmp/inst.err")" ;;
+  esac
   # WABT 1.0.32 reads an older draft of the branch hint section under
   # --enable-all and rejects today's; 1.0.39 (npm) reads it.
   wv=$WASM_VALIDATE

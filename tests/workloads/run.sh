@@ -5,7 +5,8 @@
 # Usage: run.sh WORKLOAD VARIANT_DIR VARIANT
 #   WORKLOAD  lua | sqlite | forksh (the script WORKLOAD.mjs beside this file)
 #   VARIANT   original | o2 | asyncify-o2 | forkinstr-naive | forkinstr-cse | forkinstr-live |
-#             forkinstr-trampoline | forkinstr-hints (node runs every variant with
+#             forkinstr-trampoline | forkinstr-hints | forkinstr-hot |
+#             forkinstr-hotall (node runs every variant with
 #             --experimental-wasm-branch-hinting, which only a module with a hint
 #             section notices)
 #             (forksh also: native)

@@ -12,6 +12,10 @@
 #   forkinstr-hints  stage live with --branch-hints (node reads the hints
 #                    only with --experimental-wasm-branch-hinting; run.sh
 #                    and bench.mjs give every variant that flag)
+#   forkinstr-hot    stage live with --hot for the module's profile-hot
+#                    functions (hot.list); --hot all for a module not listed
+#   forkinstr-hotall stage live with --hot all: every closure function has
+#                    a normal-path copy and a rewind copy
 #
 # Usage: variants.sh IN.wasm OUTDIR
 # Env:   FORKSIZE (forksize binary), WASM_OPT (default wasm-opt),
@@ -60,3 +64,14 @@ timed forkinstr-hints "$FORKSIZE" instrument "$in" -o "$o" --root 'import:*' --i
 # WABT 1.0.32 reads an older draft of the hint section: validate without it
 # (tests/instrument/hints.sh validates the section with WABT 1.0.39).
 "$wasm_validate" "$o" || fail "forkinstr-hints output does not validate (WABT)"
+# --hot: the module's line of hot.list (or all), and all
+spec=$(awk -v m="$(basename "$in")" '$1 == m { $1 = ""; print }' "$(dirname "$0")/hot.list")
+hot=()
+for s in ${spec:-all}; do hot+=(--hot "$s"); done
+for v in hot hotall; do
+  o=$out/forkinstr-$v.wasm
+  [ $v = hotall ] && hot=(--hot all)
+  timed "forkinstr-$v" "$FORKSIZE" instrument "$in" -o "$o" --root 'import:*' --indirect asyncify \
+    --stages live "${hot[@]}" -q || fail "forksize instrument ${hot[*]} failed"
+  "$wasm_validate" --enable-all "$o" || fail "forkinstr-$v output does not validate (WABT)"
+done
