@@ -28,8 +28,15 @@ static void rewind_values(em *e, const fi_item *it)
     if (it->kind == FI_ITEM_IF || it->kind == FI_ITEM_CALL_INDIRECT ||
         it->kind == FI_ITEM_CALL_REF)
         top--;
-    for (uint32_t i = it->ns; i < top; i++)
-        dummy(e, t[i].code, t[i].heap);
+    for (uint32_t i = it->ns; i < top; i++) {
+        uint32_t s = it->refargs ? p->upool[it->slots + i] : FI_NONE;
+        if (s != FI_NONE) {             /* a non-nullable reference argument */
+            op_idx(e, FS_OP_LOCAL_GET, slot_local(p, s));
+            put_op(e, FS_OP_REF_AS_NON_NULL);
+        } else {
+            dummy(e, t[i].code, t[i].heap);
+        }
+    }
     if (it->kind == FI_ITEM_CALL_INDIRECT) {
         op_idx(e, FS_OP_LOCAL_GET, p->tidx_local);
     } else if (it->kind == FI_ITEM_CALL_REF) {

@@ -187,6 +187,9 @@ typedef struct fi_item {
     uint32_t nt, t;        /* the level's stack at the cut (type pool) */
     uint32_t ns;           /* the bottom ns values are saved ones... */
     uint32_t slots;        /* ...restored from these locals (u32 pool) */
+    uint8_t  refargs;      /* a call's non-nullable reference arguments have no
+                              dummy: the pool goes on past ns, one entry per
+                              argument, its slot or FI_NONE (a dummy) */
     uint32_t tidx_local;   /* FI_ITEM_CALL_INDIRECT: local holding the index;
                               FI_ITEM_CALL_REF: its cref position */
     uint32_t at;           /* a call item: the call instruction; else FI_NONE */

@@ -155,30 +155,36 @@ static uint32_t ref_slot(walk *w, const fi_val *v)
 
 /* Values below a site that must survive the unwind: each is copied into
  * its slot where it is pushed.  Returns where the slots are listed. */
+static uint32_t save_value(walk *w, const fi_val *v)
+{
+    fi_plan *p = w->p;
+    int k = fi_kind(v->code);
+    if (k == FI_K_UNKNOWN || v->prod == FI_NONE)
+        fi_pw_refuse(w, "a loop parameter is on the operand stack at an unwind point");
+    if (!v->top)
+        fi_pw_refuse(w, "a multi-value result stays on the operand stack across an unwind point");
+    uint32_t slot;
+    if (k == FI_K_REF) {
+        slot = SLOT(k, ref_slot(w, v));
+        if (v->code == FS_VT_REF)       /* its slot is nullable */
+            p->ins[v->prod].flags |= FI_TEE_NN;
+    } else {
+        slot = SLOT(k, v->below);
+        if (v->below + 1 > p->nscratch[k])
+            p->nscratch[k] = v->below + 1;
+    }
+    p->ins[v->prod].flags |= FI_TEE;
+    p->ins[v->prod].tee_local = slot;
+    return slot;
+}
+
 static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
 {
     fi_plan *p = w->p;
     GROW(w, p->upool, p->nupool, p->upool_cap, ns);
     uint32_t at = p->nupool;
     for (uint32_t i = 0; i < ns; i++) {
-        const fi_val *v = &s[i];
-        int k = fi_kind(v->code);
-        if (k == FI_K_UNKNOWN || v->prod == FI_NONE)
-            fi_pw_refuse(w, "a loop parameter is on the operand stack at an unwind point");
-        if (!v->top)
-            fi_pw_refuse(w, "a multi-value result stays on the operand stack across an unwind point");
-        uint32_t slot;
-        if (k == FI_K_REF) {
-            slot = SLOT(k, ref_slot(w, v));
-            if (v->code == FS_VT_REF)       /* its slot is nullable */
-                p->ins[v->prod].flags |= FI_TEE_NN;
-        } else {
-            slot = SLOT(k, v->below);
-            if (v->below + 1 > p->nscratch[k])
-                p->nscratch[k] = v->below + 1;
-        }
-        p->ins[v->prod].flags |= FI_TEE;
-        p->ins[v->prod].tee_local = slot;
+        uint32_t slot = save_value(w, &s[i]);
         p->upool[p->nupool++] = slot;
     }
     return at;
@@ -269,9 +275,30 @@ void fi_pw_site(walk *w, uint32_t nargs, int indirect)
      * yields the nullable type, which call_ref takes as well */
     if (indirect == 2 && p->tpool[it.t + it.nt - 1].code == FS_VT_REF)
         p->tpool[it.t + it.nt - 1].code = FS_VT_REF_NULL;
-    /* the bottom ns values come back from their slots: no dummies */
-    check_dummies(w, AT(p->tpool, it.t + it.ns), it.nt - it.ns - (indirect == 2));
+    /* The bottom ns values come back from their slots: no dummies.  The
+     * arguments get dummies, but a non-nullable reference has none: such an
+     * argument is saved as well (its slot is nullable; ref.as_non_null on
+     * the way back), unless a safe run computes the arguments again. */
+    uint32_t top = it.nt - (indirect != 0), nref = 0;
+    int recomputed = it.cut != w->cur;
+    for (uint32_t i = it.ns; i < top && !recomputed; i++)
+        nref += p->tpool[it.t + i].code == FS_VT_REF;
+    if (!nref)
+        check_dummies(w, AT(p->tpool, it.t + it.ns), it.nt - it.ns - (indirect == 2));
     it.slots = save_values(w, AT(w->st, f->base), it.ns);
+    if (nref) {
+        it.refargs = 1;
+        GROW(w, p->upool, p->nupool, p->upool_cap, top - it.ns);
+        for (uint32_t i = it.ns; i < top; i++) {
+            const fi_val *v = AT(w->st, f->base + i);
+            uint32_t slot = FI_NONE;
+            if (v->code == FS_VT_REF)
+                slot = save_value(w, v);
+            else
+                check_dummies(w, v, 1);
+            p->upool[p->nupool++] = slot;
+        }
+    }
     if (w->loops)
         p->ins[w->cur].flags |= FI_RESET;
     it.tidx_local = FI_NONE;
