@@ -116,10 +116,11 @@ static void valtype_key(typectx *c, fs_valtype *out, int packed)
         *out = t;
 }
 
-/* A field type (struct field or array element): storage type + mutability. */
-static void field_key(typectx *c)
+/* A field type (struct field or array element): storage type + mutability;
+ * the storage type is kept in *OUT (a packed one as 0x78 or 0x77). */
+static void field_key(typectx *c, fs_valtype *out)
 {
-    valtype_key(c, NULL, 1);
+    valtype_key(c, out, 1);
     uint8_t mut = fs_read_u8(c->r);
     if (mut > 1)
         fs_reader_fail(c->r, c->r->p - 1, "invalid mutability 0x%02x", mut);
@@ -186,13 +187,17 @@ static void comptype(typectx *c, fs_type *t)
         t->kind = FS_COMP_STRUCT;
         uint32_t n = fs_read_count(r, 2, "struct field");
         put(c, &n, sizeof n);
+        t->params = m->nvaltypes;       /* the fields' storage types */
+        t->nparams = n;
         for (uint32_t i = 0; i < n; i++)
-            field_key(c);
+            field_key(c, &m->valtypes[m->nvaltypes++]);
         break;
     }
     case 0x5E:
         t->kind = FS_COMP_ARRAY;
-        field_key(c);
+        t->params = m->nvaltypes;       /* the element's storage type */
+        t->nparams = 1;
+        field_key(c, &m->valtypes[m->nvaltypes++]);
         break;
     case 0x5D: {   /* stack switching: cont of a function type */
         const uint8_t *tat = r->p;

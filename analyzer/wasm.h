@@ -72,6 +72,9 @@ typedef struct fs_type {
     uint32_t canon;       /* first type index that is iso-recursively equal */
     uint32_t rec_start;   /* index of the first type of its rec group */
     uint32_t params;      /* func: offset of params in fs_wasm_module.valtypes;
+                           * struct, array: of its fields' storage types (a
+                           * packed one as code 0x78 i8 or 0x77 i16), nparams
+                           * of them (1 for an array);
                            * cont: the index of its function type */
     uint32_t nparams;
     uint32_t nresults;    /* results follow the params in valtypes */

@@ -269,9 +269,20 @@ static uint32_t renumber(em *e, uint32_t d)
  * the wraps' doing (dispatch). */
 static void branch(em *e, const fi_ins *in, const uint8_t *at)
 {
-    const uint8_t *q = at + 1;          /* every branch is a one-byte opcode */
+    const uint8_t *q = at + 1;          /* one-byte opcodes but br_on_cast's */
     size_t before = e->b->n;
     uint32_t len = in->len;
+    if (in->op == FS_OP_BR_ON_CAST || in->op == FS_OP_BR_ON_CAST_FAIL) {
+        /* 0xFB, its code, the flags byte, the label, two heap types */
+        fs_leb_u32(&q);
+        q++;
+        fi_put_bytes(e->b, at, (size_t)(q - at));
+        fi_put_u32(e->b, renumber(e, fs_leb_u32(&q)));
+        fi_put_bytes(e->b, q, (size_t)(at + len - q));
+        mark_at(e, at, len, before, e->b->n - before);
+        e->cnt[FS_FI_DISPATCH] += (e->b->n - before) - len;
+        return;
+    }
     fi_put(e->b, at[0]);
     if (in->op == FS_OP_BR_TABLE) {
         uint32_t n = fs_leb_u32(&q);

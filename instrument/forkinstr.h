@@ -158,12 +158,17 @@
  * through ref.as_non_null.  call_ref is a site like call_indirect, its
  * reference kept in that local.  See refsave.c.
  *
+ * GC instructions are typed exactly (plan_gc.c) and their references
+ * saved like any other; a non-nullable reference argument of a site is
+ * saved, as it has no dummy.
+ *
  * LIMITS: a function is left unchanged and reported (its cost estimated)
- * when it uses GC instructions, when a fork can happen inside
+ * when it uses stringref or custom descriptors' instructions or
+ * shared-everything's atomics, when a fork can happen inside
  * a catch_all arm that rethrows of a try a delegate targets (the observer
  * would miss those), when a reference pending below a site has a type no
  * local or call_ref of the closure has (no table), when a non-nullable
- * reference is an argument or block parameter there (no dummy), or when a
+ * reference is a block parameter there (no dummy), or when a
  * multi-value result stays on the stack across a site.
  * Its sites get a guard that traps if an unwind ever passes through it,
  * so the output is never silently wrong.  Modules without a memory are

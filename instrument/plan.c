@@ -159,6 +159,13 @@ static int step1(walk *w, const fs_instr *in)
     if (depth >= w->nfr)
         fi_pw_refuse(w, "the body does not type-check (branch depth out of range)");
 
+    if (oi->prefix == 0xFB) {          /* plan_gc.c */
+        if (fi_pw_gc(w, in))
+            return 0;
+        fi_pw_refuse(w, id >= FS_OP_STRING_CONST ? "stringref instructions"
+                        : id >= FS_OP_STRUCT_NEW_DESC ? "custom descriptors' instructions"
+                        : "shared-everything's GC instructions");
+    }
     if (oi->pops[0] != '*') {
         uint32_t table = (oi->imm == FS_IMM_TABLE) ? idx : (oi->imm == FS_IMM_TABLEINIT ? in->idx2 : 0);
         if (oi->imm == FS_IMM_TABLECOPY)
@@ -328,7 +335,8 @@ static int step1(walk *w, const fs_instr *in)
         break;
     }
     default:
-        fi_pw_refuse(w, "exception handling or GC instructions");
+        fi_pw_refuse(w, oi->prefix == 0xFE ? "shared-everything's struct and array atomics"
+                                            : "an instruction the stack typer does not know");
     }
     return done;
 }
@@ -517,9 +525,7 @@ int fi_plan_function(fi_plan *p, const fi_module *fm, uint32_t f, unsigned stage
     w.p = p;
     w.fm = fm;
     int st = 3;
-    if (fn->features & FS_FEAT_GC)
-        p->refused = "GC instructions";
-    else if (fn->features & FS_FEAT_STACK_SWITCH)
+    if (fn->features & FS_FEAT_STACK_SWITCH)
         /* Its frames may sit on a continuation's stack, which an unwind
          * into linear memory can neither reach nor save (closure.c). */
         p->refused = "stack switching (cont.new, cont.bind, suspend, resume, switch)";

@@ -262,8 +262,13 @@ void fi_pw_site(walk *w, uint32_t nargs, int indirect)
      * computed by a run of safe instructions, the wrap can end before that
      * run and let it compute them again (the values it reads may be stale,
      * but nothing it does can trap or write).  An indirect call's table
-     * index is no dummy, so it keeps its own copy instead. */
-    if (!indirect && w->run_start < w->cur && w->run_min >= f->base + it.ns) {
+     * index is no dummy, so it keeps its own copy instead.  Nor is a
+     * non-nullable reference computed before the run: then the cut stays
+     * at the call, where such an argument is saved (below). */
+    int run = !indirect && w->run_start < w->cur && w->run_min >= f->base + it.ns;
+    for (uint32_t i = it.ns; run && i < w->nrunbuf; i++)
+        run = w->runbuf[i].code != FS_VT_REF;
+    if (run) {
         it.cut = w->run_start;
         it.nt = w->nrunbuf;
         it.t = tpool_add(w, w->runbuf, w->nrunbuf);

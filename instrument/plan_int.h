@@ -77,6 +77,9 @@ typedef struct walk {
         }                                                                             \
     } while (0)
 
+/* plan_gc.c: types a GC instruction (0xFB); 0 for one it does not know */
+int    fi_pw_gc(walk *w, const fs_instr *in);
+
 /* plan_ctl.c: the value stack */
 _Noreturn void fi_pw_nomem(walk *w);
 _Noreturn void fi_pw_refuse(walk *w, const char *why);
