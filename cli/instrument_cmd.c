@@ -16,7 +16,7 @@
 static const char usage[] =
 "usage: forksize instrument MODULE.wasm -o OUT.wasm [--root SPEC]... [--indirect POLICY]\n"
 "                          [--stages LIST] [--save-memory N] [--branch-hints]\n"
-"                          [--hot SPEC]...\n"
+"                          [--hot SPEC]... [--hot-profile FILE [--hot-share P]]\n"
 "                          [--keep-stale-debug] [-q]\n"
 "                          [--source-map IN.map --source-map-out OUT.map\n"
 "                           [--source-map-url URL]]\n"
@@ -49,6 +49,13 @@ static const char usage[] =
 "                      instrumented body per function, printed on stderr and\n"
 "                      outside the per-term figures of --stats.  A SPEC that\n"
 "                      matches nothing exits 2\n"
+"  --hot-profile FILE  make hot the closure functions that take most of the\n"
+"                      wasm self time in FILE, a `node --cpu-prof` profile\n"
+"                      (.cpuprofile) of MODULE itself: the fewest, hottest\n"
+"                      first, that reach P%% of the closure functions' time\n"
+"                      (--hot-share P, 1 to 100, default 50); each is listed\n"
+"                      with its share.  A profile of another build (its\n"
+"                      frames start no body of MODULE) exits 2\n"
 "  --keep-stale-debug  keep the debug sections forksize cannot rewrite as they\n"
 "                      are (their code addresses are then stale; each is named\n"
 "                      on stderr); without it they are dropped, with a warning;\n"
@@ -170,6 +177,17 @@ static int write_module(const fs_analysis *a, const char *module, const char *ou
         fprintf(stderr, "forksize: %s: %llu tail calls that can unwind became plain calls "
                 "followed by return (a chain of them now uses stack)\n", module,
                 (unsigned long long)r->tail_calls);
+    for (uint32_t i = 0; i < a->nhot_pick && i < 16; i++) {
+        char name[64];
+        const fs_func *fn = &a->m.funcs[a->hot_pick[i]];
+        fs_func_display_name(fn->name, fn->name_len > 60 ? 60 : fn->name_len, a->hot_pick[i], name,
+                             sizeof name);
+        fprintf(stderr, "forksize: %s: --hot-profile: %s (index %u): %.1f%% of the closure "
+                "functions' wasm self time (%.1f ms)\n", module, name, a->hot_pick[i],
+                a->hot_closure_us ? 100.0 * (double)a->hot_pick_us[i] / (double)a->hot_closure_us
+                                  : 0.0,
+                (double)a->hot_pick_us[i] / 1000.0);
+    }
     if (r->hot_functions || r->hot_skipped)
         fprintf(stderr, "forksize: %s: --hot: %u closure functions got a normal-path copy "
                 "(+%llu bytes beside the terms); %u were not copied (refused, or nothing to "
@@ -198,6 +216,8 @@ int fs_cmd_instrument(int argc, char **argv)
     fs_root_spec hot[64];
     unsigned nhot = 0;
     int hot_all = 0;
+    const char *hot_profile = NULL;
+    double hot_share = 0.5;
     smap_opts sm;
     memset(&sm, 0, sizeof sm);
     fs_error err;
@@ -232,6 +252,17 @@ int fs_cmd_instrument(int argc, char **argv)
             keep_stale = 1;
         } else if (!strcmp(arg, "--branch-hints")) {
             hints = 1;
+        } else if (fs_cli_is_opt(arg, "--hot-profile")) {
+            if (!(hot_profile = fs_cli_value(argc, argv, &i, "--hot-profile")))
+                return fs_cli_usage("instrument", "--hot-profile needs a FILE");
+        } else if (fs_cli_is_opt(arg, "--hot-share")) {
+            char *end;
+            if (!(v = fs_cli_value(argc, argv, &i, "--hot-share")))
+                return fs_cli_usage("instrument", "--hot-share needs a percentage");
+            long pct = strtol(v, &end, 10);
+            if (*end || end == v || pct < 1 || pct > 100)
+                return fs_cli_usage("instrument", "--hot-share '%.50s': a whole percentage, 1 to 100", v);
+            hot_share = (double)pct / 100.0;
         } else if (fs_cli_is_opt(arg, "--hot")) {
             if (!(v = fs_cli_value(argc, argv, &i, "--hot")))
                 return fs_cli_usage("instrument", "--hot needs a SPEC");
@@ -275,6 +306,14 @@ int fs_cmd_instrument(int argc, char **argv)
         if (st)
             return fs_cli_fail(sm.in, &err, FS_EXIT_BAD);
     }
+    char *profile_text = NULL;
+    if (hot_profile) {
+        size_t plen;
+        if (fs_cli_read_file(hot_profile, &profile_text, &plen)) {
+            fs_srcmap_free(&sm.map);
+            return FS_EXIT_BAD;
+        }
+    }
     fs_cli_analysis_finish(&an);
 
     fs_analysis_opts ao = fs_cli_analysis_opts(&an);
@@ -287,6 +326,9 @@ int fs_cmd_instrument(int argc, char **argv)
     ao.hot = hot;
     ao.nhot = nhot;
     ao.hot_all = hot_all;
+    ao.hot_profile = profile_text;
+    ao.hot_profile_path = hot_profile;
+    ao.hot_share = hot_share;
     fs_analysis a;
     int st = fs_cli_analyze(&a, module, &ao, 0);
     if (st < 0 && !a.c.nroots) {
@@ -298,5 +340,6 @@ int fs_cmd_instrument(int argc, char **argv)
     fs_analysis_free(&a);
     fs_srcmap_text_free(sm.text);
     fs_srcmap_free(&sm.map);
+    free(profile_text);
     return st;
 }

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "file.h"
 #include "names_bn.h"
+#include "profile.h"
 #include "srcmap.h"
 
 #include <pthread.h>
@@ -271,10 +272,10 @@ static int group_sources(fs_analysis *a, const char *path, fs_error *err)
 /* forkinstr, emitted (forkinstr) or counted (simulate); its frame sizes
  * feed the stack bound. */
 /* --hot: the functions the specs name (each spec must name one). */
-static int hot_set(const fs_analysis *a, const fs_analysis_opts *o, uint8_t **hot, fs_error *err)
+static int hot_set(fs_analysis *a, const fs_analysis_opts *o, uint8_t **hot, fs_error *err)
 {
     *hot = NULL;
-    if (!o->nhot && !o->hot_all)
+    if (!o->nhot && !o->hot_all && !o->hot_profile)
         return FS_OK;
     fs_root_spec one;
     if (!(*hot = calloc((size_t)a->m.nfuncs + 1, 1))) {
@@ -294,6 +295,23 @@ static int hot_set(const fs_analysis *a, const fs_analysis_opts *o, uint8_t **ho
             return FS_ERR_USAGE;
         }
     }
+    if (o->hot_profile) {
+        fs_profile prof;
+        int st = fs_profile_parse(&prof, o->hot_profile, strlen(o->hot_profile),
+                                  o->hot_profile_path, &a->m, err);
+        if (st)
+            return st;
+        uint32_t pick[16];
+        a->nhot_pick = fs_profile_pick(&prof, &a->m, a->c.in, o->hot_share, *hot, pick, 16);
+        for (uint32_t i = 0; i < a->nhot_pick && i < 16; i++) {
+            a->hot_pick[i] = pick[i];
+            a->hot_pick_us[i] = prof.self_us[pick[i]];
+        }
+        for (uint32_t f = 0; f < a->m.nfuncs; f++)
+            if (a->c.in[f])
+                a->hot_closure_us += prof.self_us[f];
+        fs_profile_free(&prof);
+    }
     return FS_OK;
 }
 
@@ -303,8 +321,10 @@ static int apply_forkinstr(fs_analysis *a, const fs_analysis_opts *o, fs_error *
     int st;
     if (o->keep_module && o->apply == FS_APPLY_FORKINSTR) {
         uint8_t *hot;
-        if ((st = hot_set(a, o, &hot, err)))
+        if ((st = hot_set(a, o, &hot, err))) {
+            free(hot);
             return st;
+        }
         st = fs_fi_run_debug(&a->m, &a->g, &a->c, stage, o->save_memory, 0, o->fi_debug,
                              o->branch_hints, hot, &a->fi, err);
         free(hot);

@@ -48,6 +48,9 @@ typedef struct fs_analysis_opts {
     const fs_root_spec    *hot;             /* keep_module: --hot SPECs (HOT COPIES in */
     unsigned               nhot;            /* forkinstr.h); each must match a function */
     int                    hot_all;         /* --hot all: every function is hot */
+    const char            *hot_profile;     /* --hot-profile FILE's text (NUL-terminated), */
+    const char            *hot_profile_path;/* its name: the closure functions taking */
+    double                 hot_share;       /* this share of its wasm self time are hot */
     fs_peer_progress_fn    progress;        /* while Binaryen runs (may be NULL) */
     void                  *progress_ctx;
 } fs_analysis_opts;
@@ -71,6 +74,12 @@ typedef struct fs_analysis {
     uint32_t      *frames;        /* forkinstr's frame bytes per function */
     char           fi_refusal[240];  /* the default dry run: why forkinstr refused the
                                         whole module (then priced with the model) */
+    /* --hot-profile: the functions it made hot, hottest first (up to 16
+     * listed), their self time, and the closure functions' in all */
+    uint32_t       hot_pick[16];
+    uint64_t       hot_pick_us[16];
+    uint32_t       nhot_pick;
+    uint64_t       hot_closure_us;
     fs_report      report;
 } fs_analysis;
 
