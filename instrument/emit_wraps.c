@@ -20,6 +20,10 @@ static void rewind_values(em *e, const fi_item *it)
         op_idx(e, FS_OP_LOCAL_SET, p->idx_local);
     }
     for (uint32_t i = 0; i < it->ns; i++) {
+        if (p->upool[it->slots + i] == FI_NULL_SLOT) {     /* null is all it can be */
+            dummy(e, t[i].code, t[i].heap);
+            continue;
+        }
         op_idx(e, FS_OP_LOCAL_GET, slot_local(p, p->upool[it->slots + i]));
         if (t[i].code == FS_VT_REF)         /* from a nullable slot */
             put_op(e, FS_OP_REF_AS_NON_NULL);

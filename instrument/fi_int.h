@@ -24,6 +24,10 @@
 #include "leb.h"
 
 #define FI_NONE UINT32_MAX
+/* A saved value's slot in the u32 pool that needs none: a nullable
+ * reference of a bottom heap type (none, nofunc, noextern, noexn), whose
+ * only value is null; a rewind pushes ref.null again. */
+#define FI_NULL_SLOT 0xFFFFFFFEu
 
 /* BASE + OFF for arrays that may still be NULL when empty (NULL + 0 is
  * undefined behaviour, and UBSan says so). */

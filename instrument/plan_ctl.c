@@ -159,6 +159,9 @@ static uint32_t save_value(walk *w, const fi_val *v)
 {
     fi_plan *p = w->p;
     int k = fi_kind(v->code);
+    /* ref.null none and its kin: null is the type's only value */
+    if (k == FI_K_REF && v->code != FS_VT_REF && v->heap >= -15 && v->heap <= -11)
+        return FI_NULL_SLOT;
     if (k == FI_K_UNKNOWN || v->prod == FI_NONE)
         fi_pw_refuse(w, "a loop parameter is on the operand stack at an unwind point");
     if (!v->top)

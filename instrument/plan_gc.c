@@ -50,36 +50,45 @@ static int nullable(const fi_val *v)
     return v->code != FS_VT_REF;
 }
 
+/* Instructions with a fixed shape once their type is known: the struct or
+ * array type immediate, the values they pop, and whether they push a
+ * (ref $t) of it. */
+static const struct gc_shape {
+    fs_op_id op;
+    uint8_t  kind, pops, push_ref;
+} shapes[] = {
+    { FS_OP_STRUCT_NEW_DEFAULT, FS_COMP_STRUCT, 0, 1 },
+    { FS_OP_STRUCT_SET,         FS_COMP_STRUCT, 2, 0 },
+    { FS_OP_ARRAY_NEW,          FS_COMP_ARRAY,  2, 1 },
+    { FS_OP_ARRAY_NEW_DATA,     FS_COMP_ARRAY,  2, 1 },
+    { FS_OP_ARRAY_NEW_ELEM,     FS_COMP_ARRAY,  2, 1 },
+    { FS_OP_ARRAY_NEW_DEFAULT,  FS_COMP_ARRAY,  1, 1 },
+    { FS_OP_ARRAY_SET,          FS_COMP_ARRAY,  3, 0 },
+    { FS_OP_ARRAY_FILL,         FS_COMP_ARRAY,  4, 0 },
+    { FS_OP_ARRAY_INIT_DATA,    FS_COMP_ARRAY,  4, 0 },
+    { FS_OP_ARRAY_INIT_ELEM,    FS_COMP_ARRAY,  4, 0 },
+};
+
 int fi_pw_gc(walk *w, const fs_instr *in)
 {
     fi_plan *p = w->p;
     uint32_t idx = in->idx;
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++)
+        if (shapes[i].op == in->op) {
+            comp(w, idx, shapes[i].kind);
+            fi_pw_pop_n(w, shapes[i].pops);
+            if (shapes[i].push_ref)
+                push_ref(w, 0, (int32_t)idx);
+            return 1;
+        }
     switch (in->op) {
     case FS_OP_STRUCT_NEW:
         fi_pw_pop_n(w, comp(w, idx, FS_COMP_STRUCT)->nparams);
         push_ref(w, 0, (int32_t)idx);
         return 1;
-    case FS_OP_STRUCT_NEW_DEFAULT:
-        comp(w, idx, FS_COMP_STRUCT);
-        push_ref(w, 0, (int32_t)idx);
-        return 1;
     case FS_OP_STRUCT_GET: case FS_OP_STRUCT_GET_S: case FS_OP_STRUCT_GET_U:
         fi_pw_pop(w);
         push_field(w, comp(w, idx, FS_COMP_STRUCT), in->idx2);
-        return 1;
-    case FS_OP_STRUCT_SET:
-        comp(w, idx, FS_COMP_STRUCT);
-        fi_pw_pop_n(w, 2);
-        return 1;
-    case FS_OP_ARRAY_NEW: case FS_OP_ARRAY_NEW_DATA: case FS_OP_ARRAY_NEW_ELEM:
-        comp(w, idx, FS_COMP_ARRAY);
-        fi_pw_pop_n(w, 2);
-        push_ref(w, 0, (int32_t)idx);
-        return 1;
-    case FS_OP_ARRAY_NEW_DEFAULT:
-        comp(w, idx, FS_COMP_ARRAY);
-        fi_pw_pop(w);
-        push_ref(w, 0, (int32_t)idx);
         return 1;
     case FS_OP_ARRAY_NEW_FIXED:
         comp(w, idx, FS_COMP_ARRAY);
@@ -89,14 +98,6 @@ int fi_pw_gc(walk *w, const fs_instr *in)
     case FS_OP_ARRAY_GET: case FS_OP_ARRAY_GET_S: case FS_OP_ARRAY_GET_U:
         fi_pw_pop_n(w, 2);
         push_field(w, comp(w, idx, FS_COMP_ARRAY), 0);
-        return 1;
-    case FS_OP_ARRAY_SET:
-        comp(w, idx, FS_COMP_ARRAY);
-        fi_pw_pop_n(w, 3);
-        return 1;
-    case FS_OP_ARRAY_FILL: case FS_OP_ARRAY_INIT_DATA: case FS_OP_ARRAY_INIT_ELEM:
-        comp(w, idx, FS_COMP_ARRAY);
-        fi_pw_pop_n(w, 4);
         return 1;
     case FS_OP_ARRAY_COPY:
         comp(w, idx, FS_COMP_ARRAY);

@@ -99,6 +99,14 @@ static const char *unreadable_by_108(const fs_wasm_module *m)
     for (uint32_t f = m->nfunc_imports; f < m->nfuncs; f++)
         if (m->funcs[f].features & FS_FEAT_XREF)
             return "exact or shared reference types (Binaryen 108 cannot read them)";
+    /* GC's final encoding renumbered every instruction and type form after
+     * Binaryen 108, which reads only the 2022 prototype's ("invalid code
+     * after GC prefix", "unexpected type index") */
+    for (uint32_t t = 0; t < m->ntypes; t++)
+        if (m->types[t].kind == FS_COMP_STRUCT || m->types[t].kind == FS_COMP_ARRAY)
+            return "GC in the standard encoding (Binaryen 108 cannot read it)";
+    if (uses_ops(m, FS_OP_STRUCT_NEW, FS_OP_REF_I31))
+        return "GC in the standard encoding (Binaryen 108 cannot read it)";
     return NULL;
 }
 
