@@ -153,8 +153,8 @@ static uint32_t ref_slot(walk *w, const fi_val *v)
     return p->nrslot++;
 }
 
-/* Values below a site that must survive the unwind: each is copied into
- * its slot where it is pushed.  Returns where the slots are listed. */
+/* A value that must survive the unwind: copied into its slot where it is
+ * pushed.  Returns the slot (FI_NULL_SLOT: none needed). */
 static uint32_t save_value(walk *w, const fi_val *v)
 {
     fi_plan *p = w->p;
@@ -181,6 +181,7 @@ static uint32_t save_value(walk *w, const fi_val *v)
     return slot;
 }
 
+/* The NS values below a site.  Returns where their slots are listed. */
 static uint32_t save_values(walk *w, const fi_val *s, uint32_t ns)
 {
     fi_plan *p = w->p;
