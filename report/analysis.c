@@ -271,7 +271,10 @@ static int group_sources(fs_analysis *a, const char *path, fs_error *err)
 
 /* forkinstr, emitted (forkinstr) or counted (simulate); its frame sizes
  * feed the stack bound. */
-/* --hot: the functions the specs name (each spec must name one). */
+/* The hot set of forksize instrument: --hot all, the functions each --hot
+ * spec names (a spec naming none is a usage error), and --hot-profile's
+ * picks among the closure functions, which are kept for the CLI to list.
+ * NULL when none of them was given. */
 static int hot_set(fs_analysis *a, const fs_analysis_opts *o, uint8_t **hot, fs_error *err)
 {
     *hot = NULL;
