@@ -164,6 +164,7 @@ typedef struct build {
     const fi_debug *dbg;    /* the fate of each debug section */
     uint32_t nref;          /* tables of the reference save area added (refsave.c) */
     const fi_hints *hints;  /* the branch hint section to write before the code */
+    uint32_t ncopies;       /* hot functions' rewind copies (hot_plan) */
 } build;
 
 /* A section forkinstr changes, given its original payload (or NULL when
@@ -195,19 +196,15 @@ static void changed(const build *bd, fi_buf *out, uint8_t id, const uint8_t *pl,
         }
         break;
     }
-    case FS_SEC_FUNCTION: {
-        uint32_t ncopies = 0;
-        for (uint32_t f = 0; fm->hot_rw && f < m->nfuncs; f++)
-            ncopies += fm->hot_rw[f] != FI_NONE;
-        fi_put_u32(&b, n + 5 + ncopies);
+    case FS_SEC_FUNCTION:
+        fi_put_u32(&b, n + 5 + bd->ncopies);
         fi_put_bytes(&b, q, rest);
         for (int i = 0; i < 5; i++)
             fi_put_u32(&b, bd->helper_type[i]);
-        for (uint32_t f = 0; ncopies && f < m->nfuncs; f++)   /* the rewind copies */
+        for (uint32_t f = 0; bd->ncopies && f < m->nfuncs; f++)   /* the rewind copies */
             if (fm->hot_rw[f] != FI_NONE)
                 fi_put_u32(&b, m->funcs[f].type);
         break;
-    }
     case FS_SEC_TABLE:                  /* the reference save area, after the module's */
         fi_put_u32(&b, n + bd->nref);
         fi_put_bytes(&b, q, rest);
@@ -474,7 +471,7 @@ static int run(const fs_wasm_module *m, const fs_graph *g, const fs_closure *c, 
      * the debug sections; the reports copy the input's as they are. */
     if (have_map && (st = fi_hints_prepare(&bh, m, &fm, &amap, r)))
         goto done;
-    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg, 0, &bh };
+    build bd = { m, &fm, &code, { 0 }, FI_NONE, dry_run, &dbg, 0, &bh, ncopies };
     /* the reference save area exists only when some frame holds a reference */
     for (uint32_t i = 0; i < r->nfuncs; i++)
         if (r->funcs[i].ref_slots)

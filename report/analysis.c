@@ -305,14 +305,12 @@ static int hot_set(fs_analysis *a, const fs_analysis_opts *o, uint8_t **hot, fs_
         if (st)
             return st;
         uint32_t pick[16];
-        a->nhot_pick = fs_profile_pick(&prof, &a->m, a->c.in, o->hot_share, *hot, pick, 16);
+        a->nhot_pick = fs_profile_pick(&prof, &a->m, a->c.in, o->hot_share, *hot, pick, 16,
+                                       &a->hot_closure_us);
         for (uint32_t i = 0; i < a->nhot_pick && i < 16; i++) {
             a->hot_pick[i] = pick[i];
             a->hot_pick_us[i] = prof.self_us[pick[i]];
         }
-        for (uint32_t f = 0; f < a->m.nfuncs; f++)
-            if (a->c.in[f])
-                a->hot_closure_us += prof.self_us[f];
         fs_profile_free(&prof);
     }
     return FS_OK;

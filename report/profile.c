@@ -50,7 +50,8 @@ int fs_profile_parse(fs_profile *p, const char *text, size_t len, const char *pa
     /* Per node: its node id and function (UINT32_MAX: not a wasm frame of
      * the chosen module).  The module is the first url whose frames all
      * start a body of M. */
-    struct nd { double id; uint32_t func; const char *url; } *v = calloc((size_t)nn + 1, sizeof *v);
+    struct nd { double id; uint32_t func; const char *url; int seen; } *v =
+        calloc((size_t)nn + 1, sizeof *v);
     p->self_us = calloc((size_t)m->nfuncs + 1, sizeof *p->self_us);
     if (!v || !p->self_us) {
         free(v);
@@ -74,18 +75,21 @@ int fs_profile_parse(fs_profile *p, const char *text, size_t len, const char *pa
         if (cJSON_IsString(u) && !strncmp(u->valuestring, "wasm://", 7) &&
             cJSON_IsNumber(col) && col->valuedouble > 0) {
             v[k].url = u->valuestring;
-            v[k].func = cJSON_IsNumber(col) ? func_at(m, col->valuedouble) : UINT32_MAX;
+            v[k].func = func_at(m, col->valuedouble);
         }
         k++;
     }
-    /* the module: the first wasm url none of whose frames misses */
+    /* the module: the first wasm url none of whose frames misses; each url
+     * is tried once (its frames are marked seen) */
     for (int i = 0; i < nn && !url; i++) {
-        if (!v[i].url)
+        if (!v[i].url || v[i].seen)
             continue;
         int all = 1;
-        for (int j = 0; j < nn && all; j++)
-            if (v[j].url && !strcmp(v[j].url, v[i].url) && v[j].func == UINT32_MAX)
-                all = 0;
+        for (int j = i; j < nn; j++)
+            if (v[j].url && !strcmp(v[j].url, v[i].url)) {
+                v[j].seen = 1;
+                all &= v[j].func != UINT32_MAX;
+            }
         if (all)
             url = v[i].url;
         else if (!bad)
@@ -116,11 +120,8 @@ int fs_profile_parse(fs_profile *p, const char *text, size_t len, const char *pa
                 break;
             }
             const struct nd *x = &v[byid[(size_t)id->valuedouble] - 1];
-            if (x->url && !strcmp(x->url, url) && dt->valuedouble > 0) {
-                p->functions += !p->self_us[x->func];
+            if (x->url && !strcmp(x->url, url) && dt->valuedouble > 0)
                 p->self_us[x->func] += (uint64_t)dt->valuedouble;
-                p->wasm_us += (uint64_t)dt->valuedouble;
-            }
         }
         free(byid);
     }
@@ -138,12 +139,14 @@ void fs_profile_free(fs_profile *p)
 }
 
 uint32_t fs_profile_pick(const fs_profile *p, const fs_wasm_module *m, const uint8_t *in,
-                         double share, uint8_t *hot, uint32_t *pick, uint32_t npick)
+                         double share, uint8_t *hot, uint32_t *pick, uint32_t npick,
+                         uint64_t *in_us)
 {
     uint64_t total = 0;
     for (uint32_t f = 0; f < m->nfuncs; f++)
         if (in[f])
             total += p->self_us[f];
+    *in_us = total;
     uint64_t sum = 0;
     uint32_t n = 0;
     /* the next hottest not yet taken, until the share is reached */

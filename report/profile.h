@@ -20,8 +20,6 @@
 
 typedef struct fs_profile {
     uint64_t *self_us;      /* per function index (m->nfuncs entries) */
-    uint64_t  wasm_us;      /* the module's frames, all functions */
-    uint32_t  functions;    /* functions with samples */
 } fs_profile;
 
 /* Reads TEXT (LEN bytes), named PATH in messages, against module M.
@@ -34,8 +32,10 @@ void fs_profile_free(fs_profile *p);
 /* The hot set: among the functions with IN[f] set, the fewest of the
  * highest self time whose sum reaches SHARE (0..1) of theirs, at least one
  * when any has samples.  Marks them in HOT and returns how many; their
- * indices, by descending self time, go to PICK (up to NPICK). */
+ * indices, by descending self time, go to PICK (up to NPICK), and the
+ * self time of all the IN functions to *IN_US. */
 uint32_t fs_profile_pick(const fs_profile *p, const fs_wasm_module *m, const uint8_t *in,
-                         double share, uint8_t *hot, uint32_t *pick, uint32_t npick);
+                         double share, uint8_t *hot, uint32_t *pick, uint32_t npick,
+                         uint64_t *in_us);
 
 #endif
